@@ -1,0 +1,119 @@
+/**
+ * Admin settings of Funnel Lens, stored with `app.option.set` as one JSON string
+ * (rest.md §8.1: option values are documented as strings only, so we never rely on
+ * nested objects round-tripping).
+ *
+ * `version` is the settings *schema* version: an upgrade that adds a field reads an older
+ * blob, fills the new field with its default and keeps everything the admin chose.
+ */
+import type { AnalyticsSettings } from '../engine/types'
+
+/** Sync-layer settings: which portal-specific fields mean what. */
+export interface SyncSettings {
+  /** Deal user field holding the city (e.g. "UF_CRM_CITY"); null → the manager's department. */
+  cityField: string | null
+  /** Lead user field holding the city; null → the manager's department. */
+  leadCityField: string | null
+  /** Deal user field (enumeration) holding the loss reason; null → none. */
+  lossReasonField: string | null
+  /** Report currency code (crm.currency.list); "" → the portal's base currency. */
+  currency: string
+  analytics: AnalyticsSettings
+  version: number
+}
+
+/** Current schema version; bump when SyncSettings gains a field and teach `parseSettings` the default. */
+export const SETTINGS_VERSION = 1
+
+/** The app.option key the settings live under. */
+export const SETTINGS_OPTION = 'flSettings'
+
+export function defaultSettings(): SyncSettings {
+  return {
+    cityField: null,
+    leadCityField: null,
+    lossReasonField: null,
+    currency: '',
+    analytics: {
+      consultationStageIds: [],
+      noShowStageIds: [],
+      contractStageIds: [],
+      workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },
+    },
+    version: SETTINGS_VERSION,
+  }
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []
+}
+
+function hour(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 24 ? v : fallback
+}
+
+function workingHours(v: unknown): AnalyticsSettings['workingHours'] {
+  const d = defaultSettings().analytics.workingHours
+  if (!v || typeof v !== 'object') return d
+  const o = v as Record<string, unknown>
+  const start = hour(o.start, d.start)
+  const end = hour(o.end, d.end)
+  const days = Array.isArray(o.days)
+    ? [...new Set(o.days.filter((x): x is number => Number.isInteger(x) && x >= 1 && x <= 7))].sort()
+    : d.days
+  return end > start ? { start, end, days } : d
+}
+
+/**
+ * Reads a stored settings value (a JSON string, an already-parsed object, or nothing).
+ * Unknown or broken parts fall back to defaults field by field, so one bad field never
+ * throws away the admin's other choices.
+ */
+export function parseSettings(raw: unknown): SyncSettings {
+  let data: unknown = raw
+  if (typeof raw === 'string') {
+    try {
+      data = JSON.parse(raw)
+    } catch {
+      data = null
+    }
+  }
+  const base = defaultSettings()
+  if (!data || typeof data !== 'object') return base
+  const o = data as Record<string, unknown>
+  const a = (o.analytics && typeof o.analytics === 'object' ? o.analytics : {}) as Record<string, unknown>
+  return {
+    cityField: stringOrNull(o.cityField),
+    leadCityField: stringOrNull(o.leadCityField),
+    lossReasonField: stringOrNull(o.lossReasonField),
+    currency: typeof o.currency === 'string' ? o.currency.trim().toUpperCase() : '',
+    analytics: {
+      consultationStageIds: stringList(a.consultationStageIds),
+      noShowStageIds: stringList(a.noShowStageIds),
+      contractStageIds: stringList(a.contractStageIds),
+      workingHours: workingHours(a.workingHours),
+    },
+    // Whatever version was stored, what we return now has the current shape.
+    version: SETTINGS_VERSION,
+  }
+}
+
+/** The version a stored blob was written with (0 when absent or unreadable). */
+export function storedSettingsVersion(raw: unknown): number {
+  try {
+    const o = typeof raw === 'string' ? JSON.parse(raw) : raw
+    return o && typeof o === 'object' && typeof (o as { version?: unknown }).version === 'number'
+      ? (o as { version: number }).version
+      : 0
+  } catch {
+    return 0
+  }
+}
+
+export function serializeSettings(s: SyncSettings): string {
+  return JSON.stringify({ ...s, version: SETTINGS_VERSION })
+}
