@@ -1,0 +1,53 @@
+/**
+ * Data problems found while normalising: a malformed row never crashes the sync; what can be
+ * kept is kept and the rest is counted here so the report can say "12 deals had no creation
+ * date and were left out".
+ */
+
+export type ProblemTable =
+  | 'deals'
+  | 'leads'
+  | 'dealHistory'
+  | 'leadHistory'
+  | 'statuses'
+  | 'dealCategories'
+  | 'users'
+  | 'departments'
+  | 'activities'
+  | 'calls'
+  | 'tasks'
+  | 'currencies'
+
+export interface DataProblem {
+  table: ProblemTable
+  /** The row's own id as on the wire, or null when the id itself is missing. */
+  rowId: string | null
+  /** Short, stable kind for counting: "missing id", "bad date", "unknown stage", … */
+  kind: string
+  /** Human detail: the field and the value that was wrong. */
+  detail: string
+  /** True when the row was left out; false when it was kept with a default. */
+  dropped: boolean
+}
+
+export class ProblemLog {
+  readonly items: DataProblem[] = []
+
+  add(table: ProblemTable, rowId: unknown, kind: string, detail: string, dropped: boolean): void {
+    const id = typeof rowId === 'string' || typeof rowId === 'number' ? String(rowId) : null
+    this.items.push({ table, rowId: id, kind, detail, dropped })
+  }
+}
+
+/** Problems grouped for display: one line per (table, kind) with a count and an example. */
+export function summarizeProblems(problems: readonly DataProblem[]): { table: ProblemTable; kind: string; count: number; dropped: number; example: string }[] {
+  const groups = new Map<string, { table: ProblemTable; kind: string; count: number; dropped: number; example: string }>()
+  for (const p of problems) {
+    const key = `${p.table}\u0000${p.kind}`
+    const g = groups.get(key) ?? { table: p.table, kind: p.kind, count: 0, dropped: 0, example: p.detail }
+    g.count++
+    if (p.dropped) g.dropped++
+    groups.set(key, g)
+  }
+  return [...groups.values()]
+}

@@ -1,0 +1,184 @@
+/**
+ * Touches (metrics.md "Touch"): CRM activities, telephony rows and CRM-bound tasks.
+ *
+ * Ids: activities keep their own id. Task touches get -2·taskId and calls that have no
+ * activity get -(2·callId + 1), so the three sources never collide.
+ */
+import type { ActivityRow, CallRow, TaskRow } from './wire'
+import type { Touch, TouchKind } from '../engine/types'
+import type { ProblemLog } from './normalize-problems'
+import { isBadDate, wireDate, wireId, wireInt } from './wire-values'
+
+/** crm.enum.ownertype: 1 lead, 2 deal, 3 contact, 4 company. */
+const OWNER_KEYS: Record<number, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = { 1: 'leadIds', 2: 'dealIds', 3: 'contactIds', 4: 'companyIds' }
+
+/** UF_CRM_TASK prefixes (rest.md §4 abbreviations). */
+const TASK_PREFIX: Record<string, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = { L: 'leadIds', D: 'dealIds', C: 'contactIds', CO: 'companyIds' }
+
+export function activityKind(row: Pick<ActivityRow, 'TYPE_ID' | 'PROVIDER_ID'>): TouchKind {
+  switch (String(row.TYPE_ID)) {
+    case '1':
+      return 'meeting'
+    case '2':
+      return 'call'
+    case '3':
+      return 'task'
+    case '4':
+      return 'email'
+    case '6':
+      return /SMS|WHATSAPP|IMOPENLINES/i.test(String(row.PROVIDER_ID ?? '')) ? 'sms' : 'other'
+    default:
+      return 'other'
+  }
+}
+
+function direction(v: unknown): 'in' | 'out' | null {
+  const d = String(v ?? '')
+  return d === '1' ? 'in' : d === '2' ? 'out' : null
+}
+
+function emptyBindings(): Pick<Touch, 'dealIds' | 'leadIds' | 'contactIds' | 'companyIds'> {
+  return { dealIds: [], leadIds: [], contactIds: [], companyIds: [] }
+}
+
+function bind(t: Pick<Touch, 'dealIds' | 'leadIds' | 'contactIds' | 'companyIds'>, ownerType: unknown, ownerId: unknown): void {
+  const key = OWNER_KEYS[wireInt(ownerType) ?? -1]
+  const id = wireId(ownerId)
+  if (key && id !== null && !t[key].includes(id)) t[key].push(id)
+}
+
+/** Call durations by activity id (voximplant.statistic.get CRM_ACTIVITY_ID). */
+function callsByActivity(calls: CallRow[]): Map<number, CallRow> {
+  const m = new Map<number, CallRow>()
+  for (const c of calls) {
+    const a = wireId(c.CRM_ACTIVITY_ID)
+    if (a !== null) m.set(a, c)
+  }
+  return m
+}
+
+export function activityTouches(activities: ActivityRow[], calls: CallRow[], log: ProblemLog): Touch[] {
+  const callOf = callsByActivity(calls)
+  const out: Touch[] = []
+  for (const a of activities) {
+    const id = wireId(a.ID)
+    if (id === null) {
+      log.add('activities', a.ID, 'missing id', `activity without a valid ID (${String(a.ID)})`, true)
+      continue
+    }
+    const kind = activityKind(a)
+    const timed = kind === 'call' || kind === 'meeting'
+    const first = timed ? a.START_TIME : a.CREATED
+    const second = timed ? a.CREATED : a.START_TIME
+    const at = wireDate(first) ?? wireDate(second)
+    if (at === null) {
+      log.add('activities', a.ID, 'bad date', `activity ${a.ID}: no readable START_TIME/CREATED (${String(first)})`, true)
+      continue
+    }
+    if (isBadDate(first)) log.add('activities', a.ID, 'bad date', `activity ${a.ID}: unreadable ${timed ? 'START_TIME' : 'CREATED'} "${String(first)}"`, false)
+    const touch: Touch = {
+      id,
+      kind,
+      direction: direction(a.DIRECTION),
+      at,
+      durationSec: null,
+      responsibleId: wireId(a.RESPONSIBLE_ID) ?? 0,
+      completed: a.COMPLETED === 'Y',
+      ...emptyBindings(),
+    }
+    if (Array.isArray(a.BINDINGS) && a.BINDINGS.length > 0) for (const b of a.BINDINGS) bind(touch, b.OWNER_TYPE_ID, b.OWNER_ID)
+    else bind(touch, a.OWNER_TYPE_ID, a.OWNER_ID)
+    if (kind === 'call') {
+      const call = callOf.get(id)
+      if (call) {
+        touch.durationSec = wireInt(call.CALL_DURATION)
+        if (touch.direction === null) touch.direction = callDirection(call.CALL_TYPE)
+      }
+    }
+    out.push(touch)
+  }
+  return out
+}
+
+/** CALL_TYPE 1 outgoing, 2/3 incoming, 4 callback (we call back: out), 5 informational (out). */
+function callDirection(callType: unknown): 'in' | 'out' | null {
+  const t = String(callType ?? '')
+  if (t === '2' || t === '3') return 'in'
+  if (t === '1' || t === '4' || t === '5') return 'out'
+  return null
+}
+
+/** Telephony rows that no activity stands for: they still are touches of their contact/company/lead. */
+export function orphanCallTouches(calls: CallRow[], activityIds: ReadonlySet<number>, log: ProblemLog): Touch[] {
+  const out: Touch[] = []
+  const typeOf: Record<string, number> = { LEAD: 1, CONTACT: 3, COMPANY: 4 }
+  for (const c of calls) {
+    const activity = wireId(c.CRM_ACTIVITY_ID)
+    if (activity !== null && activityIds.has(activity)) continue
+    const id = wireId(c.ID)
+    const at = wireDate(c.CALL_START_DATE)
+    if (id === null || at === null) {
+      log.add('calls', c.ID, id === null ? 'missing id' : 'bad date', `call ${String(c.ID)}: CALL_START_DATE "${String(c.CALL_START_DATE)}"`, true)
+      continue
+    }
+    const touch: Touch = {
+      id: -(2 * id + 1),
+      kind: 'call',
+      direction: callDirection(c.CALL_TYPE),
+      at,
+      durationSec: wireInt(c.CALL_DURATION),
+      responsibleId: wireId(c.PORTAL_USER_ID) ?? 0,
+      completed: String(c.CALL_FAILED_CODE ?? '') === '200',
+      ...emptyBindings(),
+    }
+    bind(touch, typeOf[String(c.CRM_ENTITY_TYPE)], c.CRM_ENTITY_ID)
+    out.push(touch)
+  }
+  return out
+}
+
+/**
+ * Tasks bound to CRM entities (ufCrmTask "D_123", "L_7", "C_5", "CO_9"). A task that is also
+ * present as a TYPE_ID 3 activity (ASSOCIATED_ENTITY_ID = task id) is counted once, as the activity.
+ */
+export function taskTouches(tasks: TaskRow[], activities: ActivityRow[], log: ProblemLog): Touch[] {
+  const asActivity = new Set<number>()
+  for (const a of activities) if (String(a.TYPE_ID) === '3') {
+    const t = wireId(a.ASSOCIATED_ENTITY_ID)
+    if (t !== null) asActivity.add(t)
+  }
+  const out: Touch[] = []
+  for (const t of tasks) {
+    const id = wireId(t.id)
+    if (id === null) {
+      log.add('tasks', t.id, 'missing id', `task without a valid id (${String(t.id)})`, true)
+      continue
+    }
+    if (asActivity.has(id) || !Array.isArray(t.ufCrmTask) || t.ufCrmTask.length === 0) continue
+    const touch: Touch = {
+      id: -2 * id,
+      kind: 'task',
+      direction: null,
+      at: 0,
+      durationSec: null,
+      responsibleId: wireId(t.responsibleId) ?? 0,
+      completed: String(t.status) === '5' || wireDate(t.closedDate) !== null,
+      ...emptyBindings(),
+    }
+    for (const ref of t.ufCrmTask) {
+      const m = /^([A-Z]+)_(\d+)$/.exec(String(ref))
+      const key = m ? TASK_PREFIX[m[1]] : undefined
+      const owner = m ? wireId(m[2]) : null
+      if (key && owner !== null && !touch[key].includes(owner)) touch[key].push(owner)
+    }
+    if (touch.dealIds.length + touch.leadIds.length + touch.contactIds.length + touch.companyIds.length === 0) continue
+    const at = wireDate(t.createdDate)
+    if (at === null) {
+      log.add('tasks', t.id, 'bad date', `task ${t.id}: createdDate "${String(t.createdDate)}"`, true)
+      continue
+    }
+    touch.at = at
+    out.push(touch)
+  }
+  return out
+}

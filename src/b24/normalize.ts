@@ -1,0 +1,277 @@
+/**
+ * Wire rows (wire.ts) → domain tables (engine/types.ts). The one place where Bitrix24's wire
+ * habits are undone. The app's sync, the CLI and the tests all come through `dumpToCrmData`,
+ * so a dump file and a live portal give the same tables.
+ *
+ * Malformed rows never throw: what can be kept is kept (with a default), what cannot is left
+ * out, and both are listed in `problems`.
+ */
+import type { DealRow, LeadRow, PortalDump, StageHistoryRow, UserFieldRow } from './wire'
+import type { CrmData, Deal, Lead, NamedItem, Semantic, Stage, StageEvent, User } from '../engine/types'
+import type { SyncSettings } from './settings'
+import { defaultSettings } from './settings'
+import { ProblemLog, type DataProblem, type ProblemTable } from './normalize-problems'
+import * as dict from './normalize-dictionaries'
+import { activityTouches, orphanCallTouches, taskTouches } from './normalize-touches'
+import { isBadDate, ufFirstValue, wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
+
+export type { DataProblem } from './normalize-problems'
+
+/** Field names used when the settings name none: the demo portal and the install wizard create these. */
+export const DEFAULT_CITY_FIELD = 'UF_CRM_CITY'
+export const DEFAULT_LOSS_REASON_FIELD = 'UF_CRM_LOSS_REASON'
+
+export type NormalizeSettings = Partial<Pick<SyncSettings, 'cityField' | 'leadCityField' | 'lossReasonField' | 'currency' | 'analytics'>>
+
+/** CrmData plus the problems met on the way (the report's data-quality block shows them). */
+export interface NormalizedCrmData extends CrmData {
+  problems: DataProblem[]
+}
+
+const SEMANTICS = new Set(['P', 'S', 'F'])
+
+function semanticOf(v: unknown): Semantic | null {
+  return typeof v === 'string' && SEMANTICS.has(v) ? (v as Semantic) : null
+}
+
+interface Context {
+  log: ProblemLog
+  stagesById: Map<string, Stage>
+  leadStatusIds: Set<string>
+  usersById: Map<number, User>
+  baseCurrency: string
+  cityField: string
+  leadCityField: string
+  lossField: string
+}
+
+/** City key: the city field's item id, else "dep:<first department of the manager>". */
+function cityOf(row: object, field: string, assignedById: number, ctx: Context): string | null {
+  const own = ufFirstValue((row as Record<string, unknown>)[field])
+  if (own !== null) return own
+  const dep = ctx.usersById.get(assignedById)?.departmentIds[0]
+  return dep === undefined ? null : `dep:${dep}`
+}
+
+/** Created date, falling back to the modification date; null means the row cannot be placed in time. */
+function createdModified(table: ProblemTable, row: { ID: unknown; DATE_CREATE: unknown; DATE_MODIFY: unknown }, log: ProblemLog): { createdAt: number; modifiedAt: number } | null {
+  const created = wireDate(row.DATE_CREATE)
+  const modified = wireDate(row.DATE_MODIFY)
+  if (created === null && modified === null) {
+    log.add(table, row.ID, 'bad date', `${table} ${String(row.ID)}: no readable DATE_CREATE ("${String(row.DATE_CREATE)}")`, true)
+    return null
+  }
+  if (created === null) log.add(table, row.ID, 'bad date', `${table} ${String(row.ID)}: DATE_CREATE "${String(row.DATE_CREATE)}" unreadable, DATE_MODIFY used`, false)
+  else if (isBadDate(row.DATE_MODIFY)) log.add(table, row.ID, 'bad date', `${table} ${String(row.ID)}: DATE_MODIFY "${String(row.DATE_MODIFY)}" unreadable`, false)
+  return { createdAt: created ?? modified!, modifiedAt: modified ?? created! }
+}
+
+function amountOf(table: ProblemTable, row: { ID: unknown; OPPORTUNITY: unknown }, log: ProblemLog): number {
+  const n = wireNumber(row.OPPORTUNITY)
+  if (n === null && row.OPPORTUNITY !== null && row.OPPORTUNITY !== '' && row.OPPORTUNITY !== undefined) {
+    log.add(table, row.ID, 'bad amount', `${table} ${String(row.ID)}: OPPORTUNITY "${String(row.OPPORTUNITY)}"`, false)
+  }
+  return n ?? 0
+}
+
+export function normalizeDeal(row: DealRow, leadSources: Map<number, string>, ctx: Context): Deal | null {
+  const id = wireId(row.ID)
+  if (id === null) {
+    ctx.log.add('deals', row.ID, 'missing id', `deal without a valid ID (${String(row.ID)})`, true)
+    return null
+  }
+  const times = createdModified('deals', row, ctx.log)
+  if (!times) return null
+  const stageId = wireText(row.STAGE_ID) ?? ''
+  const stage = ctx.stagesById.get(stageId)
+  if (!stage) ctx.log.add('deals', row.ID, 'unknown stage', `deal ${row.ID}: stage "${stageId}" is not in any pipeline`, false)
+  const semantic = semanticOf(row.STAGE_SEMANTIC_ID) ?? stage?.semantic ?? 'P'
+  const closed = row.CLOSED === 'Y' || semantic !== 'P'
+  const movedAt = wireDate(row.MOVED_TIME)
+  const assignedById = wireId(row.ASSIGNED_BY_ID) ?? 0
+  const leadId = wireId(row.LEAD_ID)
+  return {
+    id,
+    title: wireText(row.TITLE) ?? `#${id}`,
+    categoryId: wireInt(row.CATEGORY_ID) ?? stage?.categoryId ?? 0,
+    stageId,
+    semantic,
+    createdAt: times.createdAt,
+    modifiedAt: times.modifiedAt,
+    movedAt,
+    closedAt: closed ? (wireDate(row.CLOSEDATE) ?? movedAt ?? times.modifiedAt) : null,
+    closed,
+    amount: amountOf('deals', row, ctx.log),
+    currency: wireText(row.CURRENCY_ID) ?? ctx.baseCurrency,
+    // metrics.md "Sources": a converted deal with no own source takes its lead's.
+    sourceId: wireText(row.SOURCE_ID) ?? (leadId !== null ? (leadSources.get(leadId) ?? null) : null),
+    utmSource: wireText(row.UTM_SOURCE),
+    assignedById,
+    leadId,
+    contactId: wireId(row.CONTACT_ID),
+    companyId: wireId(row.COMPANY_ID),
+    cityId: cityOf(row, ctx.cityField, assignedById, ctx),
+    lossReasonId: ufFirstValue(row[ctx.lossField as `UF_CRM_${string}`]),
+  }
+}
+
+export function normalizeLead(row: LeadRow, ctx: Context): Lead | null {
+  const id = wireId(row.ID)
+  if (id === null) {
+    ctx.log.add('leads', row.ID, 'missing id', `lead without a valid ID (${String(row.ID)})`, true)
+    return null
+  }
+  const times = createdModified('leads', row, ctx.log)
+  if (!times) return null
+  const statusId = wireText(row.STATUS_ID) ?? ''
+  if (!ctx.leadStatusIds.has(statusId)) ctx.log.add('leads', row.ID, 'unknown stage', `lead ${row.ID}: status "${statusId}" is not a lead status`, false)
+  const semantic = semanticOf(row.STATUS_SEMANTIC_ID) ?? 'P'
+  const assignedById = wireId(row.ASSIGNED_BY_ID) ?? 0
+  return {
+    id,
+    title: wireText(row.TITLE) ?? (([wireText(row.NAME), wireText(row.LAST_NAME)].filter(Boolean).join(' ')) || `#${id}`),
+    statusId,
+    semantic,
+    createdAt: times.createdAt,
+    modifiedAt: times.modifiedAt,
+    closedAt: semantic === 'P' ? null : (wireDate(row.DATE_CLOSED) ?? wireDate(row.MOVED_TIME) ?? times.modifiedAt),
+    amount: amountOf('leads', row, ctx.log),
+    currency: wireText(row.CURRENCY_ID) ?? ctx.baseCurrency,
+    sourceId: wireText(row.SOURCE_ID),
+    utmSource: wireText(row.UTM_SOURCE),
+    assignedById,
+    cityId: cityOf(row, ctx.leadCityField, assignedById, ctx),
+    contactId: wireId(row.CONTACT_ID),
+  }
+}
+
+export function normalizeStageEvent(row: StageHistoryRow, kind: 'deal' | 'lead', ctx: Context): StageEvent | null {
+  const table: ProblemTable = kind === 'deal' ? 'dealHistory' : 'leadHistory'
+  const id = wireId(row.ID)
+  const ownerId = wireId(row.OWNER_ID)
+  if (id === null || ownerId === null) {
+    ctx.log.add(table, row.ID, 'missing id', `history row ${String(row.ID)}: ID or OWNER_ID missing`, true)
+    return null
+  }
+  const at = wireDate(row.CREATED_TIME)
+  if (at === null) {
+    ctx.log.add(table, row.ID, 'bad date', `history row ${row.ID}: CREATED_TIME "${String(row.CREATED_TIME)}"`, true)
+    return null
+  }
+  const stageId = wireText(kind === 'deal' ? row.STAGE_ID : row.STATUS_ID) ?? ''
+  const stage = kind === 'deal' ? ctx.stagesById.get(stageId) : undefined
+  const known = kind === 'deal' ? stage !== undefined : ctx.leadStatusIds.has(stageId)
+  if (!known) ctx.log.add(table, row.ID, 'unknown stage', `history row ${row.ID}: stage "${stageId}" unknown`, false)
+  const semantic = semanticOf(kind === 'deal' ? row.STAGE_SEMANTIC_ID : row.STATUS_SEMANTIC_ID) ?? stage?.semantic ?? 'P'
+  return {
+    id,
+    ownerId,
+    typeId: wireInt(row.TYPE_ID) ?? 0,
+    stageId,
+    categoryId: kind === 'deal' ? (wireInt(row.CATEGORY_ID) ?? stage?.categoryId ?? 0) : -1,
+    semantic,
+    at,
+  }
+}
+
+function fieldOr(value: string | null | undefined, fallback: string): string {
+  return value === undefined || value === null || value === '' ? fallback : value
+}
+
+/** Cities: the city fields' enumeration items, plus every department a deal or lead fell back to. */
+function cityItems(dealFields: UserFieldRow[], leadFields: UserFieldRow[], ctx: Context, deals: Deal[], leads: Lead[], depNames: Map<number, string>): NamedItem[] {
+  const out = new Map<string, string>()
+  for (const i of dict.enumItems(dealFields, ctx.cityField)) out.set(i.id, i.name)
+  for (const i of dict.enumItems(leadFields, ctx.leadCityField)) if (!out.has(i.id)) out.set(i.id, i.name)
+  for (const r of [...deals, ...leads]) {
+    if (r.cityId === null || out.has(r.cityId)) continue
+    const dep = /^dep:(\d+)$/.exec(r.cityId)
+    out.set(r.cityId, dep ? (depNames.get(Number(dep[1])) ?? `Department ${dep[1]}`) : r.cityId)
+  }
+  return [...out].map(([id, name]) => ({ id, name }))
+}
+
+function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {
+  // Cache and loader dedupe already; a dump file written by hand might not.
+  const seen = new Set<string>()
+  const out: T[] = []
+  for (const r of rows) {
+    const k = String(idOf(r))
+    if (seen.has(k)) continue
+    seen.add(k)
+    out.push(r)
+  }
+  return out
+}
+
+export function dumpToCrmData(dump: PortalDump, settings?: NormalizeSettings): NormalizedCrmData {
+  const log = new ProblemLog()
+  const stages = dict.dealStages(dump.statuses ?? [], log)
+  const users = dict.users(dump.users ?? [], log)
+  const departments = dict.departments(dump.departments ?? [], log)
+  const currencies = dict.currencies(dump.currencies ?? [], log)
+  const baseCurrency = currencies.find((c) => c.base)?.code ?? currencies[0]?.code ?? ''
+  const leadStatuses = dict.leadStatuses(dump.statuses ?? [])
+  const cityField = fieldOr(settings?.cityField, DEFAULT_CITY_FIELD)
+  const ctx: Context = {
+    log,
+    stagesById: new Map(stages.map((s) => [s.id, s])),
+    leadStatusIds: new Set(leadStatuses.map((s) => s.id)),
+    usersById: new Map(users.map((u) => [u.id, u])),
+    baseCurrency,
+    cityField,
+    leadCityField: fieldOr(settings?.leadCityField, cityField),
+    lossField: fieldOr(settings?.lossReasonField, DEFAULT_LOSS_REASON_FIELD),
+  }
+  const leadRows = uniqueById(dump.leads ?? [], (r) => r.ID)
+  const leadSources = new Map<number, string>()
+  for (const l of leadRows) {
+    const id = wireId(l.ID)
+    const src = wireText(l.SOURCE_ID)
+    if (id !== null && src !== null) leadSources.set(id, src)
+  }
+  const leads = leadRows.map((r) => normalizeLead(r, ctx)).filter((x): x is Lead => x !== null)
+  const deals = uniqueById(dump.deals ?? [], (r) => r.ID).map((r) => normalizeDeal(r, leadSources, ctx)).filter((x): x is Deal => x !== null)
+  const events = (rows: StageHistoryRow[] | undefined, kind: 'deal' | 'lead') =>
+    uniqueById(rows ?? [], (r) => r.ID)
+      .map((r) => normalizeStageEvent(r, kind, ctx))
+      .filter((x): x is StageEvent => x !== null)
+      .sort((a, b) => a.at - b.at || a.id - b.id)
+  const activities = uniqueById(dump.activities ?? [], (r) => r.ID)
+  const calls = uniqueById(dump.calls ?? [], (r) => r.ID)
+  const activityTouchList = activityTouches(activities, calls, log)
+  const touches = [
+    ...activityTouchList,
+    ...orphanCallTouches(calls, new Set(activityTouchList.map((t) => t.id)), log),
+    ...taskTouches(uniqueById(dump.tasks ?? [], (r) => r.id), activities, log),
+  ].sort((a, b) => a.at - b.at || a.id - b.id)
+  const depNames = new Map(departments.map((d) => [d.id, d.name]))
+  const reportCurrency = settings?.currency && currencies.some((c) => c.code === settings.currency) ? settings.currency : baseCurrency
+  return {
+    portal: {
+      memberId: dump.portal?.memberId ?? '',
+      domain: dump.portal?.domain ?? '',
+      timeZone: dump.portal?.timeZone || 'UTC',
+      currency: reportCurrency,
+      language: dump.portal?.language || 'en',
+    },
+    pipelines: dict.pipelines(dump.dealCategories ?? [], stages),
+    stages,
+    leadStatuses,
+    sources: dict.sources(dump.statuses ?? []),
+    cities: cityItems(dump.dealUserFields ?? [], dump.leadUserFields ?? [], ctx, deals, leads, depNames),
+    lossReasons: dict.enumItems(dump.dealUserFields ?? [], ctx.lossField),
+    users,
+    departments,
+    currencies,
+    deals: deals.sort((a, b) => a.id - b.id),
+    leads: leads.sort((a, b) => a.id - b.id),
+    dealEvents: events(dump.dealHistory, 'deal'),
+    leadEvents: events(dump.leadHistory, 'lead'),
+    touches,
+    budgets: [],
+    plans: [],
+    settings: settings?.analytics ?? defaultSettings().analytics,
+    problems: log.items,
+  }
+}
