@@ -1,0 +1,137 @@
+/**
+ * The report query and its resolution into what the families loop over: a deal mask, a lead
+ * mask, the current and comparison periods and their chart buckets.
+ */
+import type { Dim } from './dims'
+import type { Prepared } from './prepare'
+import {
+  comparisonDays, defaultBucket, makeBuckets, makePeriod, parseDay,
+  type BucketKind, type Buckets, type CompareMode, type Period,
+} from './periods'
+
+export type BreakdownDim = Dim
+
+export interface ReportQuery {
+  /** First day included, 'YYYY-MM-DD' in the portal time zone. */
+  from: string
+  /** Last day included: the period is [from 00:00, to+1 00:00) in the portal time zone. */
+  to: string
+  compare: CompareMode
+  categoryIds?: number[]
+  cityIds?: string[]
+  sourceIds?: string[]
+  utmSources?: string[]
+  managerIds?: number[]
+  lossReasonIds?: string[]
+  /** Chart series bucket; default picked from the period length. */
+  bucket?: BucketKind
+  /** Optional split applied to funnel, churn and timing rows. */
+  breakdown?: BreakdownDim
+  /** Epoch ms; default Date.now() (forecast, stuck, "in work", call-again list). */
+  now?: number
+}
+
+export interface PeriodScope {
+  period: Period
+  fromDay: number
+  toDay: number
+  buckets: Buckets
+}
+
+export interface QueryScope {
+  p: Prepared
+  q: ReportQuery
+  now: number
+  /** 1 where the deal passes every filter (and its pipeline is known). */
+  dealMask: Uint8Array
+  leadMask: Uint8Array
+  /** 1 per manager code when the manager filter lets the user's touches in. */
+  managerAllowed: Uint8Array
+  current: PeriodScope
+  comparison: PeriodScope | null
+}
+
+/** Per-code pass table for one dimension; null when the query does not filter it. */
+function allowed(dictFind: (k: string) => number, size: number, keys: readonly (string | number)[] | undefined): Uint8Array | null {
+  if (!keys || keys.length === 0) return null
+  const ok = new Uint8Array(size)
+  for (const k of keys) {
+    const c = dictFind(String(k))
+    if (c >= 0) ok[c] = 1
+  }
+  return ok
+}
+
+export function dealMask(p: Prepared, q: ReportQuery): Uint8Array {
+  const table = (dim: Dim, keys: readonly (string | number)[] | undefined) => {
+    const dict = p.dims[dim].dict
+    return allowed((k) => dict.find(k), dict.size, keys)
+  }
+  const checks: [Int32Array, Uint8Array][] = []
+  const add = (dim: Dim, keys: readonly (string | number)[] | undefined) => {
+    const t = table(dim, keys)
+    if (t) checks.push([p.dims[dim].codes, t])
+  }
+  add('pipeline', q.categoryIds)
+  add('city', q.cityIds)
+  add('source', q.sourceIds)
+  add('utmSource', q.utmSources)
+  add('manager', q.managerIds)
+  add('lossReason', q.lossReasonIds)
+  const mask = new Uint8Array(p.n)
+  outer: for (let d = 0; d < p.n; d++) {
+    if (p.pipe[d] < 0) continue
+    for (const [codes, ok] of checks) if (!ok[codes[d]]) continue outer
+    mask[d] = 1
+  }
+  return mask
+}
+
+/** Leads have no pipeline or loss reason: only city, source, UTM and manager filters apply. */
+export function leadMask(p: Prepared, q: ReportQuery): Uint8Array {
+  const checks: [Int32Array, Uint8Array][] = []
+  const add = (dim: Dim, codes: Int32Array, keys: readonly (string | number)[] | undefined) => {
+    const dict = p.dims[dim].dict
+    const t = allowed((k) => dict.find(k), dict.size, keys)
+    if (t) checks.push([codes, t])
+  }
+  add('city', p.leadDims.city, q.cityIds)
+  add('source', p.leadDims.source, q.sourceIds)
+  add('utmSource', p.leadDims.utmSource, q.utmSources)
+  add('manager', p.leadDims.manager, q.managerIds)
+  const n = p.leadCreated.length
+  const mask = new Uint8Array(n)
+  outer: for (let i = 0; i < n; i++) {
+    for (const [codes, ok] of checks) if (!ok[codes[i]]) continue outer
+    mask[i] = 1
+  }
+  return mask
+}
+
+function periodScope(p: Prepared, fromDay: number, toDay: number, bucket: BucketKind): PeriodScope {
+  return { period: makePeriod(p.tz, fromDay, toDay), fromDay, toDay, buckets: makeBuckets(p.tz, bucket, fromDay, toDay) }
+}
+
+export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
+  const fromDay = parseDay(q.from)
+  const toDay = parseDay(q.to)
+  if (toDay < fromDay) throw new Error(`The period ends (${q.to}) before it starts (${q.from}); swap the dates`)
+  const bucket = q.bucket ?? defaultBucket(toDay - fromDay + 1)
+  const cmp = comparisonDays(fromDay, toDay, q.compare ?? 'previous')
+  const managers = p.dims.manager.dict
+  const managerAllowed = allowed((k) => managers.find(k), managers.size, q.managerIds) ?? new Uint8Array(managers.size).fill(1)
+  return {
+    p, q,
+    now: q.now ?? Date.now(),
+    dealMask: dealMask(p, q),
+    leadMask: leadMask(p, q),
+    managerAllowed,
+    current: periodScope(p, fromDay, toDay, bucket),
+    comparison: cmp ? periodScope(p, cmp[0], cmp[1], bucket) : null,
+  }
+}
+
+/** Shorthand used by every family: is instant t inside the period? */
+export function inPeriod(ps: PeriodScope, t: number): boolean {
+  return t >= ps.period.start && t < ps.period.end
+}

@@ -1,0 +1,416 @@
+/**
+ * Builds the per-deal indexes once per data load, so that every report is a few linear passes.
+ *
+ * Deals are numbered 0..n-1 in input order. Stage positions are local to the deal's pipeline
+ * (funnel order, `Pipeline.stageIds`); per-stage columns are `n × stride` Float64Arrays where
+ * `stride` is the largest pipeline's stage count and NaN means "never".
+ */
+import type { CrmData, Deal, Semantic, TouchKind } from './types'
+import { KeyDict, type Dim, type DimColumn } from './dims'
+import { emptyQuality, type QualityCounts } from './quality'
+import { timeZone, type TimeZone } from './periods'
+import { FloatList, quantileSorted } from './stats'
+
+export const SEM_P = 0
+export const SEM_S = 1
+export const SEM_F = 2
+
+export interface PipeInfo {
+  categoryId: number
+  name: string
+  stageIds: string[]
+  stageNames: string[]
+  /** SEM_P / SEM_S / SEM_F per local stage. */
+  semantics: Uint8Array
+  /** Process stages come first: 0..processCount-1. */
+  processCount: number
+  /** Deal indexes of the deals now in this pipeline. */
+  deals: Int32Array
+}
+
+export const TOUCH_KINDS: TouchKind[] = ['call', 'email', 'sms', 'meeting', 'task', 'other']
+
+export interface Prepared {
+  data: CrmData
+  tz: TimeZone
+  currency: string
+  n: number
+  stride: number
+  pipes: PipeInfo[]
+  pipeByCategory: Map<number, number>
+  dealIdIndex: Map<number, number>
+  /** Pipeline index, -1 when the pipeline is unknown (deal left out). */
+  pipe: Int32Array
+  /** Current local stage, -1 when unknown. */
+  stage: Int32Array
+  semantic: Uint8Array
+  created: Float64Array
+  /** When the deal entered its current stage (its last stage event). */
+  stageSince: Float64Array
+  /** Won time (last entry into a success stage) or loss time; NaN while open. */
+  closedAt: Float64Array
+  /** Loss stage (last process stage before the move to failure) of deals now lost, else -1. */
+  lossStage: Int32Array
+  /** Amount in the report currency. */
+  amount: Float64Array
+  /** First pass of each stage (actual entry or implied by a jump), n × stride. */
+  reachedAt: Float64Array
+  /** First actual entry into each stage, n × stride. */
+  firstEntry: Float64Array
+  /** Every pass (actual or implied) per deal, time-ordered: CSR over deals. */
+  passStart: Int32Array
+  passStage: Int16Array
+  passAt: Float64Array
+  /** Touches of each deal (own, and its lead's/contact's before the deal existed), time-ordered. */
+  touchStart: Int32Array
+  touchAt: Float64Array
+  touchKind: Uint8Array
+  touchDuration: Float64Array
+  /** First touch at or after creation, NaN when none. */
+  firstTouchAt: Float64Array
+  /** All touches ordered by responsible user, then time (for per-manager-day figures). */
+  touchByUser: Int32Array
+  touchUserCode: Int32Array
+  /** 90th percentile of completed stays per pipeline stage (ms), pipes × stride, NaN when no stays. */
+  stayP90: Float64Array
+  dims: Record<Dim, DimColumn>
+  leadDims: { source: Int32Array; city: Int32Array; utmSource: Int32Array; manager: Int32Array }
+  leadCreated: Float64Array
+  leadSemantic: Uint8Array
+  quality: QualityCounts
+  /** Converts an amount in `currency` to the report currency. */
+  toReportCurrency(amount: number, currency: string): number
+}
+
+const semCode = (s: Semantic): number => (s === 'S' ? SEM_S : s === 'F' ? SEM_F : SEM_P)
+const validTime = (t: number | null | undefined): t is number => typeof t === 'number' && Number.isFinite(t)
+
+function buildPipes(data: CrmData): { pipes: PipeInfo[]; byCategory: Map<number, number>; stageLookup: Map<string, [number, number]> } {
+  const stageById = new Map(data.stages.map((s) => [s.id, s]))
+  const pipes: PipeInfo[] = []
+  const byCategory = new Map<number, number>()
+  const stageLookup = new Map<string, [number, number]>()
+  const sorted = [...data.pipelines].sort((a, b) => a.sort - b.sort || a.id - b.id)
+  for (const pl of sorted) {
+    // Funnel order: process stages first, then success, then failure (stable within each).
+    const ids = pl.stageIds.filter((id) => stageById.has(id))
+    const rank = (id: string) => semCode(stageById.get(id)!.semantic)
+    ids.sort((a, b) => rank(a) - rank(b))
+    const pi = pipes.length
+    byCategory.set(pl.id, pi)
+    ids.forEach((id, i) => stageLookup.set(id, [pi, i]))
+    pipes.push({
+      categoryId: pl.id,
+      name: pl.name,
+      stageIds: ids,
+      stageNames: ids.map((id) => stageById.get(id)!.name),
+      semantics: Uint8Array.from(ids.map(rank)),
+      processCount: ids.filter((id) => rank(id) === SEM_P).length,
+      deals: new Int32Array(0),
+    })
+  }
+  return { pipes, byCategory, stageLookup }
+}
+
+function currencyConverter(data: CrmData, quality: QualityCounts): (amount: number, currency: string) => number {
+  const rates = new Map(data.currencies.map((c) => [c.code, c.rate]))
+  const reportRate = rates.get(data.portal.currency) ?? 1
+  const unknown = new Set<string>()
+  return (amount, currency) => {
+    const r = rates.get(currency)
+    if (r === undefined || !(r > 0)) {
+      if (currency !== data.portal.currency && rates.size > 0 && !unknown.has(currency)) {
+        unknown.add(currency)
+        quality.unknownCurrencies.push(currency)
+      }
+      return amount
+    }
+    return (amount * r) / reportRate
+  }
+}
+
+function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepared['dims'] {
+  const sourceNames = new Map(data.sources.map((s) => [s.id, s.name]))
+  const cityNames = new Map(data.cities.map((s) => [s.id, s.name]))
+  const reasonNames = new Map(data.lossReasons.map((s) => [s.id, s.name]))
+  const userNames = new Map(data.users.map((u) => [String(u.id), u.name]))
+  const departmentNames = new Map(data.departments.map((d) => [`dep:${d.id}`, d.name]))
+  const n = data.deals.length
+  const make = (nameOf: (k: string) => string): DimColumn => ({ dict: new KeyDict(nameOf), codes: new Int32Array(n) })
+  const dims: Prepared['dims'] = {
+    pipeline: make((k) => pipes.find((p) => String(p.categoryId) === k)?.name ?? `#${k}`),
+    city: make((k) => cityNames.get(k) ?? departmentNames.get(k) ?? k),
+    source: make((k) => sourceNames.get(k) ?? k),
+    utmSource: make((k) => k),
+    manager: make((k) => userNames.get(k) ?? `#${k} (deleted)`),
+    lossReason: make((k) => reasonNames.get(k) ?? k),
+  }
+  // Pipeline codes equal pipe indexes so per-pipeline loops and the dimension agree.
+  for (const p of pipes) dims.pipeline.dict.code(String(p.categoryId))
+  data.deals.forEach((d: Deal, i) => {
+    dims.pipeline.codes[i] = pipeOf[i]
+    dims.city.codes[i] = dims.city.dict.code(d.cityId)
+    dims.source.codes[i] = dims.source.dict.code(d.sourceId)
+    dims.utmSource.codes[i] = dims.utmSource.dict.code(d.utmSource)
+    dims.manager.codes[i] = dims.manager.dict.code(String(d.assignedById))
+    dims.lossReason.codes[i] = dims.lossReason.dict.code(d.lossReasonId)
+  })
+  return dims
+}
+
+interface Ev {
+  stage: number
+  at: number
+}
+
+/** A deal's usable history in its current pipeline, completed where the data falls short. */
+function dealHistory(
+  deal: Deal, curStage: number, raw: Ev[] | undefined, rawOther: { otherPipe: boolean; unknown: number },
+  q: QualityCounts,
+): { evs: Ev[]; reconstructed: boolean } {
+  const fallbackAt = validTime(deal.movedAt) ? deal.movedAt : deal.modifiedAt
+  if (rawOther.otherPipe) q.pipelineChanged++
+  q.unknownStageEvents += rawOther.unknown
+  if (!raw || raw.length === 0) {
+    q.reconstructed++
+    const evs: Ev[] = [{ stage: 0, at: deal.createdAt }]
+    if (curStage > 0) evs.push({ stage: curStage, at: Math.max(deal.createdAt, fallbackAt) })
+    return { evs, reconstructed: true }
+  }
+  raw.sort((a, b) => a.at - b.at)
+  const last = raw[raw.length - 1]
+  if (curStage >= 0 && last.stage !== curStage) {
+    q.historyPatched++
+    raw.push({ stage: curStage, at: Math.max(last.at, validTime(fallbackAt) ? fallbackAt : last.at) })
+  }
+  return { evs: raw, reconstructed: false }
+}
+
+export function prepare(data: CrmData): Prepared {
+  const quality = emptyQuality()
+  const tz = timeZone(data.portal.timeZone)
+  const { pipes, byCategory, stageLookup } = buildPipes(data)
+  const n = data.deals.length
+  const stride = Math.max(1, ...pipes.map((p) => p.stageIds.length))
+  const toReportCurrency = currencyConverter(data, quality)
+  const userById = new Map(data.users.map((u) => [u.id, u]))
+
+  quality.deals = n
+  quality.leads = data.leads.length
+  quality.dealEvents = data.dealEvents.length
+  quality.touches = data.touches.length
+
+  const pipe = new Int32Array(n)
+  const stage = new Int32Array(n)
+  const semantic = new Uint8Array(n)
+  const created = new Float64Array(n)
+  const amount = new Float64Array(n)
+  const dealIdIndex = new Map<number, number>()
+  const perPipe: number[][] = pipes.map(() => [])
+  data.deals.forEach((d, i) => {
+    dealIdIndex.set(d.id, i)
+    const pi = byCategory.get(d.categoryId) ?? -1
+    pipe[i] = pi
+    if (pi < 0) quality.unknownPipeline++
+    else perPipe[pi].push(i)
+    const loc = stageLookup.get(d.stageId)
+    stage[i] = loc && loc[0] === pi ? loc[1] : -1
+    if (pi >= 0 && stage[i] < 0) quality.unknownCurrentStage++
+    semantic[i] = stage[i] >= 0 ? pipes[pi].semantics[stage[i]] : semCode(d.semantic)
+    created[i] = validTime(d.createdAt) && d.createdAt > 0 ? d.createdAt : NaN
+    if (Number.isNaN(created[i])) quality.missingCreateDate++
+    amount[i] = toReportCurrency(Number.isFinite(d.amount) ? d.amount : 0, d.currency)
+    const user = userById.get(d.assignedById)
+    if (!user) quality.unknownUsers++
+    else if (!user.active) quality.inactiveUsers++
+  })
+  pipes.forEach((p, pi) => (p.deals = Int32Array.from(perPipe[pi])))
+
+  // Group raw events by deal; keep only those in the deal's current pipeline.
+  const raw: (Ev[] | undefined)[] = new Array(n)
+  const rawInfo = Array.from({ length: n }, () => ({ otherPipe: false, unknown: 0 }))
+  for (const e of data.dealEvents) {
+    const di = dealIdIndex.get(e.ownerId)
+    if (di === undefined) {
+      quality.orphanEvents++
+      continue
+    }
+    const loc = stageLookup.get(e.stageId)
+    if (!loc) {
+      rawInfo[di].unknown++
+      continue
+    }
+    // TYPE_ID 5 = moved between pipelines; events of another pipeline do not count here.
+    if (loc[0] !== pipe[di] || e.typeId === 5) rawInfo[di].otherPipe = true
+    if (loc[0] !== pipe[di]) continue
+    if (!validTime(e.at)) continue
+    ;(raw[di] ??= []).push({ stage: loc[1], at: e.at })
+  }
+
+  const reachedAt = new Float64Array(n * stride).fill(NaN)
+  const firstEntry = new Float64Array(n * stride).fill(NaN)
+  const stageSince = new Float64Array(n).fill(NaN)
+  const closedAt = new Float64Array(n).fill(NaN)
+  const lossStage = new Int32Array(n).fill(-1)
+  const passStart = new Int32Array(n + 1)
+  let passCap = Math.max(64, data.dealEvents.length * 2 + n * 2)
+  let passStage = new Int16Array(passCap)
+  let passAt = new Float64Array(passCap)
+  let passLen = 0
+  const pushPass = (d: number, s: number, t: number) => {
+    if (passLen === passCap) {
+      passCap *= 2
+      const ns = new Int16Array(passCap); ns.set(passStage); passStage = ns
+      const na = new Float64Array(passCap); na.set(passAt); passAt = na
+    }
+    passStage[passLen] = s
+    passAt[passLen++] = t
+    const k = d * stride + s
+    if (!(reachedAt[k] <= t)) reachedAt[k] = t
+  }
+  const stays: FloatList[][] = pipes.map((p) => p.stageIds.map(() => new FloatList(8)))
+
+  for (let d = 0; d < n; d++) {
+    passStart[d] = passLen
+    const pi = pipe[d]
+    if (pi < 0) continue
+    const pl = pipes[pi]
+    const deal = data.deals[d]
+    const { evs, reconstructed } = dealHistory(deal, stage[d], raw[d], rawInfo[d], quality)
+    let pos = -1 // last process stage the deal was in
+    let prevSem = -1
+    let reopened = false
+    let backward = false
+    let lastLossStage = -1
+    let lastLossAt = NaN
+    let lastWinAt = NaN
+    let lostWithoutStage = false
+    for (let i = 0; i < evs.length; i++) {
+      const { stage: s, at: t } = evs[i]
+      const sem = pl.semantics[s]
+      if (!validTime(t)) continue
+      if (sem === SEM_P) {
+        if (prevSem === SEM_S || prevSem === SEM_F) reopened = true
+        if (s < pos) backward = true
+        for (let k = pos + 1; k < s; k++) pushPass(d, k, t)
+        pos = s
+      } else if (sem === SEM_S) {
+        for (let k = pos + 1; k < pl.processCount; k++) pushPass(d, k, t)
+        pos = Math.max(pos, pl.processCount - 1)
+        lastWinAt = t
+      } else {
+        // Created straight into a failure stage: the deal still began at the first stage.
+        if (pos < 0 && pl.processCount > 0) {
+          pushPass(d, 0, t)
+          lostWithoutStage = true
+        }
+        lastLossStage = pos < 0 ? 0 : pos
+        if (pos >= pl.processCount) lastLossStage = pl.processCount - 1
+        lastLossAt = t
+      }
+      pushPass(d, s, t)
+      const k = d * stride + s
+      if (!(firstEntry[k] <= t)) firstEntry[k] = t
+      if (!reconstructed && i + 1 < evs.length && validTime(evs[i + 1].at)) {
+        stays[pi][s].push(evs[i + 1].at - t)
+      }
+      prevSem = sem
+    }
+    if (reopened) quality.reopened++
+    if (backward) quality.backwardMoves++
+    stageSince[d] = evs.length ? evs[evs.length - 1].at : NaN
+    if (semantic[d] === SEM_F) {
+      lossStage[d] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, pos) : -1
+      if (lostWithoutStage || pos < 0) quality.lostWithoutProcessStage++
+      closedAt[d] = validTime(lastLossAt) ? lastLossAt : deal.closedAt ?? stageSince[d]
+    } else if (semantic[d] === SEM_S) {
+      closedAt[d] = validTime(lastWinAt) ? lastWinAt : deal.closedAt ?? stageSince[d]
+    }
+  }
+  passStart[n] = passLen
+
+  const stayP90 = new Float64Array(pipes.length * stride).fill(NaN)
+  stays.forEach((row, pi) => row.forEach((list, s) => {
+    const v = list.view().slice().sort()
+    const q = quantileSorted(v, 0.9)
+    if (q !== null) stayP90[pi * stride + s] = q
+  }))
+
+  const touches = indexTouches(data, n, created)
+  const dims = buildDims(data, pipes, pipe)
+  const leadDims = {
+    source: Int32Array.from(data.leads, (l) => dims.source.dict.code(l.sourceId)),
+    city: Int32Array.from(data.leads, (l) => dims.city.dict.code(l.cityId)),
+    utmSource: Int32Array.from(data.leads, (l) => dims.utmSource.dict.code(l.utmSource)),
+    manager: Int32Array.from(data.leads, (l) => dims.manager.dict.code(String(l.assignedById))),
+  }
+  const byUser = touchesByUser(data, dims.manager.dict)
+
+  return {
+    data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory, dealIdIndex,
+    pipe, stage, semantic, created, stageSince, closedAt, lossStage, amount, reachedAt, firstEntry,
+    passStart, passStage: passStage.slice(0, passLen), passAt: passAt.slice(0, passLen),
+    ...touches, ...byUser, stayP90, dims, leadDims,
+    leadCreated: Float64Array.from(data.leads, (l) => (validTime(l.createdAt) ? l.createdAt : NaN)),
+    leadSemantic: Uint8Array.from(data.leads, (l) => semCode(l.semantic)),
+    quality, toReportCurrency,
+  }
+}
+
+/** Per-deal touch lists: own touches, plus the lead's and contact's touches before the deal existed. */
+function indexTouches(data: CrmData, n: number, created: Float64Array) {
+  const byLead = new Map<number, number[]>()
+  const byContact = new Map<number, number[]>()
+  data.deals.forEach((d, i) => {
+    if (d.leadId !== null) (byLead.get(d.leadId) ?? byLead.set(d.leadId, []).get(d.leadId)!).push(i)
+    if (d.contactId !== null) (byContact.get(d.contactId) ?? byContact.set(d.contactId, []).get(d.contactId)!).push(i)
+  })
+  const dealIdIndex = new Map(data.deals.map((d, i) => [d.id, i]))
+  const pairDeal: number[] = []
+  const pairTouch: number[] = []
+  const seen = new Int32Array(n).fill(-1)
+  data.touches.forEach((t, ti) => {
+    if (!validTime(t.at)) return
+    const add = (di: number | undefined) => {
+      if (di === undefined || seen[di] === ti) return
+      seen[di] = ti
+      pairDeal.push(di)
+      pairTouch.push(ti)
+    }
+    for (const id of t.dealIds) add(dealIdIndex.get(id))
+    for (const id of t.leadIds) for (const di of byLead.get(id) ?? []) if (t.at < created[di]) add(di)
+    for (const id of t.contactIds) for (const di of byContact.get(id) ?? []) if (t.at < created[di]) add(di)
+  })
+  const touchStart = new Int32Array(n + 1)
+  for (const d of pairDeal) touchStart[d + 1]++
+  for (let d = 0; d < n; d++) touchStart[d + 1] += touchStart[d]
+  const m = pairDeal.length
+  const order = new Int32Array(m)
+  const fill = touchStart.slice(0, n)
+  for (let i = 0; i < m; i++) order[fill[pairDeal[i]]++] = pairTouch[i]
+  const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
+  const touchAt = new Float64Array(m)
+  const touchKind = new Uint8Array(m)
+  const touchDuration = new Float64Array(m)
+  const firstTouchAt = new Float64Array(n).fill(NaN)
+  for (let d = 0; d < n; d++) {
+    const seg = Array.from(order.subarray(touchStart[d], touchStart[d + 1]))
+    seg.sort((a, b) => data.touches[a].at - data.touches[b].at)
+    seg.forEach((ti, j) => {
+      const t = data.touches[ti]
+      const k = touchStart[d] + j
+      touchAt[k] = t.at
+      touchKind[k] = kindCode.get(t.kind) ?? kindCode.get('other')!
+      touchDuration[k] = t.durationSec ?? NaN
+      if (Number.isNaN(firstTouchAt[d]) && t.at >= created[d]) firstTouchAt[d] = t.at
+    })
+  }
+  return { touchStart, touchAt, touchKind, touchDuration, firstTouchAt }
+}
+
+function touchesByUser(data: CrmData, managers: KeyDict) {
+  const codes = Int32Array.from(data.touches, (t) => managers.code(String(t.responsibleId)))
+  const idx = Array.from({ length: data.touches.length }, (_, i) => i)
+  idx.sort((a, b) => codes[a] - codes[b] || data.touches[a].at - data.touches[b].at)
+  return { touchByUser: Int32Array.from(idx), touchUserCode: codes }
+}
