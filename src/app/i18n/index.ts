@@ -1,0 +1,40 @@
+import { computed, ref } from 'vue'
+import { en, type MessageKey, type Messages } from './en'
+import { ru } from './ru'
+import { uk } from './uk'
+
+export type { MessageKey } from './en'
+export type Language = 'en' | 'ru' | 'uk'
+
+const catalogs: Record<Language, Messages> = { en, ru, uk }
+
+/** Portal languages we do not translate fall back: Belarusian/Kazakh readers get Russian, others English. */
+export function pickLanguage(portalLang: string | null | undefined): Language {
+  const code = (portalLang ?? '').toLowerCase().slice(0, 2)
+  if (code === 'ru' || code === 'by' || code === 'be' || code === 'kz') return 'ru'
+  if (code === 'ua' || code === 'uk') return 'uk'
+  return 'en'
+}
+
+/** One language for the whole frame: the portal's, switchable for tests and screenshots. */
+export const currentLanguage = ref<Language>('en')
+
+export function setLanguage(lang: Language): void {
+  currentLanguage.value = lang
+  if (typeof document !== 'undefined') document.documentElement.lang = lang
+}
+
+export function translate(lang: Language, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = catalogs[lang][key] ?? en[key] ?? key
+  if (!params) return text
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''))
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  return translate(currentLanguage.value, key, params)
+}
+
+export function useI18n() {
+  const lang = computed(() => currentLanguage.value)
+  return { t, lang }
+}

@@ -1,0 +1,25 @@
+/**
+ * What the report needs from the Bitrix24 window around it. main.ts builds this from
+ * src/b24 (the only code that touches the SDK) and src/sync; the app never imports either.
+ */
+import type { CrmData } from '../../engine/types'
+
+export interface SyncProgressInfo {
+  /** rows or steps done so far */
+  done: number
+  /** null while the total is not known yet */
+  total: number | null
+  /** what is being loaded now, e.g. "crm.deal.list" */
+  label: string
+}
+
+export interface ReportHost {
+  /** the portal language as the frame reported it (b24.getLang()) */
+  portalLanguage: string
+  /** opens a deal card in the Bitrix24 slider */
+  openDeal(dealId: number): Promise<void>
+  /** tells the parent window the frame's content height changed */
+  fitWindow(): void
+  /** syncs the CRM (cache first, then delta); `force` re-reads everything */
+  loadCrmData(onProgress: (p: SyncProgressInfo) => void, options: { force: boolean }): Promise<CrmData>
+}

@@ -1,0 +1,68 @@
+/**
+ * One description of a table feeds the screen, CSV and XLSX, so all three always show the same
+ * columns and rows. Pages build these from the engine's report; DataTable renders them.
+ */
+import type { Cell } from './csv'
+import type { Formatter } from './format'
+
+export type ColumnKind = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'duration' | 'date'
+
+/** What a click on a number opens: the engine's drill reference and a caption for the list. */
+export interface DrillTarget<Ref = unknown> {
+  ref: Ref
+  caption: string
+}
+
+export interface TableColumn<Row> {
+  key: string
+  label: string
+  kind: ColumnKind
+  value: (row: Row) => string | number | null
+  /** a number that opens its deals */
+  drill?: (row: Row) => DrillTarget | null
+  /** heat colouring for numeric cells (0..1 of the column max) */
+  heat?: boolean
+}
+
+export interface TableModel<Row> {
+  id: string
+  title: string
+  columns: TableColumn<Row>[]
+  rows: Row[]
+  note?: string
+}
+
+export function displayCell(kind: ColumnKind, value: string | number | null, fmt: Formatter): string {
+  if (value === null || value === undefined) return '—'
+  if (typeof value === 'string') return kind === 'text' ? value : value
+  switch (kind) {
+    case 'integer': return fmt.number(value, 0)
+    case 'number': return fmt.number(value, 2)
+    case 'money': return fmt.money(value)
+    case 'percent': return fmt.percent(value)
+    case 'duration': return fmt.duration(value)
+    case 'date': return fmt.dateTime(value)
+    default: return String(value)
+  }
+}
+
+/** Values for files: numbers stay numbers (a spreadsheet can sum them), percents as 0–100. */
+export function exportCell(kind: ColumnKind, value: string | number | null, fmt: Formatter): Cell {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'string') return value
+  if (!Number.isFinite(value)) return null
+  switch (kind) {
+    case 'percent': return Math.round(value * 10_000) / 100
+    case 'duration': return Math.round((value / 86_400_000) * 100) / 100
+    case 'date': return fmt.dateTime(value)
+    case 'money':
+    case 'number': return Math.round(value * 100) / 100
+    default: return value
+  }
+}
+
+export function exportHeader(column: TableColumn<unknown>, units: { percent: string; days: string }): string {
+  if (column.kind === 'percent') return `${column.label}, ${units.percent}`
+  if (column.kind === 'duration') return `${column.label}, ${units.days}`
+  return column.label
+}

@@ -1,0 +1,98 @@
+/**
+ * What the user chose lives in the URL hash, so a view can be reopened and shared:
+ *   #/funnels?period=last-month&cmp=year&pipeline=0&city=msk&city=spb&source=WEB&manager=7&mode=flow
+ * Repeated keys (not commas) carry lists, so ids with any characters survive. Anything unknown
+ * or malformed falls back to the default for that field and loses nothing else.
+ */
+import { PERIOD_PRESETS, isIsoDate, type PeriodPreset } from './period-presets'
+
+export const PAGES = ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality'] as const
+export type PageId = (typeof PAGES)[number]
+export const COMPARISONS = ['previous', 'year', 'none'] as const
+export type Comparison = (typeof COMPARISONS)[number]
+export type FunnelMode = 'cohort' | 'flow'
+export type ChurnDimension = 'source' | 'city' | 'manager'
+
+export interface FilterState {
+  page: PageId
+  preset: PeriodPreset
+  /** custom period only: first and last day, "YYYY-MM-DD" */
+  from: string | null
+  to: string | null
+  compare: Comparison
+  /** pipeline (category) id; null = every pipeline, each apart */
+  pipeline: number | null
+  cities: string[]
+  sources: string[]
+  managers: number[]
+  mode: FunnelMode
+  churnBy: ChurnDimension
+  /** UI language chosen by hand; null = the portal's */
+  lang: string | null
+}
+
+export function defaultFilters(): FilterState {
+  return {
+    page: 'overview', preset: 'this-month', from: null, to: null, compare: 'previous', pipeline: null,
+    cities: [], sources: [], managers: [], mode: 'cohort', churnBy: 'source', lang: null,
+  }
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: string | null, fallback: T): T {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback
+}
+
+function intOrNull(value: string | null): number | null {
+  if (value === null || !/^-?\d+$/.test(value)) return null
+  return Number(value)
+}
+
+export function parseHash(hash: string): FilterState {
+  const state = defaultFilters()
+  const text = hash.replace(/^#/, '')
+  const [path, query = ''] = text.split('?', 2)
+  state.page = oneOf(PAGES, path.replace(/^\//, '') || null, state.page)
+  const q = new URLSearchParams(query)
+  state.preset = oneOf(PERIOD_PRESETS, q.get('period'), state.preset)
+  const from = q.get('from')
+  const to = q.get('to')
+  if (state.preset === 'custom') {
+    if (isIsoDate(from) && isIsoDate(to) && from <= to) {
+      state.from = from
+      state.to = to
+    } else {
+      state.preset = 'this-month'
+    }
+  }
+  state.compare = oneOf(COMPARISONS, q.get('cmp'), state.compare)
+  state.pipeline = intOrNull(q.get('pipeline'))
+  state.cities = q.getAll('city').filter(Boolean)
+  state.sources = q.getAll('source').filter(Boolean)
+  state.managers = q.getAll('manager').map(intOrNull).filter((v): v is number => v !== null)
+  state.mode = oneOf(['cohort', 'flow'] as const, q.get('mode'), state.mode)
+  state.churnBy = oneOf(['source', 'city', 'manager'] as const, q.get('by'), state.churnBy)
+  const lang = q.get('lang')
+  state.lang = lang && /^[a-z]{2}$/.test(lang) ? lang : null
+  return state
+}
+
+/** Only fields that differ from the default go to the URL, so shared links stay short. */
+export function toHash(state: FilterState): string {
+  const d = defaultFilters()
+  const q = new URLSearchParams()
+  if (state.preset !== d.preset) q.set('period', state.preset)
+  if (state.preset === 'custom' && state.from && state.to) {
+    q.set('from', state.from)
+    q.set('to', state.to)
+  }
+  if (state.compare !== d.compare) q.set('cmp', state.compare)
+  if (state.pipeline !== null) q.set('pipeline', String(state.pipeline))
+  for (const c of state.cities) q.append('city', c)
+  for (const s of state.sources) q.append('source', s)
+  for (const m of state.managers) q.append('manager', String(m))
+  if (state.mode !== d.mode) q.set('mode', state.mode)
+  if (state.churnBy !== d.churnBy) q.set('by', state.churnBy)
+  if (state.lang) q.set('lang', state.lang)
+  const query = q.toString()
+  return `#/${state.page}${query ? `?${query}` : ''}`
+}

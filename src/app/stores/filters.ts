@@ -1,0 +1,51 @@
+import { defineStore } from 'pinia'
+import { computed, reactive, ref, watch } from 'vue'
+import { presetRange, todayIn, type DateRange } from '../services/period-presets'
+import { defaultFilters, parseHash, toHash, type FilterState } from '../services/url-state'
+
+/** The filter bar's choices; the URL hash is their mirror (reopen and share a view). */
+export const useFiltersStore = defineStore('filters', () => {
+  const state = reactive<FilterState>(defaultFilters())
+  const timeZone = ref('UTC')
+
+  function readUrl(): void {
+    if (typeof location === 'undefined') return
+    Object.assign(state, parseHash(location.hash))
+  }
+
+  function writeUrl(): void {
+    if (typeof location === 'undefined') return
+    const hash = toHash(state)
+    // replaceState: filter changes should not flood the back button of the portal page.
+    if (location.hash !== hash) history.replaceState(history.state, '', hash)
+  }
+
+  function set(patch: Partial<FilterState>): void {
+    Object.assign(state, patch)
+  }
+
+  function setTimeZone(zone: string): void {
+    timeZone.value = zone
+  }
+
+  /** The report period as calendar dates in the portal's zone. */
+  const range = computed<DateRange>(() => {
+    if (state.preset === 'custom' && state.from && state.to) return { from: state.from, to: state.to }
+    const preset = state.preset === 'custom' ? 'this-month' : state.preset
+    return presetRange(preset, todayIn(timeZone.value))
+  })
+
+  function bindToUrl(): () => void {
+    readUrl()
+    const stop = watch(state, writeUrl, { deep: true })
+    const onHash = () => readUrl()
+    window.addEventListener('hashchange', onHash)
+    writeUrl()
+    return () => {
+      stop()
+      window.removeEventListener('hashchange', onHash)
+    }
+  }
+
+  return { state, range, set, setTimeZone, bindToUrl, readUrl }
+})

@@ -1,0 +1,105 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { CrmData, NamedItem, Pipeline, PortalInfo, Stage, User } from '../../engine/types'
+import { currentLanguage, pickLanguage, setLanguage, translate, type Language } from '../i18n'
+import { createFormatter, localeFor, type Formatter } from '../services/format'
+import type { SyncProgressInfo } from '../services/host'
+
+export type SyncStatus = 'idle' | 'syncing' | 'ready' | 'error'
+export type Theme = 'light' | 'dark'
+
+/** Names the filter bar and tables need; the deals themselves live in the engine's worker. */
+export interface Dictionaries {
+  pipelines: Pipeline[]
+  stages: Stage[]
+  cities: NamedItem[]
+  sources: NamedItem[]
+  users: User[]
+}
+
+const EMPTY: Dictionaries = { pipelines: [], stages: [], cities: [], sources: [], users: [] }
+
+/** What the app knows about the portal and the state of the data: sync status, language, theme. */
+export const useSessionStore = defineStore('session', () => {
+  const portal = ref<PortalInfo | null>(null)
+  const portalLanguage = ref('en')
+  const status = ref<SyncStatus>('idle')
+  const progress = ref<SyncProgressInfo | null>(null)
+  const dealsCount = ref<number | null>(null)
+  const syncedAt = ref<number | null>(null)
+  const error = ref<string | null>(null)
+  const dictionaries = shallowRef<Dictionaries>(EMPTY)
+  const theme = ref<Theme>('light')
+
+  const language = computed<Language>(() => currentLanguage.value)
+
+  function applyLanguage(override: string | null): void {
+    setLanguage(pickLanguage(override ?? portalLanguage.value))
+  }
+
+  const formatter = computed<Formatter>(() =>
+    createFormatter({
+      locale: localeFor(language.value),
+      timeZone: portal.value?.timeZone ?? 'UTC',
+      currency: portal.value?.currency ?? 'USD',
+      units: { hours: translate(language.value, 'unit.hours'), days: translate(language.value, 'unit.days') },
+    }),
+  )
+
+  function startSync(): void {
+    status.value = 'syncing'
+    progress.value = { done: 0, total: null, label: '' }
+    error.value = null
+  }
+
+  function reportProgress(p: SyncProgressInfo): void {
+    progress.value = p
+  }
+
+  function finishSync(data: CrmData, at: number = Date.now()): void {
+    portal.value = data.portal
+    dealsCount.value = data.deals.length
+    syncedAt.value = at
+    dictionaries.value = {
+      pipelines: [...data.pipelines].sort((a, b) => a.sort - b.sort),
+      stages: data.stages,
+      cities: data.cities,
+      sources: data.sources,
+      users: data.users,
+    }
+    status.value = 'ready'
+    progress.value = null
+  }
+
+  function failSync(message: string): void {
+    status.value = 'error'
+    error.value = message
+    progress.value = null
+  }
+
+  function setTheme(next: Theme): void {
+    theme.value = next
+    if (typeof document !== 'undefined') document.documentElement.dataset.theme = next
+    try {
+      localStorage.setItem('funnel-lens-theme', next)
+    } catch {
+      // storage can be off in a third-party frame; the theme still applies for this visit
+    }
+  }
+
+  function initTheme(): void {
+    let saved: string | null = null
+    try {
+      saved = localStorage.getItem('funnel-lens-theme')
+    } catch {
+      saved = null
+    }
+    const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
+    setTheme(saved === 'dark' || saved === 'light' ? saved : prefersDark ? 'dark' : 'light')
+  }
+
+  return {
+    portal, portalLanguage, status, progress, dealsCount, syncedAt, error, dictionaries, theme, language, formatter,
+    applyLanguage, startSync, reportProgress, finishSync, failSync, setTheme, initTheme,
+  }
+})
