@@ -1,0 +1,94 @@
+/**
+ * Injected failures for resilience tests. Spec grammar (see README "Demo portal"):
+ *
+ *   spec    := part (";" part)*
+ *   part    := "seed=" int | kind "=" probability | "at=" n ":" kind ("," n ":" kind)*
+ *   kind    := "503" | "500" | "429" | "drop" | "expired"
+ *
+ * e.g. `seed=7;503=0.05;500=0.02;drop=0.01;expired=0.02` or `at=3:503,7:drop,9:expired`.
+ * Requests are counted from 1 after the spec is set; `at` entries win over random draws, which
+ * come from a seeded PRNG so a run is repeatable.
+ */
+
+export type FaultKind = '503' | '500' | '429' | 'drop' | 'expired'
+const KINDS: FaultKind[] = ['503', '500', '429', 'drop', 'expired']
+
+export interface FaultSpec {
+  seed: number
+  probabilities: [FaultKind, number][]
+  at: Map<number, FaultKind>
+}
+
+function isKind(k: string): k is FaultKind {
+  return (KINDS as string[]).includes(k)
+}
+
+export function parseFaultSpec(spec: string): FaultSpec {
+  const out: FaultSpec = { seed: 1, probabilities: [], at: new Map() }
+  for (const raw of spec.split(';')) {
+    const part = raw.trim()
+    if (!part) continue
+    const eq = part.indexOf('=')
+    if (eq < 0) throw new Error(`fault spec: "${part}" is not key=value`)
+    const key = part.slice(0, eq).trim().toLowerCase()
+    const value = part.slice(eq + 1).trim()
+    if (key === 'seed') {
+      const n = Number(value)
+      if (!Number.isInteger(n)) throw new Error(`fault spec: seed "${value}" is not an integer`)
+      out.seed = n
+    } else if (key === 'at') {
+      for (const item of value.split(',')) {
+        const [n, kind] = item.split(':').map((s) => s.trim())
+        const idx = Number(n)
+        if (!Number.isInteger(idx) || idx < 1 || !kind || !isKind(kind)) throw new Error(`fault spec: "at" entry "${item}" must be N:${KINDS.join('|')}`)
+        out.at.set(idx, kind)
+      }
+    } else if (isKind(key)) {
+      const p = Number(value)
+      if (!(p >= 0 && p <= 1)) throw new Error(`fault spec: probability "${value}" for ${key} must be within 0..1`)
+      out.probabilities.push([key, p])
+    } else throw new Error(`fault spec: unknown key "${key}" (use seed, at, ${KINDS.join(', ')})`)
+  }
+  const sum = out.probabilities.reduce((s, [, p]) => s + p, 0)
+  if (sum > 1) throw new Error(`fault spec: probabilities add up to ${sum} > 1`)
+  return out
+}
+
+/** mulberry32: small, fast, good enough for fault draws. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export class FaultInjector {
+  private spec: FaultSpec | null = null
+  private random: () => number = Math.random
+  private count = 0
+
+  set(spec: string | null | undefined): void {
+    this.spec = spec ? parseFaultSpec(spec) : null
+    this.count = 0
+    this.random = prng(this.spec?.seed ?? 1)
+  }
+
+  /** Fault for the next REST request, or null. Every request advances the counter. */
+  next(): FaultKind | null {
+    if (!this.spec) return null
+    this.count++
+    const u = this.random()
+    const fixed = this.spec.at.get(this.count)
+    if (fixed) return fixed
+    let acc = 0
+    for (const [kind, p] of this.spec.probabilities) {
+      acc += p
+      if (u < acc) return kind
+    }
+    return null
+  }
+}
