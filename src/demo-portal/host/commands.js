@@ -161,7 +161,7 @@ async function saveOption(host, scope, params) {
   const value = params.value
   host.options[scope][name] = value
   try {
-    await host.optionStore.save(scope, name, value)
+    await host.api.saveOption(scope, name, value)
   } catch (err) {
     host.setStatus(`Could not save the ${scope} option "${name}": ${err.message}`, true)
   }
@@ -178,12 +178,13 @@ async function dealFields(host, id) {
   if (!deal) return [['Deal', `No deal #${id} on this portal.`]]
   const stage = await stageName(host, deal.STAGE_ID)
   const amount = Number(deal.OPPORTUNITY)
-  return [
+  const fields = [
     ['Title', deal.TITLE ?? ''],
     ['Stage', stage],
     ['Amount', `${Number.isFinite(amount) ? amount.toLocaleString(host.settings.lang) : deal.OPPORTUNITY} ${deal.CURRENCY_ID ?? ''}`.trim()],
-    ['Responsible', `user #${deal.ASSIGNED_BY_ID}`],
   ]
+  if (deal.ASSIGNED_BY_ID) fields.push(['Responsible', `user #${deal.ASSIGNED_BY_ID}`])
+  return fields
 }
 
 export async function stageName(host, stageId) {

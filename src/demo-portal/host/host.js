@@ -3,7 +3,6 @@
 // Same origin as the demo portal's REST API, so DOMAIN, the frame name and REST all agree.
 import { parseFrameMessage, formatReply, newAppSid, frameName } from './protocol.js'
 import { createPortalApi } from './portal-api.js'
-import { createOptionStore } from './option-store.js'
 import { wireSliderControls } from './slider.js'
 import { commands, stageName } from './commands.js'
 
@@ -23,7 +22,6 @@ function record(entry) {
 }
 
 const api = createPortalApi(settings.user)
-const optionStore = createOptionStore(settings.user)
 /** @type {Array<ReturnType<typeof newFrameContext>>} */
 const frames = []
 let sliderFrames = 0
@@ -31,7 +29,6 @@ let sliderFrames = 0
 const host = {
   settings,
   api,
-  optionStore,
   options: { app: {}, user: {} },
   sessionReady: null,
   setStatus,
@@ -41,20 +38,29 @@ const host = {
   leaveInstallMode,
 }
 
-host.sessionReady = (async () => {
-  const [, options] = await Promise.all([api.issueToken(), optionStore.load()])
-  host.options = options
-  record({ dir: 'host', command: 'session', payload: { userId: settings.user, isAdmin: api.auth.isAdmin } })
-})()
-host.sessionReady.catch((err) => {
+host.sessionReady = startSession()
+renderChrome()
+wireSliderControls()
+window.addEventListener('message', onMessage)
+host.sessionReady.then((mount) => mount && mountMainFrame(), (err) => {
   record({ dir: 'host', command: 'session', error: err.message })
   setStatus(`The demo portal refused a session for user ${settings.user}: ${err.message}`, true)
 })
 
-renderChrome()
-wireSliderControls()
-window.addEventListener('message', onMessage)
-mountMainFrame()
+/** The user's token, stored options and the install flag, before the app frame exists; false = no frame. */
+async function startSession() {
+  await api.issueToken()
+  const { installed, appOptions, userOptions } = api.session
+  host.options = { app: { ...appOptions }, user: { ...userOptions } }
+  // Like Bitrix24: an admin opening an app whose install is not finished gets the installer.
+  if (settings.install === 'auto') settings.install = !installed && api.auth.isAdmin
+  record({ dir: 'host', command: 'session', payload: { userId: settings.user, isAdmin: api.auth.isAdmin, installed } })
+  if (!installed && !settings.install && !api.auth.isAdmin) {
+    setStatus('The application is not fully installed yet: an administrator has to open it once to finish the installation.')
+    return false
+  }
+  return true
+}
 
 function readSettings(q) {
   const pick = (name, allowed, fallback) => (allowed.includes(q.get(name)) ? q.get(name) : fallback)
@@ -64,7 +70,8 @@ function readSettings(q) {
     deal: digits('deal', '1'),
     user: Number(digits('user', '1')),
     lang: pick('lang', LANGS, 'en'),
-    install: q.get('install') === '1',
+    /** '1' install mode, '0' normal mode, absent: install mode while an admin has not finished it. */
+    install: q.get('install') === '1' ? true : q.get('install') === '0' ? false : 'auto',
     appPath: q.get('appPath'),
   }
 }
@@ -208,7 +215,7 @@ function renderChrome() {
   document.getElementById('ctl-deal').value = settings.deal
   document.getElementById('ctl-user').value = String(settings.user)
   document.getElementById('ctl-lang').value = settings.lang
-  document.getElementById('ctl-install').checked = settings.install
+  document.getElementById('ctl-install').checked = settings.install === true
   if (settings.appPath) {
     const keep = document.createElement('input')
     keep.type = 'hidden'

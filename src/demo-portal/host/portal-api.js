@@ -31,16 +31,19 @@ export async function postJson(path, body) {
   return data
 }
 
-/** The portal's token answer in the one shape the host keeps. */
-function toAuth(data) {
-  const d = data && typeof data === 'object' && 'result' in data ? data.result : data
-  const expiresIn = Number(d.AUTH_EXPIRES ?? d.expires_in ?? 3600)
+/**
+ * The portal's token answer (POST /demo/token or /demo/refresh, src/demo-portal/server.ts) in
+ * the one shape the host keeps. A refresh answer carries no admin flag or member id: keep the
+ * session's.
+ */
+function toAuth(data, previous) {
+  const expiresIn = Number(data.expiresIn ?? 3600)
   return {
-    accessToken: String(d.AUTH_ID ?? d.access_token),
-    refreshToken: String(d.REFRESH_ID ?? d.refresh_token),
+    accessToken: String(data.accessToken),
+    refreshToken: String(data.refreshToken),
     expiresAt: Date.now() + expiresIn * 1000,
-    isAdmin: (d.IS_ADMIN ?? d.isAdmin) === true,
-    memberId: String(d.MEMBER_ID ?? d.member_id ?? ''),
+    isAdmin: typeof data.isAdmin === 'boolean' ? data.isAdmin : previous ? previous.isAdmin : false,
+    memberId: String(data.memberId ?? (previous ? previous.memberId : '')),
   }
 }
 
@@ -49,8 +52,17 @@ export function createPortalApi(userId) {
   let auth = null
   let refreshing = null
 
+  /** What the portal knows at session start: install flag and stored options come along. */
+  let session = null
+
   async function issueToken() {
-    auth = toAuth(await postJson('/demo/token', { userId }))
+    const data = await postJson('/demo/token', { userId })
+    auth = toAuth(data, auth)
+    session = {
+      installed: data.installed === true,
+      appOptions: asObject(data.appOptions),
+      userOptions: asObject(data.userOptions),
+    }
     return auth
   }
 
@@ -59,7 +71,7 @@ export function createPortalApi(userId) {
     if (!refreshing) {
       refreshing = (async () => {
         try {
-          auth = toAuth(await postJson('/demo/refresh', { refreshToken: auth && auth.refreshToken }))
+          auth = toAuth(await postJson('/demo/refresh', { refreshToken: auth && auth.refreshToken }), auth)
         } catch (err) {
           // A real parent window re-issues from the user's session; do the same if the refresh token is gone.
           console.warn('host: refresh failed, issuing a new session token', err)
@@ -85,15 +97,40 @@ export function createPortalApi(userId) {
     }
   }
 
+  /** Calls a /demo/* route that acts as the session's user; retries once with a fresh token. */
+  async function asUser(path, body) {
+    if (!auth) await issueToken()
+    try {
+      return await postJson(path, { ...body, accessToken: auth.accessToken })
+    } catch (err) {
+      if (err.status !== 401) throw err
+      await refresh()
+      return postJson(path, { ...body, accessToken: auth.accessToken })
+    }
+  }
+
+  /** BX24.installFinish(): app.info INSTALLED becomes true (admins only, like the real portal). */
   function finishInstall() {
-    return postJson('/demo/install-finish', { userId })
+    return asUser('/demo/install', { installed: true })
+  }
+
+  /** setAppOption / setUserOption land in the same storage as app.option.* / user.option.*. */
+  function saveOption(scope, name, value) {
+    return asUser('/demo/option', { scope, name, value })
   }
 
   return {
     get auth() { return auth },
+    get session() { return session },
     issueToken,
     refresh,
     rest,
     finishInstall,
+    saveOption,
   }
+}
+
+/** USER_OPTIONS / APP_OPTIONS must be objects, or the SDK's options.userSet throws (sdk.md §1.6). */
+export function asObject(v) {
+  return v && typeof v === 'object' && !Array.isArray(v) ? v : {}
 }

@@ -20,7 +20,6 @@ const ASSETS: Record<string, string> = {
   'host.js': 'text/javascript; charset=utf-8',
   'protocol.js': 'text/javascript; charset=utf-8',
   'portal-api.js': 'text/javascript; charset=utf-8',
-  'option-store.js': 'text/javascript; charset=utf-8',
   'commands.js': 'text/javascript; charset=utf-8',
   'slider.js': 'text/javascript; charset=utf-8',
   'host.css': 'text/css; charset=utf-8',

@@ -23,11 +23,12 @@ export function openSlider(view) {
   $('slider-body').replaceChildren()
   $('slider-panel').style.width = view.width ? `min(${Math.round(view.width)}px, 92vw)` : ''
   if (view.frame) $('slider-body').append(view.frame)
-  if (view.fields) showFields(view.fields)
   root.hidden = false
-  return new Promise((resolve) => {
+  const closed = new Promise((resolve) => {
     current = { resolve }
   })
+  if (view.fields) void showFields(view.fields)
+  return closed
 }
 
 export function closeSlider() {
