@@ -106,7 +106,11 @@ export async function bindPlacements(rest: AppRest, handler: string, lang: Lang)
   return report
 }
 
-/** Removes every binding of the app's placements (the "Uninstall" action in settings). */
+/**
+ * Removes every binding of the app's placements (the "Uninstall" action in settings) and
+ * returns how many bindings went. The portal's `count` rises once per found binding and once
+ * per removal (rest.md §9.1), hence the halving.
+ */
 export async function unbindPlacements(rest: AppRest): Promise<number> {
   const cmds = Object.fromEntries(BOUND_PLACEMENTS.map((p) => [p.code, ['placement.unbind', { PLACEMENT: p.code }] as [string, Record<string, unknown>]]))
   const replies = await rest.batch(cmds)
@@ -115,7 +119,7 @@ export async function unbindPlacements(rest: AppRest): Promise<number> {
     if (!r.ok) throw r.error!
     count += Number((r.result as { count?: number } | null)?.count ?? 0)
   }
-  return count
+  return Math.ceil(count / 2)
 }
 
 /** What a placement entry (placement/*.ts) receives. */
