@@ -1,0 +1,259 @@
+/**
+ * Drill-down: the deals behind any number of the report. A `DrillRef` addresses a figure; the
+ * predicate for each figure is the one the counting loop uses (imported from its family), so the
+ * rows returned are exactly the deals counted.
+ */
+import type { Dim } from './dims'
+import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
+import { dealForecast, forecastMonths, stageModel } from './forecast'
+import { enteredIn, flowNotNext, hasReached, inCohort, isLostAt, lostIn, nextReachedAt, wonIn } from './funnel'
+import { isCallAgain, lostInScope } from './loss-reasons'
+import { isInWork } from './managers'
+import { bucketIndex, makeBuckets } from './periods'
+import { SEM_F, SEM_P, SEM_S, type Prepared } from './prepare'
+import { seriesBucket } from './series'
+import { round2 } from './stats'
+import { isStuck } from './stuck'
+import { betweenDuration, closedCycle, firstTouchDelay } from './timing'
+import { namedStagePairs, stagePairWindow } from './touches'
+
+export type DrillPeriod = 'current' | 'comparison'
+export interface DrillSplit {
+  dim: Dim
+  key: string
+}
+
+interface Common {
+  /** Default 'current'. */
+  period?: DrillPeriod
+  /** Narrow to one key of a dimension (a split row, e.g. { dim: 'source', key: 'ADS' }). */
+  split?: DrillSplit
+}
+
+export type DrillRef = Common & (
+  | { section: 'cohort'; categoryId: number; stageId?: string; measure: 'size' | 'reached' | 'current' | 'notNext' | 'lostAt' }
+  | { section: 'flow'; categoryId: number; stageId?: string; measure: 'size' | 'entered' | 'current' | 'notNext' | 'lostAt' }
+  /** Churn numerators/denominators: cohort → cohort funnel, flow → flow funnel. */
+  | { section: 'churn'; mode: 'cohort' | 'flow'; categoryId: number; stageId: string; measure: 'reached' | 'lostAt' }
+  /** Source summary (deals, won) or a matrix cell (stageId given: reached). */
+  | { section: 'sources'; dim?: 'source' | 'utmSource'; key: string; measure: 'deals' | 'won' | 'reached'; categoryId?: number; stageId?: string }
+  | { section: 'managers'; managerId: string; measure: 'created' | 'inWork' | 'won' | 'lost' }
+  | { section: 'cities'; cityId: string; measure: 'created' | 'won' | 'lost' }
+  | { section: 'roi'; sourceId: string; measure: 'deals' | 'won' }
+  | { section: 'plan'; month: string }
+  | { section: 'lossReasons'; measure: 'lost' | 'callAgain'; reasonKey?: string; categoryId?: number; stageId?: string; managerId?: string }
+  | { section: 'stuck'; categoryId?: number; stageId?: string }
+  | { section: 'forecast'; measure: 'counted' | 'noHistory'; month?: string; categoryId?: number; stageId?: string }
+  | { section: 'touches'; measure: 'deals' | 'withTouches' | 'noTouches' | 'beforeWon' | 'beforeLost' | 'betweenStages'; pair?: string }
+  | { section: 'timing'; measure: 'between' | 'toWin' | 'lostCycle' | 'toFirstTouch' | 'noTouch'; categoryId?: number; from?: string; to?: string }
+  | { section: 'kpis'; measure: 'dealsCreated' | 'won' | 'lost' | 'closed' }
+  | { section: 'series'; measure: 'created' | 'won' | 'lost'; bucket: number }
+)
+
+export interface DrillRow {
+  id: number
+  title: string
+  stageId: string
+  stageName: string
+  managerId: number
+  managerName: string
+  sourceId: string | null
+  sourceName: string | null
+  cityId: string | null
+  cityName: string | null
+  /** In the report currency. */
+  amount: number
+  currency: string
+  originalAmount: number
+  originalCurrency: string
+  createdAt: number
+  /** Won or loss time; null while open. */
+  closedAt: number | null
+  lossReasonName: string | null
+}
+
+type Pred = (d: number) => boolean
+
+function stageIndex(p: Prepared, categoryId: number | undefined, stageId: string | undefined): { pi: number; st: number } {
+  const pi = categoryId === undefined ? -1 : p.pipeByCategory.get(categoryId) ?? -2
+  if (pi === -2) throw new Error(`No pipeline ${categoryId} in the data`)
+  if (stageId === undefined) return { pi, st: -1 }
+  const found = pi >= 0 ? p.pipes[pi].stageIds.indexOf(stageId) : -1
+  if (found < 0) throw new Error(`No stage ${stageId} in pipeline ${categoryId}`)
+  return { pi, st: found }
+}
+
+function dimIs(p: Prepared, dim: Dim, key: string): Pred {
+  const code = p.dims[dim].dict.find(key)
+  const codes = p.dims[dim].codes
+  return (d) => codes[d] === code
+}
+
+function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
+  const p = s.p
+  const masked = (f: Pred): Pred => (d) => s.dealMask[d] === 1 && f(d)
+  switch (ref.section) {
+    case 'churn':
+      return predicate(s, ps, { ...ref, section: ref.mode, measure: ref.mode === 'flow' && ref.measure === 'reached' ? 'entered' : ref.measure } as DrillRef)
+    case 'cohort': {
+      const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
+      const inPipe: Pred = (d) => p.pipe[d] === pi && inCohort(s, ps, d)
+      switch (ref.measure) {
+        case 'size': return inPipe
+        case 'reached': return (d) => inPipe(d) && hasReached(p, d, st)
+        case 'current': return (d) => inPipe(d) && p.stage[d] === st
+        case 'notNext': return (d) => inPipe(d) && st < p.pipes[pi].processCount && hasReached(p, d, st) && Number.isNaN(nextReachedAt(p, p.pipes[pi], d, st))
+        case 'lostAt': return (d) => inPipe(d) && isLostAt(p, d, st)
+      }
+      break
+    }
+    case 'flow': {
+      const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
+      const inPipe: Pred = (d) => p.pipe[d] === pi && s.dealMask[d] === 1
+      switch (ref.measure) {
+        case 'size': return (d) => inPipe(d) && p.pipes[pi].stageIds.some((_, k) => enteredIn(p, ps, d, k))
+        case 'entered': return (d) => inPipe(d) && enteredIn(p, ps, d, st)
+        case 'current': return (d) => inPipe(d) && p.stage[d] === st && enteredIn(p, ps, d, st)
+        case 'notNext': return (d) => inPipe(d) && flowNotNext(p, ps, d, st)
+        case 'lostAt': return (d) => inPipe(d) && lostIn(p, ps, d) && p.lossStage[d] === st
+      }
+      break
+    }
+    case 'sources': {
+      const is = dimIs(p, ref.dim ?? 'source', ref.key)
+      if (ref.measure === 'reached') {
+        const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
+        return (d) => p.pipe[d] === pi && is(d) && inCohort(s, ps, d) && hasReached(p, d, st)
+      }
+      return (d) => is(d) && inCohort(s, ps, d) && (ref.measure === 'deals' || p.semantic[d] === SEM_S)
+    }
+    case 'managers': {
+      const is = dimIs(p, 'manager', ref.managerId)
+      switch (ref.measure) {
+        case 'created': return (d) => is(d) && inCohort(s, ps, d)
+        case 'inWork': return (d) => is(d) && isInWork(s, d)
+        case 'won': return masked((d) => is(d) && wonIn(p, ps, d))
+        case 'lost': return masked((d) => is(d) && lostIn(p, ps, d))
+      }
+      break
+    }
+    case 'cities': {
+      const is = dimIs(p, 'city', ref.cityId)
+      if (ref.measure === 'created') return (d) => is(d) && inCohort(s, ps, d)
+      return masked((d) => is(d) && (ref.measure === 'won' ? wonIn(p, ps, d) : lostIn(p, ps, d)))
+    }
+    case 'roi': {
+      const is = dimIs(p, 'source', ref.sourceId)
+      if (ref.measure === 'deals') return (d) => is(d) && inCohort(s, ps, d)
+      return masked((d) => is(d) && wonIn(p, ps, d))
+    }
+    case 'plan': {
+      const months = makeBuckets(p.tz, 'month', ps.fromDay, ps.toDay)
+      const i = months.labels.indexOf(ref.month)
+      return masked((d) => wonIn(p, ps, d) && bucketIndex(months.edges, p.closedAt[d]) === i)
+    }
+    case 'lossReasons': {
+      const base: Pred = ref.measure === 'callAgain' ? (d) => isCallAgain(s, d) : (d) => lostInScope(s, ps, d)
+      const reason = ref.reasonKey !== undefined ? dimIs(p, 'lossReason', ref.reasonKey) : null
+      const manager = ref.managerId !== undefined ? dimIs(p, 'manager', ref.managerId) : null
+      const where = ref.stageId !== undefined ? stageIndex(p, ref.categoryId, ref.stageId) : null
+      return (d) => base(d) && (!reason || reason(d)) && (!manager || manager(d)) &&
+        (!where || (p.pipe[d] === where.pi && p.lossStage[d] === where.st))
+    }
+    case 'stuck': {
+      const where = ref.categoryId !== undefined ? stageIndex(p, ref.categoryId, ref.stageId) : null
+      return masked((d) => isStuck(p, d, s.now) && (!where || (p.pipe[d] === where.pi && (where.st < 0 || p.stage[d] === where.st))))
+    }
+    case 'forecast': {
+      const where = ref.categoryId !== undefined ? stageIndex(p, ref.categoryId, ref.stageId) : null
+      const models = p.pipes.map((_, pi) => stageModel(p, pi, s.now))
+      const months = forecastMonths(p, s.now)
+      return masked((d) => {
+        if (p.semantic[d] !== SEM_P || p.stage[d] < 0) return false
+        if (where && (p.pipe[d] !== where.pi || (where.st >= 0 && p.stage[d] !== where.st))) return false
+        const f = dealForecast(p, models[p.pipe[d]], d, s.now)
+        if (ref.measure === 'noHistory') return f === null
+        if (!f) return false
+        if (ref.month === undefined) return true
+        const i = bucketIndex(months.edges, f.expectedAt)
+        return months.labels[i < 0 ? months.labels.length - 1 : i] === ref.month
+      })
+    }
+    case 'touches': {
+      const has = (d: number) => p.touchStart[d + 1] > p.touchStart[d]
+      switch (ref.measure) {
+        case 'deals': return (d) => inCohort(s, ps, d)
+        case 'withTouches': return (d) => inCohort(s, ps, d) && has(d)
+        case 'noTouches': return (d) => inCohort(s, ps, d) && !has(d)
+        case 'beforeWon': return (d) => inCohort(s, ps, d) && p.semantic[d] === SEM_S
+        case 'beforeLost': return (d) => inCohort(s, ps, d) && p.semantic[d] === SEM_F
+        case 'betweenStages': {
+          const pair = namedStagePairs(p).find((x) => x.name === ref.pair)
+          if (!pair) throw new Error(`No stage pair "${ref.pair}"; use ${namedStagePairs(p).map((x) => x.name).join(', ')}`)
+          return (d) => inCohort(s, ps, d) && stagePairWindow(p, d, pair.from, pair.to) !== null
+        }
+      }
+      break
+    }
+    case 'timing': {
+      switch (ref.measure) {
+        case 'between': {
+          const a = stageIndex(p, ref.categoryId, ref.from)
+          const b = stageIndex(p, ref.categoryId, ref.to)
+          return masked((d) => p.pipe[d] === a.pi && betweenDuration(p, ps, d, a.st, b.st) === betweenDuration(p, ps, d, a.st, b.st))
+        }
+        case 'toWin': return masked((d) => wonIn(p, ps, d) && !Number.isNaN(closedCycle(p, d)))
+        case 'lostCycle': return masked((d) => lostIn(p, ps, d) && !Number.isNaN(closedCycle(p, d)))
+        case 'toFirstTouch': return (d) => inCohort(s, ps, d) && !Number.isNaN(firstTouchDelay(p, d))
+        case 'noTouch': return (d) => inCohort(s, ps, d) && Number.isNaN(firstTouchDelay(p, d))
+      }
+      break
+    }
+    case 'kpis':
+      switch (ref.measure) {
+        case 'dealsCreated': return (d) => inCohort(s, ps, d)
+        case 'won': return masked((d) => wonIn(p, ps, d))
+        case 'lost': return masked((d) => lostIn(p, ps, d))
+        case 'closed': return masked((d) => wonIn(p, ps, d) || lostIn(p, ps, d))
+      }
+      break
+    case 'series':
+      return (d) => seriesBucket(s, ps, d, ref.measure) === ref.bucket
+  }
+  throw new Error(`Cannot drill into ${JSON.stringify(ref)}`)
+}
+
+export function drillRow(p: Prepared, d: number): DrillRow {
+  const deal = p.data.deals[d]
+  const pl = p.pipe[d] >= 0 ? p.pipes[p.pipe[d]] : null
+  const st = p.stage[d]
+  const name = (dim: Dim) => {
+    const col = p.dims[dim]
+    return col.dict.keys[col.codes[d]] === '' ? null : col.dict.names[col.codes[d]]
+  }
+  return {
+    id: deal.id, title: deal.title,
+    stageId: deal.stageId, stageName: pl && st >= 0 ? pl.stageNames[st] : deal.stageId,
+    managerId: deal.assignedById, managerName: name('manager') ?? '',
+    sourceId: deal.sourceId, sourceName: name('source'),
+    cityId: deal.cityId, cityName: name('city'),
+    amount: round2(p.amount[d]), currency: p.currency,
+    originalAmount: deal.amount, originalCurrency: deal.currency,
+    createdAt: deal.createdAt,
+    closedAt: p.closedAt[d] === p.closedAt[d] ? p.closedAt[d] : null,
+    lossReasonName: p.semantic[d] === SEM_F ? name('lossReason') : null,
+  }
+}
+
+/** The deals behind a figure of `buildReport(p, q)`, largest amount first. */
+export function drillDown(p: Prepared, q: ReportQuery, ref: DrillRef): DrillRow[] {
+  const s = resolveQuery(p, q)
+  const ps = ref.period === 'comparison' ? s.comparison : s.current
+  if (!ps) throw new Error('The query has no comparison period (compare: "none")')
+  const pred = predicate(s, ps, ref)
+  const split = ref.split ? dimIs(p, ref.split.dim, ref.split.key) : null
+  const out: number[] = []
+  for (let d = 0; d < p.n; d++) if (p.pipe[d] >= 0 && (!split || split(d)) && pred(d)) out.push(d)
+  out.sort((a, b) => p.amount[b] - p.amount[a] || p.data.deals[a].id - p.data.deals[b].id)
+  return out.map((d) => drillRow(p, d))
+}

@@ -1,0 +1,160 @@
+/**
+ * Forecast (metrics.md "Forecast"), as of `now`.
+ *
+ * History = deals of the same pipeline closed (won or lost) in the 12 calendar months before
+ * `now`, whatever the query's other filters (a pipeline-wide rate is steadier than one cut by
+ * city or manager). Open deals are left out of the history: they are neither wins nor losses yet.
+ * P(win | s) = won / closed among those that reached s. Remaining time from s = won time minus
+ * the first time s was reached, median over the won ones. For each open deal (filters apply)
+ * in stage s: expected close = now + median remaining time; a month's forecast =
+ * Σ P × amount over the deals expected in it. Deals in a stage with no history (no closed deal
+ * reached it) are counted in `noHistory` and left out of the sums.
+ */
+import type { QueryScope } from './filters'
+import { coveredPipes, hasReached } from './funnel'
+import { addMonths, bucketIndex, dayNumber, localMidnight, makeBuckets } from './periods'
+import { SEM_P, SEM_S, type Prepared } from './prepare'
+import { DAY_MS } from './periods'
+import { quantileSorted, round2, round4 } from './stats'
+
+export interface StageForecast {
+  name: string
+  /** P(win | reached this stage); null without history. */
+  probability: number | null
+  /** Closed deals of the last 12 months that reached the stage. */
+  samples: number
+  medianDaysToWin: number | null
+  openDeals: number
+  openAmount: number
+  expected: number
+}
+
+export interface ForecastMonth {
+  month: string
+  deals: number
+  amount: number
+  expected: number
+}
+
+export interface ForecastSection {
+  asOf: number
+  historyFrom: number
+  months: ForecastMonth[]
+  total: { deals: number; amount: number; expected: number }
+  noHistory: number
+  pipelines: { categoryId: number; name: string; order: string[]; stages: Record<string, StageForecast> }[]
+}
+
+export interface StageModel {
+  probability: Float64Array
+  samples: Int32Array
+  /** ms; NaN without won history. */
+  medianToWin: Float64Array
+}
+
+/** Local calendar date (day number) of an instant. */
+function dayOf(p: Prepared, t: number): number {
+  return Math.floor((t + p.tz.offsetAt(t)) / DAY_MS)
+}
+
+export function historyStart(p: Prepared, now: number): number {
+  return localMidnight(p.tz, addMonths(dayOf(p, now), -12))
+}
+
+/** P(win | stage) and median time to win per stage of one pipeline. */
+export function stageModel(p: Prepared, pi: number, now: number): StageModel {
+  const pl = p.pipes[pi]
+  const S = pl.stageIds.length
+  const from = historyStart(p, now)
+  const closed = new Int32Array(S), won = new Int32Array(S)
+  const remaining: number[][] = Array.from({ length: S }, () => [])
+  for (const d of pl.deals) {
+    const t = p.closedAt[d]
+    if (!(t >= from && t < now) || p.semantic[d] === SEM_P) continue
+    const isWon = p.semantic[d] === SEM_S
+    for (let st = 0; st < pl.processCount; st++) {
+      if (!hasReached(p, d, st)) continue
+      closed[st]++
+      if (isWon) {
+        won[st]++
+        remaining[st].push(Math.max(0, t - p.reachedAt[d * p.stride + st]))
+      }
+    }
+  }
+  const probability = new Float64Array(S).fill(NaN)
+  const medianToWin = new Float64Array(S).fill(NaN)
+  for (let st = 0; st < S; st++) {
+    if (closed[st]) probability[st] = won[st] / closed[st]
+    const r = remaining[st].sort((a, b) => a - b)
+    const m = quantileSorted(r, 0.5)
+    if (m !== null) medianToWin[st] = m
+  }
+  return { probability, samples: closed, medianToWin }
+}
+
+/** The forecast of one open deal: probability and expected close, or null without history. */
+export function dealForecast(p: Prepared, model: StageModel, d: number, now: number): { probability: number; expectedAt: number } | null {
+  const st = p.stage[d]
+  if (st < 0 || p.semantic[d] !== SEM_P) return null
+  const prob = model.probability[st]
+  if (prob !== prob) return null
+  const med = model.medianToWin[st]
+  return { probability: prob, expectedAt: now + (med === med ? med : 0) }
+}
+
+export function forecastMonths(p: Prepared, now: number) {
+  const today = dayOf(p, now)
+  const { y, m } = (() => {
+    const t = new Date(today * DAY_MS)
+    return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1 }
+  })()
+  const first = dayNumber(y, m, 1)
+  return makeBuckets(p.tz, 'month', first, addMonths(first, 60) - 1)
+}
+
+export function forecastSection(s: QueryScope): ForecastSection {
+  const p = s.p
+  const now = s.now
+  const months = forecastMonths(p, now)
+  const rows: ForecastMonth[] = months.labels.map((month) => ({ month, deals: 0, amount: 0, expected: 0 }))
+  let noHistory = 0
+  const pipelines = coveredPipes(s).map((pi) => {
+    const pl = p.pipes[pi]
+    const model = stageModel(p, pi, now)
+    const stages: Record<string, StageForecast> = {}
+    const openDeals = new Int32Array(pl.stageIds.length), openAmount = new Float64Array(pl.stageIds.length)
+    const expected = new Float64Array(pl.stageIds.length)
+    for (const d of pl.deals) {
+      if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
+      const st = p.stage[d]
+      openDeals[st]++
+      openAmount[st] += p.amount[d]
+      const f = dealForecast(p, model, d, now)
+      if (!f) { noHistory++; continue }
+      expected[st] += f.probability * p.amount[d]
+      const i = bucketIndex(months.edges, f.expectedAt)
+      const row = rows[i < 0 ? rows.length - 1 : i]
+      row.deals++
+      row.amount += p.amount[d]
+      row.expected += f.probability * p.amount[d]
+    }
+    for (let st = 0; st < pl.processCount; st++) {
+      const med = model.medianToWin[st]
+      stages[pl.stageIds[st]] = {
+        name: pl.stageNames[st],
+        probability: model.probability[st] === model.probability[st] ? round4(model.probability[st]) : null,
+        samples: model.samples[st],
+        medianDaysToWin: med === med ? round2(med / DAY_MS) : null,
+        openDeals: openDeals[st], openAmount: round2(openAmount[st]), expected: round2(expected[st]),
+      }
+    }
+    return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), stages }
+  })
+  const used = rows.filter((r) => r.deals > 0).map((r) => ({ ...r, amount: round2(r.amount), expected: round2(r.expected) }))
+  const total = rows.reduce((a, r) => ({ deals: a.deals + r.deals, amount: a.amount + r.amount, expected: a.expected + r.expected }), { deals: 0, amount: 0, expected: 0 })
+  return {
+    asOf: now, historyFrom: historyStart(p, now), months: used,
+    total: { deals: total.deals, amount: round2(total.amount), expected: round2(total.expected) },
+    noHistory, pipelines,
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Loss reasons: deals lost in the period by reason, reason × loss stage (per pipeline) and
+ * reason × manager; and the "call again" list.
+ *
+ * Call-again rule: deals lost in the 90 days before `now` (whatever the period; filters apply)
+ * whose loss reason reads like a timing problem rather than a refusal — "postponed", "later",
+ * "no answer", "could not reach", "thinking", "call back", "no budget yet" (English, Russian and
+ * Ukrainian wordings, see CALL_AGAIN) — ranked by amount, largest first, at most 50.
+ */
+import type { PeriodScope, QueryScope } from './filters'
+import { coveredPipes, lostIn } from './funnel'
+import { SEM_F, type Prepared } from './prepare'
+import { rate, round2 } from './stats'
+
+export const CALL_AGAIN = /postpon|later|no answer|not answer|unreachable|not reach|could not reach|think|call ?back|no budget|отлож|позже|позднее|перенес|не дозвон|недозвон|не отвеча|не бер[её]т|подума|перезвон|нет бюджет|відклад|пізніше|не відповіда|подума/i
+export const CALL_AGAIN_DAYS = 90
+const DAY = 86_400_000
+
+export interface LossReasonRow {
+  key: string
+  name: string
+  count: number
+  amount: number
+  /** count / all deals lost in the period. */
+  share: number | null
+}
+
+export interface CallAgainRow {
+  id: number
+  title: string
+  amount: number
+  reason: string
+  lostAt: number
+  managerName: string
+  stageName: string
+}
+
+export interface LossReasonsSection {
+  lost: number
+  byReason: LossReasonRow[]
+  byStage: { categoryId: number; name: string; order: string[]; rows: { key: string; name: string; stages: Record<string, number> }[] }[]
+  byManager: { managerId: string; name: string; lost: number; reasons: Record<string, number> }[]
+  callAgain: CallAgainRow[]
+}
+
+export function isCallAgain(s: QueryScope, d: number): boolean {
+  const p = s.p
+  if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_F) return false
+  const t = p.closedAt[d]
+  if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY)) return false
+  const code = p.dims.lossReason.codes[d]
+  return p.dims.lossReason.dict.keys[code] !== '' && CALL_AGAIN.test(p.dims.lossReason.dict.names[code])
+}
+
+export function lostInScope(s: QueryScope, ps: PeriodScope, d: number): boolean {
+  return s.dealMask[d] === 1 && lostIn(s.p, ps, d)
+}
+
+function stageNameOf(p: Prepared, d: number): string {
+  const st = p.lossStage[d]
+  return st >= 0 ? p.pipes[p.pipe[d]].stageNames[st] : ''
+}
+
+export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsSection {
+  const p = s.p
+  const reasons = p.dims.lossReason
+  const managers = p.dims.manager
+  const K = reasons.dict.size
+  const count = new Int32Array(K), amount = new Float64Array(K)
+  const byManager = new Map<number, { lost: number; reasons: Record<string, number> }>()
+  let lost = 0
+  for (let d = 0; d < p.n; d++) {
+    if (!lostInScope(s, ps, d)) continue
+    lost++
+    const k = reasons.codes[d]
+    count[k]++
+    amount[k] += p.amount[d]
+    const m = managers.codes[d]
+    const row = byManager.get(m) ?? { lost: 0, reasons: {} }
+    row.lost++
+    const key = reasons.dict.keys[k]
+    row.reasons[key] = (row.reasons[key] ?? 0) + 1
+    byManager.set(m, row)
+  }
+  const byReason: LossReasonRow[] = []
+  for (let k = 0; k < K; k++) {
+    if (count[k]) byReason.push({ key: reasons.dict.keys[k], name: reasons.dict.names[k], count: count[k], amount: round2(amount[k]), share: rate(count[k], lost) })
+  }
+  byReason.sort((a, b) => b.count - a.count || b.amount - a.amount || a.key.localeCompare(b.key))
+  const byStage = coveredPipes(s).map((pi) => {
+    const pl = p.pipes[pi]
+    const cells = new Int32Array(K * p.stride)
+    for (const d of pl.deals) if (lostInScope(s, ps, d) && p.lossStage[d] >= 0) cells[reasons.codes[d] * p.stride + p.lossStage[d]]++
+    const rows = byReason.map((r) => {
+      const k = reasons.dict.find(r.key)
+      const stages: Record<string, number> = {}
+      for (let st = 0; st < pl.processCount; st++) stages[pl.stageIds[st]] = cells[k * p.stride + st]
+      return { key: r.key, name: r.name, stages }
+    }).filter((r) => Object.values(r.stages).some((v) => v > 0))
+    return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), rows }
+  })
+  const callAgain: CallAgainRow[] = []
+  for (let d = 0; d < p.n; d++) {
+    if (!isCallAgain(s, d)) continue
+    const deal = p.data.deals[d]
+    callAgain.push({
+      id: deal.id, title: deal.title, amount: round2(p.amount[d]), reason: reasons.dict.names[reasons.codes[d]],
+      lostAt: p.closedAt[d], managerName: managers.dict.names[managers.codes[d]], stageName: stageNameOf(p, d),
+    })
+  }
+  callAgain.sort((a, b) => b.amount - a.amount || a.id - b.id)
+  return {
+    lost, byReason, byStage,
+    byManager: [...byManager].map(([m, r]) => ({ managerId: managers.dict.keys[m], name: managers.dict.names[m], ...r }))
+      .sort((a, b) => b.lost - a.lost || a.managerId.localeCompare(b.managerId)),
+    callAgain: callAgain.slice(0, 50),
+  }
+}

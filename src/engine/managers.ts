@@ -1,0 +1,148 @@
+/**
+ * Managers (metrics.md "Managers") and plan vs fact.
+ *
+ * Per responsible user: deals in work = open deals now (at `now`, whatever the period);
+ * won / lost = deals closed in the period; conversion = won/(won+lost); plan = the manual
+ * monthly plans prorated by days for months the period only partly covers; fact = won sum;
+ * calls = call touches of the user in the period; time to first touch = mean over the user's
+ * deals created in the period that have a touch.
+ * Plans are per manager only: city and source filters narrow the fact, not the plan.
+ */
+import type { PeriodScope, QueryScope } from './filters'
+import { inCohort, lostIn, wonIn } from './funnel'
+import { monthOverlap, makeBuckets, bucketIndex } from './periods'
+import { SEM_P } from './prepare'
+import { firstTouchDelay } from './timing'
+import { HOUR_MS, rate, ratio2, round2 } from './stats'
+
+export interface ManagerRow {
+  managerId: string
+  name: string
+  /** false for inactive (fired) users; deleted users are named "#id (deleted)". */
+  active: boolean
+  created: number
+  inWork: { count: number; sum: number }
+  won: { count: number; sum: number; mean: number | null }
+  lost: number
+  conversion: number | null
+  plan: { amount: number; deals: number } | null
+  /** fact (won sum) / plan amount. */
+  planDone: number | null
+  calls: { count: number; durationSec: number }
+  /** Hours. */
+  meanTimeToFirstTouch: number | null
+}
+
+export interface PlanMonth {
+  month: string
+  plan: number
+  planDeals: number
+  fact: number
+  factDeals: number
+  done: number | null
+}
+
+export interface PlanSection {
+  months: PlanMonth[]
+  total: PlanMonth
+}
+
+/** Prorated plan per manager code for the period. */
+function proratedPlans(s: QueryScope, ps: PeriodScope): Map<number, { amount: number; deals: number }> {
+  const p = s.p
+  const out = new Map<number, { amount: number; deals: number }>()
+  for (const plan of p.data.plans) {
+    const code = p.dims.manager.dict.find(String(plan.userId))
+    if (code < 0 || s.managerAllowed[code] !== 1) continue
+    const o = monthOverlap(plan.month, ps.fromDay, ps.toDay)
+    if (!o || o.overlap === 0) continue
+    const share = o.overlap / o.length
+    const cur = out.get(code) ?? { amount: 0, deals: 0 }
+    cur.amount += p.toReportCurrency(plan.amount, plan.currency) * share
+    cur.deals += plan.deals * share
+    out.set(code, cur)
+  }
+  return out
+}
+
+export function isInWork(s: QueryScope, d: number): boolean {
+  return s.dealMask[d] === 1 && s.p.semantic[d] === SEM_P && s.p.created[d] <= s.now
+}
+
+export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
+  const p = s.p
+  const dict = p.dims.manager.dict
+  const codes = p.dims.manager.codes
+  const K = dict.size
+  const created = new Int32Array(K), inWork = new Int32Array(K), won = new Int32Array(K), lost = new Int32Array(K)
+  const inWorkSum = new Float64Array(K), wonSum = new Float64Array(K), touchSum = new Float64Array(K)
+  const touchN = new Int32Array(K), calls = new Int32Array(K), callSec = new Float64Array(K)
+  for (let d = 0; d < p.n; d++) {
+    if (s.dealMask[d] !== 1) continue
+    const k = codes[d]
+    if (isInWork(s, d)) { inWork[k]++; inWorkSum[k] += p.amount[d] }
+    if (wonIn(p, ps, d)) { won[k]++; wonSum[k] += p.amount[d] }
+    else if (lostIn(p, ps, d)) lost[k]++
+    if (inCohort(s, ps, d)) {
+      created[k]++
+      const ms = firstTouchDelay(p, d)
+      if (ms === ms) { touchSum[k] += ms; touchN[k]++ }
+    }
+  }
+  p.data.touches.forEach((t, i) => {
+    if (t.kind !== 'call' || !(t.at >= ps.period.start && t.at < ps.period.end)) return
+    const k = p.touchUserCode[i]
+    calls[k]++
+    callSec[k] += t.durationSec ?? 0
+  })
+  const plans = proratedPlans(s, ps)
+  const users = new Map(p.data.users.map((u) => [String(u.id), u]))
+  const rows: ManagerRow[] = []
+  for (let k = 0; k < K; k++) {
+    if (s.managerAllowed[k] !== 1) continue
+    if (!created[k] && !inWork[k] && !won[k] && !lost[k] && !calls[k] && !plans.has(k)) continue
+    const plan = plans.get(k)
+    rows.push({
+      managerId: dict.keys[k], name: dict.names[k], active: users.get(dict.keys[k])?.active ?? false,
+      created: created[k],
+      inWork: { count: inWork[k], sum: round2(inWorkSum[k]) },
+      won: { count: won[k], sum: round2(wonSum[k]), mean: ratio2(wonSum[k], won[k]) },
+      lost: lost[k],
+      conversion: rate(won[k], won[k] + lost[k]),
+      plan: plan ? { amount: round2(plan.amount), deals: round2(plan.deals) } : null,
+      planDone: plan ? rate(wonSum[k], plan.amount) : null,
+      calls: { count: calls[k], durationSec: round2(callSec[k]) },
+      meanTimeToFirstTouch: touchN[k] ? round2(touchSum[k] / touchN[k] / HOUR_MS) : null,
+    })
+  }
+  return rows.sort((a, b) => b.won.sum - a.won.sum || b.created - a.created || a.managerId.localeCompare(b.managerId))
+}
+
+export function planSection(s: QueryScope, ps: PeriodScope): PlanSection {
+  const p = s.p
+  const months = makeBuckets(p.tz, 'month', ps.fromDay, ps.toDay)
+  const rows: PlanMonth[] = months.labels.map((month) => ({ month, plan: 0, planDeals: 0, fact: 0, factDeals: 0, done: null }))
+  for (const plan of p.data.plans) {
+    const code = p.dims.manager.dict.find(String(plan.userId))
+    if (code < 0 || s.managerAllowed[code] !== 1) continue
+    const i = months.labels.indexOf(plan.month)
+    if (i < 0) continue
+    const o = monthOverlap(plan.month, ps.fromDay, ps.toDay)!
+    rows[i].plan += (p.toReportCurrency(plan.amount, plan.currency) * o.overlap) / o.length
+    rows[i].planDeals += (plan.deals * o.overlap) / o.length
+  }
+  for (let d = 0; d < p.n; d++) {
+    if (s.dealMask[d] !== 1 || !wonIn(p, ps, d)) continue
+    const i = bucketIndex(months.edges, p.closedAt[d])
+    rows[i].fact += p.amount[d]
+    rows[i].factDeals++
+  }
+  const total: PlanMonth = { month: 'total', plan: 0, planDeals: 0, fact: 0, factDeals: 0, done: null }
+  for (const r of rows) {
+    total.plan += r.plan; total.planDeals += r.planDeals; total.fact += r.fact; total.factDeals += r.factDeals
+  }
+  const fin = (r: PlanMonth): PlanMonth => ({
+    ...r, plan: round2(r.plan), planDeals: round2(r.planDeals), fact: round2(r.fact), done: rate(r.fact, r.plan),
+  })
+  return { months: rows.map(fin), total: fin(total) }
+}

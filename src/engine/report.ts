@@ -1,0 +1,163 @@
+/**
+ * The report assembler: resolves the query once, runs every family for the current period
+ * (and the comparison period), adds the period-free sections (forecast, stuck, quality) and the
+ * headline KPIs. The result is plain JSON: no Maps, no NaN or Infinity (null instead).
+ */
+import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
+import { churnSection, type ChurnSection } from './churn'
+import { citiesSection, type CityRow } from './cities'
+import { forecastSection, type ForecastSection } from './forecast'
+import { funnelSection, inCohort, lostIn, wonIn, type FunnelSection } from './funnel'
+import { leadsSection, type LeadsSection } from './leads'
+import { lossReasonsSection, type LossReasonsSection } from './loss-reasons'
+import { managersSection, planSection, type ManagerRow, type PlanSection } from './managers'
+import type { BucketKind } from './periods'
+import type { Prepared } from './prepare'
+import { qualitySection, type QualitySection } from './quality'
+import { roiSection, type RoiSection } from './roi'
+import { seriesSection, type SeriesSection } from './series'
+import { sourcesSection, type SourcesSection } from './sources'
+import { rate, round2, round4 } from './stats'
+import { stuckSection, type StuckSection } from './stuck'
+import { timingSection, type TimingSection } from './timing'
+import { touchesSection, type TouchesSection } from './touches'
+
+export interface PeriodInfo {
+  from: string
+  to: string
+  /** Epoch ms of `from` 00:00 local (included) and of the day after `to` 00:00 local (excluded). */
+  start: number
+  end: number
+  days: number
+  timeZone: string
+  currency: string
+  bucket: BucketKind
+}
+
+/** Every section that depends on the period (computed for the comparison period too). */
+export interface PeriodSections {
+  funnel: FunnelSection
+  churn: ChurnSection
+  sources: SourcesSection
+  leads: LeadsSection
+  managers: ManagerRow[]
+  cities: CityRow[]
+  timing: TimingSection
+  touches: TouchesSection
+  roi: RoiSection
+  plan: PlanSection
+  lossReasons: LossReasonsSection
+}
+
+export interface Kpi {
+  value: number | null
+  previous: number | null
+  abs: number | null
+  /** (value − previous)/previous; null when previous is 0 or null. */
+  rel: number | null
+}
+
+export interface Kpis {
+  dealsCreated: Kpi
+  won: Kpi
+  wonSum: Kpi
+  lost: Kpi
+  /** won/(won+lost) of deals closed in the period. */
+  conversion: Kpi
+  /** Hours, deals won in the period. */
+  meanTimeToWin: Kpi
+  leads: Kpi
+  leadConversion: Kpi
+  spend: Kpi
+  /** Percent. */
+  roi: Kpi
+  /** Σ P(win) × amount of open deals (as of now; no previous value). */
+  forecast: Kpi
+}
+
+export interface Report extends PeriodSections {
+  period: PeriodInfo
+  comparison: (PeriodSections & { period: PeriodInfo }) | null
+  forecast: ForecastSection
+  stuck: StuckSection
+  quality: QualitySection
+  kpis: Kpis
+  series: SeriesSection
+}
+
+function periodInfo(s: QueryScope, ps: PeriodScope): PeriodInfo {
+  return { ...ps.period, timeZone: s.p.tz.name, currency: s.p.currency, bucket: ps.buckets.kind }
+}
+
+function periodSections(s: QueryScope, ps: PeriodScope): PeriodSections {
+  return {
+    funnel: funnelSection(s, ps),
+    churn: churnSection(s, ps),
+    sources: sourcesSection(s, ps),
+    leads: leadsSection(s, ps),
+    managers: managersSection(s, ps),
+    cities: citiesSection(s, ps),
+    timing: timingSection(s, ps),
+    touches: touchesSection(s, ps),
+    roi: roiSection(s, ps),
+    plan: planSection(s, ps),
+    lossReasons: lossReasonsSection(s, ps),
+  }
+}
+
+/** Deal headline counts of a period (the KPI definitions; drill-down uses the same predicates). */
+function dealTotals(s: QueryScope, ps: PeriodScope) {
+  const p = s.p
+  let created = 0, won = 0, wonSum = 0, lost = 0
+  for (let d = 0; d < p.n; d++) {
+    if (s.dealMask[d] !== 1) continue
+    if (inCohort(s, ps, d)) created++
+    if (wonIn(p, ps, d)) { won++; wonSum += p.amount[d] }
+    else if (lostIn(p, ps, d)) lost++
+  }
+  return { created, won, wonSum: round2(wonSum), lost, conversion: rate(won, won + lost) }
+}
+
+export function kpi(value: number | null, previous: number | null, isRate = false): Kpi {
+  const r = isRate ? round4 : round2
+  if (value === null || previous === null) return { value, previous, abs: null, rel: null }
+  return { value, previous, abs: r(value - previous), rel: rate(value - previous, previous) }
+}
+
+function kpis(s: QueryScope, cur: PeriodSections, cmp: PeriodSections | null, forecast: ForecastSection): Kpis {
+  const a = dealTotals(s, s.current)
+  const b = s.comparison ? dealTotals(s, s.comparison) : null
+  const k = (f: (x: typeof a) => number | null, isRate = false) => kpi(f(a), b ? f(b) : null, isRate)
+  const ks = (f: (x: PeriodSections) => number | null, isRate = false) => kpi(f(cur), cmp ? f(cmp) : null, isRate)
+  return {
+    dealsCreated: k((x) => x.created),
+    won: k((x) => x.won),
+    wonSum: k((x) => x.wonSum),
+    lost: k((x) => x.lost),
+    conversion: k((x) => x.conversion, true),
+    meanTimeToWin: ks((x) => x.timing.toWin.stats.mean),
+    leads: ks((x) => x.leads.total),
+    leadConversion: ks((x) => x.leads.conversionRate, true),
+    spend: ks((x) => x.roi.total.spend),
+    roi: ks((x) => x.roi.total.roi),
+    forecast: kpi(forecast.total.expected, null),
+  }
+}
+
+/** Builds the whole report for a query. Throws an Error with a readable message on a bad query. */
+export function buildReport(p: Prepared, q: ReportQuery): Report {
+  const s = resolveQuery(p, q)
+  const cur = periodSections(s, s.current)
+  const cmp = s.comparison ? periodSections(s, s.comparison) : null
+  const forecast = forecastSection(s)
+  return {
+    period: periodInfo(s, s.current),
+    ...cur,
+    comparison: cmp && s.comparison ? { period: periodInfo(s, s.comparison), ...cmp } : null,
+    forecast,
+    stuck: stuckSection(s),
+    quality: qualitySection(p.quality),
+    kpis: kpis(s, cur, cmp, forecast),
+    series: seriesSection(s),
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Time (metrics.md "Time"). Durations are reported in hours (two decimals) as count, mean,
+ * median and p90 (percentile_cont, linear interpolation).
+ *
+ * - Between stages s→t: first actual entry into t minus first actual entry into s, for deals with
+ *   both entries, t not before s, and the entry into t inside the period. Pairs: consecutive
+ *   process stages, then the last process stage to each success stage.
+ * - To win: won time (last entry into a success stage) minus DATE_CREATE, deals won in the period.
+ * - To first touch: first touch at or after creation minus creation, deals created in the period;
+ *   deals with no touch are counted apart (`noTouch`).
+ * - Lost cycle: loss time minus creation, deals lost in the period.
+ */
+import type { Dim } from './dims'
+import type { PeriodScope, QueryScope } from './filters'
+import { coveredPipes, inCohort, lostIn, wonIn } from './funnel'
+import type { Prepared } from './prepare'
+import { SEM_S } from './prepare'
+import { FloatList, durationStats, groupedDurationStats, type DurationStats } from './stats'
+
+export const TIMING_SPLITS: Dim[] = ['city', 'manager', 'source']
+
+export interface SplitStats {
+  key: string
+  name: string
+  stats: DurationStats
+}
+
+export interface TimedFigure {
+  stats: DurationStats
+  splits: Partial<Record<Dim, SplitStats[]>>
+}
+
+export interface StagePairTiming extends TimedFigure {
+  from: string
+  to: string
+  fromName: string
+  toName: string
+}
+
+export interface PipelineTiming {
+  categoryId: number
+  name: string
+  pairs: StagePairTiming[]
+}
+
+export interface TimingSection {
+  betweenStages: PipelineTiming[]
+  toWin: TimedFigure
+  toFirstTouch: TimedFigure & { noTouch: number }
+  lostCycle: TimedFigure
+}
+
+/** Collects (deal, duration) pairs and summarises them overall and per split dimension. */
+class Collector {
+  readonly deals: number[] = []
+  readonly values = new FloatList(64)
+  add(d: number, ms: number): void {
+    this.deals.push(d)
+    this.values.push(ms)
+  }
+  summarise(p: Prepared, dims: Dim[]): TimedFigure {
+    const values = this.values.view()
+    const splits: Partial<Record<Dim, SplitStats[]>> = {}
+    for (const dim of dims) {
+      const col = p.dims[dim]
+      const keys = Int32Array.from(this.deals, (d) => col.codes[d])
+      const stats = groupedDurationStats(keys, values, col.dict.size)
+      splits[dim] = stats
+        .map((st, k) => ({ key: col.dict.keys[k], name: col.dict.names[k], stats: st }))
+        .filter((r) => r.stats.count > 0)
+        .sort((a, b) => b.stats.count - a.stats.count || a.key.localeCompare(b.key))
+    }
+    return { stats: durationStats(values.slice()), splits }
+  }
+}
+
+export function splitDims(s: QueryScope): Dim[] {
+  const dims = [...TIMING_SPLITS]
+  if (s.q.breakdown && !dims.includes(s.q.breakdown)) dims.push(s.q.breakdown)
+  return dims
+}
+
+/** Stage pairs of a pipeline: consecutive process stages, then last process → each success stage. */
+export function stagePairs(p: Prepared, pi: number): [number, number][] {
+  const pl = p.pipes[pi]
+  const pairs: [number, number][] = []
+  for (let st = 0; st + 1 < pl.processCount; st++) pairs.push([st, st + 1])
+  if (pl.processCount > 0) {
+    for (let st = pl.processCount; st < pl.stageIds.length; st++) {
+      if (pl.semantics[st] === SEM_S) pairs.push([pl.processCount - 1, st])
+    }
+  }
+  return pairs
+}
+
+/** Duration s→t of a deal counted in the period, or NaN when it does not count. */
+export function betweenDuration(p: Prepared, ps: PeriodScope, d: number, from: number, to: number): number {
+  const a = p.firstEntry[d * p.stride + from]
+  const b = p.firstEntry[d * p.stride + to]
+  if (!(b >= ps.period.start && b < ps.period.end) || !(b >= a)) return NaN
+  return b - a
+}
+
+/** Close time minus creation; a close recorded before creation (bad data) counts as 0. NaN when unknown. */
+export function closedCycle(p: Prepared, d: number): number {
+  const ms = p.closedAt[d] - p.created[d]
+  return ms === ms ? Math.max(0, ms) : NaN
+}
+
+export function firstTouchDelay(p: Prepared, d: number): number {
+  return p.firstTouchAt[d] - p.created[d]
+}
+
+export function timingSection(s: QueryScope, ps: PeriodScope): TimingSection {
+  const p = s.p
+  const dims = splitDims(s)
+  const betweenStages = coveredPipes(s).map((pi) => {
+    const pl = p.pipes[pi]
+    const pairs = stagePairs(p, pi).map(([from, to]) => {
+      const c = new Collector()
+      for (const d of pl.deals) {
+        if (s.dealMask[d] !== 1) continue
+        const ms = betweenDuration(p, ps, d, from, to)
+        if (ms === ms) c.add(d, ms)
+      }
+      return {
+        from: pl.stageIds[from], to: pl.stageIds[to], fromName: pl.stageNames[from], toName: pl.stageNames[to],
+        ...c.summarise(p, dims),
+      }
+    })
+    return { categoryId: pl.categoryId, name: pl.name, pairs }
+  })
+  const win = new Collector()
+  const lost = new Collector()
+  const touch = new Collector()
+  let noTouch = 0
+  for (let d = 0; d < p.n; d++) {
+    if (s.dealMask[d] !== 1) continue
+    const cycle = closedCycle(p, d)
+    if (cycle === cycle) {
+      if (wonIn(p, ps, d)) win.add(d, cycle)
+      else if (lostIn(p, ps, d)) lost.add(d, cycle)
+    }
+    if (inCohort(s, ps, d)) {
+      const ms = firstTouchDelay(p, d)
+      if (ms === ms) touch.add(d, ms)
+      else noTouch++
+    }
+  }
+  return {
+    betweenStages,
+    toWin: win.summarise(p, dims),
+    toFirstTouch: { ...touch.summarise(p, dims), noTouch },
+    lostCycle: lost.summarise(p, dims),
+  }
+}

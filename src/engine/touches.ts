@@ -1,0 +1,231 @@
+/**
+ * Touches (metrics.md "Touches").
+ *
+ * Per deal figures are over the cohort (deals created in the period) and all their touches:
+ * own activities plus the lead's and contact's activities before the deal existed.
+ * - `beforeWon` / `beforeLost`: touches before the won / loss time of cohort deals now won / lost.
+ * - `betweenStages`: touches between the first entry into a settings "from" stage and the first
+ *   later entry into a "to" stage (consultation → contract), or the loss time (no-show → loss).
+ * - `meanGapHours`: per deal with ≥ 2 touches the mean gap between consecutive touches, averaged.
+ * Per manager and day: touches of the period by responsible user and local day; `tasks` counts
+ * task touches; the idle gap is the mean gap between consecutive touches of that user on that
+ * day when both fall inside working hours (settings; local hour counted from the day's start).
+ */
+import type { PeriodScope, QueryScope } from './filters'
+import { inCohort } from './funnel'
+import { SEM_F, SEM_S, TOUCH_KINDS, type Prepared } from './prepare'
+import { bucketIndex, formatDay, isoWeekday, localMidnight } from './periods'
+import { HOUR_MS, ratio2, round2 } from './stats'
+import type { TouchKind } from './types'
+
+export interface TouchCount {
+  deals: number
+  touches: number
+  /** touches/deals. */
+  mean: number | null
+}
+
+export interface ManagerDayRow {
+  managerId: string
+  name: string
+  day: string
+  touches: number
+  tasks: number
+  /** Minutes; null without two touches in working hours that day. */
+  meanIdleGapMinutes: number | null
+}
+
+export interface ManagerTouchRow {
+  managerId: string
+  name: string
+  days: number
+  touches: number
+  tasks: number
+  tasksPerDay: number | null
+  meanIdleGapMinutes: number | null
+}
+
+export interface TouchesSection {
+  /** Cohort deals. */
+  deals: number
+  withTouches: number
+  perDeal: { total: number | null; byKind: Record<TouchKind, number | null> }
+  calls: { count: number; durationSec: number; meanDurationSecPerDeal: number | null }
+  beforeWon: TouchCount
+  beforeLost: TouchCount
+  betweenStages: { name: string; from: string[]; to: string[] | 'loss'; deals: number; touches: number; mean: number | null }[]
+  meanGapHours: number | null
+  managers: ManagerTouchRow[]
+  managerDays: ManagerDayRow[]
+}
+
+/** Touches of a deal before an instant (the deal's touch list is time-ordered). */
+export function touchesBefore(p: Prepared, d: number, t: number): number {
+  let n = 0
+  for (let i = p.touchStart[d]; i < p.touchStart[d + 1] && p.touchAt[i] < t; i++) n++
+  return n
+}
+
+function touchesBetween(p: Prepared, d: number, a: number, b: number): number {
+  let n = 0
+  for (let i = p.touchStart[d]; i < p.touchStart[d + 1]; i++) if (p.touchAt[i] >= a && p.touchAt[i] < b) n++
+  return n
+}
+
+/** First entry of the deal into any of the stage ids (its pipeline only); NaN when none. */
+export function firstEntryAny(p: Prepared, d: number, stageIds: string[]): number {
+  const pl = p.pipes[p.pipe[d]]
+  let best = NaN
+  for (const id of stageIds) {
+    const st = pl.stageIds.indexOf(id)
+    if (st < 0) continue
+    const t = p.firstEntry[d * p.stride + st]
+    if (t === t && !(best <= t)) best = t
+  }
+  return best
+}
+
+/** The [from, to) window of a named stage pair for a deal, or null when the deal did not go through it. */
+export function stagePairWindow(p: Prepared, d: number, from: string[], to: string[] | 'loss'): [number, number] | null {
+  const a = firstEntryAny(p, d, from)
+  if (a !== a) return null
+  let b: number
+  if (to === 'loss') b = p.semantic[d] === SEM_F ? p.closedAt[d] : NaN
+  else b = firstEntryAny(p, d, to)
+  return b === b && b >= a ? [a, b] : null
+}
+
+export function namedStagePairs(p: Prepared): { name: string; from: string[]; to: string[] | 'loss' }[] {
+  const st = p.data.settings
+  return [
+    { name: 'consultation→contract', from: st.consultationStageIds, to: st.contractStageIds },
+    { name: 'noShow→loss', from: st.noShowStageIds, to: 'loss' as const },
+  ]
+}
+
+export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
+  const p = s.p
+  const kinds = new Float64Array(TOUCH_KINDS.length)
+  let deals = 0, withTouches = 0, total = 0, calls = 0, callSec = 0
+  const won = { deals: 0, touches: 0 }
+  const lost = { deals: 0, touches: 0 }
+  const pairs = namedStagePairs(p).map((x) => ({ ...x, deals: 0, touches: 0 }))
+  let gapSum = 0, gapDeals = 0
+  for (let d = 0; d < p.n; d++) {
+    if (!inCohort(s, ps, d)) continue
+    deals++
+    const a = p.touchStart[d], b = p.touchStart[d + 1]
+    if (b > a) withTouches++
+    total += b - a
+    for (let i = a; i < b; i++) {
+      kinds[p.touchKind[i]]++
+      if (p.touchKind[i] === 0) {
+        calls++
+        if (p.touchDuration[i] === p.touchDuration[i]) callSec += p.touchDuration[i]
+      }
+    }
+    if (b - a >= 2) {
+      gapSum += (p.touchAt[b - 1] - p.touchAt[a]) / (b - a - 1)
+      gapDeals++
+    }
+    if (p.semantic[d] === SEM_S) { won.deals++; won.touches += touchesBefore(p, d, p.closedAt[d]) }
+    if (p.semantic[d] === SEM_F) { lost.deals++; lost.touches += touchesBefore(p, d, p.closedAt[d]) }
+    for (const pair of pairs) {
+      const w = stagePairWindow(p, d, pair.from, pair.to)
+      if (!w) continue
+      pair.deals++
+      pair.touches += touchesBetween(p, d, w[0], w[1])
+    }
+  }
+  const byKind = {} as Record<TouchKind, number | null>
+  TOUCH_KINDS.forEach((k, i) => (byKind[k] = ratio2(kinds[i], deals)))
+  const { managers, managerDays } = managerDayFigures(s, ps)
+  return {
+    deals, withTouches,
+    perDeal: { total: ratio2(total, deals), byKind },
+    calls: { count: calls, durationSec: round2(callSec), meanDurationSecPerDeal: ratio2(callSec, deals) },
+    beforeWon: { ...won, mean: ratio2(won.touches, won.deals) },
+    beforeLost: { ...lost, mean: ratio2(lost.touches, lost.deals) },
+    betweenStages: pairs.map((x) => ({ ...x, mean: ratio2(x.touches, x.deals) })),
+    meanGapHours: gapDeals ? round2(gapSum / gapDeals / HOUR_MS) : null,
+    managers, managerDays,
+  }
+}
+
+/** Day buckets of the period (cached per period scope object). */
+const dayEdgeCache = new WeakMap<PeriodScope, { edges: number[]; days: number[] }>()
+function dayEdges(p: Prepared, ps: PeriodScope): { edges: number[]; days: number[] } {
+  let v = dayEdgeCache.get(ps)
+  if (!v) {
+    const edges: number[] = []
+    const days: number[] = []
+    for (let day = ps.fromDay; day <= ps.toDay + 1; day++) {
+      edges.push(day === ps.fromDay ? ps.period.start : day === ps.toDay + 1 ? ps.period.end : localMidnightOf(p, day))
+      days.push(day)
+    }
+    v = { edges, days }
+    dayEdgeCache.set(ps, v)
+  }
+  return v
+}
+
+const localMidnightOf = (p: Prepared, day: number) => localMidnight(p.tz, day)
+
+function managerDayFigures(s: QueryScope, ps: PeriodScope): { managers: ManagerTouchRow[]; managerDays: ManagerDayRow[] } {
+  const p = s.p
+  const touches = p.data.touches
+  const dict = p.dims.manager.dict
+  const wh = p.data.settings.workingHours
+  const workDays = new Set(wh.days)
+  const { edges, days } = dayEdges(p, ps)
+  const rows: ManagerDayRow[] = []
+  const perManager = new Map<number, ManagerTouchRow & { gapSum: number; gapN: number }>()
+  let cur: { code: number; day: number; touches: number; tasks: number; gapSum: number; gapN: number; lastWorking: number } | null = null
+  const flush = () => {
+    if (!cur) return
+    const row: ManagerDayRow = {
+      managerId: dict.keys[cur.code], name: dict.names[cur.code], day: formatDay(days[cur.day]),
+      touches: cur.touches, tasks: cur.tasks, meanIdleGapMinutes: cur.gapN ? round2(cur.gapSum / cur.gapN / 60_000) : null,
+    }
+    rows.push(row)
+    let m = perManager.get(cur.code)
+    if (!m) {
+      m = { managerId: row.managerId, name: row.name, days: 0, touches: 0, tasks: 0, tasksPerDay: null, meanIdleGapMinutes: null, gapSum: 0, gapN: 0 }
+      perManager.set(cur.code, m)
+    }
+    m.days++
+    m.touches += cur.touches
+    m.tasks += cur.tasks
+    m.gapSum += cur.gapSum
+    m.gapN += cur.gapN
+    cur = null
+  }
+  for (const ti of p.touchByUser) {
+    const t = touches[ti]
+    const code = p.touchUserCode[ti]
+    if (s.managerAllowed[code] !== 1) continue
+    const di = bucketIndex(edges, t.at)
+    if (di < 0) continue
+    if (!cur || cur.code !== code || cur.day !== di) {
+      flush()
+      cur = { code, day: di, touches: 0, tasks: 0, gapSum: 0, gapN: 0, lastWorking: NaN }
+    }
+    cur.touches++
+    if (t.kind === 'task') cur.tasks++
+    const hour = (t.at - edges[di]) / HOUR_MS
+    const working = workDays.has(isoWeekday(days[di])) && hour >= wh.start && hour < wh.end
+    if (working) {
+      if (cur.lastWorking === cur.lastWorking) {
+        cur.gapSum += t.at - cur.lastWorking
+        cur.gapN++
+      }
+      cur.lastWorking = t.at
+    }
+  }
+  flush()
+  const managers = [...perManager.values()].map(({ gapSum, gapN, ...m }) => ({
+    ...m, tasksPerDay: ratio2(m.tasks, m.days), meanIdleGapMinutes: gapN ? round2(gapSum / gapN / 60_000) : null,
+  }))
+  managers.sort((a, b) => b.touches - a.touches || a.managerId.localeCompare(b.managerId))
+  return { managers, managerDays: rows }
+}

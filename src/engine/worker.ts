@@ -1,0 +1,70 @@
+/**
+ * Web Worker entry. The data stays here after `load`; a filter change sends only the query.
+ *
+ * Messages in:  { type: 'load', data: CrmData, id? } | { type: 'report', query: ReportQuery, id? }
+ *               | { type: 'drill', ref: DrillRef, query?: ReportQuery, id? }  (query defaults to the last report's)
+ * Messages out: { type: 'loaded', id, quality } | { type: 'report', id, report } | { type: 'drill', id, rows }
+ *               | { type: 'error', id, message }
+ */
+import { drillDown, type DrillRef, type DrillRow } from './drill'
+import type { ReportQuery } from './filters'
+import { prepare, type Prepared } from './prepare'
+import type { QualityCounts } from './quality'
+import { buildReport, type Report } from './report'
+import type { CrmData } from './types'
+
+export type WorkerRequest =
+  | { type: 'load'; data: CrmData; id?: number }
+  | { type: 'report'; query: ReportQuery; id?: number }
+  | { type: 'drill'; ref: DrillRef; query?: ReportQuery; id?: number }
+
+export type WorkerResponse =
+  | { type: 'loaded'; id?: number; quality: QualityCounts; ms: number }
+  | { type: 'report'; id?: number; report: Report; ms: number }
+  | { type: 'drill'; id?: number; rows: DrillRow[] }
+  | { type: 'error'; id?: number; message: string }
+
+export interface WorkerState {
+  prepared: Prepared | null
+  lastQuery: ReportQuery | null
+}
+
+/** The worker's logic without the worker (testable in Node). */
+export function handleMessage(state: WorkerState, msg: WorkerRequest): WorkerResponse {
+  const started = Date.now()
+  try {
+    switch (msg.type) {
+      case 'load':
+        state.prepared = prepare(msg.data)
+        return { type: 'loaded', id: msg.id, quality: state.prepared.quality, ms: Date.now() - started }
+      case 'report': {
+        if (!state.prepared) throw new Error('No data loaded yet: send { type: "load", data } first')
+        const report = buildReport(state.prepared, msg.query)
+        state.lastQuery = msg.query
+        return { type: 'report', id: msg.id, report, ms: Date.now() - started }
+      }
+      case 'drill': {
+        if (!state.prepared) throw new Error('No data loaded yet: send { type: "load", data } first')
+        const query = msg.query ?? state.lastQuery
+        if (!query) throw new Error('No report query yet: build a report before drilling down')
+        return { type: 'drill', id: msg.id, rows: drillDown(state.prepared, query, msg.ref) }
+      }
+      default:
+        throw new Error(`Unknown message type ${(msg as { type?: unknown }).type}`)
+    }
+  } catch (e) {
+    return { type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) }
+  }
+}
+
+interface WorkerScope {
+  onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null
+  postMessage(message: WorkerResponse): void
+}
+
+// Only wire up when running as a worker (importing this module in Node or tests does nothing).
+const scope = (globalThis as unknown as { self?: WorkerScope }).self
+if (scope && typeof (globalThis as { importScripts?: unknown }).importScripts === 'function') {
+  const state: WorkerState = { prepared: null, lastQuery: null }
+  scope.onmessage = (ev) => scope.postMessage(handleMessage(state, ev.data))
+}
