@@ -6,8 +6,9 @@
  * with placement.bind; CRM_ANALYTICS_MENU and CRM_DEAL_DETAIL_TAB are. Every handler is the
  * app's own index.html: the app dispatches on the placement code it is opened with.
  */
-import type { B24Frame } from '@bitrix24/b24jssdk'
+import { initializeB24Frame, type B24Frame } from '@bitrix24/b24jssdk'
 import { appRestFromB24, type AppRest } from './app-rest'
+import { connectFrame, type FrameOptions } from './connect'
 
 export type Lang = 'en' | 'ru' | 'uk'
 
@@ -150,4 +151,15 @@ export function placementContextFromFrame(b24: B24Frame, pageHref: string): Plac
     finishInstall: () => b24.installFinish() as Promise<void>,
     handlerUrl: appHandlerUrl(pageHref),
   }
+}
+
+/**
+ * Connects inside the Bitrix24 window and describes the placement we were opened in. REST
+ * goes through the sync layer's B24Client (pacing, retries, request counts); placement,
+ * language and install mode come from the same SDK frame, which the SDK caches.
+ */
+export async function connectPlacement(pageHref: string, options: FrameOptions = {}): Promise<PlacementContext> {
+  const client = await connectFrame(options)
+  const b24 = await initializeB24Frame()
+  return { ...placementContextFromFrame(b24, pageHref), rest: client, isAdmin: client.isAdmin }
 }
