@@ -43,11 +43,14 @@ export function writeDump(path: string, dump: PortalDump): void {
   }
 }
 
-/** Reads and validates a dump; throws an Error naming the file and what is wrong. */
-export function readDump(path: string): PortalDump {
+/**
+ * Reads and validates a dump; throws an Error naming the file and what is wrong.
+ * `streamAbove` (bytes) is where line-by-line reading starts; tests lower it.
+ */
+export function readDump(path: string, { streamAbove = WHOLE_FILE_LIMIT }: { streamAbove?: number } = {}): PortalDump {
   let parsed: unknown
   try {
-    parsed = statSync(path).size < WHOLE_FILE_LIMIT ? JSON.parse(readFileSync(path, 'utf8')) : readLineByLine(path)
+    parsed = statSync(path).size < streamAbove ? JSON.parse(readFileSync(path, 'utf8')) : readLineByLine(path)
   } catch (error) {
     throw new Error(`Cannot read dump ${path}: ${(error as Error).message}`)
   }
@@ -95,7 +98,7 @@ function readLineByLine(path: string): unknown {
     }
     const tableStart = /^"(\w+)":\[$/.exec(line)
     if (tableStart) out[tableStart[1]] = table = []
-    else if (line.startsWith('{"format":')) out.format = JSON.parse(line.slice('{"format":'.length))
+    else if (/^\{"format":"[^"]*"$/.test(line)) out.format = JSON.parse(line.slice('{"format":'.length))
     else if (line.startsWith('"portal":')) out.portal = JSON.parse(line.slice('"portal":'.length))
     else throw new Error(`not a dump written by writeDump (unexpected line "${line.slice(0, 60)}")`)
   }
