@@ -60,6 +60,14 @@ describe('real SDK against the demo portal', () => {
     const data = batch.getData() as Record<string, unknown>
     expect((data.me as { ID: string }).ID).toBe('1')
     expect(data.deals).toEqual([{ ID: '1' }, { ID: '2' }])
+
+    // Array-shaped commands in chunks of 50, the way a windowed sync pages deals.
+    const windows = Array.from({ length: 60 }, (_, i) => ({ method: 'crm.deal.list', params: { order: { ID: 'ASC' }, filter: { '>=ID': i * 2 + 1, '<ID': i * 2 + 3 }, select: ['ID'], start: -1 } }))
+    portal.stats.reset()
+    const chunks = await b24.actions.v2.batchByChunk.make<{ ID: string }[]>({ calls: windows.map((w) => [w.method, w.params]), options: { isHaltOnError: true } })
+    expect(chunks.isSuccess).toBe(true)
+    expect(chunks.getData()?.flat().map((r) => Number(r.ID))).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
+    expect(portal.stats.byMethod).toEqual({ batch: 2 })
   })
 
   it('refreshes and retries once when the portal answers 401 expired_token', async () => {
