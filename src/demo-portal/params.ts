@@ -67,11 +67,28 @@ export function phpTruthy(v: Json | undefined): boolean {
   return true
 }
 
-/** Reads a request body into a parameter object (JSON or urlencoded). */
+/** Text fields of a multipart/form-data body as a bracket query (file parts are skipped). */
+function multipartToQuery(body: string, boundary: string): string {
+  const pairs: string[] = []
+  for (const part of body.split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n')
+    if (split < 0) continue
+    const head = part.slice(0, split)
+    const name = /name="([^"]*)"/i.exec(head)?.[1]
+    if (name === undefined || /filename=/i.test(head)) continue
+    const value = part.slice(split + 4).replace(/\r\n$/, '')
+    pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+  }
+  return pairs.join('&')
+}
+
+/** Reads a request body into a parameter object (JSON, urlencoded or multipart text fields). */
 export function parseBody(contentType: string | undefined, body: string): JsonObject {
   const text = body.trim()
   if (text === '') return {}
   const type = (contentType ?? '').toLowerCase()
+  const boundary = /multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1]
+  if (boundary) return parseBracketQuery(multipartToQuery(body, boundary))
   if (type.includes('application/json') || (!type.includes('urlencoded') && (text.startsWith('{') || text.startsWith('[')))) {
     const parsed = JSON.parse(text) as Json
     if (isObject(parsed)) return parsed

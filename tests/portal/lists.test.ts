@@ -38,6 +38,15 @@ describe('envelope', () => {
     expect(body.total).toBe(20)
   })
 
+  it('reads multipart/form-data text fields with bracket names', async () => {
+    const form = new FormData()
+    form.append('filter[>ID]', '117')
+    form.append('select[]', 'ID')
+    const res = await fetch(`${hook}/crm.deal.list`, { method: 'POST', body: form })
+    const body = (await res.json()) as { result: { ID: string }[] }
+    expect(ids(body.result)).toEqual([118, 119, 120])
+  })
+
   it('folds top-level keys case-insensitively; the later key wins', async () => {
     const { body } = await post(hook, 'user.get', { FILTER: { ID: 3 }, filter: { ID: 2 } })
     expect(ids(body.result)).toEqual([2])
