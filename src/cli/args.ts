@@ -1,0 +1,167 @@
+/**
+ * Command-line arguments of `npm run report`, parsed with node:util parseArgs and checked
+ * up front, so that a typo costs one line on stderr and no portal round trip.
+ */
+import { parseArgs } from 'node:util'
+import type { BreakdownDim } from '../engine/filters'
+import type { BucketKind, CompareMode } from '../engine/periods'
+import { DIMS } from '../engine/dims'
+
+/** A mistake of the person running the command: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export type OutputFormat = 'json' | 'csv'
+
+export type DataSource = { kind: 'webhook'; url: string } | { kind: 'dump'; path: string }
+
+export interface CliOptions {
+  source: DataSource
+  from: string
+  to: string
+  compare: CompareMode
+  categoryIds: number[]
+  cityIds: string[]
+  sourceIds: string[]
+  managerIds: number[]
+  format: OutputFormat
+  inputsPath: string | null
+  bucket: BucketKind | undefined
+  breakdown: BreakdownDim | undefined
+  /** Epoch ms that stands for "now" (forecast, stuck deals); default the wall clock. */
+  now: number | undefined
+  /** Where the webhook sync keeps its cache; null = memory only. */
+  cacheDir: string | null
+  help: boolean
+}
+
+export const USAGE = `Usage: npm run report -- (--webhook URL | --dump FILE) --from YYYY-MM-DD --to YYYY-MM-DD
+  [--compare previous|year|none] [--category ID] [--city ID…] [--source ID…] [--manager ID…]
+  [--format json|csv] [--inputs FILE] [--bucket day|week|month|quarter|year]
+  [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR]`
+
+const COMPARE: readonly CompareMode[] = ['previous', 'year', 'none']
+const FORMATS: readonly OutputFormat[] = ['json', 'csv']
+const BUCKETS: readonly BucketKind[] = ['day', 'week', 'month', 'quarter', 'year']
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}; got "${value}"`)
+}
+
+/** A calendar date 'YYYY-MM-DD' (checked here so the message names the flag). */
+function day(flag: string, value: string | undefined): string {
+  if (value === undefined) throw new UsageError(`--${flag} YYYY-MM-DD is required`)
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const t = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null
+  if (!m || !t || t.getUTCMonth() !== Number(m[2]) - 1 || t.getUTCDate() !== Number(m[3])) {
+    throw new UsageError(`--${flag} "${value}" is not a calendar date; write it as YYYY-MM-DD, e.g. 2024-03-31`)
+  }
+  return value
+}
+
+function ids(flag: string, values: string[] | undefined): number[] {
+  return (values ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '').map((v) => {
+    if (!/^\d+$/.test(v)) throw new UsageError(`--${flag} takes numeric ids; got "${v}"`)
+    return Number(v)
+  })
+}
+
+function keys(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '')
+}
+
+/**
+ * Repeated list flags also accept the values that follow them without a flag
+ * (`--city 3 5` as well as `--city 3 --city 5` and `--city 3,5`).
+ */
+const LIST_FLAGS = new Set(['--city', '--source', '--manager', '--category'])
+
+function spreadLists(argv: string[]): string[] {
+  const out: string[] = []
+  let list: string | null = null
+  for (const a of argv) {
+    if (a.startsWith('-')) {
+      list = LIST_FLAGS.has(a) ? a : null
+      out.push(a)
+      continue
+    }
+    if (list && out[out.length - 1] !== list) out.push(list)
+    out.push(a)
+  }
+  return out
+}
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: spreadLists(argv),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        webhook: { type: 'string' },
+        dump: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        compare: { type: 'string', default: 'previous' },
+        category: { type: 'string', multiple: true },
+        city: { type: 'string', multiple: true },
+        source: { type: 'string', multiple: true },
+        manager: { type: 'string', multiple: true },
+        format: { type: 'string', default: 'json' },
+        inputs: { type: 'string' },
+        bucket: { type: 'string' },
+        breakdown: { type: 'string' },
+        now: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (err) {
+    // parseArgs messages are multi-line for some errors; keep the first line.
+    throw new UsageError(String((err as Error).message).split('\n')[0])
+  }
+  const v = parsed.values
+  const help = v.help === true
+  if (help) return { ...emptyOptions(), help }
+  if (v.webhook !== undefined && v.dump !== undefined) throw new UsageError('give either --webhook or --dump, not both')
+  let source: DataSource
+  if (v.webhook !== undefined) source = { kind: 'webhook', url: v.webhook }
+  else if (v.dump !== undefined) source = { kind: 'dump', path: v.dump }
+  else throw new UsageError('say where the data comes from: --webhook URL or --dump FILE')
+  const from = day('from', v.from)
+  const to = day('to', v.to)
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`)
+  let now: number | undefined
+  if (v.now !== undefined) {
+    now = Date.parse(v.now)
+    if (Number.isNaN(now)) throw new UsageError(`--now "${v.now}" is not a date-time; write e.g. 2026-11-20T12:00:00+03:00`)
+  }
+  return {
+    source, from, to,
+    compare: oneOf('compare', v.compare ?? 'previous', COMPARE),
+    categoryIds: ids('category', v.category),
+    cityIds: keys(v.city),
+    sourceIds: keys(v.source),
+    managerIds: ids('manager', v.manager),
+    format: oneOf('format', v.format ?? 'json', FORMATS),
+    inputsPath: v.inputs ?? null,
+    bucket: v.bucket === undefined ? undefined : oneOf('bucket', v.bucket, BUCKETS),
+    breakdown: v.breakdown === undefined ? undefined : oneOf('breakdown', v.breakdown, DIMS),
+    now,
+    cacheDir: v['cache-dir'] ?? null,
+    help: false,
+  }
+}
+
+function emptyOptions(): CliOptions {
+  return {
+    source: { kind: 'dump', path: '' }, from: '', to: '', compare: 'previous', categoryIds: [], cityIds: [], sourceIds: [],
+    managerIds: [], format: 'json', inputsPath: null, bucket: undefined, breakdown: undefined, now: undefined, cacheDir: null, help: true,
+  }
+}
