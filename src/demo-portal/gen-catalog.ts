@@ -190,7 +190,7 @@ export const UNKNOWN_CENTER_STAGE = 'C1:UC_LEGACY'
 
 /** Base forward conversion per role (before channel, branch, manager and season). */
 export const BASE_ADVANCE: Record<StageRole, number> = {
-  new: 0.8, qualify: 0.62, booked: 1, noshow: 0, held: 0.58, contract: 0.86,
+  new: 0.8, qualify: 0.62, booked: 1, noshow: 0, held: 0.6, contract: 0.8,
 }
 
 /** Median days spent in a role before the next move. */

@@ -61,7 +61,8 @@ export function walkDeal(ctx: GenContext, plan: DealPlan, dealId: number, leads:
     let lost = false
     if (role === 'booked') {
       const noShow = roleAt('noshow')
-      if (noShow >= 0 && random.chance(plan.channel.noShow * (1.5 - manager.skill * 0.5))) target = noShow
+      if (random.chance(0.1 / conversion)) lost = true // cancelled before the visit
+      else if (noShow >= 0 && random.chance(plan.channel.noShow * (1.5 - manager.skill * 0.5))) target = noShow
       else {
         target = noShow + 1
         // The contact center has no "held" stage: the visit and the signature are one step.
