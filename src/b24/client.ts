@@ -53,6 +53,8 @@ export interface CallReply<T> {
 export interface BatchOutcome {
   replies: Record<string, BatchReply>
   serverTime: number | null
+  /** The portal's UTC offset as it renders dates ("+03:00"), from the reply's `time.date_start`. */
+  serverOffset: string | null
 }
 
 export interface RequestOptions extends RetryHooks {
@@ -99,6 +101,12 @@ function errorOf(method: string, r: AjaxResult<unknown>): RestError {
   const [first] = r.getErrors()
   const e = first as (Error & { code?: string; status?: number }) | undefined
   return new RestError(method, String(e?.code ?? ''), e?.message ?? '', e?.status ?? r.getStatus())
+}
+
+function serverOffsetOf(time: unknown): string | null {
+  const d = (time as { date_start?: unknown } | undefined)?.date_start
+  const m = typeof d === 'string' ? /([+-]\d{2}:\d{2}|Z)$/.exec(d) : null
+  return m ? (m[1] === 'Z' ? '+00:00' : m[1]) : null
 }
 
 function serverTimeOf(time: unknown): number | null {
@@ -165,7 +173,7 @@ class SdkClient implements B24Client {
 
   async batchFull(commands: Record<string, [string, RestParams?]>, opts: RequestOptions = {}): Promise<BatchOutcome> {
     const names = Object.keys(commands)
-    if (names.length === 0) return { replies: {}, serverTime: null }
+    if (names.length === 0) return { replies: {}, serverTime: null, serverOffset: null }
     const calls = Object.fromEntries(names.map((n) => [n, { method: commands[n][0], params: commands[n][1] ?? {} }]))
     return this.run('batch', async () => {
       let res
@@ -189,7 +197,7 @@ class SdkClient implements B24Client {
         else if (r.isSuccess) replies[n] = { ok: true, result: r.getData()!.result, total: r.getTotal(), error: null }
         else replies[n] = { ok: false, result: null, total: 0, error: errorOf(method, r) }
       }
-      return { replies, serverTime: serverTimeOf(data?.time) }
+      return { replies, serverTime: serverTimeOf(data?.time), serverOffset: serverOffsetOf(data?.time) }
     }, opts)
   }
 

@@ -183,12 +183,15 @@ function cityItems(dealFields: UserFieldRow[], leadFields: UserFieldRow[], ctx: 
   const out = new Map<string, string>()
   for (const i of dict.enumItems(dealFields, ctx.cityField)) out.set(i.id, i.name)
   for (const i of dict.enumItems(leadFields, ctx.leadCityField)) if (!out.has(i.id)) out.set(i.id, i.name)
+  const extra = new Map<string, string>()
   for (const r of [...deals, ...leads]) {
-    if (r.cityId === null || out.has(r.cityId)) continue
+    if (r.cityId === null || out.has(r.cityId) || extra.has(r.cityId)) continue
     const dep = /^dep:(\d+)$/.exec(r.cityId)
-    out.set(r.cityId, dep ? (depNames.get(Number(dep[1])) ?? `Department ${dep[1]}`) : r.cityId)
+    extra.set(r.cityId, dep ? (depNames.get(Number(dep[1])) ?? `Department ${dep[1]}`) : r.cityId)
   }
-  return [...out].map(([id, name]) => ({ id, name }))
+  // Fallback cities in a fixed order, whatever order the rows came in.
+  const sortedExtra = [...extra].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+  return [...out, ...sortedExtra].map(([id, name]) => ({ id, name }))
 }
 
 function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {

@@ -1,0 +1,297 @@
+/**
+ * syncAll: portal → cache → CrmData, in one of three ways.
+ *
+ * - full: nothing cached yet — every table through the batched ID-cursor loader, rows and
+ *   cursors committed together after every batch;
+ * - resume: a full load was interrupted — it continues from the saved cursors;
+ * - delta (warm reopen): the cache is complete — the cached data is shown at once (`onCached`)
+ *   and ONE batch asks what changed: rows above the cached max id, rows modified since the last
+ *   sync (minus an overlap for clock skew), the dictionaries again, and a count of every table.
+ *   A table whose count differs from what the cache expects gets an ID-only sweep that finds
+ *   the deleted rows.
+ */
+import type { B24Client } from '../b24/client'
+import type { PortalDump } from '../b24/wire'
+import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
+import { ALL_TABLES, TABLE_SPECS, type TableName } from '../b24/tables'
+import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
+import { keyOf, type CacheChange, type SyncCache, type SyncMeta, type WireRow } from './cache'
+import { summarize, tableProgress, type ProgressListener, type SyncPhase } from './progress'
+
+export type SyncMode = 'full' | 'resume' | 'delta'
+
+export interface SyncOptions {
+  settings?: NormalizeSettings
+  onProgress?: ProgressListener
+  /** Warm reopen: called with the cached data before any request is made. */
+  onCached?: (data: NormalizedCrmData) => void
+  signal?: AbortSignal
+  /** Tables to sync (default: all). A cache synced with another set is rebuilt. */
+  tables?: readonly TableName[]
+  /** Overlap subtracted from the last sync time when asking for modified rows (clock skew). */
+  overlapMs?: number
+  /** Portal facts known from elsewhere (frame LANG, settings' time zone). */
+  portal?: Partial<PortalDump['portal']>
+}
+
+export interface SyncResult {
+  data: NormalizedCrmData
+  mode: SyncMode
+  /** HTTP requests this sync made. */
+  requests: number
+  /** Rows written (inserted or updated) and deleted in the cache. */
+  upserted: number
+  deleted: number
+  /** Tables that needed an ID sweep to find deletions. */
+  swept: TableName[]
+  /** Tables the portal refused, with the reason (the rest still loaded). */
+  skipped: Partial<Record<TableName, string>>
+}
+
+export const DEFAULT_OVERLAP_MS = 10 * 60_000
+
+function sameTables(a: readonly TableName[], b: readonly TableName[]): boolean {
+  return a.length === b.length && a.every((t) => b.includes(t))
+}
+
+/** `>DATE_MODIFY` filter value: ISO with an explicit offset, no milliseconds (rest.md §1.6). */
+export function filterDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00')
+}
+
+/** Reads everything the cache holds as a PortalDump (tables not synced stay empty). */
+export async function cachedDump(cache: SyncCache, meta: SyncMeta): Promise<PortalDump> {
+  const dump: PortalDump = {
+    format: 'funnel-lens-dump/1',
+    portal: meta.portal,
+    deals: [], leads: [], dealHistory: [], leadHistory: [], statuses: [], dealCategories: [], dealUserFields: [], leadUserFields: [],
+    users: [], departments: [], activities: [], calls: [], tasks: [], currencies: [],
+  }
+  for (const t of meta.tables) (dump as unknown as Record<TableName, WireRow[]>)[t] = await cache.readRows(t)
+  return dump
+}
+
+/** The data a complete cache holds, or null when there is none yet. */
+export async function loadCached(cache: SyncCache, settings?: NormalizeSettings): Promise<NormalizedCrmData | null> {
+  const meta = await cache.readMeta()
+  if (!meta || meta.load || meta.syncedAt === null) return null
+  return dumpToCrmData(await cachedDump(cache, meta), settings)
+}
+
+interface Run {
+  client: B24Client
+  cache: SyncCache
+  options: SyncOptions
+  tables: readonly TableName[]
+  startRequests: number
+}
+
+function emit(run: Run, phase: SyncPhase, jobs: readonly Job[], tableOf: (j: Job) => TableName | null): void {
+  if (!run.options.onProgress) return
+  const byTable = new Map<TableName, ReturnType<typeof tableProgress>>()
+  for (const j of jobs) {
+    const t = tableOf(j)
+    if (t !== null && !byTable.has(t)) byTable.set(t, tableProgress(t, j))
+  }
+  run.options.onProgress(summarize(phase, run.client.requests - run.startRequests, [...byTable.values()]))
+}
+
+function basePortal(run: Run, previous: SyncMeta | null): PortalDump['portal'] {
+  return {
+    domain: run.client.domain,
+    memberId: run.client.memberId,
+    timeZone: run.options.portal?.timeZone ?? previous?.portal.timeZone ?? '',
+    language: run.options.portal?.language ?? previous?.portal.language ?? 'en',
+  }
+}
+
+function withZone(portal: PortalDump['portal'], batch: AcceptedBatch): PortalDump['portal'] {
+  // PortalInfo.timeZone: an IANA zone when known, else the offset the portal renders dates in.
+  return portal.timeZone || !batch.serverOffset ? portal : { ...portal, timeZone: batch.serverOffset }
+}
+
+function skippedOf(jobs: readonly Job[], tableOf: (j: Job) => TableName | null): Partial<Record<TableName, string>> {
+  const out: Partial<Record<TableName, string>> = {}
+  for (const j of jobs) {
+    const t = tableOf(j)
+    if (t && j.state.skipped) out[t] = j.state.skipped
+  }
+  return out
+}
+
+async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncResult, 'data'>> {
+  const resuming = previous?.load != null && sameTables(previous.tables, run.tables)
+  if (!resuming) await run.cache.clear()
+  const saved = resuming ? previous!.load!.jobs : {}
+  const jobs: Job[] = run.tables.map((t) => {
+    const spec = TABLE_SPECS[t]
+    const s = saved[t]
+    if (spec.kind === 'cursor') {
+      const state = s && 'cursor' in s ? { ...s, remaining: s.done ? 0 : null } : newCursorState()
+      return { kind: 'cursor', key: t, spec, state }
+    }
+    return { kind: 'offset', key: t, spec, state: s && 'nextStart' in s ? { ...s } : newOffsetState() }
+  })
+  const tableOf = (j: Job) => j.key as TableName
+  let startedAt = resuming ? previous!.load!.startedAt : null
+  let portal = basePortal(run, previous)
+  let upserted = 0
+  const phase: SyncPhase = resuming ? 'resume' : 'full'
+  const meta = (load: SyncMeta['load'], syncedAt: number | null): SyncMeta => ({
+    schema: 1,
+    portal,
+    load,
+    syncedAt,
+    tables: [...run.tables],
+    skipped: skippedOf(jobs, tableOf),
+  })
+  emit(run, phase, jobs, tableOf)
+  await runJobs(run.client, jobs, {
+    signal: run.options.signal,
+    onBatch: async (batch: AcceptedBatch) => {
+      // Rows modified while we load are caught by the next delta: it asks from the load's start.
+      if (startedAt === null) startedAt = batch.serverTime ?? Date.now()
+      portal = withZone(portal, batch)
+      const upserts: CacheChange['upserts'] = {}
+      for (const [key, rows] of batch.rows) {
+        upserts[key as TableName] = rows
+        upserted += rows.length
+      }
+      const states = Object.fromEntries(jobs.map((j) => [j.key, j.state])) as NonNullable<SyncMeta['load']>['jobs']
+      await run.cache.commit({ upserts, meta: meta({ jobs: states, startedAt }, null) })
+      emit(run, phase, jobs, tableOf)
+    },
+  })
+  await run.cache.commit({ meta: meta(null, startedAt ?? Date.now()) })
+  emit(run, 'done', jobs, tableOf)
+  return { mode: resuming ? 'resume' : 'full', requests: run.client.requests - run.startRequests, upserted, deleted: 0, swept: [], skipped: skippedOf(jobs, tableOf) }
+}
+
+function maxNumericKey(rows: WireRow[], table: TableName): number {
+  let max = 0
+  for (const r of rows) {
+    const k = keyOf(table, r)
+    const n = k !== null && /^\d+$/.test(k) ? Number(k) : 0
+    if (n > max) max = n
+  }
+  return max
+}
+
+/** Delta jobs per table: new rows, modified rows, dictionaries again, and a count for deletions. */
+function deltaJobs(tables: readonly TableName[], cached: Map<TableName, WireRow[]>, since: string): Job[] {
+  const jobs: Job[] = []
+  for (const t of tables) {
+    const spec = TABLE_SPECS[t]
+    const rows = cached.get(t) ?? []
+    if (spec.kind === 'offset') {
+      if (spec.appendOnly) jobs.push({ kind: 'offset', key: `${t}`, spec, filter: { '>ID': maxNumericKey(rows, t) }, state: newOffsetState() })
+      // Small dictionaries: reload whole; the cached size says how many pages to ask for at once.
+      else jobs.push({ kind: 'offset', key: `${t}`, spec, state: { ...newOffsetState(), total: rows.length > 0 ? rows.length + 1 : null } })
+      continue
+    }
+    jobs.push({ kind: 'count', key: `${t}#count`, spec, state: { done: false, loaded: 0, total: null } })
+    jobs.push({ kind: 'cursor', key: `${t}`, spec, state: newCursorState(maxNumericKey(rows, t)) })
+    if (spec.modifiedField) jobs.push({ kind: 'cursor', key: `${t}#modified`, spec, filter: { [`>${spec.modifiedField}`]: since }, state: newCursorState(0) })
+  }
+  return jobs
+}
+
+const tableOfKey = (j: Job): TableName | null => (j.key.includes('#') ? null : (j.key as TableName))
+
+async function sweep(run: Run, tables: TableName[]): Promise<Map<TableName, Set<string>>> {
+  const jobs: Job[] = []
+  for (const t of tables) {
+    const spec = TABLE_SPECS[t]
+    if (spec.kind === 'cursor') jobs.push({ kind: 'cursor', key: t, spec, select: [spec.cursorKey], state: newCursorState() })
+  }
+  const ids = new Map<TableName, Set<string>>(tables.map((t) => [t, new Set<string>()]))
+  await runJobs(run.client, jobs, {
+    signal: run.options.signal,
+    onBatch: (batch) => {
+      for (const [key, rows] of batch.rows) for (const r of rows) {
+        const k = keyOf(key as TableName, r)
+        if (k !== null) ids.get(key as TableName)!.add(k)
+      }
+      emit(run, 'sweep', jobs, (j) => j.key as TableName)
+    },
+  })
+  return ids
+}
+
+async function delta(run: Run, previous: SyncMeta): Promise<Omit<SyncResult, 'data'>> {
+  const cached = new Map<TableName, WireRow[]>()
+  for (const t of run.tables) cached.set(t, await run.cache.readRows(t))
+  const since = filterDate(previous.syncedAt! - (run.options.overlapMs ?? DEFAULT_OVERLAP_MS))
+  const jobs = deltaJobs(run.tables, cached, since)
+  const got = new Map<string, WireRow[]>()
+  let serverTime: number | null = null
+  let portal = basePortal(run, previous)
+  emit(run, 'delta', jobs, tableOfKey)
+  await runJobs(run.client, jobs, {
+    signal: run.options.signal,
+    probe: false,
+    firstPages: 1,
+    onBatch: (batch: AcceptedBatch) => {
+      serverTime ??= batch.serverTime
+      portal = withZone(portal, batch)
+      for (const [key, rows] of batch.rows) got.set(key, [...(got.get(key) ?? []), ...rows])
+      emit(run, 'delta', jobs, tableOfKey)
+    },
+  })
+  const change: Required<Omit<CacheChange, 'meta'>> = { upserts: {}, deletes: {}, replace: {} }
+  const mismatched: TableName[] = []
+  const keysAfter = new Map<TableName, Set<string>>()
+  for (const t of run.tables) {
+    const spec = TABLE_SPECS[t]
+    const main = jobs.find((j) => j.key === t)!
+    if (main.state.skipped) continue // refused now: keep what the cache has
+    const fresh = [...(got.get(t) ?? []), ...(got.get(`${t}#modified`) ?? [])]
+    if (spec.kind === 'offset' && !spec.appendOnly) {
+      change.replace[t] = fresh
+      continue
+    }
+    if (fresh.length > 0) change.upserts[t] = fresh
+    const keys = new Set<string>()
+    for (const r of [...(cached.get(t) ?? []), ...fresh]) {
+      const k = keyOf(t, r)
+      if (k !== null) keys.add(k)
+    }
+    keysAfter.set(t, keys)
+    const count = jobs.find((j) => j.key === `${t}#count`)
+    const total = count?.kind === 'count' ? count.state.total : null
+    if (total !== null && total !== keys.size) mismatched.push(t)
+  }
+  if (mismatched.length > 0) {
+    const present = await sweep(run, mismatched)
+    for (const t of mismatched) {
+      const gone = [...keysAfter.get(t)!].filter((k) => !present.get(t)!.has(k))
+      if (gone.length > 0) change.deletes[t] = gone
+    }
+  }
+  const skipped = { ...previous.skipped, ...skippedOf(jobs, tableOfKey) }
+  await run.cache.commit({ ...change, meta: { ...previous, portal, load: null, syncedAt: serverTime ?? Date.now(), skipped } })
+  emit(run, 'done', jobs, tableOfKey)
+  const count = (part: Partial<Record<TableName, unknown[]>>) => Object.values(part).reduce((n, rows) => n + (rows?.length ?? 0), 0)
+  return {
+    mode: 'delta',
+    requests: run.client.requests - run.startRequests,
+    upserted: count(change.upserts) + count(change.replace),
+    deleted: count(change.deletes),
+    swept: mismatched,
+    skipped,
+  }
+}
+
+export async function syncAll(client: B24Client, cache: SyncCache, options: SyncOptions = {}): Promise<SyncResult> {
+  const tables = options.tables ?? ALL_TABLES
+  const run: Run = { client, cache, options, tables, startRequests: client.requests }
+  const meta = await cache.readMeta()
+  const warm = meta !== null && meta.load === null && meta.syncedAt !== null && sameTables(meta.tables, tables)
+  let outcome: Omit<SyncResult, 'data'>
+  if (warm) {
+    if (options.onCached) options.onCached(dumpToCrmData(await cachedDump(cache, meta), options.settings))
+    outcome = await delta(run, meta)
+  } else outcome = await fullLoad(run, meta)
+  const finalMeta = (await cache.readMeta())!
+  return { ...outcome, data: dumpToCrmData(await cachedDump(cache, finalMeta), options.settings) }
+}
