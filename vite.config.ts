@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+import { bitrixZip } from './src/build/zip-plugin.js'
 
 // One config for the app build, the dev server and the tests (vitest reads `test`).
 export default defineConfig({
-  plugins: [vue()],
+  // bitrixZip: after a build, dist/funnel-lens-<version>.zip for Bitrix24's static-app upload.
+  plugins: [vue(), bitrixZip()],
   base: './',
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   worker: { format: 'es' },
+  // Two pages at the archive root: the app (every placement) and Bitrix24's install wizard.
+  build: { rolldownOptions: { input: { index: 'index.html', install: 'install.html' } } },
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',
