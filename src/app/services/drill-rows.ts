@@ -1,4 +1,6 @@
-/** One deal in a drill-down list, with names already resolved (title, stage, manager, …). */
+import type { DrillRow } from './engine-api'
+
+/** One deal in a drill-down list, with names resolved by the engine (title, stage, manager, …). */
 export interface DrillDealRow {
   id: number
   title: string
@@ -6,9 +8,24 @@ export interface DrillDealRow {
   manager: string
   source: string
   city: string
+  /** in the report currency */
   amount: number
-  currency: string
   createdAt: number
   closedAt: number | null
   lossReason: string
+}
+
+export function toDrillDealRow(row: DrillRow, none: string): DrillDealRow {
+  return {
+    id: row.id,
+    title: row.title,
+    stage: row.stageName,
+    manager: row.managerName,
+    source: row.sourceName ?? none,
+    city: row.cityName ?? none,
+    amount: row.amount,
+    createdAt: row.createdAt,
+    closedAt: row.closedAt,
+    lossReason: row.lossReasonName ?? '',
+  }
 }

@@ -5,7 +5,8 @@
 import type { Cell } from './csv'
 import type { Formatter } from './format'
 
-export type ColumnKind = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'duration' | 'date'
+/** duration: milliseconds; hours: the engine's DurationStats unit */
+export type ColumnKind = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'duration' | 'hours' | 'date'
 
 /** What a click on a number opens: the engine's drill reference and a caption for the list. */
 export interface DrillTarget<Ref = unknown> {
@@ -41,6 +42,7 @@ export function displayCell(kind: ColumnKind, value: string | number | null, fmt
     case 'money': return fmt.money(value)
     case 'percent': return fmt.percent(value)
     case 'duration': return fmt.duration(value)
+    case 'hours': return fmt.duration(value * 3_600_000)
     case 'date': return fmt.dateTime(value)
     default: return String(value)
   }
@@ -54,6 +56,7 @@ export function exportCell(kind: ColumnKind, value: string | number | null, fmt:
   switch (kind) {
     case 'percent': return Math.round(value * 10_000) / 100
     case 'duration': return Math.round((value / 86_400_000) * 100) / 100
+    case 'hours': return Math.round((value / 24) * 100) / 100
     case 'date': return fmt.dateTime(value)
     case 'money':
     case 'number': return Math.round(value * 100) / 100
@@ -63,6 +66,6 @@ export function exportCell(kind: ColumnKind, value: string | number | null, fmt:
 
 export function exportHeader(column: TableColumn<unknown>, units: { percent: string; days: string }): string {
   if (column.kind === 'percent') return `${column.label}, ${units.percent}`
-  if (column.kind === 'duration') return `${column.label}, ${units.days}`
+  if (column.kind === 'duration' || column.kind === 'hours') return `${column.label}, ${units.days}`
   return column.label
 }

@@ -1,0 +1,73 @@
+/**
+ * The bridge to the engine's Web Worker (src/engine/worker.ts): one request, one promise.
+ * Requests carry an id; the worker answers with the same id, so answers that arrive out of
+ * order (a slow report overtaken by a drill) still reach the right caller.
+ */
+import type { CrmData } from '../../engine/types'
+
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void
+  addEventListener(type: 'message', listener: (e: MessageEvent) => void): void
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void
+  terminate?(): void
+}
+
+interface Pending {
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+}
+
+export class EngineClient<Query, Report, Ref, Row> {
+  private nextId = 1
+  private pending = new Map<number, Pending>()
+
+  constructor(private readonly worker: WorkerLike) {
+    worker.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data))
+    worker.addEventListener('error', (e: ErrorEvent) => {
+      const error = new Error(`The report engine stopped: ${e.message || 'unknown error'}. Reload the page.`)
+      for (const p of this.pending.values()) p.reject(error)
+      this.pending.clear()
+    })
+  }
+
+  private onMessage(msg: unknown): void {
+    if (!msg || typeof msg !== 'object') return
+    // src/engine/worker.ts answers { type: 'loaded' | 'report' | 'drill' | 'error', id, … }.
+    const m = msg as { type?: string; id?: number; report?: unknown; rows?: unknown; quality?: unknown; message?: string }
+    if (typeof m.id !== 'number') return
+    const p = this.pending.get(m.id)
+    if (!p) return
+    this.pending.delete(m.id)
+    switch (m.type) {
+      case 'report': return p.resolve(m.report)
+      case 'drill': return p.resolve(m.rows)
+      case 'loaded': return p.resolve(m.quality)
+      default: p.reject(new Error(m.message || 'The report engine failed'))
+    }
+  }
+
+  private request<T>(message: Record<string, unknown>): Promise<T> {
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      this.worker.postMessage({ ...message, id })
+    })
+  }
+
+  load(data: CrmData): Promise<unknown> {
+    return this.request({ type: 'load', data })
+  }
+
+  report(query: Query): Promise<Report> {
+    return this.request<Report>({ type: 'report', query })
+  }
+
+  drill(ref: Ref, query: Query): Promise<Row[]> {
+    return this.request<Row[]>({ type: 'drill', ref, query })
+  }
+
+  dispose(): void {
+    this.worker.terminate?.()
+    this.pending.clear()
+  }
+}

@@ -1,0 +1,11 @@
+import type { InjectionKey } from 'vue'
+
+/** What the shell can ask of its host: provided by placement/report.ts. */
+export interface ReportActions {
+  sync(force: boolean): void
+  openDeal(dealId: number): void
+  fitWindow(): void
+  print(): void
+}
+
+export const REPORT_ACTIONS: InjectionKey<ReportActions> = Symbol('report-actions')

@@ -1,0 +1,75 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { CrmData } from '../../engine/types'
+import type { DrillRef, DrillRow, Report, ReportQuery } from '../services/engine-api'
+import { toDrillDealRow } from '../services/drill-rows'
+import type { FilterState } from '../services/url-state'
+import type { DateRange } from '../services/period-presets'
+import { t } from '../i18n'
+import { useDrillStore } from './drill'
+
+/** What computes reports: the Web Worker client in the browser, the engine itself in tests. */
+export interface ReportEngine {
+  load(data: CrmData): Promise<unknown>
+  report(query: ReportQuery): Promise<Report>
+  /** the deals behind a figure of the report built for `query` */
+  drill(ref: DrillRef, query: ReportQuery): Promise<DrillRow[]>
+}
+
+export function queryFromFilters(state: FilterState, range: DateRange): ReportQuery {
+  return {
+    from: range.from,
+    to: range.to,
+    compare: state.compare,
+    categoryIds: state.pipeline === null ? undefined : [state.pipeline],
+    cityIds: state.cities.length ? [...state.cities] : undefined,
+    sourceIds: state.sources.length ? [...state.sources] : undefined,
+    managerIds: state.managers.length ? [...state.managers] : undefined,
+  }
+}
+
+/** The last report the engine returned for the current filters, and whether one is on its way. */
+export const useReportStore = defineStore('report', () => {
+  const report = shallowRef<Report | null>(null)
+  const query = shallowRef<ReportQuery | null>(null)
+  const status = ref<'idle' | 'loading' | 'ready' | 'error'>('idle')
+  const error = ref<string | null>(null)
+  const dataLoaded = ref(false)
+  let engine: ReportEngine | null = null
+  let ticket = 0
+
+  async function attach(next: ReportEngine, data: CrmData): Promise<void> {
+    engine = next
+    await engine.load(data)
+    dataLoaded.value = true
+    useDrillStore().setLoader(async (target) => {
+      if (!engine || !query.value) throw new Error('The report engine is not ready yet; wait for the data to load and click again.')
+      // The figure belongs to the report on screen: drill with the query that built it.
+      const rows = await engine.drill(target.ref as DrillRef, query.value)
+      return rows.map((r) => toDrillDealRow(r, t('none')))
+    })
+  }
+
+  async function run(next: ReportQuery): Promise<void> {
+    if (!engine) return
+    const mine = ++ticket
+    query.value = next
+    status.value = 'loading'
+    error.value = null
+    try {
+      const result = await engine.report(next)
+      // A newer query was sent meanwhile: its answer, not this one, belongs on screen.
+      if (mine !== ticket) return
+      report.value = result
+      status.value = 'ready'
+    } catch (e) {
+      if (mine !== ticket) return
+      error.value = e instanceof Error ? e.message : String(e)
+      status.value = 'error'
+    }
+  }
+
+  const hasReport = computed(() => report.value !== null)
+
+  return { report, query, status, error, dataLoaded, hasReport, attach, run }
+})

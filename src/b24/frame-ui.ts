@@ -1,0 +1,50 @@
+/**
+ * The Bitrix24 window's UI services the report needs: the portal language, opening a deal card
+ * in the slider, and resizing the frame to its content. Kept here because only src/b24 may
+ * import the SDK; the app receives plain functions.
+ */
+import { initializeB24Frame, type B24Frame } from '@bitrix24/b24jssdk'
+import { placementContextFromFrame, type PlacementContext } from './placements'
+
+export interface FrameUi {
+  /** b24.getLang(): "ru", "en", "ua", … as the portal says it */
+  lang: string
+  /** PLACEMENT code the frame was opened with ("DEFAULT" when none) */
+  placement: string
+  openDeal(dealId: number): Promise<void>
+  fitWindow(): void
+}
+
+/** Deal card path on the portal (rest.md §10). */
+export function dealPath(dealId: number): string {
+  return `/crm/deal/details/${Math.trunc(dealId)}/`
+}
+
+export function frameUiFrom(b24: B24Frame): FrameUi {
+  let lastHeight = 0
+  return {
+    lang: b24.getLang() ?? 'en',
+    placement: b24.placement.placement || 'DEFAULT',
+    async openDeal(dealId) {
+      // openPath resolves when the slider closes; a rejection carries the portal's error code.
+      await b24.slider.openPath(b24.slider.getUrl(dealPath(dealId)))
+    },
+    fitWindow() {
+      // fitWindow sends documentElement.scrollHeight; skip repeats of the same height.
+      const height = document.documentElement.scrollHeight
+      if (height === lastHeight) return
+      lastHeight = height
+      void b24.parent.fitWindow()
+    },
+  }
+}
+
+/** The SDK caches the frame: after connectFrame() this returns the same, already initialised one. */
+export async function frameUi(): Promise<FrameUi> {
+  return frameUiFrom(await initializeB24Frame())
+}
+
+/** The placement context (install wizard, deal tab) of the cached frame. */
+export async function framePlacementContext(pageHref: string): Promise<PlacementContext> {
+  return placementContextFromFrame(await initializeB24Frame(), pageHref)
+}

@@ -1,0 +1,73 @@
+/**
+ * The one entry every placement opens (index.html): connect to the Bitrix24 window, then mount
+ * what the placement asks for — the install wizard, the deal-card tab, or the report (DEFAULT,
+ * CRM_ANALYTICS_MENU and anything unknown).
+ */
+import { connectFrame } from './b24/connect'
+import { framePlacementContext, frameUi } from './b24/frame-ui'
+import { syncAll } from './sync/sync'
+import { IdbCache } from './sync/idb-cache'
+import { loadInputs } from './b24/storage'
+import type { B24Client } from './b24/client'
+import type { CrmData } from './engine/types'
+import type { SyncProgressInfo } from './app/services/host'
+import { mountReport } from '../placement/report'
+import type { ReportHost } from './app/services/host'
+
+function showFatal(el: HTMLElement, message: string): void {
+  el.innerHTML = ''
+  const box = document.createElement('div')
+  box.setAttribute('role', 'alert')
+  box.dataset.testid = 'fatal-error'
+  box.style.cssText = 'font: 15px/1.5 system-ui, sans-serif; padding: 32px; max-width: 640px; color: #333'
+  // textContent: the message may quote portal text.
+  box.textContent = message
+  el.appendChild(box)
+}
+
+/**
+ * Cache first, then the delta (src/sync), plus the manual inputs (budgets, plans) from app
+ * storage. Budgets failing to load must not hide the funnel: the report then shows no spend.
+ */
+async function loadReportData(client: B24Client, lang: string, onProgress: (p: SyncProgressInfo) => void): Promise<CrmData> {
+  const cache = await IdbCache.open(client.memberId, client.userId)
+  const result = await syncAll(client, cache, {
+    portal: { language: lang },
+    onProgress: (p) => onProgress({ done: p.loaded, total: p.estimatedTotal, label: p.phase }),
+  })
+  const inputs = await loadInputs(client).catch(() => ({ budgets: [], plans: [] }))
+  return { ...result.data, budgets: inputs.budgets, plans: inputs.plans }
+}
+
+async function start(): Promise<void> {
+  const el = document.getElementById('app')
+  if (!el) return
+  let client: B24Client
+  try {
+    client = await connectFrame()
+  } catch (e) {
+    showFatal(el, e instanceof Error ? e.message : String(e))
+    return
+  }
+  const ui = await frameUi()
+  const ctx = await framePlacementContext(location.href)
+  if (ctx.installMode) {
+    const { mountInstall } = await import('../placement/install')
+    mountInstall(el, ctx)
+    return
+  }
+  if (ui.placement === 'CRM_DEAL_DETAIL_TAB') {
+    const { mountDealTab } = await import('../placement/deal-tab')
+    mountDealTab(el, ctx)
+    return
+  }
+  const host: ReportHost = {
+    portalLanguage: ui.lang,
+    openDeal: (id) => ui.openDeal(id),
+    fitWindow: () => ui.fitWindow(),
+    loadCrmData: (onProgress) => loadReportData(client, ui.lang, onProgress),
+  }
+  mountReport(el, host)
+}
+
+void start()
