@@ -109,7 +109,7 @@ export class LoaderError extends Error {
 /** Codes after which retrying a table cannot help: the portal refuses it for this user or plan. */
 const PERMANENT = new Set(['ACCESS_DENIED', 'insufficient_scope', 'ERROR_METHOD_NOT_FOUND', 'user_access_error', 'allowed_only_intranet_user', 'WRONG_AUTH_TYPE'])
 
-type Planned =
+export type Planned =
   | { kind: 'probe'; job: Extract<Job, { kind: 'cursor' }>; name: string }
   | { kind: 'count'; job: Extract<Job, { kind: 'count' }>; name: string }
   | { kind: 'chain'; job: Extract<Job, { kind: 'cursor' }>; names: string[] }
@@ -218,7 +218,7 @@ function permanentReason(error: RestError | null): string | null {
 }
 
 /** Reads one chain's pages in order; returns the rows it accepted. */
-function acceptChain(p: Extract<Planned, { kind: 'chain' }>, replies: BatchOutcome['replies']): Record<string, unknown>[] {
+export function acceptChain(p: Extract<Planned, { kind: 'chain' }>, replies: BatchOutcome['replies']): Record<string, unknown>[] {
   const { job } = p
   const s = job.state
   const accepted: Record<string, unknown>[] = []

@@ -30,6 +30,8 @@ export interface SyncOptions {
   tables?: readonly TableName[]
   /** Overlap subtracted from the last sync time when asking for modified rows (clock skew). */
   overlapMs?: number
+  /** Commands per batch request (default 50, the Bitrix24 maximum); tests use fewer. */
+  batchSize?: number
   /** Portal facts known from elsewhere (frame LANG, settings' time zone). */
   portal?: Partial<PortalDump['portal']>
 }
@@ -148,6 +150,7 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
   emit(run, phase, jobs, tableOf)
   await runJobs(run.client, jobs, {
     signal: run.options.signal,
+    maxCommands: run.options.batchSize,
     onBatch: async (batch: AcceptedBatch) => {
       // Rows modified while we load are caught by the next delta: it asks from the load's start.
       if (startedAt === null) startedAt = batch.serverTime ?? Date.now()
@@ -207,6 +210,7 @@ async function sweep(run: Run, tables: TableName[]): Promise<Map<TableName, Set<
   const ids = new Map<TableName, Set<string>>(tables.map((t) => [t, new Set<string>()]))
   await runJobs(run.client, jobs, {
     signal: run.options.signal,
+    maxCommands: run.options.batchSize,
     onBatch: (batch) => {
       for (const [key, rows] of batch.rows) for (const r of rows) {
         const k = keyOf(key as TableName, r)
@@ -229,6 +233,7 @@ async function delta(run: Run, previous: SyncMeta): Promise<Omit<SyncResult, 'da
   emit(run, 'delta', jobs, tableOfKey)
   await runJobs(run.client, jobs, {
     signal: run.options.signal,
+    maxCommands: run.options.batchSize,
     probe: false,
     firstPages: 1,
     onBatch: (batch: AcceptedBatch) => {

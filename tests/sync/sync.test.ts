@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { syncAll, loadCached } from '../../src/sync/sync'
+import { MemoryCache, MemoryCacheStore, cacheKey } from '../../src/sync/cache'
+import { dumpToCrmData } from '../../src/b24/normalize'
+import type { RunningPortal } from '../../src/demo-portal/server'
+import type { PortalDump } from '../../src/b24/wire'
+import type { SyncProgress } from '../../src/sync/progress'
+import { demoDump, portalWith, webhookClient } from './portal'
+
+/** What the engine sees, without the portal identity (a webhook names the portal by its host). */
+function tables(data: ReturnType<typeof dumpToCrmData>) {
+  const { portal: _portal, ...rest } = data
+  return rest
+}
+
+function rowCount(d: PortalDump): number {
+  return Object.values(d).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0)
+}
+
+describe('syncAll against the demo portal', () => {
+  let dump: PortalDump
+  let portal: RunningPortal
+
+  beforeAll(async () => {
+    dump = demoDump(3, 400)
+    portal = await portalWith(structuredClone(dump))
+  })
+  afterAll(() => portal?.close())
+
+  it('loads every table into the same CrmData as the dump itself, in about rows/2500 requests', async () => {
+    const client = await webhookClient(portal)
+    const progress: SyncProgress[] = []
+    const result = await syncAll(client, new MemoryCache('a:1'), { onProgress: (p) => progress.push(p) })
+    expect(result.mode).toBe('full')
+    expect(tables(result.data)).toEqual(tables(dumpToCrmData(dump)))
+    const rows = rowCount(dump)
+    expect(result.upserted).toBe(rows)
+    expect(result.requests).toBeLessThanOrEqual(Math.ceil(rows / 2500) + 2)
+    expect(result.requests).toBe(client.requests)
+    // Progress: requests grow, an estimate appears after the first batch, the last event is done.
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', fraction: 1, loaded: rows })
+    expect(progress.some((p) => p.estimatedTotal !== null && p.fraction > 0 && p.fraction < 1)).toBe(true)
+    expect(progress.map((p) => p.requests)).toEqual([...progress.map((p) => p.requests)].sort((a, b) => a - b))
+  })
+
+  it('reopens warm in one request, showing the cached data first', async () => {
+    const cache = new MemoryCache('b:1')
+    await syncAll(await webhookClient(portal), cache)
+    const client = await webhookClient(portal)
+    let shown: unknown = null
+    const result = await syncAll(client, cache, { onCached: (d) => (shown = d) })
+    expect(result.mode).toBe('delta')
+    expect(shown).not.toBeNull()
+    expect(tables(shown as never)).toEqual(tables(result.data))
+    expect(client.requests).toBeLessThanOrEqual(3)
+    expect(result.requests).toBe(1)
+    expect(result).toMatchObject({ deleted: 0, swept: [] })
+  })
+
+  it('picks up new, modified and deleted rows with the delta', async () => {
+    const cache = new MemoryCache('c:1')
+    await syncAll(await webhookClient(portal), cache)
+    const added = portal.mutate.addDeal({ TITLE: 'Fresh deal', CATEGORY_ID: '0', STAGE_ID: 'NEW', STAGE_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '1', OPPORTUNITY: '10.00', CURRENCY_ID: 'RUB', CLOSED: 'N' })
+    portal.mutate.updateDeal(5, { TITLE: 'Renamed' })
+    const cat = dump.deals.find((d) => d.ID === '6')!.CATEGORY_ID
+    const won = dump.statuses.find((s) => s.ENTITY_ID === (cat === '0' ? 'DEAL_STAGE' : `DEAL_STAGE_${cat}`) && s.SEMANTICS === 'S')!.STATUS_ID
+    const moved = portal.mutate.moveDeal(6, won)
+    portal.mutate.deleteDeal(9)
+    portal.mutate.updateLead(3, { TITLE: 'Lead renamed' })
+    const act = portal.mutate.addActivity({ TYPE_ID: '2', PROVIDER_ID: 'VOXIMPLANT_CALL', OWNER_TYPE_ID: '2', OWNER_ID: '5', START_TIME: '2026-11-23T10:00:00+03:00', RESPONSIBLE_ID: '1', COMPLETED: 'Y', DIRECTION: '1' })
+    const client = await webhookClient(portal)
+    const result = await syncAll(client, cache)
+    expect(result.mode).toBe('delta')
+    const byId = new Map(result.data.deals.map((d) => [d.id, d]))
+    expect(byId.get(Number(added.ID))?.title).toBe('Fresh deal')
+    expect(byId.get(5)?.title).toBe('Renamed')
+    expect(byId.get(6)?.semantic).toBe('S')
+    expect(byId.has(9)).toBe(false)
+    expect(result.data.leads.find((l) => l.id === 3)?.title).toBe('Lead renamed')
+    expect(result.data.dealEvents.some((e) => e.id === moved.history.ID)).toBe(true)
+    expect(result.data.touches.some((t) => t.id === Number(act.ID) && t.dealIds.includes(5))).toBe(true)
+    expect(result.swept).toEqual(['deals'])
+    expect(result.deleted).toBeGreaterThanOrEqual(1)
+    // After all that, the cache agrees with a clean sync of the changed portal.
+    const clean = await syncAll(await webhookClient(portal), new MemoryCache('c2:1'))
+    expect(tables(result.data)).toEqual(tables(clean.data))
+    expect(result.requests).toBeLessThanOrEqual(3)
+  })
+
+  it('resumes an aborted sync from the saved cursors: nothing lost, nothing doubled', async () => {
+    const clean = await syncAll(await webhookClient(portal), new MemoryCache('d0:1'))
+    const cache = new MemoryCache('d:1')
+    const stop = new AbortController()
+    const first = await webhookClient(portal, 1, { restriction: { burstLimit: 1000, drainRate: 1000 }, retry: { baseDelayMs: 5 } })
+    let batches = 0
+    // Small batches so that the abort lands in the middle of the big tables.
+    await expect(
+      syncAll(first, cache, {
+        batchSize: 6,
+        onProgress: (p) => {
+          if (p.phase === 'full' && ++batches === 12) stop.abort()
+        },
+        signal: stop.signal,
+      }),
+    ).rejects.toThrow(/stopped/)
+    const saved = await cache.readMeta()
+    expect(saved?.load).not.toBeNull()
+    const partial = Object.values(saved!.load!.jobs).reduce((n, s) => n + (s?.loaded ?? 0), 0)
+    expect(partial).toBeGreaterThan(0)
+    expect(await loadCached(cache)).toBeNull() // an unfinished load is never shown as data
+    expect(Object.values(saved!.load!.jobs).some((s) => s && !s.done && s.loaded > 0)).toBe(true) // stopped inside a table
+    const resumed = await syncAll(await webhookClient(portal), cache, { batchSize: 6 })
+    expect(resumed.mode).toBe('resume')
+    expect(resumed.upserted).toBe(clean.upserted - partial)
+    expect(tables(resumed.data)).toEqual(tables(clean.data))
+  })
+})
+
+describe('cache scope', () => {
+  it('keys caches by portal and user, and two users never share one', async () => {
+    const dump = demoDump(5, 60)
+    const portal = await portalWith(dump, { ownDealsOnly: [2] })
+    try {
+      const store = new MemoryCacheStore()
+      const admin = await webhookClient(portal, 1)
+      const manager = await webhookClient(portal, 2)
+      const a = store.open(admin.memberId, admin.userId)
+      const m = store.open(manager.memberId, manager.userId)
+      expect(a).not.toBe(m)
+      expect(store.open('demo', 1)).toBe(a)
+      expect(a.key).toBe(cacheKey('demo', 1))
+      const ra = await syncAll(admin, a, { tables: ['deals'] })
+      const rm = await syncAll(manager, m, { tables: ['deals'] })
+      expect(rm.data.deals.length).toBeLessThan(ra.data.deals.length)
+      expect(rm.data.deals.every((d) => d.assignedById === 2)).toBe(true)
+      expect((await loadCached(a))!.deals).toHaveLength(ra.data.deals.length)
+    } finally {
+      await portal.close()
+    }
+  })
+})
