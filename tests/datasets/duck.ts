@@ -35,3 +35,8 @@ export async function openDuck(): Promise<Duck> {
 export function lit(s: string): string {
   return `'${s.replace(/'/g, "''")}'`
 }
+
+/** The engine keeps rates to four decimals: equal within half a unit of the fourth decimal. */
+export function sameRate(got: number | null, want: number): boolean {
+  return got !== null && Math.abs(got - want) <= 0.00005 + 1e-9
+}
