@@ -78,7 +78,7 @@ export async function connectFrame(options: FrameOptions = {}): Promise<B24Clien
   const ms = options.initTimeoutMs ?? 10_000
   const limit = timeout<never>(
     ms,
-    `Bitrix24 did not answer within ${Math.round(ms / 1000)} s. Funnel Lens must be opened from the Bitrix24 menu (inside the Bitrix24 window); if it was, reload the page.`,
+    `Bitrix24 did not answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}. Funnel Lens must be opened from the Bitrix24 menu (inside the Bitrix24 window); if it was, reload the page.`,
   )
   let b24: TypeB24
   try {
