@@ -40,7 +40,7 @@ describe('chart options escape everything ApexCharts writes as HTML', () => {
 
   it('legend and tooltip of a period chart', () => {
     const spec = periodSeriesChart({ labels: ['a', XSS], comparisonLabels: ['b', XSS], current: [1, 2], comparison: [3, 4], names: { current: XSS, comparison: 'cmp' }, format, dark: false })
-    const legend = spec.options.legend!.formatter!(XSS, {})
+    const legend = spec.options.legend!.formatter!(XSS, {} as never)
     expect(elementsIn(String(legend))).toEqual([])
     const html = (spec.options.tooltip!.custom as (a: unknown) => string)(tooltipArgs([XSS, 'cmp']))
     expect(elementsIn(html)).not.toContain('img')
@@ -55,7 +55,7 @@ describe('chart options escape everything ApexCharts writes as HTML', () => {
       const html = (spec.options.tooltip!.custom as (a: unknown) => string)(tooltipArgs([XSS, 'x']))
       expect(elementsIn(html).filter((t) => t !== 'div' && t !== 'b' && t !== 'span')).toEqual([])
       expect(html).toContain('&lt;img')
-      expect(elementsIn(String(spec.options.legend!.formatter!(XSS, {})))).toEqual([])
+      expect(elementsIn(String(spec.options.legend!.formatter!(XSS, {} as never)))).toEqual([])
     }
     // Axis labels are SVG text nodes: they get the raw name, which the user must read as written.
     expect((heat.options.xaxis!.categories as string[])[0]).toBe(XSS)

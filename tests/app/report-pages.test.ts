@@ -18,7 +18,7 @@ import { useSessionStore } from '../../src/app/stores/session'
 import { useDrillStore } from '../../src/app/stores/drill'
 import { useFiltersStore } from '../../src/app/stores/filters'
 import { MARCH } from '../engine/march'
-import { reportFixture, XSS } from './app-fixture'
+import { reportFixture } from './app-fixture'
 
 const cellText = (el: Element) => el.textContent?.replace(/\s+/g, ' ').trim() ?? ''
 
