@@ -9,7 +9,7 @@
  */
 import type { Dim } from './dims'
 import type { PeriodScope, QueryScope } from './filters'
-import { cohortCounts, coveredPipes, flowCounts, type StageCounts } from './funnel'
+import { coveredPipes, stageCounts, type StageCounts } from './funnel'
 import type { PipeInfo } from './prepare'
 import { rate } from './stats'
 
@@ -73,15 +73,15 @@ export function churnSection(s: QueryScope, ps: PeriodScope): ChurnSection {
   if (s.q.breakdown && !dims.includes(s.q.breakdown) && s.q.breakdown !== 'pipeline') dims.push(s.q.breakdown)
   return coveredPipes(s).map((pi) => {
     const pl = p.pipes[pi]
-    const cohort = cohortCounts(s, ps, pi, null, 1)
-    const flow = flowCounts(s, ps, pi, null, 1)
+    const [cohort, ...cohortSplits] = stageCounts(s, ps, pi, 'cohort', [null, ...dims])
+    const [flow, ...flowSplits] = stageCounts(s, ps, pi, 'flow', [null, ...dims])
     const flowRows = rows(pl, flow, 0, S, true)
     const splits: Partial<Record<Dim, ChurnSplitRow[]>> = {}
-    for (const dim of dims) {
+    dims.forEach((dim, di) => {
       const col = p.dims[dim]
       const n = col.dict.size
-      const cc = cohortCounts(s, ps, pi, col.codes, n)
-      const fc = flowCounts(s, ps, pi, col.codes, n)
+      const cc = cohortSplits[di]
+      const fc = flowSplits[di]
       const shared = dim === 'lossReason'
       const list: ChurnSplitRow[] = []
       for (let k = 0; k < n; k++) {
@@ -96,7 +96,7 @@ export function churnSection(s: QueryScope, ps: PeriodScope): ChurnSection {
         const lost = (r: ChurnSplitRow) => Object.values(r.cohort).reduce((a, x) => a + x.lostAt, 0)
         splits[dim] = list.filter((r) => lost(r) > 0 || Object.values(r.flow).some((x) => x.lostAt > 0))
       } else splits[dim] = list
-    }
+    })
     return {
       categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount),
       cohortSize: cohort.size[0],

@@ -4,7 +4,6 @@
  * conversion = won/(won+lost), leads created in the period, mean time to win (hours).
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { inCohort, lostIn, wonIn } from './funnel'
 import { leadInPeriod } from './leads'
 import { closedCycle } from './timing'
 import { HOUR_MS, rate, round2 } from './stats'
@@ -32,13 +31,13 @@ export function citiesSection(s: QueryScope, ps: PeriodScope): CityRow[] {
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1) continue
     const k = codes[d]
-    if (inCohort(s, ps, d)) created[k]++
-    if (wonIn(p, ps, d)) {
+    if (ps.cohort[d] === 1) created[k]++
+    if (ps.won[d] === 1) {
       won[k]++
       wonSum[k] += p.amount[d]
       const ms = closedCycle(p, d)
       if (ms === ms) { winMs[k] += ms; winN[k]++ }
-    } else if (lostIn(p, ps, d)) lost[k]++
+    } else if (ps.lost[d] === 1) lost[k]++
   }
   const rows: CityRow[] = []
   for (let k = 0; k < K; k++) {

@@ -3,7 +3,7 @@
  * mask, the current and comparison periods and their chart buckets.
  */
 import type { Dim } from './dims'
-import type { Prepared } from './prepare'
+import { SEM_F, SEM_S, type Prepared } from './prepare'
 import {
   comparisonDays, defaultBucket, makeBuckets, makePeriod, parseDay,
   type BucketKind, type Buckets, type CompareMode, type Period,
@@ -36,6 +36,16 @@ export interface PeriodScope {
   fromDay: number
   toDay: number
   buckets: Buckets
+  /**
+   * Per-deal flags (1/0) for this period under the query's filters, computed once per query:
+   * cohort = created in the period; won / lost = won / lost (closed) in the period.
+   * Every family and the drill-down read these, so their counts agree.
+   */
+  cohort: Uint8Array
+  won: Uint8Array
+  lost: Uint8Array
+  /** Memo for per-period work shared by several sections (flow passes, stage counts). */
+  memo: Map<string, unknown>
 }
 
 export interface QueryScope {
@@ -108,8 +118,22 @@ export function leadMask(p: Prepared, q: ReportQuery): Uint8Array {
   return mask
 }
 
-function periodScope(p: Prepared, fromDay: number, toDay: number, bucket: BucketKind): PeriodScope {
-  return { period: makePeriod(p.tz, fromDay, toDay), fromDay, toDay, buckets: makeBuckets(p.tz, bucket, fromDay, toDay) }
+function periodScope(p: Prepared, mask: Uint8Array, fromDay: number, toDay: number, bucket: BucketKind): PeriodScope {
+  const period = makePeriod(p.tz, fromDay, toDay)
+  const { start, end } = period
+  const cohort = new Uint8Array(p.n), won = new Uint8Array(p.n), lost = new Uint8Array(p.n)
+  const { created, closedAt, semantic } = p
+  for (let d = 0; d < p.n; d++) {
+    if (mask[d] !== 1) continue
+    const c = created[d]
+    if (c >= start && c < end) cohort[d] = 1
+    const t = closedAt[d]
+    if (t >= start && t < end) {
+      if (semantic[d] === SEM_S) won[d] = 1
+      else if (semantic[d] === SEM_F) lost[d] = 1
+    }
+  }
+  return { period, fromDay, toDay, buckets: makeBuckets(p.tz, bucket, fromDay, toDay), cohort, won, lost, memo: new Map() }
 }
 
 export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
@@ -118,16 +142,18 @@ export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
   if (toDay < fromDay) throw new Error(`The period ends (${q.to}) before it starts (${q.from}); swap the dates`)
   const bucket = q.bucket ?? defaultBucket(toDay - fromDay + 1)
   const cmp = comparisonDays(fromDay, toDay, q.compare ?? 'previous')
+  const mask = dealMask(p, q)
   const managers = p.dims.manager.dict
   const managerAllowed = allowed((k) => managers.find(k), managers.size, q.managerIds) ?? new Uint8Array(managers.size).fill(1)
   return {
     p, q,
-    now: q.now ?? Date.now(),
-    dealMask: dealMask(p, q),
+    // Default "now" is rounded to the minute so that filter changes reuse the forecast model.
+    now: q.now ?? Math.floor(Date.now() / 60_000) * 60_000,
+    dealMask: mask,
     leadMask: leadMask(p, q),
     managerAllowed,
-    current: periodScope(p, fromDay, toDay, bucket),
-    comparison: cmp ? periodScope(p, cmp[0], cmp[1], bucket) : null,
+    current: periodScope(p, mask, fromDay, toDay, bucket),
+    comparison: cmp ? periodScope(p, mask, cmp[0], cmp[1], bucket) : null,
   }
 }
 

@@ -61,8 +61,22 @@ export function historyStart(p: Prepared, now: number): number {
   return localMidnight(p.tz, addMonths(dayOf(p, now), -12))
 }
 
-/** P(win | stage) and median time to win per stage of one pipeline. */
+const models = new WeakMap<Prepared, Map<string, StageModel>>()
+
+/** P(win | stage) and median time to win per stage of one pipeline (memoised per data load and `now`). */
 export function stageModel(p: Prepared, pi: number, now: number): StageModel {
+  let cache = models.get(p)
+  if (!cache) models.set(p, (cache = new Map()))
+  const key = `${pi}:${now}`
+  let m = cache.get(key)
+  if (!m) {
+    if (cache.size > 64) cache.clear()
+    cache.set(key, (m = computeStageModel(p, pi, now)))
+  }
+  return m
+}
+
+function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
   const pl = p.pipes[pi]
   const S = pl.stageIds.length
   const from = historyStart(p, now)

@@ -12,13 +12,13 @@ import { rate } from './stats'
 
 // ---------------------------------------------------------------- predicates
 
-export function inCohort(s: QueryScope, ps: PeriodScope, d: number): boolean {
-  const t = s.p.created[d]
-  return s.dealMask[d] === 1 && t >= ps.period.start && t < ps.period.end
+/** Created in the period and passing the filters. */
+export function inCohort(_s: QueryScope, ps: PeriodScope, d: number): boolean {
+  return ps.cohort[d] === 1
 }
 
 export function hasReached(p: Prepared, d: number, st: number): boolean {
-  return p.reachedAt[d * p.stride + st] === p.reachedAt[d * p.stride + st]
+  return ((p.reachedBits[d * p.words + (st >> 5)] >>> (st & 31)) & 1) === 1
 }
 
 /**
@@ -27,15 +27,7 @@ export function hasReached(p: Prepared, d: number, st: number): boolean {
  */
 export function nextReachedAt(p: Prepared, pl: PipeInfo, d: number, st: number): number {
   if (st < 0 || st >= pl.processCount) return NaN
-  const base = d * p.stride
-  if (st < pl.processCount - 1) return p.reachedAt[base + st + 1]
-  let best = NaN
-  for (let k = pl.processCount; k < pl.stageIds.length; k++) {
-    if (pl.semantics[k] !== SEM_S) continue
-    const t = p.reachedAt[base + k]
-    if (t === t && !(best <= t)) best = t
-  }
-  return best
+  return st < pl.processCount - 1 ? p.reachedAt[d * p.stride + st + 1] : p.successAt[d]
 }
 
 export function isLostAt(p: Prepared, d: number, st: number): boolean {
@@ -51,14 +43,44 @@ export function enteredIn(p: Prepared, ps: PeriodScope, d: number, st: number): 
   return false
 }
 
-export function lostIn(p: Prepared, ps: PeriodScope, d: number): boolean {
-  const t = p.closedAt[d]
-  return p.semantic[d] === SEM_F && t >= ps.period.start && t < ps.period.end
+/** Lost (closed in a failure stage) in the period and passing the filters. */
+export function lostIn(_p: Prepared, ps: PeriodScope, d: number): boolean {
+  return ps.lost[d] === 1
 }
 
-export function wonIn(p: Prepared, ps: PeriodScope, d: number): boolean {
-  const t = p.closedAt[d]
-  return p.semantic[d] === SEM_S && t >= ps.period.start && t < ps.period.end
+/** Won in the period and passing the filters. */
+export function wonIn(_p: Prepared, ps: PeriodScope, d: number): boolean {
+  return ps.won[d] === 1
+}
+
+/**
+ * Passes per (deal, stage) inside the period for deals passing the filters (n × stride), and
+ * whether the deal passed any stage; one walk over all passes per period, memoised.
+ */
+export function flowEntries(s: QueryScope, ps: PeriodScope): { entries: Uint16Array; any: Uint8Array } {
+  const hit = ps.memo.get('flow') as { entries: Uint16Array; any: Uint8Array } | undefined
+  if (hit) return hit
+  const p = s.p
+  const S = p.stride
+  const entries = new Uint16Array(p.n * S)
+  const any = new Uint8Array(p.n)
+  const { start, end } = ps.period
+  const { passStart, passAt, passStage } = p
+  const mask = s.dealMask
+  for (let d = 0; d < p.n; d++) {
+    if (mask[d] !== 1) continue
+    for (let i = passStart[d], e = passStart[d + 1]; i < e; i++) {
+      const t = passAt[i]
+      if (t >= start && t < end) {
+        const k = d * S + passStage[i]
+        if (entries[k] < 65535) entries[k]++
+        any[d] = 1
+      }
+    }
+  }
+  const out = { entries, any }
+  ps.memo.set('flow', out)
+  return out
 }
 
 // ---------------------------------------------------------------- counting
@@ -74,70 +96,143 @@ export interface StageCounts {
   notNext: Int32Array
   lostAt: Int32Array
   entries: Int32Array
+  /** Distinct deals reaching (cohort) or passing in the period (flow) any success stage, per key. */
+  won: Int32Array
 }
 
 function emptyCounts(keyCount: number, stride: number): StageCounts {
   const z = () => new Int32Array(keyCount * stride)
-  return { keyCount, size: new Int32Array(keyCount), reached: z(), current: z(), notNext: z(), lostAt: z(), entries: z() }
+  return {
+    keyCount, size: new Int32Array(keyCount), reached: z(), current: z(), notNext: z(), lostAt: z(), entries: z(),
+    won: new Int32Array(keyCount),
+  }
 }
 
-/** Cohort counts for one pipeline; `codes` (a dimension column) splits, null = one total. */
-export function cohortCounts(s: QueryScope, ps: PeriodScope, pi: number, codes: Int32Array | null, keyCount: number): StageCounts {
-  const p = s.p
-  const pl = p.pipes[pi]
-  const S = p.stride
-  const c = emptyCounts(codes ? keyCount : 1, S)
-  const stages = pl.stageIds.length
-  for (const d of pl.deals) {
-    if (!inCohort(s, ps, d)) continue
-    const k = codes ? codes[d] : 0
-    c.size[k]++
-    const row = k * S
-    for (let st = 0; st < stages; st++) {
-      if (!hasReached(p, d, st)) continue
-      c.reached[row + st]++
-      if (st < pl.processCount && Number.isNaN(nextReachedAt(p, pl, d, st))) c.notNext[row + st]++
-    }
-    if (p.stage[d] >= 0) c.current[row + p.stage[d]]++
-    if (p.semantic[d] === SEM_F && p.lossStage[d] >= 0) c.lostAt[row + p.lossStage[d]]++
-  }
-  return c
+type CountKind = 'cohort' | 'flow'
+
+/** Stage counts of one pipeline, total (dim null) or split by a dimension; memoised per period. */
+export function cohortCounts(s: QueryScope, ps: PeriodScope, pi: number, dim: Dim | null): StageCounts {
+  return stageCounts(s, ps, pi, 'cohort', [dim])[0]
+}
+
+export function flowCounts(s: QueryScope, ps: PeriodScope, pi: number, dim: Dim | null): StageCounts {
+  return stageCounts(s, ps, pi, 'flow', [dim])[0]
 }
 
 /**
- * Flow counts for one pipeline: `reached` holds entered(s) (distinct deals passing s in the
- * period), `entries` every pass, `current` those of them now in s, `notNext` those of them
- * that had not reached the next stage by the period's end, `lostAt` deals lost in the period
- * by loss stage; `size` = deals passing any stage in the period.
+ * Counts for several dimensions at once: the ones not memoised yet are computed in a single
+ * pass over the pipeline's deals (the per-deal stage work is shared, only the increments fan out).
+ *
+ * Cohort: `reached`, `current`, `notNext` (reached s, not the next stage), `lostAt`; `size` =
+ * cohort deals; `won` = cohort deals that reached a success stage.
+ * Flow: `reached` holds entered(s) (distinct deals passing s in the period), `entries` every
+ * pass, `current` those of them now in s, `notNext` those of them that had not reached the next
+ * stage by the period's end, `lostAt` deals lost in the period by loss stage; `size` = deals
+ * passing any stage in the period; `won` = deals passing a success stage in the period.
  */
-export function flowCounts(s: QueryScope, ps: PeriodScope, pi: number, codes: Int32Array | null, keyCount: number): StageCounts {
+export function stageCounts(s: QueryScope, ps: PeriodScope, pi: number, kind: CountKind, dims: (Dim | null)[]): StageCounts[] {
+  const p = s.p
+  const keyOf = (dim: Dim | null) => `${kind}:${pi}:${dim ?? 'total'}`
+  const missing = [...new Set(dims.filter((dim) => !ps.memo.has(keyOf(dim))))]
+  if (missing.length) {
+    const cols = missing.map((dim) => (dim ? p.dims[dim].codes : null))
+    const counts = missing.map((dim) => emptyCounts(dim ? p.dims[dim].dict.size : 1, p.stride))
+    if (kind === 'cohort') countCohort(s, ps, pi, cols, counts)
+    else countFlow(s, ps, pi, cols, counts)
+    missing.forEach((dim, i) => ps.memo.set(keyOf(dim), counts[i]))
+  }
+  return dims.map((dim) => ps.memo.get(keyOf(dim)) as StageCounts)
+}
+
+function countCohort(s: QueryScope, ps: PeriodScope, pi: number, cols: (Int32Array | null)[], out: StageCounts[]): void {
   const p = s.p
   const pl = p.pipes[pi]
   const S = p.stride
-  const c = emptyCounts(codes ? keyCount : 1, S)
-  const seen = new Int32Array(S).fill(-1)
-  const { start, end } = ps.period
-  for (const d of pl.deals) {
-    if (s.dealMask[d] !== 1) continue
-    const k = codes ? codes[d] : 0
-    const row = k * S
-    let any = false
-    for (let i = p.passStart[d]; i < p.passStart[d + 1]; i++) {
-      const t = p.passAt[i]
-      if (!(t >= start && t < end)) continue
-      const st = p.passStage[i]
-      c.entries[row + st]++
-      if (seen[st] === d) continue
-      seen[st] = d
-      any = true
-      c.reached[row + st]++
-      if (p.stage[d] === st) c.current[row + st]++
-      if (st < pl.processCount && !(nextReachedAt(p, pl, d, st) < end)) c.notNext[row + st]++
+  const W = p.words
+  const stages = pl.stageIds.length
+  const last = pl.processCount - 1
+  const { reachedBits, stage, semantic, lossStage, successAt } = p
+  const cohort = ps.cohort
+  const deals = pl.deals
+  const m = cols.length
+  const rows = new Int32Array(m)
+  for (let i = 0; i < deals.length; i++) {
+    const d = deals[i]
+    if (cohort[d] !== 1) continue
+    const wonAny = successAt[d] === successAt[d]
+    for (let j = 0; j < m; j++) {
+      const col = cols[j]
+      const k = col ? col[d] : 0
+      rows[j] = k * S
+      out[j].size[k]++
+      if (wonAny) out[j].won[k]++
+      if (stage[d] >= 0) out[j].current[rows[j] + stage[d]]++
+      if (semantic[d] === SEM_F && lossStage[d] >= 0) out[j].lostAt[rows[j] + lossStage[d]]++
     }
-    if (any) c.size[k]++
-    if (lostIn(p, ps, d) && p.lossStage[d] >= 0) c.lostAt[row + p.lossStage[d]]++
+    for (let st = 0; st < stages; st++) {
+      if (((reachedBits[d * W + (st >> 5)] >>> (st & 31)) & 1) === 0) continue
+      let notNext = false
+      if (st < last) {
+        const nx = st + 1
+        notNext = ((reachedBits[d * W + (nx >> 5)] >>> (nx & 31)) & 1) === 0
+      } else if (st === last) notNext = !wonAny
+      for (let j = 0; j < m; j++) {
+        out[j].reached[rows[j] + st]++
+        if (notNext) out[j].notNext[rows[j] + st]++
+      }
+    }
   }
-  return c
+}
+
+function countFlow(s: QueryScope, ps: PeriodScope, pi: number, cols: (Int32Array | null)[], out: StageCounts[]): void {
+  const p = s.p
+  const pl = p.pipes[pi]
+  const S = p.stride
+  const { entries, any } = flowEntries(s, ps)
+  const end = ps.period.end
+  const stages = pl.stageIds.length
+  const last = pl.processCount - 1
+  const { reachedAt, successAt, stage, lossStage } = p
+  const semantics = pl.semantics
+  const lost = ps.lost
+  const deals = pl.deals
+  const m = cols.length
+  const rows = new Int32Array(m)
+  for (let i = 0; i < deals.length; i++) {
+    const d = deals[i]
+    const isLost = lost[d] === 1 && lossStage[d] >= 0
+    if (!isLost && any[d] !== 1) continue
+    for (let j = 0; j < m; j++) {
+      const col = cols[j]
+      rows[j] = (col ? col[d] : 0) * S
+      if (isLost) out[j].lostAt[rows[j] + lossStage[d]]++
+    }
+    if (any[d] !== 1) continue
+    let wonHere = false
+    for (let st = 0; st < stages; st++) {
+      const e = entries[d * S + st]
+      if (e === 0) continue
+      const isCurrent = stage[d] === st
+      let notNext = false
+      if (st <= last) {
+        const nextAt = st < last ? reachedAt[d * S + st + 1] : successAt[d]
+        notNext = !(nextAt < end)
+      } else if (semantics[st] === SEM_S) wonHere = true
+      for (let j = 0; j < m; j++) {
+        const c = out[j]
+        const r = rows[j] + st
+        c.entries[r] += e
+        c.reached[r]++
+        if (isCurrent) c.current[r]++
+        if (notNext) c.notNext[r]++
+      }
+    }
+    for (let j = 0; j < m; j++) {
+      const k = rows[j] / S
+      out[j].size[k]++
+      if (wonHere) out[j].won[k]++
+    }
+  }
 }
 
 /** Did the deal pass stage st in the period and not reach the next stage by the period's end? */
@@ -251,18 +346,6 @@ export function flowRows(pl: PipeInfo, c: StageCounts, k: number, stride: number
   return out
 }
 
-/** Distinct deals reaching any success stage: cohort (reached at all) or flow (passed in the period). */
-function successCounts(s: QueryScope, ps: PeriodScope, pi: number, codes: Int32Array | null, keyCount: number, flow: boolean): Int32Array {
-  const p = s.p
-  const pl = p.pipes[pi]
-  const out = new Int32Array(codes ? keyCount : 1)
-  for (const d of pl.deals) {
-    if (flow ? s.dealMask[d] !== 1 : !inCohort(s, ps, d)) continue
-    if (reachedSuccess(p, pl, d, flow ? ps : null)) out[codes ? codes[d] : 0]++
-  }
-  return out
-}
-
 export function reachedSuccess(p: Prepared, pl: PipeInfo, d: number, within: PeriodScope | null): boolean {
   for (let st = pl.processCount; st < pl.stageIds.length; st++) {
     if (pl.semantics[st] !== SEM_S) continue
@@ -283,20 +366,16 @@ export function pipelineFunnel<R>(
 ): PipelineFunnel<R> {
   const p = s.p
   const pl = p.pipes[pi]
-  const count = flow ? flowCounts : cohortCounts
-  const total = count(s, ps, pi, null, 1)
-  const won = successCounts(s, ps, pi, null, 1, flow)
+  const [total, split] = stageCounts(s, ps, pi, flow ? 'flow' : 'cohort', [null, breakdown ?? null])
   const out: PipelineFunnel<R> = {
     categoryId: pl.categoryId, name: pl.name, size: total.size[0], order: [...pl.stageIds],
-    stages: rows(pl, total, 0, p.stride, won[0]),
+    stages: rows(pl, total, 0, p.stride, total.won[0]),
   }
   if (breakdown) {
     const col = p.dims[breakdown]
-    const n = col.dict.size
-    const c = count(s, ps, pi, col.codes, n)
-    const w = successCounts(s, ps, pi, col.codes, n, flow)
+    const c = split
     out.splits = keyOrder(c).map((k) => ({
-      key: col.dict.keys[k], name: col.dict.names[k], size: c.size[k], stages: rows(pl, c, k, p.stride, w[k]),
+      key: col.dict.keys[k], name: col.dict.names[k], size: c.size[k], stages: rows(pl, c, k, p.stride, c.won[k]),
     }))
   }
   return out

@@ -8,7 +8,7 @@
  * Ukrainian wordings, see CALL_AGAIN) — ranked by amount, largest first, at most 50.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { coveredPipes, lostIn } from './funnel'
+import { coveredPipes } from './funnel'
 import { SEM_F, type Prepared } from './prepare'
 import { rate, round2 } from './stats'
 
@@ -48,12 +48,23 @@ export function isCallAgain(s: QueryScope, d: number): boolean {
   if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_F) return false
   const t = p.closedAt[d]
   if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY)) return false
-  const code = p.dims.lossReason.codes[d]
-  return p.dims.lossReason.dict.keys[code] !== '' && CALL_AGAIN.test(p.dims.lossReason.dict.names[code])
+  return callAgainReasons(p)[p.dims.lossReason.codes[d]] === 1
+}
+
+const reasonFlags = new WeakMap<Prepared, Uint8Array>()
+/** 1 per loss-reason code whose name matches CALL_AGAIN (tested once per data load, not per deal). */
+function callAgainReasons(p: Prepared): Uint8Array {
+  let flags = reasonFlags.get(p)
+  if (!flags) {
+    const dict = p.dims.lossReason.dict
+    flags = Uint8Array.from(dict.keys, (k, i) => (k !== '' && CALL_AGAIN.test(dict.names[i]) ? 1 : 0))
+    reasonFlags.set(p, flags)
+  }
+  return flags
 }
 
 export function lostInScope(s: QueryScope, ps: PeriodScope, d: number): boolean {
-  return s.dealMask[d] === 1 && lostIn(s.p, ps, d)
+  return s.dealMask[d] === 1 && ps.lost[d] === 1
 }
 
 function stageNameOf(p: Prepared, d: number): string {

@@ -9,11 +9,12 @@
  * Plans are per manager only: city and source filters narrow the fact, not the plan.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { inCohort, lostIn, wonIn } from './funnel'
 import { monthOverlap, makeBuckets, bucketIndex } from './periods'
-import { SEM_P } from './prepare'
+import { SEM_P, TOUCH_KINDS } from './prepare'
 import { firstTouchDelay } from './timing'
 import { HOUR_MS, rate, ratio2, round2 } from './stats'
+
+const CALL = TOUCH_KINDS.indexOf('call')
 
 export interface ManagerRow {
   managerId: string
@@ -81,20 +82,23 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
     if (s.dealMask[d] !== 1) continue
     const k = codes[d]
     if (isInWork(s, d)) { inWork[k]++; inWorkSum[k] += p.amount[d] }
-    if (wonIn(p, ps, d)) { won[k]++; wonSum[k] += p.amount[d] }
-    else if (lostIn(p, ps, d)) lost[k]++
-    if (inCohort(s, ps, d)) {
+    if (ps.won[d] === 1) { won[k]++; wonSum[k] += p.amount[d] }
+    else if (ps.lost[d] === 1) lost[k]++
+    if (ps.cohort[d] === 1) {
       created[k]++
       const ms = firstTouchDelay(p, d)
       if (ms === ms) { touchSum[k] += ms; touchN[k]++ }
     }
   }
-  p.data.touches.forEach((t, i) => {
-    if (t.kind !== 'call' || !(t.at >= ps.period.start && t.at < ps.period.end)) return
-    const k = p.touchUserCode[i]
-    calls[k]++
-    callSec[k] += t.durationSec ?? 0
-  })
+  const { userTouchStart, userTouchAt, userTouchKind, userTouchDuration } = p
+  for (let k = 0; k + 1 < userTouchStart.length && k < K; k++) {
+    for (let i = userTouchStart[k]; i < userTouchStart[k + 1]; i++) {
+      const t = userTouchAt[i]
+      if (userTouchKind[i] !== CALL || !(t >= ps.period.start && t < ps.period.end)) continue
+      calls[k]++
+      if (userTouchDuration[i] === userTouchDuration[i]) callSec[k] += userTouchDuration[i]
+    }
+  }
   const plans = proratedPlans(s, ps)
   const users = new Map(p.data.users.map((u) => [String(u.id), u]))
   const rows: ManagerRow[] = []
@@ -132,7 +136,7 @@ export function planSection(s: QueryScope, ps: PeriodScope): PlanSection {
     rows[i].planDeals += (plan.deals * o.overlap) / o.length
   }
   for (let d = 0; d < p.n; d++) {
-    if (s.dealMask[d] !== 1 || !wonIn(p, ps, d)) continue
+    if (s.dealMask[d] !== 1 || ps.won[d] !== 1) continue
     const i = bucketIndex(months.edges, p.closedAt[d])
     rows[i].fact += p.amount[d]
     rows[i].factDeals++

@@ -55,6 +55,11 @@ export interface Prepared {
   amount: Float64Array
   /** First pass of each stage (actual entry or implied by a jump), n × stride. */
   reachedAt: Float64Array
+  /** Reached stages as bits: stage st of deal d is bit (st & 31) of word d × words + (st >> 5). */
+  reachedBits: Uint32Array
+  words: number
+  /** First time the deal reached any success stage; NaN when never. */
+  successAt: Float64Array
   /** First actual entry into each stage, n × stride. */
   firstEntry: Float64Array
   /** Every pass (actual or implied) per deal, time-ordered: CSR over deals. */
@@ -68,9 +73,14 @@ export interface Prepared {
   touchDuration: Float64Array
   /** First touch at or after creation, NaN when none. */
   firstTouchAt: Float64Array
-  /** All touches ordered by responsible user, then time (for per-manager-day figures). */
-  touchByUser: Int32Array
-  touchUserCode: Int32Array
+  /**
+   * All touches grouped by responsible user (manager dimension code), time-ordered within a
+   * user: user k's touches are userTouchStart[k] .. userTouchStart[k+1]-1.
+   */
+  userTouchStart: Int32Array
+  userTouchAt: Float64Array
+  userTouchKind: Uint8Array
+  userTouchDuration: Float64Array
   /** 90th percentile of completed stays per pipeline stage (ms), pipes × stride, NaN when no stays. */
   stayP90: Float64Array
   dims: Record<Dim, DimColumn>
@@ -329,6 +339,20 @@ export function prepare(data: CrmData): Prepared {
   }
   passStart[n] = passLen
 
+  const words = Math.ceil(stride / 32)
+  const reachedBits = new Uint32Array(n * words)
+  const successAt = new Float64Array(n).fill(NaN)
+  for (let d = 0; d < n; d++) {
+    if (pipe[d] < 0) continue
+    const pl = pipes[pipe[d]]
+    for (let st = 0; st < pl.stageIds.length; st++) {
+      const t = reachedAt[d * stride + st]
+      if (t !== t) continue
+      reachedBits[d * words + (st >> 5)] |= 1 << (st & 31)
+      if (pl.semantics[st] === SEM_S && !(successAt[d] <= t)) successAt[d] = t
+    }
+  }
+
   const stayP90 = new Float64Array(pipes.length * stride).fill(NaN)
   stays.forEach((row, pi) => row.forEach((list, s) => {
     const v = list.view().slice().sort()
@@ -348,7 +372,7 @@ export function prepare(data: CrmData): Prepared {
 
   return {
     data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory, dealIdIndex,
-    pipe, stage, semantic, created, stageSince, closedAt, lossStage, amount, reachedAt, firstEntry,
+    pipe, stage, semantic, created, stageSince, closedAt, lossStage, amount, reachedAt, reachedBits, words, successAt, firstEntry,
     passStart, passStage: passStage.slice(0, passLen), passAt: passAt.slice(0, passLen),
     ...touches, ...byUser, stayP90, dims, leadDims,
     leadCreated: Float64Array.from(data.leads, (l) => (validTime(l.createdAt) ? l.createdAt : NaN)),
@@ -409,8 +433,24 @@ function indexTouches(data: CrmData, n: number, created: Float64Array) {
 }
 
 function touchesByUser(data: CrmData, managers: KeyDict) {
-  const codes = Int32Array.from(data.touches, (t) => managers.code(String(t.responsibleId)))
-  const idx = Array.from({ length: data.touches.length }, (_, i) => i)
-  idx.sort((a, b) => codes[a] - codes[b] || data.touches[a].at - data.touches[b].at)
-  return { touchByUser: Int32Array.from(idx), touchUserCode: codes }
+  const touches = data.touches
+  const m = touches.length
+  const codes = Int32Array.from(touches, (t) => managers.code(String(t.responsibleId)))
+  const K = managers.size
+  const userTouchStart = new Int32Array(K + 1)
+  for (let i = 0; i < m; i++) userTouchStart[codes[i] + 1]++
+  for (let k = 0; k < K; k++) userTouchStart[k + 1] += userTouchStart[k]
+  const order = new Int32Array(m)
+  const fill = userTouchStart.slice(0, K)
+  for (let i = 0; i < m; i++) order[fill[codes[i]]++] = i
+  const at = Float64Array.from(touches, (t) => t.at)
+  for (let k = 0; k < K; k++) order.subarray(userTouchStart[k], userTouchStart[k + 1]).sort((a, b) => at[a] - at[b])
+  const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
+  const other = kindCode.get('other')!
+  return {
+    userTouchStart,
+    userTouchAt: Float64Array.from(order, (i) => at[i]),
+    userTouchKind: Uint8Array.from(order, (i) => kindCode.get(touches[i].kind) ?? other),
+    userTouchDuration: Float64Array.from(order, (i) => touches[i].durationSec ?? NaN),
+  }
 }

@@ -7,7 +7,7 @@ import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } fro
 import { churnSection, type ChurnSection } from './churn'
 import { citiesSection, type CityRow } from './cities'
 import { forecastSection, type ForecastSection } from './forecast'
-import { funnelSection, inCohort, lostIn, wonIn, type FunnelSection } from './funnel'
+import { funnelSection, type FunnelSection } from './funnel'
 import { leadsSection, type LeadsSection } from './leads'
 import { lossReasonsSection, type LossReasonsSection } from './loss-reasons'
 import { managersSection, planSection, type ManagerRow, type PlanSection } from './managers'
@@ -111,9 +111,9 @@ function dealTotals(s: QueryScope, ps: PeriodScope) {
   let created = 0, won = 0, wonSum = 0, lost = 0
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1) continue
-    if (inCohort(s, ps, d)) created++
-    if (wonIn(p, ps, d)) { won++; wonSum += p.amount[d] }
-    else if (lostIn(p, ps, d)) lost++
+    if (ps.cohort[d] === 1) created++
+    if (ps.won[d] === 1) { won++; wonSum += p.amount[d] }
+    else if (ps.lost[d] === 1) lost++
   }
   return { created, won, wonSum: round2(wonSum), lost, conversion: rate(won, won + lost) }
 }

@@ -11,7 +11,6 @@
  * in `unsplitSpend`.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { inCohort, wonIn } from './funnel'
 import { leadInPeriod } from './leads'
 import { monthOverlap } from './periods'
 import { round2, ratio2, rate } from './stats'
@@ -73,8 +72,8 @@ export function roiSection(s: QueryScope, ps: PeriodScope): RoiSection {
   for (let i = 0; i < p.leadCreated.length; i++) if (leadInPeriod(s, ps, i)) leads[p.leadDims.source[i]]++
   const codes = p.dims.source.codes
   for (let d = 0; d < p.n; d++) {
-    if (inCohort(s, ps, d)) deals[codes[d]]++
-    if (s.dealMask[d] === 1 && wonIn(p, ps, d)) { won[codes[d]]++; revenue[codes[d]] += p.amount[d] }
+    if (ps.cohort[d] === 1) deals[codes[d]]++
+    if (s.dealMask[d] === 1 && ps.won[d] === 1) { won[codes[d]]++; revenue[codes[d]] += p.amount[d] }
   }
   const keys = new Set<string>(spend.keys())
   for (let k = 0; k < K; k++) if (leads[k] || deals[k] || won[k]) keys.add(dict.keys[k])

@@ -4,7 +4,7 @@
  * same for the UTM source as a second channel dimension.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { cohortCounts, coveredPipes, inCohort } from './funnel'
+import { cohortCounts, coveredPipes } from './funnel'
 import { SEM_S } from './prepare'
 import { rate, round2 } from './stats'
 
@@ -57,7 +57,7 @@ function channel(s: QueryScope, ps: PeriodScope, dim: 'source' | 'utmSource'): C
     if (s.leadMask[i] === 1 && t >= ps.period.start && t < ps.period.end) leads[leadCodes[i]]++
   }
   for (let d = 0; d < p.n; d++) {
-    if (!inCohort(s, ps, d)) continue
+    if (ps.cohort[d] !== 1) continue
     const k = col.codes[d]
     deals[k]++
     if (p.semantic[d] === SEM_S) {
@@ -76,7 +76,7 @@ function channel(s: QueryScope, ps: PeriodScope, dim: 'source' | 'utmSource'): C
   summary.sort((a, b) => b.deals - a.deals || b.leads - a.leads || a.key.localeCompare(b.key))
   const matrix = coveredPipes(s).map((pi) => {
     const pl = p.pipes[pi]
-    const c = cohortCounts(s, ps, pi, col.codes, K)
+    const c = cohortCounts(s, ps, pi, dim)
     const rows: SourceMatrix['rows'] = []
     for (let k = 0; k < K; k++) {
       if (c.size[k] === 0) continue

@@ -42,19 +42,52 @@ export interface DurationStats {
 
 const HOUR_MS = 3_600_000
 
-/** Summary of durations given in ms; sorts the array in place. */
+/** Moves the k-th smallest value to a[k] (smaller before, larger after); Hoare quickselect, O(n). */
+function selectK(a: Float64Array, k: number): void {
+  let lo = 0
+  let hi = a.length - 1
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1]
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (a[i] < pivot) i++
+      while (a[j] > pivot) j--
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t
+        i++
+        j--
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return
+  }
+}
+
+/** percentile_cont without a full sort (reorders the array). */
+export function quantileSelect(a: Float64Array, q: number): number | null {
+  const n = a.length
+  if (n === 0) return null
+  const pos = (n - 1) * q
+  const lo = Math.floor(pos)
+  selectK(a, lo)
+  const v = a[lo]
+  if (pos === lo) return v
+  let next = Infinity
+  for (let i = lo + 1; i < n; i++) if (a[i] < next) next = a[i]
+  return v + (next - v) * (pos - lo)
+}
+
+/** Summary of durations given in ms; reorders the array in place. */
 export function durationStats(values: Float64Array): DurationStats {
   const n = values.length
   if (n === 0) return { count: 0, mean: null, median: null, p90: null }
-  values.sort()
   let sum = 0
   for (let i = 0; i < n; i++) sum += values[i]
-  return {
-    count: n,
-    mean: round2(sum / n / HOUR_MS),
-    median: round2((quantileSorted(values, 0.5) as number) / HOUR_MS),
-    p90: round2((quantileSorted(values, 0.9) as number) / HOUR_MS),
-  }
+  const p90 = quantileSelect(values, 0.9) as number
+  const median = quantileSelect(values, 0.5) as number
+  return { count: n, mean: round2(sum / n / HOUR_MS), median: round2(median / HOUR_MS), p90: round2(p90 / HOUR_MS) }
 }
 
 /** A growable Float64 list (hot loops push numbers without boxing). */

@@ -12,7 +12,7 @@
  */
 import type { Dim } from './dims'
 import type { PeriodScope, QueryScope } from './filters'
-import { coveredPipes, inCohort, lostIn, wonIn } from './funnel'
+import { coveredPipes } from './funnel'
 import type { Prepared } from './prepare'
 import { SEM_S } from './prepare'
 import { FloatList, durationStats, groupedDurationStats, type DurationStats } from './stats'
@@ -52,7 +52,7 @@ export interface TimingSection {
 
 /** Collects (deal, duration) pairs and summarises them overall and per split dimension. */
 class Collector {
-  readonly deals: number[] = []
+  readonly deals = new FloatList(64)
   readonly values = new FloatList(64)
   add(d: number, ms: number): void {
     this.deals.push(d)
@@ -60,10 +60,12 @@ class Collector {
   }
   summarise(p: Prepared, dims: Dim[]): TimedFigure {
     const values = this.values.view()
+    const deals = this.deals.view()
     const splits: Partial<Record<Dim, SplitStats[]>> = {}
     for (const dim of dims) {
       const col = p.dims[dim]
-      const keys = Int32Array.from(this.deals, (d) => col.codes[d])
+      const keys = new Int32Array(deals.length)
+      for (let i = 0; i < deals.length; i++) keys[i] = col.codes[deals[i]]
       const stats = groupedDurationStats(keys, values, col.dict.size)
       splits[dim] = stats
         .map((st, k) => ({ key: col.dict.keys[k], name: col.dict.names[k], stats: st }))
@@ -138,10 +140,10 @@ export function timingSection(s: QueryScope, ps: PeriodScope): TimingSection {
     if (s.dealMask[d] !== 1) continue
     const cycle = closedCycle(p, d)
     if (cycle === cycle) {
-      if (wonIn(p, ps, d)) win.add(d, cycle)
-      else if (lostIn(p, ps, d)) lost.add(d, cycle)
+      if (ps.won[d] === 1) win.add(d, cycle)
+      else if (ps.lost[d] === 1) lost.add(d, cycle)
     }
-    if (inCohort(s, ps, d)) {
+    if (ps.cohort[d] === 1) {
       const ms = firstTouchDelay(p, d)
       if (ms === ms) touch.add(d, ms)
       else noTouch++

@@ -12,9 +12,8 @@
  * day when both fall inside working hours (settings; local hour counted from the day's start).
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { inCohort } from './funnel'
 import { SEM_F, SEM_S, TOUCH_KINDS, type Prepared } from './prepare'
-import { bucketIndex, formatDay, isoWeekday, localMidnight } from './periods'
+import { formatDay, isoWeekday, localMidnight } from './periods'
 import { HOUR_MS, ratio2, round2 } from './stats'
 import type { TouchKind } from './types'
 
@@ -112,7 +111,7 @@ export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
   const pairs = namedStagePairs(p).map((x) => ({ ...x, deals: 0, touches: 0 }))
   let gapSum = 0, gapDeals = 0
   for (let d = 0; d < p.n; d++) {
-    if (!inCohort(s, ps, d)) continue
+    if (ps.cohort[d] !== 1) continue
     deals++
     const a = p.touchStart[d], b = p.touchStart[d + 1]
     if (b > a) withTouches++
@@ -171,61 +170,62 @@ function dayEdges(p: Prepared, ps: PeriodScope): { edges: number[]; days: number
 
 const localMidnightOf = (p: Prepared, day: number) => localMidnight(p.tz, day)
 
+/** First index in [lo, hi) of a sorted array with value ≥ t. */
+function lowerBound(a: Float64Array, lo: number, hi: number, t: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (a[mid] < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+const TASK = TOUCH_KINDS.indexOf('task')
+
 function managerDayFigures(s: QueryScope, ps: PeriodScope): { managers: ManagerTouchRow[]; managerDays: ManagerDayRow[] } {
   const p = s.p
-  const touches = p.data.touches
   const dict = p.dims.manager.dict
   const wh = p.data.settings.workingHours
   const workDays = new Set(wh.days)
   const { edges, days } = dayEdges(p, ps)
+  const dayLabels = new Map<number, string>()
+  const label = (i: number) => dayLabels.get(i) ?? dayLabels.set(i, formatDay(days[i])).get(i)!
+  const working = days.map((day) => workDays.has(isoWeekday(day)))
+  const { userTouchStart, userTouchAt: at, userTouchKind: kind } = p
   const rows: ManagerDayRow[] = []
-  const perManager = new Map<number, ManagerTouchRow & { gapSum: number; gapN: number }>()
-  let cur: { code: number; day: number; touches: number; tasks: number; gapSum: number; gapN: number; lastWorking: number } | null = null
-  const flush = () => {
-    if (!cur) return
-    const row: ManagerDayRow = {
-      managerId: dict.keys[cur.code], name: dict.names[cur.code], day: formatDay(days[cur.day]),
-      touches: cur.touches, tasks: cur.tasks, meanIdleGapMinutes: cur.gapN ? round2(cur.gapSum / cur.gapN / 60_000) : null,
-    }
-    rows.push(row)
-    let m = perManager.get(cur.code)
-    if (!m) {
-      m = { managerId: row.managerId, name: row.name, days: 0, touches: 0, tasks: 0, tasksPerDay: null, meanIdleGapMinutes: null, gapSum: 0, gapN: 0 }
-      perManager.set(cur.code, m)
-    }
-    m.days++
-    m.touches += cur.touches
-    m.tasks += cur.tasks
-    m.gapSum += cur.gapSum
-    m.gapN += cur.gapN
-    cur = null
-  }
-  for (const ti of p.touchByUser) {
-    const t = touches[ti]
-    const code = p.touchUserCode[ti]
-    if (s.managerAllowed[code] !== 1) continue
-    const di = bucketIndex(edges, t.at)
-    if (di < 0) continue
-    if (!cur || cur.code !== code || cur.day !== di) {
-      flush()
-      cur = { code, day: di, touches: 0, tasks: 0, gapSum: 0, gapN: 0, lastWorking: NaN }
-    }
-    cur.touches++
-    if (t.kind === 'task') cur.tasks++
-    const hour = (t.at - edges[di]) / HOUR_MS
-    const working = workDays.has(isoWeekday(days[di])) && hour >= wh.start && hour < wh.end
-    if (working) {
-      if (cur.lastWorking === cur.lastWorking) {
-        cur.gapSum += t.at - cur.lastWorking
-        cur.gapN++
+  const managers: ManagerTouchRow[] = []
+  const { start, end } = ps.period
+  for (let k = 0; k + 1 < userTouchStart.length; k++) {
+    if (s.managerAllowed[k] !== 1) continue
+    const hi = userTouchStart[k + 1]
+    let i = lowerBound(at, userTouchStart[k], hi, start)
+    if (i >= hi || !(at[i] < end)) continue
+    const m = { days: 0, touches: 0, tasks: 0, gapSum: 0, gapN: 0 }
+    let di = 0
+    while (i < hi && at[i] < end) {
+      while (edges[di + 1] <= at[i]) di++
+      const dayEnd = edges[di + 1]
+      let touches = 0, tasks = 0, gapSum = 0, gapN = 0, lastWorking = NaN
+      for (; i < hi && at[i] < dayEnd; i++) {
+        touches++
+        if (kind[i] === TASK) tasks++
+        const hour = (at[i] - edges[di]) / HOUR_MS
+        if (working[di] && hour >= wh.start && hour < wh.end) {
+          if (lastWorking === lastWorking) { gapSum += at[i] - lastWorking; gapN++ }
+          lastWorking = at[i]
+        }
       }
-      cur.lastWorking = t.at
+      rows.push({
+        managerId: dict.keys[k], name: dict.names[k], day: label(di), touches, tasks,
+        meanIdleGapMinutes: gapN ? round2(gapSum / gapN / 60_000) : null,
+      })
+      m.days++; m.touches += touches; m.tasks += tasks; m.gapSum += gapSum; m.gapN += gapN
     }
+    managers.push({
+      managerId: dict.keys[k], name: dict.names[k], days: m.days, touches: m.touches, tasks: m.tasks,
+      tasksPerDay: ratio2(m.tasks, m.days), meanIdleGapMinutes: m.gapN ? round2(m.gapSum / m.gapN / 60_000) : null,
+    })
   }
-  flush()
-  const managers = [...perManager.values()].map(({ gapSum, gapN, ...m }) => ({
-    ...m, tasksPerDay: ratio2(m.tasks, m.days), meanIdleGapMinutes: gapN ? round2(gapSum / gapN / 60_000) : null,
-  }))
   managers.sort((a, b) => b.touches - a.touches || a.managerId.localeCompare(b.managerId))
   return { managers, managerDays: rows }
 }
