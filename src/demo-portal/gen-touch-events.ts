@@ -6,7 +6,7 @@
 import type { StageRole } from './gen-catalog'
 import type { GenContext } from './gen-context'
 import { DAY, HOUR, MINUTE } from './gen-time'
-import { OWNER, TOUCH, workingTime } from './gen-touches'
+import { TOUCH, workingTime } from './gen-touches'
 
 export interface TouchOwner {
   ownerType: number
@@ -34,14 +34,10 @@ export function addTouch(ctx: GenContext, owner: TouchOwner, kind: number, at: n
   const created = planned ? Math.max(ctx.start, now - random.between(0.1, 3) * DAY) : at
   ctx.touches.push({
     created, start: at, end, kind, direction, duration, result, subject: random.int(0, 11),
-    responsible: owner.responsible, ownerType: owner.ownerType, ownerId: ownerIdOf(owner),
+    responsible: owner.responsible, ownerType: owner.ownerType,
     dealId: owner.dealId, leadId: owner.leadId, contactId: owner.contactId, completed: planned ? 0 : 1,
   })
   return at
-}
-
-function ownerIdOf(owner: TouchOwner): number {
-  return owner.ownerType === OWNER.lead ? owner.leadId : owner.ownerType === OWNER.contact ? owner.contactId : owner.dealId
 }
 
 /** Touches expected while a deal sits in a stage of the given role (mean count and mix). */

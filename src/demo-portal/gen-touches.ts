@@ -24,12 +24,12 @@ const SUBJECTS: Record<number, readonly string[]> = {
 }
 
 export type TouchColumn = 'created' | 'start' | 'end' | 'kind' | 'direction' | 'duration' | 'result' | 'subject'
-  | 'responsible' | 'ownerType' | 'ownerId' | 'dealId' | 'leadId' | 'contactId' | 'completed'
+  | 'responsible' | 'ownerType' | 'dealId' | 'leadId' | 'contactId' | 'completed'
 
 export function createTouchTable(): ColumnTable<TouchColumn> {
   return new ColumnTable<TouchColumn>({
     created: 'f64', start: 'f64', end: 'f64', kind: 'u8', direction: 'u8', duration: 'i32', result: 'u8',
-    subject: 'u8', responsible: 'i32', ownerType: 'u8', ownerId: 'i32', dealId: 'i32', leadId: 'i32',
+    subject: 'u8', responsible: 'i32', ownerType: 'u8', dealId: 'i32', leadId: 'i32',
     contactId: 'i32', completed: 'u8',
   }, 4096)
 }
@@ -46,10 +46,11 @@ export function materializeTouches(table: ColumnTable<TouchColumn>): TouchTables
   const created = c('created') as Float64Array
   const start = c('start'), end = c('end'), kind = c('kind'), direction = c('direction')
   const subject = c('subject'), responsible = c('responsible'), ownerType = c('ownerType')
-  const ownerId = c('ownerId'), dealId = c('dealId'), leadId = c('leadId'), contactId = c('contactId'), completed = c('completed')
+  const dealId = c('dealId'), leadId = c('leadId'), contactId = c('contactId'), completed = c('completed')
   const activities: ActivityRow[] = []
   const calls: CallRow[] = []
   const tasks: TaskRow[] = []
+  const bindings = new BindingCache()
   for (const i of orderByTime(created, table.length)) {
     const k = kind[i]
     const isCall = k === TOUCH.call || k === TOUCH.callWithoutActivity
@@ -62,9 +63,10 @@ export function materializeTouches(table: ColumnTable<TouchColumn>): TouchTables
       const createdDate = created[i] === start[i] ? startDate : wireDate(created[i])
       const endDate = wireDate(end[i])
       const taskId = k === TOUCH.task ? String(tasks.length + 1) : '0'
+      const owners = bindings.get(ownerType[i], dealId[i], leadId[i], contactId[i])
       activities.push({
         ID: activityId,
-        OWNER_ID: String(ownerId[i]),
+        OWNER_ID: owners[0].OWNER_ID,
         OWNER_TYPE_ID: idString(ownerType[i]),
         TYPE_ID: idString(k),
         PROVIDER_ID: PROVIDERS[k][0],
@@ -85,7 +87,7 @@ export function materializeTouches(table: ColumnTable<TouchColumn>): TouchTables
         EDITOR_ID: responsibleId,
         SETTINGS: PHP_EMPTY_ARRAY,
         PROVIDER_PARAMS: PHP_EMPTY_ARRAY,
-        BINDINGS: bindings(ownerType[i], dealId[i], leadId[i], contactId[i]),
+        BINDINGS: owners,
       })
       if (k === TOUCH.task) {
         const owner = dealId[i] > 0 ? `D_${dealId[i]}` : leadId[i] > 0 ? `L_${leadId[i]}` : `C_${contactId[i]}`
@@ -119,10 +121,31 @@ function idString(n: number): string {
   return n >= 0 && n < SMALL_IDS.length ? SMALL_IDS[n] : String(n)
 }
 
-function bindings(ownerType: number, deal: number, lead: number, contact: number): { OWNER_TYPE_ID: string; OWNER_ID: string }[] {
-  if (ownerType === OWNER.lead) return [{ OWNER_TYPE_ID: '1', OWNER_ID: String(lead) }]
-  if (ownerType === OWNER.contact) return [{ OWNER_TYPE_ID: '3', OWNER_ID: String(contact) }]
-  return [{ OWNER_TYPE_ID: '2', OWNER_ID: String(deal) }, { OWNER_TYPE_ID: '3', OWNER_ID: String(contact) }]
+type Binding = { OWNER_TYPE_ID: string; OWNER_ID: string }
+
+/**
+ * All activities of one owner carry equal BINDINGS, so they share one frozen array: the JSON
+ * is the same and a 100k-deal portal allocates ~1.5M fewer objects.
+ */
+class BindingCache {
+  private readonly byOwner = [new Map<number, Binding[]>(), new Map<number, Binding[]>(), new Map<number, Binding[]>(), new Map<number, Binding[]>()]
+
+  get(ownerType: number, deal: number, lead: number, contact: number): Binding[] {
+    const key = ownerType === OWNER.lead ? lead : ownerType === OWNER.contact ? contact : deal
+    const map = this.byOwner[ownerType]
+    let list = map.get(key)
+    if (list === undefined) {
+      list = ownerType === OWNER.deal
+        ? [binding('2', deal), binding('3', contact)]
+        : [binding(String(ownerType), key)]
+      map.set(key, Object.freeze(list) as Binding[])
+    }
+    return list
+  }
+}
+
+function binding(type: string, id: number): Binding {
+  return Object.freeze({ OWNER_TYPE_ID: type, OWNER_ID: String(id) })
 }
 
 function callRow(id: number, i: number, activityId: string | null, startDate: string, table: ColumnTable<TouchColumn>): CallRow {
