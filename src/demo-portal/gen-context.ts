@@ -40,12 +40,12 @@ export function createContext(random: Random, now: number, start: number, staff:
   return {
     random, now, start, staff, dict,
     rates: {
-      noHistory: Math.max(0.03, 6 / n),
-      pipelineChange: Math.max(0.02, 40 / n),
-      reopen: Math.max(0.03, 12 / n),
-      deletedUser: Math.max(0.001, 4 / n),
-      deletedStage: Math.max(0.04, 30 / n),
-      oddTitle: Math.max(0.0003, 2 / n),
+      noHistory: rate(0.03, 6 / n, 0.1),
+      pipelineChange: rate(0.02, 40 / n, 0.3),
+      reopen: rate(0.03, 12 / n, 0.2),
+      deletedUser: rate(0.001, 4 / n, 0.05),
+      deletedStage: rate(0.04, 30 / n, 0.3),
+      oddTitle: rate(0.0003, 2 / n, 0.02),
     },
     stages: new StringTable(),
     dealEvents: events(),
@@ -53,4 +53,9 @@ export function createContext(random: Random, now: number, start: number, staff:
     touches: createTouchTable(),
     unknownStageBudget: 2,
   }
+}
+
+/** The usual rate, raised so a small dump still shows a few cases, capped for tiny dumps. */
+function rate(usual: number, fewCases: number, cap: number): number {
+  return Math.min(cap, Math.max(usual, fewCases))
 }

@@ -163,7 +163,7 @@ function dealTouches(ctx: GenContext, plan: DealPlan, owner: TouchOwner, steps: 
   if (outcome === 'won') last = Math.max(last, addTouch(ctx, owner, TOUCH.email, end.time + random.between(1, 20) * HOUR, 2))
   if (outcome === 'open' && random.chance(0.6)) {
     const kind = random.pick([TOUCH.call, TOUCH.task, TOUCH.meeting])
-    addTouch(ctx, owner, kind, workingTime(now + random.between(0.2, 7) * DAY), 2, true)
+    addTouch(ctx, owner, kind, workingTime(now + random.between(0.2, 7) * DAY), 2, true, end.time)
   }
   return last
 }

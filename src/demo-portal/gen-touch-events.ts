@@ -16,8 +16,11 @@ export interface TouchOwner {
   responsible: number
 }
 
-/** Adds one touch; returns its time, or -1 when it would fall after `now` and was dropped. */
-export function addTouch(ctx: GenContext, owner: TouchOwner, kind: number, at: number, direction = 0, planned = false): number {
+/**
+ * Adds one touch; returns its time, or -1 when it would fall after `now` and was dropped.
+ * `planned` touches lie in the future and are not completed.
+ */
+export function addTouch(ctx: GenContext, owner: TouchOwner, kind: number, at: number, direction = 0, planned = false, notBefore = 0): number {
   const { random, now } = ctx
   if (!planned && at >= now) return -1
   let end = at
@@ -31,7 +34,8 @@ export function addTouch(ctx: GenContext, owner: TouchOwner, kind: number, at: n
   } else if (kind === TOUCH.meeting) end = at + HOUR
   else if (kind === TOUCH.task) end = at + random.int(2, 48) * HOUR
   else if (kind === TOUCH.email) direction = direction || (random.chance(0.7) ? 2 : 1)
-  const created = planned ? Math.max(ctx.start, now - random.between(0.1, 3) * DAY) : at
+  // A planned touch was scheduled a little before now, never before its owner existed.
+  const created = planned ? Math.max(ctx.start, notBefore, now - random.between(0.1, 3) * DAY) : at
   ctx.touches.push({
     created, start: at, end, kind, direction, duration, result, subject: random.int(0, 11),
     responsible: owner.responsible, ownerType: owner.ownerType,
