@@ -158,6 +158,21 @@ describe('generated touches, calls and tasks', () => {
     expect(bad.slice(0, 10)).toEqual([])
   })
 
+  it('never create a deal or lead touch before its owner existed; only planned touches lie ahead', () => {
+    const created = new Map<string, string>()
+    for (const d of dump.deals) created.set(`2|${d.ID}`, d.DATE_CREATE)
+    for (const l of dump.leads) created.set(`1|${l.ID}`, l.DATE_CREATE)
+    const now = Date.parse('2026-11-20T12:00:00+03:00')
+    const bad: string[] = []
+    for (const a of dump.activities) {
+      const owner = created.get(`${a.OWNER_TYPE_ID}|${a.OWNER_ID}`)
+      if (owner !== undefined && Date.parse(a.CREATED) < Date.parse(owner)) bad.push(`${a.ID}: created before its owner`)
+      if (Date.parse(a.CREATED) > now) bad.push(`${a.ID}: created after now`)
+      if ((Date.parse(a.START_TIME) > now) !== (a.COMPLETED === 'N')) bad.push(`${a.ID}: future iff planned`)
+    }
+    expect(bad.slice(0, 10)).toEqual([])
+  })
+
   it('link every call with an activity to a call activity, with a numeric duration', () => {
     let linked = 0
     const bad: string[] = []
