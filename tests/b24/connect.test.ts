@@ -1,3 +1,4 @@
+import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectWebhook, connectToken, ConnectError, isLoopbackHost } from '../../src/b24/connect'
 import type { RunningPortal } from '../../src/demo-portal/server'
@@ -64,5 +65,30 @@ describe('over HTTP to the demo portal', () => {
     const before = c.requests
     expect(await c.call<unknown[]>('crm.deal.list', { select: ['ID'] })).toHaveLength(30)
     expect(c.requests - before).toBe(2) // the refused one and the retry with the fresh token
+  })
+})
+
+describe('timeouts', () => {
+  it('retries a request that never gets an answer, then fails with a clear message', async () => {
+    // Not a portal at all: a socket that accepts and stays silent (a hung network path).
+    let connections = 0
+    const silent = createServer((socket) => {
+      connections++
+      socket.on('error', () => {})
+    })
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const port = (silent.address() as { port: number }).port
+    try {
+      const c = await connectWebhook(`http://127.0.0.1:${port}/rest/1/x/`, {
+        timeoutMs: 150,
+        restriction: { burstLimit: 100, drainRate: 100, sdkMaxRetries: 1 },
+        retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      })
+      await expect(c.call('profile')).rejects.toThrow(/kept failing after 2 attempts \(last: REQUEST_TIMEOUT/)
+      expect(c.requests).toBe(2)
+      expect(connections).toBeGreaterThanOrEqual(1)
+    } finally {
+      silent.close()
+    }
   })
 })
