@@ -28,7 +28,7 @@ export async function startAppServer(): Promise<AppServer> {
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
     // Pre-bundle the SDK and the app's deps up front: a dependency discovered mid-test makes
     // Vite reload the page.
-    optimizeDeps: { entries: ['index.html', 'tests/e2e/fixtures/*.html'] },
+    optimizeDeps: { entries: ['index.html', 'install.html', 'tests/e2e/fixtures/*.html'] },
   })
   await vite.listen()
   const address = vite.httpServer?.address() as AddressInfo | null

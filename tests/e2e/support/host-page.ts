@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core'
 import { onTestFailed } from 'vitest'
 import { REPO_ROOT } from './app-server'
 
@@ -43,6 +43,11 @@ export interface HostSession {
   /** The main app frame (re-resolved each call: the host re-creates it after install). */
   appFrame(): Promise<Frame>
   hostLog(): Promise<HostLogEntry[]>
+  /**
+   * Waits for `selector` to be visible in the app frame. Fails early, with the reason, when the
+   * app shows its fatal error or the app server could not serve one of its modules.
+   */
+  waitForApp(selector: string, timeoutMs?: number): Promise<Locator>
   /** Waits until the host log has an entry matching `match`, and returns it. */
   waitForLog(match: Partial<Pick<HostLogEntry, 'dir' | 'command' | 'frame'>>, timeoutMs?: number, after?: number): Promise<HostLogEntry>
   screenshot(name: string): Promise<string>
@@ -84,6 +89,23 @@ export async function openHost(browser: Browser, portalOrigin: string, opts: Hos
       return frame
     },
     hostLog: () => readHostLog(page),
+    async waitForApp(selector, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const frame = await session.appFrame()
+        const target = frame.locator(selector).first()
+        if (await target.isVisible().catch(() => false)) return target
+        const fatal = frame.locator('[data-testid="fatal-error"]').first()
+        if (await fatal.isVisible().catch(() => false)) {
+          throw new Error(`the app shows a fatal error instead of ${selector}: ${await fatal.textContent()}`)
+        }
+        const appOrigin = new URL(frame.url()).origin
+        const broken = consoleLines.find((l) => /^\[http 5\d\d\] GET /.test(l) && l.includes(appOrigin))
+        if (broken) throw new Error(`the app server failed to serve a module, so ${selector} cannot appear: ${broken}`)
+        if (Date.now() > deadline) throw new Error(`${selector} did not appear in the app frame within ${timeoutMs} ms`)
+        await page.waitForTimeout(250)
+      }
+    },
     async waitForLog(match, timeoutMs = 20_000, after = -1) {
       const deadline = Date.now() + timeoutMs
       for (;;) {

@@ -14,6 +14,8 @@ export interface TestPortalOptions {
   seed?: number
   installed?: boolean
   admins?: number[]
+  /** Users whose CRM role shows only the deals assigned to them. */
+  ownDealsOnly?: number[]
 }
 
 export const WEBHOOK_SECRET = 'e2e-secret'
@@ -25,6 +27,7 @@ export async function startTestPortal(opts: TestPortalOptions): Promise<RunningP
     port: 0,
     installed: opts.installed ?? true,
     admins: opts.admins,
+    ownDealsOnly: opts.ownDealsOnly,
     webhookSecret: WEBHOOK_SECRET,
     // Tests make a few hundred calls at most; the real 2/s pacing is exercised in the portal's own tests.
     rate: 1000,
