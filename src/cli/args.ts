@@ -36,13 +36,15 @@ export interface CliOptions {
   now: number | undefined
   /** Where the webhook sync keeps its cache; null = memory only. */
   cacheDir: string | null
+  /** IANA time zone of the portal for the webhook path (a webhook shows only the UTC offset). */
+  timeZone: string | null
   help: boolean
 }
 
 export const USAGE = `Usage: npm run report -- (--webhook URL | --dump FILE) --from YYYY-MM-DD --to YYYY-MM-DD
   [--compare previous|year|none] [--category ID] [--city ID…] [--source ID…] [--manager ID…]
   [--format json|csv] [--inputs FILE] [--bucket day|week|month|quarter|year]
-  [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR]`
+  [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR] [--time-zone IANA-ZONE]`
 
 const COMPARE: readonly CompareMode[] = ['previous', 'year', 'none']
 const FORMATS: readonly OutputFormat[] = ['json', 'csv']
@@ -60,6 +62,15 @@ function day(flag: string, value: string | undefined): string {
   const t = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null
   if (!m || !t || t.getUTCMonth() !== Number(m[2]) - 1 || t.getUTCDate() !== Number(m[3])) {
     throw new UsageError(`--${flag} "${value}" is not a calendar date; write it as YYYY-MM-DD, e.g. 2024-03-31`)
+  }
+  return value
+}
+
+function zone(value: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+  } catch {
+    throw new UsageError(`--time-zone "${value}" is not a time zone; write an IANA name such as Europe/Moscow`)
   }
   return value
 }
@@ -119,6 +130,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         breakdown: { type: 'string' },
         now: { type: 'string' },
         'cache-dir': { type: 'string' },
+        'time-zone': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -155,6 +167,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     breakdown: v.breakdown === undefined ? undefined : oneOf('breakdown', v.breakdown, DIMS),
     now,
     cacheDir: v['cache-dir'] ?? null,
+    timeZone: v['time-zone'] === undefined ? null : zone(v['time-zone']),
     help: false,
   }
 }
@@ -162,6 +175,6 @@ export function parseCliArgs(argv: string[]): CliOptions {
 function emptyOptions(): CliOptions {
   return {
     source: { kind: 'dump', path: '' }, from: '', to: '', compare: 'previous', categoryIds: [], cityIds: [], sourceIds: [],
-    managerIds: [], format: 'json', inputsPath: null, bucket: undefined, breakdown: undefined, now: undefined, cacheDir: null, help: true,
+    managerIds: [], format: 'json', inputsPath: null, bucket: undefined, breakdown: undefined, now: undefined, cacheDir: null, timeZone: null, help: true,
   }
 }

@@ -6,6 +6,7 @@ import { dumpToCrmData } from '../b24/normalize'
 import { readDump } from '../demo-portal/gen-dump-io'
 import type { CrmData } from '../engine/types'
 import type { CliOptions } from './args'
+import { loadFromWebhook } from './webhook'
 
 export class LoadError extends Error {
   constructor(message: string) {
@@ -30,6 +31,5 @@ function fromDump(path: string): LoadedData {
 
 export async function loadCrmData(opts: CliOptions): Promise<LoadedData> {
   if (opts.source.kind === 'dump') return fromDump(opts.source.path)
-  // The webhook path lands with the sync layer (src/sync syncAll).
-  throw new LoadError('--webhook is not wired up yet in this build; use --dump')
+  return { data: await loadFromWebhook(opts.source.url, { cacheDir: opts.cacheDir, timeZone: opts.timeZone }) }
 }
