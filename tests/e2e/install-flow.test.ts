@@ -1,0 +1,125 @@
+/**
+ * Install, settings, budgets: the whole admin path in headless chromium through the host page
+ * and the real SDK — install as admin → placements bound → budgets typed and pasted → the
+ * report's ROI table shows the spend — and a non-admin who sees the budgets read-only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Frame } from 'playwright-core'
+import { startE2E, type E2E } from './support/env'
+import { waitFor, type HostLogEntry, type HostSession } from './support/host-page'
+import { budgetKey } from '../../src/b24/input-cells'
+import type { StatusRow } from '../../src/b24/wire'
+
+const INSTALL_PAGE = '/install.html'
+let e2e: E2E
+let source: StatusRow
+const month = (() => {
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`
+})()
+
+beforeAll(async () => {
+  e2e = await startE2E({ deals: 300, installed: false, admins: [1] })
+  const sources = e2e.portal.state.dump.statuses.filter((s) => s.ENTITY_ID === 'SOURCE')
+  // A source that has deals, so the ROI table has a row for it.
+  const used = new Set(e2e.portal.state.dump.deals.map((d) => d.SOURCE_ID))
+  source = sources.find((s) => used.has(s.STATUS_ID))!
+})
+
+afterAll(async () => {
+  await e2e?.stop()
+})
+
+const cell = (key: string, field = 'amount') => `input[data-cell="${key}#${field}"]`
+
+async function pasteInto(frame: Frame, selector: string, text: string): Promise<void> {
+  await frame.locator(selector).evaluate((el, t) => {
+    const data = new DataTransfer()
+    data.setData('text/plain', t)
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  }, text)
+}
+
+function storedBudgets(): { NAME: string; PROPERTY_VALUES: Record<string, unknown> }[] {
+  return e2e.portal.state.store.entity('flbudget')?.items ?? []
+}
+
+describe('install and budgets (admin)', () => {
+  let host: HostSession
+  let finished: HostLogEntry
+
+  it('installs: binds both placements, creates the storages, stores settings, finishes install', async () => {
+    host = await e2e.openHost({ install: true, user: 1, appPath: INSTALL_PAGE })
+    const frame = await host.appFrame()
+    await frame.waitForSelector('button[data-action="install"]', { timeout: 30_000 })
+    await frame.selectOption('select[data-field="cityField"]', 'UF_CRM_CITY')
+    await frame.click('button[data-action="install"]')
+    finished = await host.waitForLog({ dir: 'in', command: 'setInstallFinish' }, 30_000)
+
+    const bound = e2e.portal.state.store.data.placements
+    expect(bound.map((p) => p.placement).sort()).toEqual(['CRM_ANALYTICS_MENU', 'CRM_DEAL_DETAIL_TAB'])
+    expect(new Set(bound.map((p) => p.handler))).toEqual(new Set([`${e2e.app.origin}/index.html`]))
+    expect(e2e.portal.state.store.data.entities.map((e) => e.ENTITY).sort()).toEqual(['flbudget', 'flplan'])
+    expect(JSON.parse(String(e2e.portal.state.store.data.appOptions.flSettings))).toMatchObject({ cityField: 'UF_CRM_CITY', version: 1 })
+  })
+
+  it('enters budgets by typing and by pasting a spreadsheet block; a bad cell is marked and the rest saves', async () => {
+    // After installFinish the host reopens the app out of install mode: the settings page with tabs.
+    await host.waitForLog({ dir: 'host', command: 'frame', frame: 'main' }, 10_000, finished.at)
+    const frame = await host.appFrame()
+    await frame.waitForSelector('button[data-tab="budget"]', { timeout: 30_000 })
+    await frame.click('button[data-tab="budget"]')
+    const typed = budgetKey(source.STATUS_ID, null, month)
+    await frame.waitForSelector(cell(typed), { timeout: 30_000 })
+    await frame.fill(cell(typed), '12 345,5')
+    await frame.press(cell(typed), 'Tab')
+
+    // Paste a 2×2 block at January of the first two rows: one of the four values is refused.
+    const [first, second] = (await frame.locator('tr[data-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!))).slice(0, 2)
+    const year = month.slice(0, 4)
+    const at = (row: string, m: string) => budgetKey(row.split('|')[0], null, `${year}-${m}`)
+    await pasteInto(frame, cell(at(first, '01')), '100\t200\n300\t-5\n')
+    expect(await frame.locator('input[aria-invalid="true"]').count()).toBe(1)
+    expect(await frame.locator(cell(at(second, '02'))).getAttribute('aria-invalid')).toBe('true')
+
+    await frame.click('button[data-action="save"]')
+    const message = await waitFor('save message', () => frame.textContent('[data-test="message"]'), (t) => /Saved/.test(t ?? ''))
+    expect(message).toMatch(/Saved 4 cell\(s\)/)
+    // The refused cell keeps its text and reason.
+    expect(await frame.locator('input[aria-invalid="true"]').inputValue()).toBe('-5')
+
+    const byName = new Map(storedBudgets().map((i) => [i.NAME, i.PROPERTY_VALUES]))
+    expect(byName.get(typed)).toMatchObject({ AMOUNT: '12345.50', CURRENCY: 'RUB' })
+    expect(byName.get(at(first, '01'))).toMatchObject({ AMOUNT: '100' })
+    expect(byName.get(at(first, '02'))).toMatchObject({ AMOUNT: '200' })
+    expect(byName.get(at(second, '01'))).toMatchObject({ AMOUNT: '300' })
+    expect(byName.size).toBe(4)
+  })
+
+  it('the report\'s ROI table shows the entered spend', async () => {
+    const report = await e2e.openHost({ placement: 'DEFAULT', user: 1 })
+    const frame = await report.appFrame()
+    await frame.waitForSelector('[data-testid="tab-sources"]', { timeout: 60_000 })
+    await frame.click('[data-testid="tab-sources"]')
+    const row = frame.locator('[data-testid="table-sources-roi"] [data-testid="table-row"]', { hasText: source.NAME }).first()
+    await row.waitFor({ timeout: 60_000 })
+    const spend = await row.locator('[data-col="spend"]').innerText()
+    expect(spend.replace(/\D/g, '')).toMatch(/^1234550?$/)
+    await report.close()
+  })
+})
+
+describe('budgets for a non-admin', () => {
+  it('shows the stored figures read-only', async () => {
+    const host = await e2e.openHost({ user: 3, appPath: INSTALL_PAGE })
+    const frame = await host.appFrame()
+    await frame.waitForSelector('button[data-tab="budget"]', { timeout: 30_000 })
+    await frame.click('button[data-tab="budget"]')
+    await frame.waitForSelector('[data-test="read-only"]', { timeout: 30_000 })
+    const typed = cell(budgetKey(source.STATUS_ID, null, month))
+    expect(await frame.locator(typed).inputValue()).toBe('12345.50')
+    expect(await frame.locator(typed).getAttribute('readonly')).not.toBeNull()
+    expect(await frame.locator('button[data-action="save"]').count()).toBe(0)
+    await host.close()
+  })
+})
