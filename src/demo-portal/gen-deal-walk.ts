@@ -33,105 +33,149 @@ const ODD_TITLES = ['<b>VIP</b> клиент "Ёлка" & Co', '<img src=x onerr
 const SURNAMES = ['Иванов', 'Кузнецова', 'Смирнов', 'Попова', 'Соколов', 'Лебедева', 'Новиков', 'Морозова', 'Волков', 'Зайцева', 'Павлов', 'Семёнова']
 
 export function walkDeal(ctx: GenContext, plan: DealPlan, dealId: number, leads: LeadPlan[]): DealRow {
-  const { random, now } = ctx
-  const manager = plan.manager
-  const steps: WalkStep[] = []
-  let pipeline = plan.pipeline
-  let idx = 0
-  let t = plan.created
-  let outcome: Outcome = 'open'
-  let lossRole: StageRole | null = null
-  let reopened = false
-  const push = (stage: string, time: number, type: number, role: StageRole | null, semantic: 0 | 1 | 2): void => {
-    steps.push({ stage, time, type, category: pipeline.id, role, semantic })
-  }
-  push(pipeline.process[0].id, t, 1, pipeline.process[0].role, 0)
-  const conversion = CITIES[plan.city].conversion * manager.skill * MONTH_CONVERSION[localParts(plan.created).month]
-  const advance = (role: StageRole): number =>
-    clamp(BASE_ADVANCE[role] * (plan.channel.stage[role] ?? 1) * conversion, 0.05, 0.95)
-  const roleAt = (role: StageRole): number => pipeline.process.findIndex((s) => s.role === role)
-
-  for (let guard = 0; guard < 40; guard++) {
-    const role = pipeline.process[idx].role
-    let wait = random.logNormal(ROLE_MEDIAN_DAYS[role] * DAY, 0.9)
-    if (random.chance(0.03)) wait *= random.between(5, 15) // the deal got stuck
-    const next = Math.max(workingTime(t + wait), t + 1000)
-    if (next >= now) break
-    let target = -1
-    let lost = false
-    if (role === 'booked') {
-      const noShow = roleAt('noshow')
-      if (random.chance(0.1 / conversion)) lost = true // cancelled before the visit
-      else if (noShow >= 0 && random.chance(plan.channel.noShow * (1.5 - manager.skill * 0.5))) target = noShow
-      else {
-        target = noShow + 1
-        // The contact center has no "held" stage: the visit and the signature are one step.
-        if (pipeline.process[target]?.role !== 'held' && !random.chance(advance('held'))) lost = true
-        else if (pipeline === SALES_PIPELINE && next < ctx.start + 120 * DAY && random.chance(ctx.rates.deletedStage)) {
-          push(DELETED_SALES_STAGE, t + (next - t) / 2, 2, null, 0)
-        }
-      }
-    } else if (role === 'noshow') {
-      const x = random.next()
-      if (x < 0.42) target = roleAt('booked') // re-booked: a backward move
-      else if (x < 0.55) target = idx + 1 // came later after all
-      else lost = true
-    } else if (random.chance(advance(role))) {
-      target = idx + 1
-      if (role === 'new' && random.chance(plan.channel.id === 'WORD_OF_MOUTH' ? 0.3 : 0.08)) target = idx + 2
-      if (role === 'held' && random.chance(0.05)) target = pipeline.process.length // paid at once
-      if (pipeline.id === 1 && role === 'qualify' && random.chance(ctx.rates.pipelineChange)) {
-        pipeline = SALES_PIPELINE
-        idx = roleAt('qualify')
-        push(pipeline.process[idx].id, next, 5, 'qualify', 0)
-        t = next
-        continue
-      }
-    } else if (idx >= 2 && random.chance(0.07)) {
-      target = idx - 1
-      if (pipeline.process[target].role === 'noshow') target--
-    } else lost = true
-
-    if (lost) {
-      const failure = random.chance(0.8) ? pipeline.lose : pipeline.apology
-      push(failure.id, next, 3, null, 2)
-      outcome = 'lost'
-      lossRole = role
-      t = next
-      if (reopened || !random.chance(ctx.rates.reopen)) break
-      const back = workingTime(next + random.logNormal(12 * DAY, 0.8))
-      if (back >= now) break
-      reopened = true
-      idx = role === 'noshow' ? roleAt('booked') : Math.max(idx, 1)
-      push(pipeline.process[idx].id, back, 2, pipeline.process[idx].role, 0)
-      outcome = 'open'
-      lossRole = null
-      t = back
-      continue
-    }
-    if (target >= pipeline.process.length) {
-      push(pipeline.won.id, next, 3, null, 1)
-      outcome = 'won'
-      t = next
-      break
-    }
-    idx = target
-    push(pipeline.process[idx].id, next, 2, pipeline.process[idx].role, 0)
-    t = next
-  }
-  if (outcome === 'open' && pipeline.id === 1 && ctx.unknownStageBudget > 0 && plan.created > now - 90 * DAY && random.chance(0.5)) {
-    const at = t + (now - t) * random.between(0.2, 0.8)
-    if (at > t + 1000) {
-      ctx.unknownStageBudget--
-      push(UNKNOWN_CENTER_STAGE, at, 2, null, 0)
-      t = at
-    }
-  }
-  const withHistory = !random.chance(ctx.rates.noHistory)
-  if (withHistory) recordSteps(ctx, dealId, steps)
+  const walk = new DealWalk(ctx, plan)
+  walk.run()
+  const withHistory = !ctx.random.chance(ctx.rates.noHistory)
+  if (withHistory) recordSteps(ctx, dealId, walk.steps)
   const owner: TouchOwner = { ownerType: OWNER.deal, dealId, leadId: 0, contactId: plan.contactId, responsible: plan.assignedId }
-  const lastTouch = dealTouches(ctx, plan, owner, steps, outcome)
-  return dealRow(ctx, plan, dealId, leads, steps, outcome, lossRole, pipeline, lastTouch, reopened)
+  const lastTouch = dealTouches(ctx, plan, owner, walk.steps, walk.outcome)
+  return dealRow(ctx, plan, dealId, leads, walk, lastTouch)
+}
+
+/** What happens at the end of a wait in a stage: go to a stage index (length = won), lose, or change pipeline. */
+type Move = { to: number } | 'lost' | 'pipeline'
+
+/** The walk of one deal through its pipeline(s), one decision per stage visit. */
+class DealWalk {
+  readonly steps: WalkStep[] = []
+  pipeline: PipelineSpec
+  outcome: Outcome = 'open'
+  lossRole: StageRole | null = null
+  reopened = false
+  private idx = 0
+  private t: number
+  private readonly conversion: number
+
+  constructor(
+    private readonly ctx: GenContext,
+    private readonly plan: DealPlan,
+  ) {
+    this.pipeline = plan.pipeline
+    this.t = plan.created
+    this.conversion = CITIES[plan.city].conversion * plan.manager.skill * MONTH_CONVERSION[localParts(plan.created).month]
+    this.push(this.pipeline.process[0].id, this.t, 1, this.pipeline.process[0].role, 0)
+  }
+
+  run(): void {
+    const { random, now } = this.ctx
+    for (let guard = 0; guard < 40; guard++) {
+      const role = this.pipeline.process[this.idx].role
+      let wait = random.logNormal(ROLE_MEDIAN_DAYS[role] * DAY, 0.9)
+      if (random.chance(0.03)) wait *= random.between(5, 15) // the deal got stuck
+      const next = Math.max(workingTime(this.t + wait), this.t + 1000)
+      if (next >= now) break
+      const move = this.decide(role, next)
+      if (move === 'pipeline') this.changePipeline(next)
+      else if (move === 'lost') {
+        if (!this.lose(role, next)) break
+      } else if (move.to >= this.pipeline.process.length) {
+        this.push(this.pipeline.won.id, next, 3, null, 1)
+        this.outcome = 'won'
+        this.t = next
+        break
+      } else this.moveTo(move.to, next, 2)
+    }
+    this.maybeUnknownStage()
+  }
+
+  private decide(role: StageRole, next: number): Move {
+    const { random, rates, start } = this.ctx
+    const { channel, manager } = this.plan
+    const process = this.pipeline.process
+    if (role === 'booked') {
+      const noShow = this.roleAt('noshow')
+      if (random.chance(0.1 / this.conversion)) return 'lost' // cancelled before the visit
+      if (noShow >= 0 && random.chance(channel.noShow * (1.5 - manager.skill * 0.5))) return { to: noShow }
+      const to = noShow + 1
+      // The contact center has no "held" stage: the visit and the signature are one step.
+      if (process[to]?.role !== 'held' && !random.chance(this.advance('held'))) return 'lost'
+      if (this.pipeline === SALES_PIPELINE && next < start + 120 * DAY && random.chance(rates.deletedStage)) {
+        this.push(DELETED_SALES_STAGE, this.t + (next - this.t) / 2, 2, null, 0)
+      }
+      return { to }
+    }
+    if (role === 'noshow') {
+      const x = random.next()
+      if (x < 0.42) return { to: this.roleAt('booked') } // re-booked: a backward move
+      return x < 0.55 ? { to: this.idx + 1 } : 'lost' // came later after all, or gone
+    }
+    if (random.chance(this.advance(role))) {
+      let to = this.idx + 1
+      if (role === 'new' && random.chance(channel.id === 'WORD_OF_MOUTH' ? 0.3 : 0.08)) to = this.idx + 2
+      if (role === 'held' && random.chance(0.05)) to = process.length // paid at once
+      if (this.pipeline.id === 1 && role === 'qualify' && random.chance(rates.pipelineChange)) return 'pipeline'
+      return { to }
+    }
+    if (this.idx >= 2 && random.chance(0.07)) {
+      const back = this.idx - 1
+      return { to: process[back].role === 'noshow' ? back - 1 : back }
+    }
+    return 'lost'
+  }
+
+  /** Moves to a failure stage; a few lost deals are re-opened later. Returns false when the walk ends. */
+  private lose(role: StageRole, next: number): boolean {
+    const { random, rates, now } = this.ctx
+    const failure = random.chance(0.8) ? this.pipeline.lose : this.pipeline.apology
+    this.push(failure.id, next, 3, null, 2)
+    this.outcome = 'lost'
+    this.lossRole = role
+    this.t = next
+    if (this.reopened || !random.chance(rates.reopen)) return false
+    const back = workingTime(next + random.logNormal(12 * DAY, 0.8))
+    if (back >= now) return false
+    this.reopened = true
+    this.outcome = 'open'
+    this.lossRole = null
+    this.moveTo(role === 'noshow' ? this.roleAt('booked') : Math.max(this.idx, 1), back, 2)
+    return true
+  }
+
+  /** A contact-center deal handed over to sales: TYPE_ID 5 into the sales pipeline. */
+  private changePipeline(next: number): void {
+    this.pipeline = SALES_PIPELINE
+    this.moveTo(this.roleAt('qualify'), next, 5)
+  }
+
+  /** Two open contact-center deals end in a stage crm.status.list does not know. */
+  private maybeUnknownStage(): void {
+    const { random, now } = this.ctx
+    if (this.outcome !== 'open' || this.pipeline.id !== 1 || this.ctx.unknownStageBudget <= 0) return
+    if (this.plan.created <= now - 90 * DAY || !random.chance(0.5)) return
+    const at = this.t + (now - this.t) * random.between(0.2, 0.8)
+    if (at <= this.t + 1000) return
+    this.ctx.unknownStageBudget--
+    this.push(UNKNOWN_CENTER_STAGE, at, 2, null, 0)
+    this.t = at
+  }
+
+  private moveTo(index: number, at: number, type: number): void {
+    this.idx = index
+    this.push(this.pipeline.process[index].id, at, type, this.pipeline.process[index].role, 0)
+    this.t = at
+  }
+
+  private push(stage: string, time: number, type: number, role: StageRole | null, semantic: 0 | 1 | 2): void {
+    this.steps.push({ stage, time, type, category: this.pipeline.id, role, semantic })
+  }
+
+  private advance(role: StageRole): number {
+    return clamp(BASE_ADVANCE[role] * (this.plan.channel.stage[role] ?? 1) * this.conversion, 0.05, 0.95)
+  }
+
+  private roleAt(role: StageRole): number {
+    return this.pipeline.process.findIndex((s) => s.role === role)
+  }
 }
 
 function recordSteps(ctx: GenContext, dealId: number, steps: WalkStep[]): void {
@@ -168,9 +212,9 @@ function dealTouches(ctx: GenContext, plan: DealPlan, owner: TouchOwner, steps: 
   return last
 }
 
-function dealRow(ctx: GenContext, plan: DealPlan, dealId: number, leads: LeadPlan[], steps: WalkStep[], outcome: Outcome,
-  lossRole: StageRole | null, pipeline: PipelineSpec, lastTouch: number, reopened: boolean): DealRow {
+function dealRow(ctx: GenContext, plan: DealPlan, dealId: number, leads: LeadPlan[], walk: DealWalk, lastTouch: number): DealRow {
   const { random, now, dict } = ctx
+  const { steps, outcome, lossRole, pipeline, reopened } = walk
   const end = steps[steps.length - 1]
   const moved = end.time
   const modified = random.chance(0.3) ? Math.min(now - 1000, moved + random.between(0.1, 120) * HOUR) : moved
