@@ -11,6 +11,7 @@ import { useSessionStore } from '../src/app/stores/session'
 import { useReportStore, type ReportEngine } from '../src/app/stores/report'
 import { REPORT_ACTIONS, type ReportActions } from '../src/app/services/report-actions'
 import type { ReportHost } from '../src/app/services/host'
+import { translate } from '../src/app/i18n'
 import { EngineClient } from '../src/app/services/engine-client'
 import type { DrillRef, DrillRow, Report, ReportQuery } from '../src/app/services/engine-api'
 
@@ -64,7 +65,10 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
   const actions: ReportActions = {
     sync: (force) => void sync(force),
     openDeal: (id) => {
-      host.openDeal(id).catch((e) => session.failSync(describe(e)))
+      session.notice = null
+      host.openDeal(id).catch((e) => {
+        session.notice = `${translate(session.language, 'drill.openFailed')} ${describe(e)}`
+      })
     },
     fitWindow: () => host.fitWindow(),
     print: () => window.print(),

@@ -224,6 +224,9 @@ export const en = {
   'touches.tasksPerDay': "Tasks per day",
   'touches.touches': "Touches",
   'touches.withTouches': "Deals with touches",
+  'drill.openFailed': 'Bitrix24 could not open the deal:',
+  'sources.winRate': 'Win rate',
+  'roi.conversion': 'Conversion',
   'none': '—',
 } as const
 

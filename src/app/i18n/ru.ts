@@ -225,5 +225,8 @@ export const ru: Messages = {
   'touches.tasksPerDay': "Задач в день",
   'touches.touches': "Касания",
   'touches.withTouches': "Сделки с касаниями",
+  'drill.openFailed': 'Битрикс24 не открыл сделку:',
+  'sources.winRate': 'Доля выигранных',
+  'roi.conversion': 'Конверсия',
   'none': '—',
 }

@@ -225,5 +225,8 @@ export const uk: Messages = {
   'touches.tasksPerDay': "Завдань на день",
   'touches.touches': "Дотики",
   'touches.withTouches': "Угоди з дотиками",
+  'drill.openFailed': 'Бітрікс24 не відкрив угоду:',
+  'sources.winRate': 'Частка виграних',
+  'roi.conversion': 'Конверсія',
   'none': '—',
 }

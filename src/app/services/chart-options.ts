@@ -84,11 +84,13 @@ export function periodSeriesChart(input: {
     options: {
       ...b,
       colors,
-      stroke: { width: input.type === 'bar' ? 0 : [3, 2], dashArray: [0, 5], curve: 'smooth' },
-      markers: { size: 3 },
+      stroke: input.type === 'bar' ? { width: 0 } : { width: [3, 2], dashArray: [0, 5], curve: 'straight' },
+      markers: { size: input.type === 'bar' ? 0 : 3 },
+      plotOptions: { bar: { borderRadius: 2, columnWidth: '70%' } },
       xaxis: { ...b.xaxis, categories: input.labels },
       tooltip: {
         shared: true,
+        intersect: false,
         custom: safeTooltip(
           (a) => input.labels[a.dataPointIndex] ?? '',
           (a) => series.map((s, i) => ({

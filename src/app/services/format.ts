@@ -49,6 +49,8 @@ export interface Formatter {
   duration(ms: number | null | undefined): string
   /** "YYYY-MM-DD" calendar date (already in the portal's zone) */
   calendarDate(iso: string | null | undefined): string
+  /** a chart bucket label from the engine: "2024-03-05", "2024-03", "2024-Q1", "2024" */
+  bucket(label: string | null | undefined): string
 }
 
 export function createFormatter(ctx: FormatContext): Formatter {
@@ -77,6 +79,8 @@ export function createFormatter(ctx: FormatContext): Formatter {
   })
   const utcDate = new Intl.DateTimeFormat(ctx.locale, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' })
   const sign = (v: number, text: string) => (v > 0 ? `+${text}` : text)
+  const dayMonth = new Intl.DateTimeFormat(ctx.locale, { timeZone: 'UTC', day: 'numeric', month: 'short' })
+  const monthYear = new Intl.DateTimeFormat(ctx.locale, { timeZone: 'UTC', month: 'short', year: 'numeric' })
 
   return {
     number: (v, digits = 2) => (isMissing(v) ? DASH : num(digits).format(v)),
@@ -92,6 +96,12 @@ export function createFormatter(ctx: FormatContext): Formatter {
       const units = ctx.units ?? { hours: 'h', days: 'd' }
       if (Math.abs(hours) < 48) return `${num(1).format(hours)} ${units.hours}`
       return `${num(1).format(hours / 24)} ${units.days}`
+    },
+    bucket: (label) => {
+      if (!label) return ''
+      if (/^\d{4}-\d{2}-\d{2}$/.test(label)) return dayMonth.format(new Date(`${label}T00:00:00Z`))
+      if (/^\d{4}-\d{2}$/.test(label)) return monthYear.format(new Date(`${label}-01T00:00:00Z`))
+      return label
     },
     calendarDate: (iso) => {
       if (!iso) return DASH

@@ -21,8 +21,10 @@ export interface TableColumn<Row> {
   value: (row: Row) => string | number | null
   /** a number that opens its deals */
   drill?: (row: Row) => DrillTarget | null
-  /** heat colouring for numeric cells (0..1 of the column max) */
-  heat?: boolean
+  /** heat colouring for numeric cells (share of the column max): 'bad' red (churn, losses), 'good' blue */
+  heat?: boolean | 'good' | 'bad'
+  /** a deal id: the cell opens that deal in the Bitrix24 slider */
+  dealId?: (row: Row) => number | null
 }
 
 export interface TableModel<Row> {

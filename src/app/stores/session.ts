@@ -30,6 +30,8 @@ export const useSessionStore = defineStore('session', () => {
   const error = ref<string | null>(null)
   const dictionaries = shallowRef<Dictionaries>(EMPTY)
   const theme = ref<Theme>('light')
+  /** a passing message that does not replace the report (e.g. the slider refused to open) */
+  const notice = ref<string | null>(null)
 
   const language = computed<Language>(() => currentLanguage.value)
 
@@ -99,7 +101,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   return {
-    portal, portalLanguage, status, progress, dealsCount, syncedAt, error, dictionaries, theme, language, formatter,
+    portal, portalLanguage, status, progress, dealsCount, syncedAt, error, dictionaries, theme, language, formatter, notice,
     applyLanguage, startSync, reportProgress, finishSync, failSync, setTheme, initTheme,
   }
 })

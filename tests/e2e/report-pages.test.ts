@@ -1,0 +1,67 @@
+/**
+ * The report tab in headless Chromium through the host page and the real SDK: every page
+ * renders after a sync (screenshots in test-output/screenshots/), in light and dark, with no
+ * page errors and with CRM text as text.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Frame } from 'playwright-core'
+import { startE2E, type E2E } from './support/env'
+import type { HostSession } from './support/host-page'
+
+const PAGES = ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality'] as const
+/** Pages that always draw at least one chart on this portal. */
+const CHART_PAGES = new Set(['overview', 'funnels', 'churn', 'sources', 'managers', 'forecast'])
+
+let e2e: E2E
+let host: HostSession
+let frame: Frame
+
+beforeAll(async () => {
+  e2e = await startE2E({ deals: 300 })
+  host = await e2e.openHost({ placement: 'DEFAULT', user: 1, lang: 'en' })
+  await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
+  frame = await host.appFrame()
+  // A quarter holds enough deals for every section to have rows.
+  await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
+  await waitReady(frame)
+}, 150_000)
+
+afterAll(async () => {
+  await host?.close()
+  await e2e?.stop()
+})
+
+export async function waitReady(f: Frame): Promise<void> {
+  await f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
+}
+
+describe('report pages in the browser', () => {
+  it('renders every page, with charts where the page has them', { timeout: 120_000 }, async () => {
+    for (const p of PAGES) {
+      await frame.click(`[data-testid="tab-${p}"]`)
+      await frame.waitForSelector(`[data-testid="page-${p}"]`, { timeout: 20_000 })
+      if (CHART_PAGES.has(p)) await frame.waitForSelector('.apexcharts-canvas', { timeout: 30_000 })
+      expect(await frame.locator('[data-testid="state-error"]').count()).toBe(0)
+      expect(new URL(frame.url()).hash).toContain(`#/${p}`)
+      await host.screenshot(`report-${p}`)
+    }
+    const errors = host.console.filter((l) => l.startsWith('[pageerror]'))
+    expect(errors).toEqual([])
+  })
+
+  it('switches to the dark theme and back', { timeout: 60_000 }, async () => {
+    await frame.click('[data-testid="tab-overview"]')
+    await frame.click('[data-testid="theme-toggle"]')
+    expect(await frame.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    await frame.waitForSelector('.apexcharts-canvas')
+    await host.screenshot('report-overview-dark')
+    await frame.click('[data-testid="theme-toggle"]')
+    expect(await frame.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
+  })
+
+  it('asks the Bitrix24 window to fit the frame to its content', { timeout: 30_000 }, async () => {
+    const resize = await host.waitForLog({ dir: 'in', command: 'resizeWindow' })
+    const height = (resize.params as { height?: number }).height ?? 0
+    expect(height).toBeGreaterThan(600)
+  })
+})
