@@ -147,8 +147,8 @@ export class DealWalk {
     const { random, now } = this.ctx
     if (this.outcome !== 'open' || this.pipeline.id !== 1 || this.ctx.unknownStageBudget <= 0) return
     if (this.plan.created <= now - 90 * DAY || !random.chance(0.5)) return
-    const at = this.t + (now - this.t) * random.between(0.2, 0.8)
-    if (at <= this.t + 1000) return
+    const at = workingTime(this.t + (now - this.t) * random.between(0.2, 0.8))
+    if (at <= this.t + 1000 || at >= now) return
     this.ctx.unknownStageBudget--
     this.push(UNKNOWN_CENTER_STAGE, at, 2, null, 0)
     this.t = at
