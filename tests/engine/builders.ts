@@ -85,7 +85,7 @@ export function addLead(data: CrmData, l: Partial<Lead> & { id: number; created:
 
 let touchId = 1
 
-export function addTouch(data: CrmData, t: Partial<Touch> & { at: string; kind: Touch['kind'] }): Touch {
+export function addTouch(data: CrmData, t: Omit<Partial<Touch>, 'at'> & { at: string; kind: Touch['kind'] }): Touch {
   const touch: Touch = {
     id: t.id ?? touchId++, kind: t.kind, direction: t.direction ?? null, at: at(t.at), durationSec: t.durationSec ?? null,
     responsibleId: t.responsibleId ?? 1, completed: t.completed ?? true,

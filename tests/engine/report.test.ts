@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import { buildReport, kpi, prepare } from '../../src/engine/index'
+import { addDeal, at } from './builders'
+import { MARCH, marchPortal } from './march'
+
+/** Every number in the report is finite; no undefined, Map or NaN sneaks into the JSON. */
+function assertPlainJson(v: unknown, path = 'report'): void {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`${path} is ${v}`)
+    return
+  }
+  if (Array.isArray(v)) return v.forEach((x, i) => assertPlainJson(x, `${path}[${i}]`))
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const [k, x] of Object.entries(v as object)) {
+      if (x === undefined) throw new Error(`${path}.${k} is undefined`)
+      assertPlainJson(x, `${path}.${k}`)
+    }
+    return
+  }
+  throw new Error(`${path} is not plain JSON (${Object.prototype.toString.call(v)})`)
+}
+
+describe('report', () => {
+  const p = prepare(marchPortal())
+  const r = buildReport(p, { ...MARCH, compare: 'previous' })
+
+  it('has every section and is plain JSON', () => {
+    expect(Object.keys(r).sort()).toEqual([
+      'churn', 'cities', 'comparison', 'forecast', 'funnel', 'kpis', 'leads', 'lossReasons', 'managers',
+      'period', 'plan', 'quality', 'roi', 'series', 'sources', 'stuck', 'timing', 'touches',
+    ].sort())
+    assertPlainJson(r)
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r)
+  })
+
+  it('the period and the comparison period (previous calendar month)', () => {
+    expect(r.period).toMatchObject({ from: '2024-03-01', to: '2024-03-31', days: 31, timeZone: '+03:00', currency: 'RUB', bucket: 'day' })
+    expect(r.period.start).toBe(at('2024-03-01T00:00:00+03:00'))
+    expect(r.comparison!.period).toMatchObject({ from: '2024-02-01', to: '2024-02-29', days: 29 })
+    // February's cohort is deal 5 alone (deal 8 is March 1 in +03:00).
+    expect(r.comparison!.funnel.cohort[0].size).toBe(1)
+  })
+
+  it('KPIs carry value, previous, absolute and relative change', () => {
+    expect(r.kpis.dealsCreated).toEqual({ value: 7, previous: 1, abs: 6, rel: 6 })
+    // Won in March: 1 and 9; none in February → relative change undefined.
+    expect(r.kpis.won).toEqual({ value: 2, previous: 0, abs: 2, rel: null })
+    expect(r.kpis.wonSum).toEqual({ value: 3000, previous: 0, abs: 3000, rel: null })
+    expect(r.kpis.lost.value).toBe(3) // 2, 4, 5
+    expect(r.kpis.conversion).toEqual({ value: 0.4, previous: null, abs: null, rel: null })
+    expect(r.kpis.meanTimeToWin.value).toBe(96) // 120 h and 72 h
+    expect(r.kpis.forecast.previous).toBeNull()
+  })
+
+  it('kpi(): rel is null when the previous value is 0 or null', () => {
+    expect(kpi(5, 4)).toEqual({ value: 5, previous: 4, abs: 1, rel: 0.25 })
+    expect(kpi(5, 0)).toEqual({ value: 5, previous: 0, abs: 5, rel: null })
+    expect(kpi(null, 3)).toEqual({ value: null, previous: 3, abs: null, rel: null })
+  })
+
+  it('series are bucketed in the portal zone and aligned bucket by bucket with the comparison', () => {
+    const s = r.series
+    expect(s.labels).toHaveLength(31)
+    expect(s.comparisonLabels![0]).toBe('2024-02-01')
+    expect(s.comparisonLabels![29]).toBeNull() // February has 29 days
+    expect(s.comparison!.created[29]).toBeNull()
+    expect(s.current.created[0]).toBe(2) // deals 7 (00:00) and 8 (23:30 UTC the day before)
+    expect(s.current.created[4]).toBe(2) // deals 1 and 2 on March 5
+    expect(s.current.won[9]).toBe(1) // deal 1 won March 10
+    expect(s.current.revenue[14]).toBe(2000) // deal 9 won March 15
+    expect(s.comparison!.created[27]).toBe(1) // deal 5 on February 28
+  })
+
+  it('compares with the same period one year earlier', () => {
+    const y = buildReport(p, { ...MARCH, compare: 'year' })
+    expect(y.comparison!.period).toMatchObject({ from: '2023-03-01', to: '2023-03-31' })
+  })
+
+  it('converts amounts to the report currency', () => {
+    const data = marchPortal()
+    data.currencies.push({ code: 'EUR', rate: 100, base: false })
+    addDeal(data, { id: 50, stageId: 'WON', created: '2024-03-20T10:00:00+03:00', amount: 12.345, currency: 'EUR',
+      history: [['NEW', '2024-03-20T10:00:00+03:00'], ['WON', '2024-03-21T10:00:00+03:00']] })
+    const rep = buildReport(prepare(data), { ...MARCH })
+    expect(rep.kpis.wonSum.value).toBe(4234.5) // 3000 + 12.345 × 100
+  })
+
+  it('reports into a non-base currency', () => {
+    const data = marchPortal()
+    data.portal.currency = 'USD'
+    data.currencies.push({ code: 'USD', rate: 80, base: false })
+    const rep = buildReport(prepare(data), { ...MARCH })
+    expect(rep.kpis.wonSum.value).toBe(37.5) // 3000 RUB / 80
+  })
+
+  it('refuses a bad query with a message', () => {
+    expect(() => buildReport(p, { ...MARCH, from: '2024-04-01' })).toThrow(/before it starts/)
+    expect(() => buildReport(p, { ...MARCH, to: '31.03.2024' })).toThrow(/YYYY-MM-DD/)
+  })
+})
