@@ -94,7 +94,9 @@ export async function connectFrame(options: FrameOptions = {}): Promise<B24Clien
   // The SDK caches the frame and ignores later options: apply ours explicitly.
   await b24.setRestrictionManagerParams(sdkRestrictionParams(restriction))
   const auth = b24.auth.getAuthData()
-  const identity = lateIdentity({ domain: auth ? auth.domain : '', memberId: auth ? auth.member_id : '' })
+  const domain = (auth && auth.domain) || new URL(b24.getTargetOrigin()).host
+  // MEMBER_ID is only read when the init data carried a token; the domain still names the portal.
+  const identity = lateIdentity({ domain, memberId: (auth && auth.member_id) || domain })
   const client = clientFromSdk(b24, identity, restriction, options)
   const who = await profileIdentity(client)
   identity.fill({ userId: who.userId, isAdmin: b24.auth.isAdmin || who.isAdmin })

@@ -4,6 +4,8 @@
  * date and were left out".
  */
 
+import type { DataProblem as EngineDataProblem } from '../engine/types'
+
 export type ProblemTable =
   | 'deals'
   | 'leads'
@@ -18,16 +20,9 @@ export type ProblemTable =
   | 'tasks'
   | 'currencies'
 
-export interface DataProblem {
+/** engine/types.ts DataProblem, with the table narrowed to the dump tables that can have problems. */
+export interface DataProblem extends EngineDataProblem {
   table: ProblemTable
-  /** The row's own id as on the wire, or null when the id itself is missing. */
-  rowId: string | null
-  /** Short, stable kind for counting: "missing id", "bad date", "unknown stage", … */
-  kind: string
-  /** Human detail: the field and the value that was wrong. */
-  detail: string
-  /** True when the row was left out; false when it was kept with a default. */
-  dropped: boolean
 }
 
 export class ProblemLog {

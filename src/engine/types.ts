@@ -191,6 +191,22 @@ export interface AnalyticsSettings {
   workingHours: { start: number; end: number; days: number[] }
 }
 
+/**
+ * A malformed portal row met while normalising (src/b24/normalize.ts): kept with a default
+ * (`dropped: false`) or left out. The report's data-quality block can count them by table/kind.
+ */
+export interface DataProblem {
+  /** PortalDump table: "deals", "dealHistory", "activities", … */
+  table: string
+  /** The row's id as on the wire; null when the id itself was missing. */
+  rowId: string | null
+  /** Stable kind for counting: "missing id", "bad date", "unknown stage", "bad amount", … */
+  kind: string
+  /** Human detail: the field and the value that was wrong (portal text: never render as HTML). */
+  detail: string
+  dropped: boolean
+}
+
 /** Everything the engine needs; produced by src/sync (app, CLI) or by tests. */
 export interface CrmData {
   portal: PortalInfo
@@ -211,4 +227,6 @@ export interface CrmData {
   budgets: Budget[]
   plans: Plan[]
   settings: AnalyticsSettings
+  /** Rows the sync layer had to fix or leave out (absent when the data came from elsewhere). */
+  problems?: DataProblem[]
 }
