@@ -13,10 +13,12 @@ export const DAY = 86_400_000
 
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
 const dayPrefixes = new Map<number, string>()
+const timeSuffixes: string[] = new Array<string>(86_400)
 
 /**
- * "2026-03-10T14:05:09+03:00" — seconds precision, like every Bitrix24 datetime. Hand-rolled
- * with a per-day cache: a 100k-deal portal formats ~3M dates and toISOString dominated.
+ * "2026-03-10T14:05:09+03:00" — seconds precision, like every Bitrix24 datetime. Built from a
+ * cached "YYYY-MM-DDT" and a cached "hh:mm:ss+03:00": a 100k-deal portal formats ~3M dates, and
+ * this is both faster than toISOString and leaves each date as one small two-part string.
  */
 export function wireDate(ms: number): string {
   const local = Math.floor(ms / 1000) + OFFSET_MS / 1000
@@ -27,7 +29,13 @@ export function wireDate(ms: number): string {
     dayPrefixes.set(day, prefix)
   }
   const second = local - day * 86_400
-  return prefix + TWO_DIGITS[Math.floor(second / 3600)] + ':' + TWO_DIGITS[Math.floor((second % 3600) / 60)] + ':' + TWO_DIGITS[second % 60] + PORTAL_OFFSET
+  let suffix = timeSuffixes[second]
+  if (suffix === undefined) {
+    // join() builds a flat string; `+` would leave a rope of five pieces in every cached entry.
+    const parts = [TWO_DIGITS[Math.floor(second / 3600)], TWO_DIGITS[Math.floor((second % 3600) / 60)], TWO_DIGITS[second % 60]]
+    suffix = timeSuffixes[second] = parts.join(':') + PORTAL_OFFSET
+  }
+  return prefix + suffix
 }
 
 /** A date-typed field (BEGINDATE, CLOSEDATE): local midnight as a full datetime. */
