@@ -92,6 +92,7 @@ export function churnSection(s: QueryScope, ps: PeriodScope): ChurnSection {
           flow: rows(pl, fc, k, S, true, shared ? flow : undefined),
         })
       }
+      list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       if (shared) {
         const lost = (r: ChurnSplitRow) => Object.values(r.cohort).reduce((a, x) => a + x.lostAt, 0)
         splits[dim] = list.filter((r) => lost(r) > 0 || Object.values(r.flow).some((x) => x.lostAt > 0))

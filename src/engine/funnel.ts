@@ -354,10 +354,11 @@ export function reachedSuccess(p: Prepared, pl: PipeInfo, d: number, within: Per
   return false
 }
 
-function keyOrder(c: StageCounts): number[] {
-  const keys: number[] = []
-  for (let k = 0; k < c.keyCount; k++) if (c.size[k] > 0) keys.push(k)
-  return keys.sort((a, b) => c.size[b] - c.size[a] || a - b)
+/** Split rows: largest first, ties by key (not by first appearance, so row order in the data never matters). */
+function keyOrder(c: StageCounts, keys: string[]): number[] {
+  const out: number[] = []
+  for (let k = 0; k < c.keyCount; k++) if (c.size[k] > 0) out.push(k)
+  return out.sort((a, b) => c.size[b] - c.size[a] || (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0))
 }
 
 export function pipelineFunnel<R>(
@@ -374,7 +375,7 @@ export function pipelineFunnel<R>(
   if (breakdown) {
     const col = p.dims[breakdown]
     const c = split
-    out.splits = keyOrder(c).map((k) => ({
+    out.splits = keyOrder(c, col.dict.keys).map((k) => ({
       key: col.dict.keys[k], name: col.dict.names[k], size: c.size[k], stages: rows(pl, c, k, p.stride, c.won[k]),
     }))
   }

@@ -171,6 +171,8 @@ function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepar
 interface Ev {
   stage: number
   at: number
+  /** History row id: Bitrix24 assigns them in order, so it settles events at the same instant. */
+  id: number
 }
 
 /** A deal's usable history in its current pipeline, completed where the data falls short. */
@@ -183,15 +185,15 @@ function dealHistory(
   q.unknownStageEvents += rawOther.unknown
   if (!raw || raw.length === 0) {
     q.reconstructed++
-    const evs: Ev[] = [{ stage: 0, at: deal.createdAt }]
-    if (curStage > 0) evs.push({ stage: curStage, at: Math.max(deal.createdAt, fallbackAt) })
+    const evs: Ev[] = [{ stage: 0, at: deal.createdAt, id: 0 }]
+    if (curStage > 0) evs.push({ stage: curStage, at: Math.max(deal.createdAt, fallbackAt), id: 1 })
     return { evs, reconstructed: true }
   }
-  raw.sort((a, b) => a.at - b.at)
+  raw.sort((a, b) => a.at - b.at || a.id - b.id)
   const last = raw[raw.length - 1]
   if (curStage >= 0 && last.stage !== curStage) {
     q.historyPatched++
-    raw.push({ stage: curStage, at: Math.max(last.at, validTime(fallbackAt) ? fallbackAt : last.at) })
+    raw.push({ stage: curStage, at: Math.max(last.at, validTime(fallbackAt) ? fallbackAt : last.at), id: Number.MAX_SAFE_INTEGER })
   }
   return { evs: raw, reconstructed: false }
 }
@@ -254,7 +256,7 @@ export function prepare(data: CrmData): Prepared {
     if (loc[0] !== pipe[di] || e.typeId === 5) rawInfo[di].otherPipe = true
     if (loc[0] !== pipe[di]) continue
     if (!validTime(e.at)) continue
-    ;(raw[di] ??= []).push({ stage: loc[1], at: e.at })
+    ;(raw[di] ??= []).push({ stage: loc[1], at: e.at, id: e.id })
   }
 
   const reachedAt = new Float64Array(n * stride).fill(NaN)
@@ -419,7 +421,7 @@ function indexTouches(data: CrmData, n: number, created: Float64Array) {
   const firstTouchAt = new Float64Array(n).fill(NaN)
   for (let d = 0; d < n; d++) {
     const seg = Array.from(order.subarray(touchStart[d], touchStart[d + 1]))
-    seg.sort((a, b) => data.touches[a].at - data.touches[b].at)
+    seg.sort((a, b) => data.touches[a].at - data.touches[b].at || data.touches[a].id - data.touches[b].id)
     seg.forEach((ti, j) => {
       const t = data.touches[ti]
       const k = touchStart[d] + j
@@ -444,7 +446,7 @@ function touchesByUser(data: CrmData, managers: KeyDict) {
   const fill = userTouchStart.slice(0, K)
   for (let i = 0; i < m; i++) order[fill[codes[i]]++] = i
   const at = Float64Array.from(touches, (t) => t.at)
-  for (let k = 0; k < K; k++) order.subarray(userTouchStart[k], userTouchStart[k + 1]).sort((a, b) => at[a] - at[b])
+  for (let k = 0; k < K; k++) order.subarray(userTouchStart[k], userTouchStart[k + 1]).sort((a, b) => at[a] - at[b] || touches[a].id - touches[b].id)
   const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
   const other = kindCode.get('other')!
   return {

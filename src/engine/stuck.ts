@@ -63,7 +63,7 @@ export function stuckSection(s: QueryScope): StuckSection {
     }
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), stages }
   })
-  list.sort((a, b) => b.over - a.over)
+  list.sort((a, b) => b.over - a.over || p.data.deals[a.d].id - p.data.deals[b.d].id)
   const deals = list.slice(0, 50).map(({ d }) => {
     const deal = p.data.deals[d]
     const pl = p.pipes[p.pipe[d]]

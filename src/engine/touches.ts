@@ -227,5 +227,6 @@ function managerDayFigures(s: QueryScope, ps: PeriodScope): { managers: ManagerT
     })
   }
   managers.sort((a, b) => b.touches - a.touches || a.managerId.localeCompare(b.managerId))
+  rows.sort((a, b) => a.managerId.localeCompare(b.managerId) || a.day.localeCompare(b.day))
   return { managers, managerDays: rows }
 }
