@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,12 @@ describe('generatePortal determinism', () => {
     const a = generatePortal({ seed: 42, deals: 400 })
     const b = generatePortal({ seed: 42, deals: 400 })
     expect(hash(a)).toBe(hash(b))
+  })
+
+  it('writes byte-identical files for the same seed', () => {
+    writeDump(join(dir, 'a.json'), generatePortal({ seed: 3, deals: 200 }))
+    writeDump(join(dir, 'b.json'), generatePortal({ seed: 3, deals: 200 }))
+    expect(readFileSync(join(dir, 'a.json')).equals(readFileSync(join(dir, 'b.json')))).toBe(true)
   })
 
   it('gives a different dump for a different seed', () => {
