@@ -163,3 +163,19 @@ export async function connectPlacement(pageHref: string, options: FrameOptions =
   const b24 = await initializeB24Frame()
   return { ...placementContextFromFrame(b24, pageHref), rest: client, isAdmin: client.isAdmin }
 }
+
+/** PLACEMENT_OPTIONS.view that asks index.html for the settings page (budgets, plans, settings). */
+export const SETTINGS_VIEW = 'settings'
+
+export function wantsSettings(options: Readonly<Record<string, unknown>>): boolean {
+  return options.view === SETTINGS_VIEW
+}
+
+/**
+ * Opens the app's settings page in a Bitrix24 slider: the app itself again, with
+ * PLACEMENT_OPTIONS `{ view: "settings" }` (sdk.md §6.3). Resolves when the slider closes.
+ */
+export async function openSettingsInSlider(): Promise<void> {
+  const b24 = await initializeB24Frame()
+  await b24.slider.openSliderAppPage({ view: SETTINGS_VIEW, bx24_width: 1280, bx24_title: 'Funnel Lens' })
+}
