@@ -15,7 +15,7 @@ import type { PortalDump } from '../b24/wire'
 import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
 import { ALL_TABLES, TABLE_SPECS, type TableName } from '../b24/tables'
 import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
-import { keyOf, type CacheChange, type SyncCache, type SyncMeta, type WireRow } from './cache'
+import { cacheKey, keyOf, type CacheChange, type SyncCache, type SyncMeta, type WireRow } from './cache'
 import { summarize, tableProgress, type ProgressListener, type SyncPhase } from './progress'
 
 export type SyncMode = 'full' | 'resume' | 'delta'
@@ -288,6 +288,10 @@ async function delta(run: Run, previous: SyncMeta): Promise<Omit<SyncResult, 'da
 }
 
 export async function syncAll(client: B24Client, cache: SyncCache, options: SyncOptions = {}): Promise<SyncResult> {
+  // Bitrix24 shows each user only what their CRM role allows: never mix two users' rows.
+  if (cache.key !== cacheKey(client.memberId, client.userId)) {
+    throw new Error(`This cache belongs to ${cache.key}, not to ${client.memberId}:${client.userId}; open the cache for the signed-in user.`)
+  }
   const tables = options.tables ?? ALL_TABLES
   const run: Run = { client, cache, options, tables, startRequests: client.requests }
   const meta = await cache.readMeta()

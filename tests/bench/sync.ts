@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
   // 1. Pure server time: same sync, no limiter anywhere.
   let p = await portal(dump, false)
   let t0 = performance.now()
-  const pure = await syncAll(await client(p, UNLIMITED), new MemoryCache('bench:pure'), { tables: TABLES })
+  const pure = await syncAll(await client(p, UNLIMITED), new MemoryCache('bench:1'), { tables: TABLES })
   const pureMs = performance.now() - t0
   await p.close()
 

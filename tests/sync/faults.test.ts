@@ -20,7 +20,7 @@ describe('sync through portal faults', () => {
   beforeAll(async () => {
     dump = demoDump(4, 250)
     portal = await portalWith(dump)
-    clean = (await syncAll(await webhookClient(portal), new MemoryCache('clean:1'))).data
+    clean = (await syncAll(await webhookClient(portal), new MemoryCache('demo:1'))).data
   })
   afterAll(() => portal?.close())
 
@@ -30,7 +30,7 @@ describe('sync through portal faults', () => {
     portal.stats.reset()
     portal.setFaults(`at=2:${kind},4:${kind}`)
     try {
-      const result = await syncAll(client, new MemoryCache(`f${kind}:1`), { batchSize: 10 })
+      const result = await syncAll(client, new MemoryCache('demo:1'), { batchSize: 10 })
       expect(portal.stats.faults[kind]).toBe(2)
       expect(tables(result.data)).toEqual(tables(clean))
       expect(client.requests).toBeGreaterThanOrEqual(result.requests)
@@ -45,7 +45,7 @@ describe('sync through portal faults', () => {
     portal.setFaults('at=1:expired,3:expired')
     let expired = false
     try {
-      const result = await syncAll(client, new MemoryCache('exp:1'), {
+      const result = await syncAll(client, new MemoryCache('demo:1'), {
         batchSize: 10,
         onProgress: (p) => {
           // And once for real: every token the portal issued stops working mid-sync.
@@ -65,7 +65,7 @@ describe('sync through portal faults', () => {
 
   it('gives up with a clear message after bounded attempts, keeps what it loaded, and resumes later', async () => {
     const client = await webhookClient(portal, 1, { restriction: { burstLimit: 1000, drainRate: 1000, sdkMaxRetries: 1 }, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } })
-    const cache = new MemoryCache('down:1')
+    const cache = new MemoryCache('demo:1')
     let broken = false
     const failure = await syncAll(client, cache, {
       batchSize: 10,

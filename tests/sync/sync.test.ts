@@ -30,7 +30,7 @@ describe('syncAll against the demo portal', () => {
   it('loads every table into the same CrmData as the dump itself, in about rows/2500 requests', async () => {
     const client = await webhookClient(portal)
     const progress: SyncProgress[] = []
-    const result = await syncAll(client, new MemoryCache('a:1'), { onProgress: (p) => progress.push(p) })
+    const result = await syncAll(client, new MemoryCache('demo:1'), { onProgress: (p) => progress.push(p) })
     expect(result.mode).toBe('full')
     expect(tables(result.data)).toEqual(tables(dumpToCrmData(dump)))
     const rows = rowCount(dump)
@@ -44,7 +44,7 @@ describe('syncAll against the demo portal', () => {
   })
 
   it('reopens warm in one request, showing the cached data first', async () => {
-    const cache = new MemoryCache('b:1')
+    const cache = new MemoryCache('demo:1')
     await syncAll(await webhookClient(portal), cache)
     const client = await webhookClient(portal)
     let shown: unknown = null
@@ -58,7 +58,7 @@ describe('syncAll against the demo portal', () => {
   })
 
   it('picks up new, modified and deleted rows with the delta', async () => {
-    const cache = new MemoryCache('c:1')
+    const cache = new MemoryCache('demo:1')
     await syncAll(await webhookClient(portal), cache)
     const added = portal.mutate.addDeal({ TITLE: 'Fresh deal', CATEGORY_ID: '0', STAGE_ID: 'NEW', STAGE_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '1', OPPORTUNITY: '10.00', CURRENCY_ID: 'RUB', CLOSED: 'N' })
     portal.mutate.updateDeal(5, { TITLE: 'Renamed' })
@@ -82,14 +82,14 @@ describe('syncAll against the demo portal', () => {
     expect(result.swept).toEqual(['deals'])
     expect(result.deleted).toBeGreaterThanOrEqual(1)
     // After all that, the cache agrees with a clean sync of the changed portal.
-    const clean = await syncAll(await webhookClient(portal), new MemoryCache('c2:1'))
+    const clean = await syncAll(await webhookClient(portal), new MemoryCache('demo:1'))
     expect(tables(result.data)).toEqual(tables(clean.data))
     expect(result.requests).toBeLessThanOrEqual(3)
   })
 
   it('resumes an aborted sync from the saved cursors: nothing lost, nothing doubled', async () => {
-    const clean = await syncAll(await webhookClient(portal), new MemoryCache('d0:1'))
-    const cache = new MemoryCache('d:1')
+    const clean = await syncAll(await webhookClient(portal), new MemoryCache('demo:1'))
+    const cache = new MemoryCache('demo:1')
     const stop = new AbortController()
     const first = await webhookClient(portal, 1, { restriction: { burstLimit: 1000, drainRate: 1000 }, retry: { baseDelayMs: 5 } })
     let batches = 0
@@ -134,6 +134,8 @@ describe('cache scope', () => {
       expect(rm.data.deals.length).toBeLessThan(ra.data.deals.length)
       expect(rm.data.deals.every((d) => d.assignedById === 2)).toBe(true)
       expect((await loadCached(a))!.deals).toHaveLength(ra.data.deals.length)
+      // A cache opened for one user cannot be filled by another's client.
+      await expect(syncAll(manager, a)).rejects.toThrow(/belongs to demo:1, not to demo:2/)
     } finally {
       await portal.close()
     }
