@@ -13,10 +13,8 @@ import type { StatusRow } from '../../src/b24/wire'
 const INSTALL_PAGE = '/install.html'
 let e2e: E2E
 let source: StatusRow
-const month = (() => {
-  const d = new Date()
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`
-})()
+/** This month in the portal's time zone: the report's default period is "this month" there. */
+let month = ''
 
 beforeAll(async () => {
   e2e = await startE2E({ deals: 300, installed: false, admins: [1] })
@@ -24,6 +22,8 @@ beforeAll(async () => {
   // A source that has deals, so the ROI table has a row for it.
   const used = new Set(e2e.portal.state.dump.deals.map((d) => d.SOURCE_ID))
   source = sources.find((s) => used.has(s.STATUS_ID))!
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: e2e.portal.state.dump.portal.timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date())
+  month = `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`
 })
 
 afterAll(async () => {
