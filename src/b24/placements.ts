@@ -39,9 +39,16 @@ export const BOUND_PLACEMENTS: readonly PlacementSpec[] = [
   },
 ]
 
+/** Bitrix24 language ids: Ukrainian is "ua"; Belarusian and Kazakh readers get Russian. */
 export function pickLang(lang: string | null | undefined): Lang {
-  return lang === 'ru' || lang === 'uk' ? lang : 'en'
+  const code = (lang ?? '').toLowerCase().slice(0, 2)
+  if (code === 'ua' || code === 'uk') return 'uk'
+  if (code === 'ru' || code === 'by' || code === 'be' || code === 'kz') return 'ru'
+  return 'en'
 }
+
+/** LANG_ALL keys are Bitrix24 language ids, where Ukrainian is "ua". */
+const BITRIX_LANG_ID: Record<Lang, string> = { en: 'en', ru: 'ru', uk: 'ua' }
 
 /**
  * The handler every placement opens: the app's index.html next to the page we run in
@@ -62,7 +69,7 @@ export function bindParams(spec: PlacementSpec, handler: string, lang: Lang): Re
     HANDLER: handler,
     TITLE: spec.title[lang],
     DESCRIPTION: spec.description[lang],
-    LANG_ALL: Object.fromEntries((['en', 'ru', 'uk'] as Lang[]).map((l) => [l, { TITLE: spec.title[l], DESCRIPTION: spec.description[l] }])),
+    LANG_ALL: Object.fromEntries((['en', 'ru', 'uk'] as Lang[]).map((l) => [BITRIX_LANG_ID[l], { TITLE: spec.title[l], DESCRIPTION: spec.description[l] }])),
   }
 }
 

@@ -8,7 +8,7 @@ import { connectToken } from '../../src/b24/connect'
 import type { B24Client } from '../../src/b24/client'
 import { budgetKey } from '../../src/b24/input-cells'
 import { loadInstallChoices, readSettings, runInstall, saveSettings } from '../../src/b24/install'
-import { BOUND_PLACEMENTS, appHandlerUrl, unbindPlacements } from '../../src/b24/placements'
+import { BOUND_PLACEMENTS, appHandlerUrl, pickLang, unbindPlacements } from '../../src/b24/placements'
 import { SETTINGS_OPTION, defaultSettings } from '../../src/b24/settings'
 import { BUDGET_STORAGE, loadInputs, readStorage, saveEdits } from '../../src/b24/storage'
 import { generatePortal } from '../../src/demo-portal/generator'
@@ -57,7 +57,9 @@ describe('install', () => {
     ])
     const tab = bound.find((b) => b.placement === 'CRM_DEAL_DETAIL_TAB')!
     expect(tab.title).toBe('Здоровье сделки')
-    expect(Object.keys(tab.langAll).sort()).toEqual(['en', 'ru', 'uk'])
+    // Bitrix24's language id for Ukrainian is "ua".
+    expect(Object.keys(tab.langAll).sort()).toEqual(['en', 'ru', 'ua'])
+    expect(tab.langAll.ua.TITLE).toBe('Стан угоди')
     expect((await readSettings(manager)).cityField).toBe('UF_CRM_CITY')
   })
 
@@ -95,6 +97,12 @@ describe('install', () => {
     expect(await unbindPlacements(admin)).toBe(BOUND_PLACEMENTS.length)
     expect(await admin.call<Bound[]>('placement.get')).toEqual([])
     expect((await loadInputs(admin)).budgets).toHaveLength(1)
+  })
+})
+
+describe('pickLang', () => {
+  it('maps Bitrix24 language ids to the three the app speaks', () => {
+    expect([pickLang('ua'), pickLang('ru'), pickLang('kz'), pickLang('de'), pickLang(null)]).toEqual(['uk', 'ru', 'ru', 'en', 'en'])
   })
 })
 
