@@ -5,7 +5,7 @@ import { dumpToCrmData } from '../../src/b24/normalize'
 import type { RunningPortal } from '../../src/demo-portal/server'
 import type { PortalDump } from '../../src/b24/wire'
 import type { SyncProgress } from '../../src/sync/progress'
-import { demoDump, portalWith, webhookClient } from './portal'
+import { demoDump, portalWith, tokenClient, webhookClient } from './portal'
 
 /** What the engine sees, without the portal identity (a webhook names the portal by its host). */
 function tables(data: ReturnType<typeof dumpToCrmData>) {
@@ -55,6 +55,10 @@ describe('syncAll against the demo portal', () => {
     expect(client.requests).toBeLessThanOrEqual(3)
     expect(result.requests).toBe(1)
     expect(result).toMatchObject({ deleted: 0, swept: [] })
+    // Token mode (like the frame): connecting costs one `profile` call; still ≤ 3 in all.
+    const framed = await tokenClient(portal)
+    await syncAll(framed, cache)
+    expect(framed.requests).toBeLessThanOrEqual(3)
   })
 
   it('picks up new, modified and deleted rows with the delta', async () => {
