@@ -227,6 +227,7 @@ export const en = {
   'drill.openFailed': 'Bitrix24 could not open the deal:',
   'sources.winRate': 'Win rate',
   'roi.conversion': 'Conversion',
+  'overview.byCity': 'By city',
   'none': '—',
 } as const
 

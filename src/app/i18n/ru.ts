@@ -228,5 +228,6 @@ export const ru: Messages = {
   'drill.openFailed': 'Битрикс24 не открыл сделку:',
   'sources.winRate': 'Доля выигранных',
   'roi.conversion': 'Конверсия',
+  'overview.byCity': 'По городам',
   'none': '—',
 }

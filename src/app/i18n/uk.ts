@@ -228,5 +228,6 @@ export const uk: Messages = {
   'drill.openFailed': 'Бітрікс24 не відкрив угоду:',
   'sources.winRate': 'Частка виграних',
   'roi.conversion': 'Конверсія',
+  'overview.byCity': 'За містами',
   'none': '—',
 }
