@@ -21,7 +21,7 @@ export function mountDealTab(el: Element, ctx: PlacementContext, onPainted?: (ms
     dealId === null
       ? Promise.reject(new RestError('placement', 'NO_DEAL', 'this tab was opened without a deal id (PLACEMENT_OPTIONS.ID)', 400))
       : loadDealCard(ctx.rest, dealId)
-  const app = createApp(DealHealth, { load, locale: ctx.lang, onPainted })
+  const app = createApp(DealHealth, { load, lang: ctx.lang, onPainted })
   app.mount(el)
   return app
 }

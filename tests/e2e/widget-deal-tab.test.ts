@@ -54,6 +54,16 @@ describe('deal-card widget', () => {
     await host.close()
   })
 
+  it('speaks the portal language', async () => {
+    const deal = pickDeal()
+    const host = await e2e.openHost({ placement: 'CRM_DEAL_DETAIL_TAB', deal: deal.id, user: 1, lang: 'ru' })
+    const frame = await host.appFrame()
+    await frame.waitForSelector('[data-widget="deal-health"] .fw-step', { timeout: 60_000 })
+    const headings = await frame.locator('[data-widget="deal-health"] h2').allInnerTexts()
+    expect(headings).toEqual(['Путь по этапам против нормы воронки', 'Касания', 'Конверсия (выиграно / закрыто)'])
+    await host.close()
+  })
+
   it('says so when the tab has no such deal', async () => {
     const host = await e2e.openHost({ placement: 'CRM_DEAL_DETAIL_TAB', deal: 987654, user: 1 })
     const frame = await host.appFrame()
