@@ -29,6 +29,7 @@ export interface HostOptions {
   deal?: number
   user?: number
   lang?: 'ru' | 'en' | 'uk'
+  /** true: install mode; false: normal mode; absent: the host decides (installer while an admin has not finished install). */
   install?: boolean
   /** Another page of the app server to frame, e.g. the SDK probe fixture. */
   appPath?: string
@@ -60,7 +61,7 @@ export function hostUrl(portalOrigin: string, opts: HostOptions = {}): string {
   if (opts.deal !== undefined) q.set('deal', String(opts.deal))
   q.set('user', String(opts.user ?? 1))
   q.set('lang', opts.lang ?? 'en')
-  if (opts.install) q.set('install', '1')
+  if (opts.install !== undefined) q.set('install', opts.install ? '1' : '0')
   if (opts.appPath) q.set('appPath', opts.appPath)
   return `${portalOrigin}/host.html?${q}`
 }
