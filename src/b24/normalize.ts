@@ -178,20 +178,38 @@ function fieldOr(value: string | null | undefined, fallback: string): string {
   return value === undefined || value === null || value === '' ? fallback : value
 }
 
-/** Cities: the city fields' enumeration items, plus every department a deal or lead fell back to. */
-function cityItems(dealFields: UserFieldRow[], leadFields: UserFieldRow[], ctx: Context, deals: Deal[], leads: Lead[], depNames: Map<number, string>): NamedItem[] {
-  const out = new Map<string, string>()
-  for (const i of dict.enumItems(dealFields, ctx.cityField)) out.set(i.id, i.name)
-  for (const i of dict.enumItems(leadFields, ctx.leadCityField)) if (!out.has(i.id)) out.set(i.id, i.name)
+/**
+ * Cities: the city fields' enumeration items, plus every department a deal or lead fell back to.
+ * The deal and lead fields have enumerations of their own (different item ids for the same
+ * city) and a department can stand for the same city too, so keys that name the same city
+ * are merged into one — the first seen, deal field first — and the rows are re-keyed.
+ */
+function unifyCities(dealFields: UserFieldRow[], leadFields: UserFieldRow[], ctx: Context, deals: Deal[], leads: Lead[], depNames: Map<number, string>): NamedItem[] {
+  const named = new Map<string, string>()
+  for (const i of dict.enumItems(dealFields, ctx.cityField)) named.set(i.id, i.name)
+  for (const i of dict.enumItems(leadFields, ctx.leadCityField)) if (!named.has(i.id)) named.set(i.id, i.name)
   const extra = new Map<string, string>()
   for (const r of [...deals, ...leads]) {
-    if (r.cityId === null || out.has(r.cityId) || extra.has(r.cityId)) continue
+    if (r.cityId === null || named.has(r.cityId) || extra.has(r.cityId)) continue
     const dep = /^dep:(\d+)$/.exec(r.cityId)
     extra.set(r.cityId, dep ? (depNames.get(Number(dep[1])) ?? `Department ${dep[1]}`) : r.cityId)
   }
   // Fallback cities in a fixed order, whatever order the rows came in.
   const sortedExtra = [...extra].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-  return [...out, ...sortedExtra].map(([id, name]) => ({ id, name }))
+  const byName = new Map<string, string>()
+  const canonical = new Map<string, string>()
+  const items: NamedItem[] = []
+  for (const [id, name] of [...named, ...sortedExtra]) {
+    const key = name.trim().toLocaleLowerCase()
+    const first = byName.get(key)
+    if (first === undefined) {
+      byName.set(key, id)
+      items.push({ id, name })
+    }
+    canonical.set(id, first ?? id)
+  }
+  for (const r of [...deals, ...leads]) if (r.cityId !== null) r.cityId = canonical.get(r.cityId) ?? r.cityId
+  return items
 }
 
 function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {
@@ -262,7 +280,7 @@ export function dumpToCrmData(dump: PortalDump, settings?: NormalizeSettings): N
     stages,
     leadStatuses,
     sources: dict.sources(dump.statuses ?? []),
-    cities: cityItems(dump.dealUserFields ?? [], dump.leadUserFields ?? [], ctx, deals, leads, depNames),
+    cities: unifyCities(dump.dealUserFields ?? [], dump.leadUserFields ?? [], ctx, deals, leads, depNames),
     lossReasons: dict.enumItems(dump.dealUserFields ?? [], ctx.lossField),
     users,
     departments,

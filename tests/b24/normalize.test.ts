@@ -72,6 +72,18 @@ describe('deals and leads', () => {
     expect(data.problems).toEqual([])
   })
 
+  it('merges city keys that name the same city: deal field, lead field and department', () => {
+    const d = portal()
+    d.leadUserFields = [enumField('UF_CRM_CITY', [['501', 'Kazan'], ['502', 'Omsk']])]
+    d.departments = [{ ID: '7', NAME: 'Moscow', SORT: 500, PARENT: '1' }]
+    d.leads = [lead('5', { UF_CRM_CITY: '501' }), lead('6', { UF_CRM_CITY: '502' })]
+    d.deals = [deal('1', { UF_CRM_CITY: '102' }), deal('2', { UF_CRM_CITY: null, ASSIGNED_BY_ID: '1' })]
+    const data = dumpToCrmData(d)
+    expect(data.leads.map((l) => l.cityId)).toEqual(['102', '502'])
+    expect(data.deals.map((x) => x.cityId)).toEqual(['102', '101'])
+    expect(data.cities).toEqual([{ id: '101', name: 'Moscow' }, { id: '102', name: 'Kazan' }, { id: '502', name: 'Omsk' }])
+  })
+
   it('honours the settings field names', () => {
     const d = portal()
     d.dealUserFields.push(enumField('UF_CRM_BRANCH', [['9', 'Branch 9']]))
