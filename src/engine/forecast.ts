@@ -82,7 +82,8 @@ function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
   const from = historyStart(p, now)
   const closed = new Int32Array(S), won = new Int32Array(S)
   const remaining: number[][] = Array.from({ length: S }, () => [])
-  for (const d of pl.deals) {
+  for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+    const d = deals[di]
     const t = p.closedAt[d]
     if (!(t >= from && t < now) || p.semantic[d] === SEM_P) continue
     const isWon = p.semantic[d] === SEM_S
@@ -138,7 +139,8 @@ export function forecastSection(s: QueryScope): ForecastSection {
     const stages: Record<string, StageForecast> = {}
     const openDeals = new Int32Array(pl.stageIds.length), openAmount = new Float64Array(pl.stageIds.length)
     const expected = new Float64Array(pl.stageIds.length)
-    for (const d of pl.deals) {
+    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+    const d = deals[di]
       if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
       const st = p.stage[d]
       openDeals[st]++

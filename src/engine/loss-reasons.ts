@@ -101,7 +101,10 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
   const byStage = coveredPipes(s).map((pi) => {
     const pl = p.pipes[pi]
     const cells = new Int32Array(K * p.stride)
-    for (const d of pl.deals) if (lostInScope(s, ps, d) && p.lossStage[d] >= 0) cells[reasons.codes[d] * p.stride + p.lossStage[d]]++
+    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+      const d = deals[di]
+      if (ps.lost[d] === 1 && p.lossStage[d] >= 0) cells[reasons.codes[d] * p.stride + p.lossStage[d]]++
+    }
     const rows = byReason.map((r) => {
       const k = reasons.dict.find(r.key)
       const stages: Record<string, number> = {}

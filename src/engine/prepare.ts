@@ -168,34 +168,101 @@ function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepar
   return dims
 }
 
-interface Ev {
-  stage: number
-  at: number
-  /** History row id: Bitrix24 assigns them in order, so it settles events at the same instant. */
-  id: number
+/** Per-deal stage events grouped CSR-style (typed arrays, no object per event). */
+interface EventIndex {
+  start: Int32Array
+  order: Int32Array
+  stage: Int16Array
+  otherPipe: Uint8Array
+  unknown: Int32Array
 }
 
-/** A deal's usable history in its current pipeline, completed where the data falls short. */
+/**
+ * A deal's usable history in its current pipeline, written into the reusable `hs`/`ha`
+ * (stage, time) buffers: its events ordered by time, then history id (Bitrix24 assigns ids in
+ * order, so the id settles events at the same instant), completed where the data falls short.
+ */
 function dealHistory(
-  deal: Deal, curStage: number, raw: Ev[] | undefined, rawOther: { otherPipe: boolean; unknown: number },
-  q: QualityCounts,
-): { evs: Ev[]; reconstructed: boolean } {
+  data: CrmData, ix: EventIndex, d: number, curStage: number, hs: number[], ha: number[], q: QualityCounts,
+): boolean {
+  const deal = data.deals[d]
   const fallbackAt = validTime(deal.movedAt) ? deal.movedAt : deal.modifiedAt
-  if (rawOther.otherPipe) q.pipelineChanged++
-  q.unknownStageEvents += rawOther.unknown
-  if (!raw || raw.length === 0) {
+  if (ix.otherPipe[d]) q.pipelineChanged++
+  q.unknownStageEvents += ix.unknown[d]
+  hs.length = 0
+  ha.length = 0
+  const a = ix.start[d]
+  const b = ix.start[d + 1]
+  if (a === b) {
     q.reconstructed++
-    const evs: Ev[] = [{ stage: 0, at: deal.createdAt, id: 0 }]
-    if (curStage > 0) evs.push({ stage: curStage, at: Math.max(deal.createdAt, fallbackAt), id: 1 })
-    return { evs, reconstructed: true }
+    hs.push(0)
+    ha.push(deal.createdAt)
+    if (curStage > 0) { hs.push(curStage); ha.push(Math.max(deal.createdAt, fallbackAt)) }
+    return true
   }
-  raw.sort((a, b) => a.at - b.at || a.id - b.id)
-  const last = raw[raw.length - 1]
-  if (curStage >= 0 && last.stage !== curStage) {
+  const events = data.dealEvents
+  const seg = ix.order.subarray(a, b)
+  // Insertion sort: histories are short and usually already in order.
+  for (let i = 1; i < seg.length; i++) {
+    const v = seg[i]
+    const ev = events[v]
+    let j = i - 1
+    while (j >= 0) {
+      const w = events[seg[j]]
+      if (w.at < ev.at || (w.at === ev.at && w.id <= ev.id)) break
+      seg[j + 1] = seg[j]
+      j--
+    }
+    seg[j + 1] = v
+  }
+  for (let i = 0; i < seg.length; i++) {
+    hs.push(ix.stage[seg[i]])
+    ha.push(events[seg[i]].at)
+  }
+  const lastAt = ha[ha.length - 1]
+  if (curStage >= 0 && hs[hs.length - 1] !== curStage) {
     q.historyPatched++
-    raw.push({ stage: curStage, at: Math.max(last.at, validTime(fallbackAt) ? fallbackAt : last.at), id: Number.MAX_SAFE_INTEGER })
+    hs.push(curStage)
+    ha.push(Math.max(lastAt, validTime(fallbackAt) ? fallbackAt : lastAt))
   }
-  return { evs: raw, reconstructed: false }
+  return false
+}
+
+function indexEvents(
+  data: CrmData, n: number, dealIdIndex: Map<number, number>, stageLookup: Map<string, [number, number]>,
+  pipe: Int32Array, q: QualityCounts,
+): EventIndex {
+  const events = data.dealEvents
+  const m = events.length
+  const owner = new Int32Array(m).fill(-1)
+  const stage = new Int16Array(m)
+  const otherPipe = new Uint8Array(n)
+  const unknown = new Int32Array(n)
+  const start = new Int32Array(n + 1)
+  for (let i = 0; i < m; i++) {
+    const e = events[i]
+    const di = dealIdIndex.get(e.ownerId)
+    if (di === undefined) {
+      q.orphanEvents++
+      continue
+    }
+    const loc = stageLookup.get(e.stageId)
+    if (!loc) {
+      unknown[di]++
+      continue
+    }
+    // TYPE_ID 5 = moved between pipelines; events of another pipeline do not count here.
+    if (loc[0] !== pipe[di] || e.typeId === 5) otherPipe[di] = 1
+    if (loc[0] !== pipe[di] || !validTime(e.at)) continue
+    owner[i] = di
+    stage[i] = loc[1]
+    start[di + 1]++
+  }
+  for (let d = 0; d < n; d++) start[d + 1] += start[d]
+  const order = new Int32Array(start[n])
+  const fill = start.slice(0, n)
+  for (let i = 0; i < m; i++) if (owner[i] >= 0) order[fill[owner[i]]++] = i
+  return { start, order, stage, otherPipe, unknown }
 }
 
 export function prepare(data: CrmData): Prepared {
@@ -238,26 +305,7 @@ export function prepare(data: CrmData): Prepared {
   })
   pipes.forEach((p, pi) => (p.deals = Int32Array.from(perPipe[pi])))
 
-  // Group raw events by deal; keep only those in the deal's current pipeline.
-  const raw: (Ev[] | undefined)[] = new Array(n)
-  const rawInfo = Array.from({ length: n }, () => ({ otherPipe: false, unknown: 0 }))
-  for (const e of data.dealEvents) {
-    const di = dealIdIndex.get(e.ownerId)
-    if (di === undefined) {
-      quality.orphanEvents++
-      continue
-    }
-    const loc = stageLookup.get(e.stageId)
-    if (!loc) {
-      rawInfo[di].unknown++
-      continue
-    }
-    // TYPE_ID 5 = moved between pipelines; events of another pipeline do not count here.
-    if (loc[0] !== pipe[di] || e.typeId === 5) rawInfo[di].otherPipe = true
-    if (loc[0] !== pipe[di]) continue
-    if (!validTime(e.at)) continue
-    ;(raw[di] ??= []).push({ stage: loc[1], at: e.at, id: e.id })
-  }
+  const eventIndex = indexEvents(data, n, dealIdIndex, stageLookup, pipe, quality)
 
   const reachedAt = new Float64Array(n * stride).fill(NaN)
   const firstEntry = new Float64Array(n * stride).fill(NaN)
@@ -281,6 +329,8 @@ export function prepare(data: CrmData): Prepared {
     if (!(reachedAt[k] <= t)) reachedAt[k] = t
   }
   const stays: FloatList[][] = pipes.map((p) => p.stageIds.map(() => new FloatList(8)))
+  const hs: number[] = []
+  const ha: number[] = []
 
   for (let d = 0; d < n; d++) {
     passStart[d] = passLen
@@ -288,7 +338,7 @@ export function prepare(data: CrmData): Prepared {
     if (pi < 0) continue
     const pl = pipes[pi]
     const deal = data.deals[d]
-    const { evs, reconstructed } = dealHistory(deal, stage[d], raw[d], rawInfo[d], quality)
+    const reconstructed = dealHistory(data, eventIndex, d, stage[d], hs, ha, quality)
     let pos = -1 // last process stage the deal was in
     let prevSem = -1
     let reopened = false
@@ -297,8 +347,9 @@ export function prepare(data: CrmData): Prepared {
     let lastLossAt = NaN
     let lastWinAt = NaN
     let lostWithoutStage = false
-    for (let i = 0; i < evs.length; i++) {
-      const { stage: s, at: t } = evs[i]
+    for (let i = 0; i < hs.length; i++) {
+      const s = hs[i]
+      const t = ha[i]
       const sem = pl.semantics[s]
       if (!validTime(t)) continue
       if (sem === SEM_P) {
@@ -323,14 +374,12 @@ export function prepare(data: CrmData): Prepared {
       pushPass(d, s, t)
       const k = d * stride + s
       if (!(firstEntry[k] <= t)) firstEntry[k] = t
-      if (!reconstructed && i + 1 < evs.length && validTime(evs[i + 1].at)) {
-        stays[pi][s].push(evs[i + 1].at - t)
-      }
+      if (!reconstructed && i + 1 < ha.length && validTime(ha[i + 1])) stays[pi][s].push(ha[i + 1] - t)
       prevSem = sem
     }
     if (reopened) quality.reopened++
     if (backward) quality.backwardMoves++
-    stageSince[d] = evs.length ? evs[evs.length - 1].at : NaN
+    stageSince[d] = ha.length ? ha[ha.length - 1] : NaN
     if (semantic[d] === SEM_F) {
       lossStage[d] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, pos) : -1
       if (lostWithoutStage || pos < 0) quality.lostWithoutProcessStage++

@@ -43,7 +43,8 @@ export function stuckSection(s: QueryScope): StuckSection {
   const pipelines = coveredPipes(s).map((pi) => {
     const pl = p.pipes[pi]
     const open = new Int32Array(pl.processCount), stuck = new Int32Array(pl.processCount), sum = new Float64Array(pl.processCount)
-    for (const d of pl.deals) {
+    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+    const d = deals[di]
       if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
       open[p.stage[d]]++
       if (!isStuck(p, d, now)) continue

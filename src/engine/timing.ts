@@ -116,14 +116,22 @@ export function firstTouchDelay(p: Prepared, d: number): number {
 export function timingSection(s: QueryScope, ps: PeriodScope): TimingSection {
   const p = s.p
   const dims = splitDims(s)
+  const { firstEntry, stride } = p
+  const { start, end } = ps.period
+  const mask = s.dealMask
   const betweenStages = coveredPipes(s).map((pi) => {
     const pl = p.pipes[pi]
+    const deals = pl.deals
     const pairs = stagePairs(p, pi).map(([from, to]) => {
       const c = new Collector()
-      for (const d of pl.deals) {
-        if (s.dealMask[d] !== 1) continue
-        const ms = betweenDuration(p, ps, d, from, to)
-        if (ms === ms) c.add(d, ms)
+      // Inline of betweenDuration (the drill-down's predicate) for the hot loop.
+      for (let i = 0; i < deals.length; i++) {
+        const d = deals[i]
+        if (mask[d] !== 1) continue
+        const b = firstEntry[d * stride + to]
+        if (!(b >= start && b < end)) continue
+        const a = firstEntry[d * stride + from]
+        if (b >= a) c.add(d, b - a)
       }
       return {
         from: pl.stageIds[from], to: pl.stageIds[to], fromName: pl.stageNames[from], toName: pl.stageNames[to],
