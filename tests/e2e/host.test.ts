@@ -272,6 +272,15 @@ describe('host page ⇄ real SDK frame protocol', () => {
     await host.close()
   })
 
+  it('reads params that contain ":" (setTitle), since the wire string is split from both ends', async () => {
+    const { host, frame } = await openProbe()
+    const title = 'Funnel: Q3 vs Q2 — 12:30 <b>not bold</b>'
+    await frame.evaluate((t) => window.probe.setTitle(t), title)
+    await waitFor('page title', () => host.page.textContent('#pagetitle'), (t) => t === title)
+    expect(await host.page.locator('#pagetitle b').count()).toBe(0)
+    await host.close()
+  })
+
   it('drops messages that do not carry the frame’s APP_SID', async () => {
     const { host, frame } = await openProbe()
     await frame.evaluate((origin) => parent.postMessage('getInitData:forgedKey:NOT_THE_SID', origin), e2e.portal.url)
