@@ -121,11 +121,22 @@ export function timeZone(zone: string): TimeZone {
   }
 }
 
-/** The instant of 00:00 local time on a day number (two passes settle DST changes). */
+const midnights = new Map<string, Map<number, number>>()
+
+/**
+ * The instant of 00:00 local time on a day number (two passes settle DST changes). Memoised per
+ * zone: a filter change asks for the same day edges again, and Intl is the slow part.
+ */
 export function localMidnight(tz: TimeZone, day: number): number {
+  let cache = midnights.get(tz.name)
+  if (!cache) midnights.set(tz.name, (cache = new Map()))
+  const hit = cache.get(day)
+  if (hit !== undefined) return hit
   const wall = day * DAY_MS
   const first = wall - tz.offsetAt(wall)
   const second = wall - tz.offsetAt(first)
+  if (cache.size > 100_000) cache.clear()
+  cache.set(day, second)
   return second
 }
 

@@ -32,7 +32,7 @@ export interface QualityCounts {
   unknownUsers: number
   /** Deals whose responsible user is inactive (fired). */
   inactiveUsers: number
-  /** Deals whose history runs backwards in time or jumps back to an earlier stage. */
+  /** Deals whose history moves back to an earlier process stage at least once. */
   backwardMoves: number
   /** Currency codes with no rate (amounts taken 1:1). */
   unknownCurrencies: string[]

@@ -64,7 +64,7 @@ interface WorkerScope {
 
 // Only wire up when running as a worker (importing this module in Node or tests does nothing).
 const scope = (globalThis as unknown as { self?: WorkerScope }).self
-if (scope && typeof (globalThis as { importScripts?: unknown }).importScripts === 'function') {
+if (scope && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
   const state: WorkerState = { prepared: null, lastQuery: null }
   scope.onmessage = (ev) => scope.postMessage(handleMessage(state, ev.data))
 }
