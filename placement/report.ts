@@ -70,7 +70,7 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
         session.notice = `${translate(session.language, 'drill.openFailed')} ${describe(e)}`
       })
     },
-    fitWindow: () => host.fitWindow(),
+    fitWindow: (height) => host.fitWindow(height),
     print: () => window.print(),
   }
   app.provide(REPORT_ACTIONS, actions)

@@ -64,7 +64,7 @@ async function start(): Promise<void> {
   const host: ReportHost = {
     portalLanguage: ui.lang,
     openDeal: (id) => ui.openDeal(id),
-    fitWindow: () => ui.fitWindow(),
+    fitWindow: (height) => ui.fitWindow(height),
     loadCrmData: (onProgress) => loadReportData(client, ui.lang, onProgress),
   }
   mountReport(el, host)

@@ -12,7 +12,8 @@ export interface FrameUi {
   /** PLACEMENT code the frame was opened with ("DEFAULT" when none) */
   placement: string
   openDeal(dealId: number): Promise<void>
-  fitWindow(): void
+  /** sizes the frame to `height` px (the content), keeping the width fluid */
+  fitWindow(height?: number): void
 }
 
 /** Deal card path on the portal (rest.md §10). */
@@ -29,12 +30,14 @@ export function frameUiFrom(b24: B24Frame): FrameUi {
       // openPath resolves when the slider closes; a rejection carries the portal's error code.
       await b24.slider.openPath(b24.slider.getUrl(dealPath(dealId)))
     },
-    fitWindow() {
-      // fitWindow sends documentElement.scrollHeight; skip repeats of the same height.
-      const height = document.documentElement.scrollHeight
-      if (height === lastHeight) return
+    fitWindow(contentHeight) {
+      // SDK fitWindow() measures documentElement.scrollHeight, which never drops below the
+      // frame's current height: a shorter page would keep the taller frame. Send the content's
+      // own height with the same "100%" width fitWindow uses (sdk.md §1.5 resizeWindow).
+      const height = Math.ceil(contentHeight ?? document.documentElement.scrollHeight)
+      if (height <= 0 || height === lastHeight) return
       lastHeight = height
-      void b24.parent.fitWindow()
+      void b24.parent.message.send('resizeWindow', { width: '100%', height, isSafely: true })
     },
   }
 }

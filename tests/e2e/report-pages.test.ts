@@ -59,9 +59,24 @@ describe('report pages in the browser', () => {
     expect(await frame.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
   })
 
-  it('asks the Bitrix24 window to fit the frame to its content', { timeout: 30_000 }, async () => {
-    const resize = await host.waitForLog({ dir: 'in', command: 'resizeWindow' })
-    const height = (resize.params as { height?: number }).height ?? 0
-    expect(height).toBeGreaterThan(600)
+  it('asks the Bitrix24 window to fit the frame to its content, growing and shrinking', { timeout: 60_000 }, async () => {
+    const lastHeight = async (after: number) => {
+      await host.page.waitForTimeout(400)
+      const resizes = (await host.hostLog()).filter((e) => e.dir === 'in' && e.command === 'resizeWindow' && e.at > after)
+      expect(resizes.length).toBeGreaterThan(0)
+      return Number((resizes.at(-1)!.params as { height?: number }).height)
+    }
+    let mark = (await host.hostLog()).at(-1)?.at ?? -1
+    await frame.click('[data-testid="tab-churn"]')
+    await frame.waitForSelector('[data-testid="page-churn"] .apexcharts-canvas')
+    const tall = await lastHeight(mark)
+    mark = (await host.hostLog()).at(-1)?.at ?? -1
+    await frame.click('[data-testid="tab-quality"]')
+    await frame.waitForSelector('[data-testid="page-quality"]')
+    const short = await lastHeight(mark)
+    expect(short).toBeLessThan(tall)
+    // The frame now is as tall as the app's content, so the host shows no empty band below it.
+    const content = await frame.evaluate(() => document.querySelector('[data-testid="report-app"]')!.getBoundingClientRect().height)
+    expect(Math.abs(short - content)).toBeLessThan(40)
   })
 })

@@ -18,8 +18,8 @@ export interface ReportHost {
   portalLanguage: string
   /** opens a deal card in the Bitrix24 slider */
   openDeal(dealId: number): Promise<void>
-  /** tells the parent window the frame's content height changed */
-  fitWindow(): void
+  /** tells the parent window the frame's content is now `height` px tall */
+  fitWindow(height: number): void
   /** syncs the CRM (cache first, then delta); `force` re-reads everything */
   loadCrmData(onProgress: (p: SyncProgressInfo) => void, options: { force: boolean }): Promise<CrmData>
 }

@@ -4,7 +4,7 @@ import type { InjectionKey } from 'vue'
 export interface ReportActions {
   sync(force: boolean): void
   openDeal(dealId: number): void
-  fitWindow(): void
+  fitWindow(height: number): void
   print(): void
 }
 
