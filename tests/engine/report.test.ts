@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildReport, kpi, prepare } from '../../src/engine/index'
-import { addDeal, at } from './builders'
+import { addDeal, at, portal } from './builders'
 import { MARCH, marchPortal } from './march'
 
 /** Every number in the report is finite; no undefined, Map or NaN sneaks into the JSON. */
@@ -92,6 +92,25 @@ describe('report', () => {
     data.currencies.push({ code: 'USD', rate: 80, base: false })
     const rep = buildReport(prepare(data), { ...MARCH })
     expect(rep.kpis.wonSum.value).toBe(37.5) // 3000 RUB / 80
+  })
+
+  it('cuts periods and day buckets in a DST zone (Europe/Berlin, last Sunday of March and October)', () => {
+    const data = portal({ timeZone: 'Europe/Berlin' })
+    const deal = (id: number, iso: string) => addDeal(data, { id, stageId: 'NEW', created: iso, history: [['NEW', iso]] })
+    deal(1, '2024-03-31T00:30:00+01:00') // before the jump: March 31
+    deal(2, '2024-03-31T23:30:00+02:00') // after the jump, still March 31 (21:30 UTC)
+    deal(3, '2024-04-01T00:00:00+02:00') // April 1 00:00 local = 22:00 UTC March 31: outside March
+    deal(4, '2024-10-27T02:30:00+01:00') // the repeated hour, second pass: October 27
+    deal(5, '2024-10-27T23:30:00+01:00') // 22:30 UTC: still October 27
+    deal(6, '2024-10-28T00:00:00+01:00') // October 28
+    const pm = prepare(data)
+    const march = buildReport(pm, { from: '2024-03-30', to: '2024-03-31', compare: 'none', bucket: 'day' })
+    expect(march.kpis.dealsCreated.value).toBe(2)
+    expect(march.series.current.created).toEqual([0, 2])
+    expect(march.period.end - march.period.start).toBe(47 * 3_600_000)
+    const oct = buildReport(pm, { from: '2024-10-27', to: '2024-10-28', compare: 'none', bucket: 'day' })
+    expect(oct.series.labels).toEqual(['2024-10-27', '2024-10-28'])
+    expect(oct.series.current.created).toEqual([2, 1])
   })
 
   it('refuses a bad query with a message', () => {

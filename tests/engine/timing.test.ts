@@ -6,7 +6,7 @@ import { addDeal, addTouch, portal } from './builders'
 
 const t = (s: string) => `2024-${s}:00+03:00`
 
-function timing() {
+function timing(q: Record<string, unknown> = {}) {
   const data = portal()
   data.cities = [{ id: 'MSK', name: 'Moscow' }, { id: 'SPB', name: 'St Petersburg' }]
   addDeal(data, { id: 1, stageId: 'WON', created: t('03-01T10:00'), cityId: 'MSK', assignedById: 1,
@@ -25,7 +25,7 @@ function timing() {
   addTouch(data, { at: t('03-02T09:00'), kind: 'email', dealIds: [2] }) // before creation: not a first touch
   addTouch(data, { at: t('03-02T16:00'), kind: 'call', dealIds: [2] })
   const p = prepare(data)
-  const s = resolveQuery(p, { from: '2024-03-01', to: '2024-03-31', compare: 'none' })
+  const s = resolveQuery(p, { from: '2024-03-01', to: '2024-03-31', compare: 'none', ...q })
   return timingSection(s, s.current)
 }
 
@@ -50,6 +50,11 @@ describe('time between stages', () => {
     const anna = pairs[0].splits.manager!.find((r) => r.key === '1')!
     expect(anna.stats).toEqual({ count: 2, mean: 6, median: 6, p90: 9.2 }) // 2 h and 10 h
     expect(pairs[0].splits.source!.map((r) => r.key)).toEqual([''])
+  })
+
+  it('adds the query breakdown as a further split', () => {
+    const byPipeline = timing({ breakdown: 'pipeline' }).betweenStages[0].pairs[0].splits.pipeline!
+    expect(byPipeline).toEqual([{ key: '0', name: 'Sales', stats: { count: 3, mean: 5.33, median: 4, p90: 8.8 } }])
   })
 
   it('CONTACT→OFFER and OFFER→WON', () => {
