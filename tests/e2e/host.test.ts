@@ -290,3 +290,22 @@ describe('host page ⇄ real SDK frame protocol', () => {
     await host.close()
   })
 })
+
+describe('host routes on the portal', () => {
+  it('serves the page with the app URL filled in, its modules, and nothing else from its folder', async () => {
+    const page = await fetch(`${e2e.portal.url}/host.html`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(await page.text()).toContain(`<meta name="funnel-lens-app-url" content="${e2e.app.url}">`)
+
+    const script = await fetch(`${e2e.portal.url}/host/protocol.js`)
+    expect(script.status).toBe(200)
+    expect(script.headers.get('content-type')).toContain('text/javascript')
+
+    for (const path of ['/host/routes.ts', '/host/../server.ts', '/host/%2e%2e/server.ts', '/host/host.html', '/host/nope.js']) {
+      const res = await fetch(`${e2e.portal.url}${path}`)
+      expect(res.status, path).toBe(404)
+      await res.body?.cancel()
+    }
+  })
+})
