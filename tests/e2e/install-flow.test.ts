@@ -17,7 +17,7 @@ let source: StatusRow
 let month = ''
 
 beforeAll(async () => {
-  e2e = await startE2E({ deals: 300, installed: false, admins: [1] })
+  e2e = await startE2E({ deals: 300, installed: false, admins: [1, 2] })
   const sources = e2e.portal.state.dump.statuses.filter((s) => s.ENTITY_ID === 'SOURCE')
   // A source that has deals, so the ROI table has a row for it.
   const used = new Set(e2e.portal.state.dump.deals.map((d) => d.SOURCE_ID))
@@ -109,6 +109,43 @@ describe('install and budgets (admin)', () => {
   })
 })
 
+describe('two admins editing the same cell', () => {
+  async function budgetsAs(user: number): Promise<{ host: HostSession; frame: Frame }> {
+    const host = await e2e.openHost({ user, appPath: INSTALL_PAGE })
+    const frame = await host.appFrame()
+    await frame.waitForSelector('button[data-tab="budget"]', { timeout: 30_000 })
+    await frame.click('button[data-tab="budget"]')
+    await frame.waitForSelector('button[data-action="save"]', { timeout: 30_000 })
+    return { host, frame }
+  }
+
+  it('the second to save sees both values, picks one, and the pick is stored', async () => {
+    const key = budgetKey(source.STATUS_ID, null, month)
+    const a = await budgetsAs(1)
+    const b = await budgetsAs(2)
+    await a.frame.fill(cell(key), '111')
+    await a.frame.press(cell(key), 'Tab')
+    await a.frame.click('button[data-action="save"]')
+    await waitFor('A saved', () => a.frame.textContent('[data-test="message"]'), (t) => /Saved 1 cell/.test(t ?? ''))
+
+    await b.frame.fill(cell(key), '222')
+    await b.frame.press(cell(key), 'Tab')
+    await b.frame.click('button[data-action="save"]')
+    const conflict = b.frame.locator(`[data-conflict="${key}#amount"]`)
+    await conflict.waitFor({ timeout: 20_000 })
+    expect(await conflict.locator('[data-pick="mine"]').innerText()).toContain('222')
+    expect(await conflict.locator('[data-pick="theirs"]').innerText()).toContain('111')
+    const stored = () => storedBudgets().find((i) => i.NAME === key)?.PROPERTY_VALUES.AMOUNT
+    expect(stored()).toBe('111')
+
+    await conflict.locator('[data-pick="mine"]').click()
+    await b.frame.click('button[data-action="save"]')
+    await waitFor('B saved its pick', async () => stored(), (v) => v === '222')
+    await a.host.close()
+    await b.host.close()
+  })
+})
+
 describe('budgets for a non-admin', () => {
   it('shows the stored figures read-only', async () => {
     const host = await e2e.openHost({ user: 3, appPath: INSTALL_PAGE })
@@ -117,7 +154,7 @@ describe('budgets for a non-admin', () => {
     await frame.click('button[data-tab="budget"]')
     await frame.waitForSelector('[data-test="read-only"]', { timeout: 30_000 })
     const typed = cell(budgetKey(source.STATUS_ID, null, month))
-    expect(await frame.locator(typed).inputValue()).toBe('12345.50')
+    expect(await frame.locator(typed).inputValue()).toBe('222')
     expect(await frame.locator(typed).getAttribute('readonly')).not.toBeNull()
     expect(await frame.locator('button[data-action="save"]').count()).toBe(0)
     await host.close()
