@@ -159,6 +159,16 @@ describe('--inputs (budgets and plans from a file)', () => {
   })
 })
 
+describe('--help', () => {
+  it('prints the usage on stdout and exits 0', async () => {
+    const r = await runCli(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^Usage: npm run report -- \(--webhook URL \| --dump FILE\)/)
+    for (const flag of ['--compare', '--category', '--city', '--source', '--manager', '--format', '--inputs']) expect(r.stdout).toContain(flag)
+  })
+})
+
 describe('errors: one line on stderr, non-zero exit, nothing on stdout', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['unknown flag', () => ['--dump', dumpPath, ...period, '--colour', 'red'], /colour/],
