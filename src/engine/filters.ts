@@ -2,7 +2,7 @@
  * The report query and its resolution into what the families loop over: a deal mask, a lead
  * mask, the current and comparison periods and their chart buckets.
  */
-import type { Dim } from './dims'
+import { DIMS, type Dim } from './dims'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
 import {
   comparisonDays, defaultBucket, makeBuckets, makePeriod, parseDay,
@@ -136,7 +136,19 @@ function periodScope(p: Prepared, mask: Uint8Array, fromDay: number, toDay: numb
   return { period, fromDay, toDay, buckets: makeBuckets(p.tz, bucket, fromDay, toDay), cohort, won, lost, memo: new Map() }
 }
 
+const COMPARE = ['previous', 'year', 'none']
+const BUCKETS = ['day', 'week', 'month', 'quarter', 'year']
+
+/** Rejects a malformed query with a message naming the field and the values allowed. */
+function checkQuery(q: ReportQuery): void {
+  if (q.compare !== undefined && !COMPARE.includes(q.compare)) throw new Error(`compare must be one of ${COMPARE.join(', ')}, not "${q.compare}"`)
+  if (q.bucket !== undefined && !BUCKETS.includes(q.bucket)) throw new Error(`bucket must be one of ${BUCKETS.join(', ')}, not "${q.bucket}"`)
+  if (q.breakdown !== undefined && !DIMS.includes(q.breakdown)) throw new Error(`breakdown must be one of ${DIMS.join(', ')}, not "${q.breakdown}"`)
+  if (q.now !== undefined && !Number.isFinite(q.now)) throw new Error('now must be a time in epoch milliseconds')
+}
+
 export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
+  checkQuery(q)
   const fromDay = parseDay(q.from)
   const toDay = parseDay(q.to)
   if (toDay < fromDay) throw new Error(`The period ends (${q.to}) before it starts (${q.from}); swap the dates`)

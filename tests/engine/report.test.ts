@@ -116,5 +116,7 @@ describe('report', () => {
   it('refuses a bad query with a message', () => {
     expect(() => buildReport(p, { ...MARCH, from: '2024-04-01' })).toThrow(/before it starts/)
     expect(() => buildReport(p, { ...MARCH, to: '31.03.2024' })).toThrow(/YYYY-MM-DD/)
+    expect(() => buildReport(p, { ...MARCH, compare: 'last' as never })).toThrow(/compare must be one of previous, year, none/)
+    expect(() => buildReport(p, { ...MARCH, breakdown: 'color' as never })).toThrow(/breakdown must be one of/)
   })
 })
