@@ -12,11 +12,16 @@
  * - Time to win is "won time − DATE_CREATE" (metrics.md); DATE_CREATE is engage_date here, so
  *   it is SQL's close_date − engage_date.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dumpToCrmData } from '../../src/b24/normalize'
 import { buildReport, prepare, type Prepared, type Report, type ReportQuery } from '../../src/engine/index'
 import type { CrmData } from '../../src/engine/types'
+import { writeDump } from '../../src/demo-portal/generator'
 import { MAVEN_DIR, mavenToDump, readMaven } from '../support/datasets'
+import { runCli } from '../cli/run-cli'
 import { lit, openDuck, type Duck } from './duck'
 
 const PIPELINE = lit(`${MAVEN_DIR}/sales_pipeline.csv`)
@@ -173,5 +178,28 @@ describe('Maven: funnels for a period', () => {
     expect(q4.size).toBe(c.engaged + c.prospecting)
     expect(q4.stages.NEW.current).toBe(c.prospecting)
     expect(q4.stages.PREPARATION.reached).toBe(c.engaged)
+  })
+})
+
+describe('Maven through the command line', () => {
+  it('`report --dump` on the converted dump prints the per-office figures SQL computes from the CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fl-maven-'))
+    try {
+      const file = join(dir, 'maven.json')
+      writeDump(file, mavenToDump(readMaven()))
+      const run = await runCli(['--dump', file, '--from', ALL.from, '--to', ALL.to, '--compare', 'none', '--now', '2018-01-01T00:00:00Z'])
+      expect(run.stderr).toBe('')
+      const printed = JSON.parse(run.stdout) as Report
+      const sql = await duck.rows<{ office: string; won: number; lost: number; amount: number }>(`
+        select t.regional_office as office, count(*) filter (where p.deal_stage = 'Won') as won,
+               count(*) filter (where p.deal_stage = 'Lost') as lost,
+               coalesce(sum(p.close_value) filter (where p.deal_stage = 'Won'), 0) as amount
+        from read_csv(${PIPELINE}) p join read_csv(${TEAMS}) t using (sales_agent) group by 1`)
+      const got = Object.fromEntries(printed.cities.map((c) => [c.name, [c.won, c.lost, c.wonSum]]))
+      expect(got).toEqual(Object.fromEntries(sql.map((x) => [x.office, [x.won, x.lost, x.amount]])))
+      expect(printed.funnel.cohort[0].size).toBe(8800)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
