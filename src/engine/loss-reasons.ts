@@ -40,6 +40,8 @@ export interface LossReasonsSection {
   byReason: LossReasonRow[]
   byStage: { categoryId: number; name: string; order: string[]; rows: { key: string; name: string; stages: Record<string, number> }[] }[]
   byManager: { managerId: string; name: string; lost: number; reasons: Record<string, number> }[]
+  /** Reason × loss stage × manager: one row per non-empty cell, largest first. */
+  cells: { categoryId: number; stageId: string; stageName: string; reasonKey: string; reasonName: string; managerId: string; managerName: string; count: number; amount: number }[]
   callAgain: CallAgainRow[]
 }
 
@@ -113,6 +115,27 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
     }).filter((r) => Object.values(r.stages).some((v) => v > 0))
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), rows }
   })
+  const cellMap = new Map<string, LossReasonsSection['cells'][number]>()
+  for (let d = 0; d < p.n; d++) {
+    if (ps.lost[d] !== 1 || p.lossStage[d] < 0) continue
+    const pl = p.pipes[p.pipe[d]]
+    const r = reasons.codes[d], m = managers.codes[d], st = p.lossStage[d]
+    const key = `${p.pipe[d]}|${st}|${r}|${m}`
+    let cell = cellMap.get(key)
+    if (!cell) {
+      cell = {
+        categoryId: pl.categoryId, stageId: pl.stageIds[st], stageName: pl.stageNames[st],
+        reasonKey: reasons.dict.keys[r], reasonName: reasons.dict.names[r],
+        managerId: managers.dict.keys[m], managerName: managers.dict.names[m], count: 0, amount: 0,
+      }
+      cellMap.set(key, cell)
+    }
+    cell.count++
+    cell.amount += p.amount[d]
+  }
+  const cells = [...cellMap.values()].map((c) => ({ ...c, amount: round2(c.amount) }))
+    .sort((a, b) => b.count - a.count || b.amount - a.amount || a.categoryId - b.categoryId ||
+      a.stageId.localeCompare(b.stageId) || a.reasonKey.localeCompare(b.reasonKey) || a.managerId.localeCompare(b.managerId))
   const callAgain: CallAgainRow[] = []
   for (let d = 0; d < p.n; d++) {
     if (!isCallAgain(s, d)) continue
@@ -124,7 +147,7 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
   }
   callAgain.sort((a, b) => b.amount - a.amount || a.id - b.id)
   return {
-    lost, byReason, byStage,
+    lost, byReason, byStage, cells,
     byManager: [...byManager].map(([m, r]) => ({ managerId: managers.dict.keys[m], name: managers.dict.names[m], ...r }))
       .sort((a, b) => b.lost - a.lost || a.managerId.localeCompare(b.managerId)),
     callAgain: callAgain.slice(0, 50),

@@ -52,6 +52,15 @@ describe('loss reasons', () => {
     ])
   })
 
+  it('reason × stage × manager cells', () => {
+    expect(l.cells.map((c) => [c.stageId, c.reasonKey, c.managerId, c.count, c.amount])).toEqual([
+      ['CONTACT', 'R1', '2', 1, 2000],
+      ['NEW', 'R2', '2', 1, 900],
+      ['CONTACT', 'R1', '1', 1, 500],
+      ['OFFER', '', '1', 1, 50],
+    ])
+  })
+
   it('call again: lost in the last 90 days for a timing reason, largest amount first', () => {
     expect(l.callAgain.map((r) => [r.id, r.reason, r.amount])).toEqual([
       [3, 'Postponed', 2000],
