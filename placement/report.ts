@@ -50,7 +50,18 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
     syncing = true
     session.startSync()
     try {
-      const data = await host.loadCrmData((p) => session.reportProgress(p), { force })
+      let cached: Promise<void> | null = null
+      const data = await host.loadCrmData((p) => session.reportProgress(p), {
+        force,
+        onCached: (old) => {
+          filters.setTimeZone(old.portal.timeZone)
+          session.showCached(old)
+          engine ??= workerEngine()
+          cached = report.attach(engine, old)
+        },
+      })
+      // The worker answers in order; waiting keeps a slow cached load from landing last.
+      if (cached) await (cached as Promise<void>).catch(() => undefined)
       filters.setTimeZone(data.portal.timeZone)
       engine ??= workerEngine()
       await report.attach(engine, data)

@@ -29,14 +29,21 @@ function showFatal(el: HTMLElement, message: string): void {
  * Cache first, then the delta (src/sync), plus the manual inputs (budgets, plans) from app
  * storage. Budgets failing to load must not hide the funnel: the report then shows no spend.
  */
-async function loadReportData(client: B24Client, lang: string, onProgress: (p: SyncProgressInfo) => void): Promise<CrmData> {
+async function loadReportData(
+  client: B24Client,
+  lang: string,
+  onProgress: (p: SyncProgressInfo) => void,
+  onCached?: (data: CrmData) => void,
+): Promise<CrmData> {
   const cache = await IdbCache.open(client.memberId, client.userId)
+  // Inputs first (one request): the cached report shown meanwhile then already has its spend.
+  const inputs = await loadInputs(client).catch(() => ({ budgets: [], plans: [] }))
   const result = await syncAll(client, cache, {
     portal: { language: lang },
     onProgress: (p) => onProgress({ done: p.loaded, total: p.estimatedTotal, label: p.phase }),
+    onCached: onCached ? (data) => onCached({ ...data, ...inputs }) : undefined,
   })
-  const inputs = await loadInputs(client).catch(() => ({ budgets: [], plans: [] }))
-  return { ...result.data, budgets: inputs.budgets, plans: inputs.plans }
+  return { ...result.data, ...inputs }
 }
 
 async function start(): Promise<void> {
@@ -65,7 +72,7 @@ async function start(): Promise<void> {
     portalLanguage: ui.lang,
     openDeal: (id) => ui.openDeal(id),
     fitWindow: (height) => ui.fitWindow(height),
-    loadCrmData: (onProgress) => loadReportData(client, ui.lang, onProgress),
+    loadCrmData: (onProgress, options) => loadReportData(client, ui.lang, onProgress, options.onCached),
   }
   mountReport(el, host)
 }

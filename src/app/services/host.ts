@@ -20,6 +20,9 @@ export interface ReportHost {
   openDeal(dealId: number): Promise<void>
   /** tells the parent window the frame's content is now `height` px tall */
   fitWindow(height: number): void
-  /** syncs the CRM (cache first, then delta); `force` re-reads everything */
-  loadCrmData(onProgress: (p: SyncProgressInfo) => void, options: { force: boolean }): Promise<CrmData>
+  /**
+   * Syncs the CRM (cache first, then the delta). `onCached` receives the cached data at once on
+   * a warm reopen, before any request, so the report shows while the delta runs.
+   */
+  loadCrmData(onProgress: (p: SyncProgressInfo) => void, options: { force: boolean; onCached?: (data: CrmData) => void }): Promise<CrmData>
 }

@@ -35,6 +35,8 @@ export const useReportStore = defineStore('report', () => {
   const status = ref<'idle' | 'loading' | 'ready' | 'error'>('idle')
   const error = ref<string | null>(null)
   const dataLoaded = ref(false)
+  /** bumps on every data load (cached, then fresh): the report is rebuilt for each */
+  const dataVersion = ref(0)
   let engine: ReportEngine | null = null
   let ticket = 0
 
@@ -42,6 +44,7 @@ export const useReportStore = defineStore('report', () => {
     engine = next
     await engine.load(data)
     dataLoaded.value = true
+    dataVersion.value++
     useDrillStore().setLoader(async (target) => {
       if (!engine || !query.value) throw new Error('The report engine is not ready yet; wait for the data to load and click again.')
       // The figure belongs to the report on screen: drill with the query that built it.
@@ -71,5 +74,5 @@ export const useReportStore = defineStore('report', () => {
 
   const hasReport = computed(() => report.value !== null)
 
-  return { report, query, status, error, dataLoaded, hasReport, attach, run }
+  return { report, query, status, error, dataLoaded, dataVersion, hasReport, attach, run }
 })

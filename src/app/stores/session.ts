@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { CrmData, NamedItem, Pipeline, PortalInfo, Stage, User } from '../../engine/types'
+import type { CrmData, DataProblem, NamedItem, Pipeline, PortalInfo, Stage, User } from '../../engine/types'
 import { currentLanguage, pickLanguage, setLanguage, translate, type Language } from '../i18n'
 import { createFormatter, localeFor, type Formatter } from '../services/format'
 import type { SyncProgressInfo } from '../services/host'
@@ -29,6 +29,8 @@ export const useSessionStore = defineStore('session', () => {
   const syncedAt = ref<number | null>(null)
   const error = ref<string | null>(null)
   const dictionaries = shallowRef<Dictionaries>(EMPTY)
+  /** rows the sync had to repair or drop (shown on the data-quality page) */
+  const problems = shallowRef<DataProblem[]>([])
   const theme = ref<Theme>('light')
   /** a passing message that does not replace the report (e.g. the slider refused to open) */
   const notice = ref<string | null>(null)
@@ -69,8 +71,21 @@ export const useSessionStore = defineStore('session', () => {
       sources: data.sources,
       users: data.users,
     }
+    problems.value = data.problems ?? []
     status.value = 'ready'
     progress.value = null
+  }
+
+  /** A warm reopen: the cached data is on screen while the delta sync still runs. */
+  function showCached(data: CrmData): void {
+    portal.value = data.portal
+    dictionaries.value = {
+      pipelines: [...data.pipelines].sort((a, b) => a.sort - b.sort),
+      stages: data.stages,
+      cities: data.cities,
+      sources: data.sources,
+      users: data.users,
+    }
   }
 
   function failSync(message: string): void {
@@ -101,7 +116,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   return {
-    portal, portalLanguage, status, progress, dealsCount, syncedAt, error, dictionaries, theme, language, formatter, notice,
-    applyLanguage, startSync, reportProgress, finishSync, failSync, setTheme, initTheme,
+    portal, portalLanguage, status, progress, dealsCount, syncedAt, error, dictionaries, problems, theme, language, formatter, notice,
+    applyLanguage, startSync, reportProgress, finishSync, showCached, failSync, setTheme, initTheme,
   }
 })
