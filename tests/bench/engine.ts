@@ -6,9 +6,10 @@
  * equal DuckDB's. Targets are printed beside the figures; nothing here asserts on time.
  *
  * Run: npx tsx tests/bench/engine.ts   (or `npm run bench -- engine`; `node --expose-gc` adds
- * retained-heap figures).
+ * retained-heap figures; `node --max-old-space-size=400 --expose-gc --import tsx tests/bench/engine.ts`
+ * checks that data, indexes and reports fit a 400 MB old space).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -22,7 +23,7 @@ import type { CrmData } from '../../src/engine/types'
 import { BENCH_CITIES, BENCH_END, generateBenchData } from './engine-data'
 
 const SIZES = { deals: 100_000, leads: 50_000, touchesPerDeal: 5 }
-const RUNS = 7
+const RUNS = 9
 const QUERY: ReportQuery = { from: '2026-07-01', to: '2026-09-30', compare: 'previous', now: BENCH_END }
 const TARGET = { reportMs: 500, filterMs: 100, heapMb: 400, duckRatio: 2 }
 
@@ -42,7 +43,10 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
-/** Median ms of `runs` calls after one warm-up call. */
+/** Fastest run of the last `timed` call: on a shared machine the minimum shows the code, the median the load. */
+let lastMin = 0
+
+/** Median ms of `runs` calls after one warm-up call (the minimum goes to `lastMin`). */
 async function timed(runs: number, fn: (i: number) => unknown): Promise<number> {
   await fn(-1)
   sampleHeap()
@@ -53,11 +57,14 @@ async function timed(runs: number, fn: (i: number) => unknown): Promise<number> 
     xs.push(performance.now() - t0)
     sampleHeap()
   }
+  lastMin = Math.min(...xs)
   return median(xs)
 }
 
+const withMin = (ms: number, digits = 0) => `${ms.toFixed(digits)} ms (min ${lastMin.toFixed(digits)})`
+
 function line(label: string, value: string, target = ''): void {
-  console.log(`${label.padEnd(44)} ${value.padStart(12)}   ${target}`)
+  console.log(`${label.padEnd(46)} ${value.padStart(22)}   ${target}`)
 }
 
 function verdict(ok: boolean): string {
@@ -86,17 +93,21 @@ async function loadDuck(conn: Awaited<ReturnType<DuckDBInstance['connect']>>, da
     })
   }
   writeFileSync(join(dir, 'stages.csv'), stageRows.join('\n') + '\n')
-  const deals = ['id,pipeline,semantic,created,source,city']
-  for (const d of data.deals) deals.push(`${d.id},${d.categoryId},${d.semantic},${d.createdAt},${d.sourceId ?? ''},${d.cityId ?? ''}`)
-  writeFileSync(join(dir, 'deals.csv'), deals.join('\n') + '\n')
-  const chunks: string[] = ['id,deal,pipeline,stage_idx,at\n']
-  let buf = ''
-  for (const e of data.dealEvents) {
-    buf += `${e.id},${e.ownerId},${e.categoryId},${stageIndex.get(e.stageId)},${e.at}\n`
-    if (buf.length > 1 << 20) { chunks.push(buf); buf = '' }
+  // Streamed in 1 MB pieces: the bench must not itself push the heap it measures.
+  const writeCsv = <T>(file: string, header: string, rows: readonly T[], toLine: (row: T) => string) => {
+    const fd = openSync(join(dir, file), 'w')
+    let buf = header + '\n'
+    for (const row of rows) {
+      buf += toLine(row) + '\n'
+      if (buf.length > 1 << 20) { writeSync(fd, buf); buf = '' }
+    }
+    writeSync(fd, buf)
+    closeSync(fd)
   }
-  chunks.push(buf)
-  writeFileSync(join(dir, 'events.csv'), chunks.join(''))
+  writeCsv('deals.csv', 'id,pipeline,semantic,created,source,city', data.deals,
+    (d) => `${d.id},${d.categoryId},${d.semantic},${d.createdAt},${d.sourceId ?? ''},${d.cityId ?? ''}`)
+  writeCsv('events.csv', 'id,deal,pipeline,stage_idx,at', data.dealEvents,
+    (e) => `${e.id},${e.ownerId},${e.categoryId},${stageIndex.get(e.stageId)},${e.at}`)
   const t0 = performance.now()
   for (const t of ['stages', 'deals', 'events']) {
     await conn.run(`create or replace table ${t} as select * from read_csv('${join(dir, `${t}.csv`)}', header = true, all_varchar = false)`)
@@ -211,12 +222,12 @@ export async function run(): Promise<void> {
 
   let report: Report | null = null
   const fullMs = await timed(RUNS, () => (report = buildReport(p, QUERY)))
-  line(`full report, median of ${RUNS}`, `${fullMs.toFixed(0)} ms`, `≤ ${TARGET.reportMs} ms  ${verdict(fullMs <= TARGET.reportMs)}`)
+  line(`full report, median of ${RUNS}`, withMin(fullMs), `≤ ${TARGET.reportMs} ms  ${verdict(fullMs <= TARGET.reportMs)}`)
   const filterMs = await timed(RUNS, (i) => buildReport(p, { ...QUERY, cityIds: [BENCH_CITIES[(i + 1 + BENCH_CITIES.length) % BENCH_CITIES.length]] }))
-  line(`filter change (one city), median of ${RUNS}`, `${filterMs.toFixed(0)} ms`, `≤ ${TARGET.filterMs} ms  ${verdict(filterMs <= TARGET.filterMs)}`)
+  line(`filter change (one city), median of ${RUNS}`, withMin(filterMs), `≤ ${TARGET.filterMs} ms  ${verdict(filterMs <= TARGET.filterMs)}`)
   const dims = ['source', 'manager', 'city'] as const
   const breakdownMs = await timed(RUNS, (i) => buildReport(p, { ...QUERY, breakdown: dims[(i + 3) % 3] }))
-  line(`breakdown switch (source/manager/city), median`, `${breakdownMs.toFixed(0)} ms`)
+  line(`breakdown switch (source/manager/city), median`, withMin(breakdownMs))
   if (gc) {
     gc()
     const retained = sampleHeap()
@@ -234,6 +245,7 @@ export async function run(): Promise<void> {
     churnSection(s, s.current)
     sourcesSection(s, s.current)
   })
+  const ourTrio = withMin(ourTrioMs, 1)
 
   const instance = await DuckDBInstance.create(':memory:')
   const conn = await instance.connect()
@@ -243,15 +255,18 @@ export async function run(): Promise<void> {
   const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Row[]
   let duckRows: Row[][] = []
   const duckFunnelMs = await timed(RUNS, async () => { duckRows[0] = await q(funnelSql(start, end)) })
+  const duckFunnel = withMin(duckFunnelMs, 1)
   const duckChurnMs = await timed(RUNS, async () => { duckRows[1] = await q(churnSql(start, end)) })
+  const duckChurn = withMin(duckChurnMs, 1)
   const duckMatrixMs = await timed(RUNS, async () => { duckRows[2] = await q(matrixSql(start, end)) })
+  const duckMatrix = withMin(duckMatrixMs, 1)
   const duckMs = duckFunnelMs + duckChurnMs + duckMatrixMs
   console.log(`\nDuckDB ${String((await import('@duckdb/node-api')).default.version())}, ${String(threads)} threads; CSV load ${tables.loadMs.toFixed(0)} ms (not counted)`)
-  line('duckdb: cohort funnel, median', `${duckFunnelMs.toFixed(1)} ms`)
-  line('duckdb: churn by stage, median', `${duckChurnMs.toFixed(1)} ms`)
-  line('duckdb: source × stage matrix, median', `${duckMatrixMs.toFixed(1)} ms`)
+  line('duckdb: cohort funnel, median', duckFunnel)
+  line('duckdb: churn by stage, median', duckChurn)
+  line('duckdb: source × stage matrix, median', duckMatrix)
   line('duckdb: the three together', `${duckMs.toFixed(1)} ms`)
-  line('ours: the same three sections, median', `${ourTrioMs.toFixed(1)} ms`)
+  line('ours: the same three sections, median', ourTrio)
   const ratio = ourTrioMs / duckMs
   line('ratio ours / duckdb (same three figures)', `${ratio.toFixed(2)}×`, `≤ ${TARGET.duckRatio}×  ${verdict(ratio <= TARGET.duckRatio)}`)
   line('ratio full report / duckdb three figures', `${(fullMs / duckMs).toFixed(2)}×`, '(the report computes far more)')
