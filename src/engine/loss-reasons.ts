@@ -115,12 +115,12 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
     }).filter((r) => Object.values(r.stages).some((v) => v > 0))
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), rows }
   })
-  const cellMap = new Map<string, LossReasonsSection['cells'][number]>()
+  const cellMap = new Map<number, LossReasonsSection['cells'][number]>()
   for (let d = 0; d < p.n; d++) {
     if (ps.lost[d] !== 1 || p.lossStage[d] < 0) continue
     const pl = p.pipes[p.pipe[d]]
     const r = reasons.codes[d], m = managers.codes[d], st = p.lossStage[d]
-    const key = `${p.pipe[d]}|${st}|${r}|${m}`
+    const key = ((p.pipe[d] * p.stride + st) * reasons.dict.size + r) * managers.dict.size + m
     let cell = cellMap.get(key)
     if (!cell) {
       cell = {

@@ -71,14 +71,25 @@ function touchesBetween(p: Prepared, d: number, a: number, b: number): number {
   return n
 }
 
+const stageIndexCache = new WeakMap<string[], Map<number, Int32Array>>()
+/** Local indexes of the named stage ids in a pipeline (memoised per settings list). */
+function stageIndexes(p: Prepared, pi: number, stageIds: string[]): Int32Array {
+  let byPipe = stageIndexCache.get(stageIds)
+  if (!byPipe) stageIndexCache.set(stageIds, (byPipe = new Map()))
+  let v = byPipe.get(pi)
+  if (!v) {
+    const ids = p.pipes[pi].stageIds
+    byPipe.set(pi, (v = Int32Array.from(stageIds.map((id) => ids.indexOf(id)).filter((i) => i >= 0))))
+  }
+  return v
+}
+
 /** First entry of the deal into any of the stage ids (its pipeline only); NaN when none. */
 export function firstEntryAny(p: Prepared, d: number, stageIds: string[]): number {
-  const pl = p.pipes[p.pipe[d]]
+  const idx = stageIndexes(p, p.pipe[d], stageIds)
   let best = NaN
-  for (const id of stageIds) {
-    const st = pl.stageIds.indexOf(id)
-    if (st < 0) continue
-    const t = p.firstEntry[d * p.stride + st]
+  for (let i = 0; i < idx.length; i++) {
+    const t = p.firstEntry[d * p.stride + idx[i]]
     if (t === t && !(best <= t)) best = t
   }
   return best
