@@ -14,6 +14,8 @@ import { rate, round2 } from './stats'
 
 export const CALL_AGAIN = /postpon|later|no answer|not answer|unreachable|not reach|could not reach|think|call ?back|no budget|отлож|позже|позднее|перенес|не дозвон|недозвон|не отвеча|не бер[её]т|подума|перезвон|нет бюджет|відклад|пізніше|не відповіда|подума/i
 export const CALL_AGAIN_DAYS = 90
+/** The three-way breakdown can have managers × reasons × stages rows; the report keeps the largest. */
+export const CELL_LIMIT = 300
 const DAY = 86_400_000
 
 export interface LossReasonRow {
@@ -40,7 +42,9 @@ export interface LossReasonsSection {
   byReason: LossReasonRow[]
   byStage: { categoryId: number; name: string; order: string[]; rows: { key: string; name: string; stages: Record<string, number> }[] }[]
   byManager: { managerId: string; name: string; lost: number; reasons: Record<string, number> }[]
-  /** Reason × loss stage × manager: one row per non-empty cell, largest first. */
+  /** Number of non-empty reason × stage × manager cells (only the largest CELL_LIMIT are listed). */
+  cellCount: number
+  /** Reason × loss stage × manager: one row per non-empty cell, largest first, at most CELL_LIMIT. */
   cells: { categoryId: number; stageId: string; stageName: string; reasonKey: string; reasonName: string; managerId: string; managerName: string; count: number; amount: number }[]
   callAgain: CallAgainRow[]
 }
@@ -147,7 +151,7 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
   }
   callAgain.sort((a, b) => b.amount - a.amount || a.id - b.id)
   return {
-    lost, byReason, byStage, cells,
+    lost, byReason, byStage, cellCount: cells.length, cells: cells.slice(0, CELL_LIMIT),
     byManager: [...byManager].map(([m, r]) => ({ managerId: managers.dict.keys[m], name: managers.dict.names[m], ...r }))
       .sort((a, b) => b.lost - a.lost || a.managerId.localeCompare(b.managerId)),
     callAgain: callAgain.slice(0, 50),

@@ -53,6 +53,7 @@ describe('loss reasons', () => {
   })
 
   it('reason × stage × manager cells', () => {
+    expect(l.cellCount).toBe(4)
     expect(l.cells.map((c) => [c.stageId, c.reasonKey, c.managerId, c.count, c.amount])).toEqual([
       ['CONTACT', 'R1', '2', 1, 2000],
       ['NEW', 'R2', '2', 1, 900],
