@@ -235,7 +235,7 @@ export function drillRow(p: Prepared, d: number): DrillRow {
     id: deal.id, title: deal.title,
     stageId: deal.stageId, stageName: pl && st >= 0 ? pl.stageNames[st] : deal.stageId,
     managerId: deal.assignedById, managerName: name('manager') ?? '',
-    sourceId: deal.sourceId, sourceName: name('source'),
+    sourceId: p.dims.source.dict.keys[p.dims.source.codes[d]] || null, sourceName: name('source'),
     cityId: deal.cityId, cityName: name('city'),
     amount: round2(p.amount[d]), currency: p.currency,
     originalAmount: deal.amount, originalCurrency: deal.currency,

@@ -157,10 +157,13 @@ function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepar
   }
   // Pipeline codes equal pipe indexes so per-pipeline loops and the dimension agree.
   for (const p of pipes) dims.pipeline.dict.code(String(p.categoryId))
+  // metrics.md "Sources": a deal from a lead with no own source takes the lead's (the sync layer
+  // does this too; repeated here so that any producer of CrmData gets the same figures).
+  const leadSource = new Map(data.leads.map((l) => [l.id, l.sourceId]))
   data.deals.forEach((d: Deal, i) => {
     dims.pipeline.codes[i] = pipeOf[i]
     dims.city.codes[i] = dims.city.dict.code(d.cityId)
-    dims.source.codes[i] = dims.source.dict.code(d.sourceId)
+    dims.source.codes[i] = dims.source.dict.code(d.sourceId ?? (d.leadId !== null ? leadSource.get(d.leadId) : null))
     dims.utmSource.codes[i] = dims.utmSource.dict.code(d.utmSource)
     dims.manager.codes[i] = dims.manager.dict.code(String(d.assignedById))
     dims.lossReason.codes[i] = dims.lossReason.dict.code(d.lossReasonId)

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { prepare } from '../../src/engine/prepare'
 import { resolveQuery } from '../../src/engine/filters'
 import { sourcesSection } from '../../src/engine/sources'
-import { addLead } from './builders'
+import { addDeal, addLead } from './builders'
+import { drillDown } from '../../src/engine/drill'
+import { buildReport } from '../../src/engine/report'
 import { MARCH, marchPortal } from './march'
 
 function sources() {
@@ -43,5 +45,18 @@ describe('sources', () => {
     expect(google.size).toBe(2)
     expect(google.stages.CONTACT).toEqual({ reached: 2, share: 1 })
     expect(google.stages.OFFER).toEqual({ reached: 1, share: 0.5 })
+  })
+})
+
+describe('a deal without a source takes its lead\'s', () => {
+  it('counts under the lead\'s source and shows it in drill rows', () => {
+    const data = marchPortal()
+    addLead(data, { id: 70, created: '2024-03-01T09:00:00+03:00', semantic: 'S', sourceId: 'ADS' })
+    addDeal(data, { id: 70, stageId: 'NEW', created: '2024-03-20T10:00:00+03:00', leadId: 70, history: [['NEW', '2024-03-20T10:00:00+03:00']] })
+    const p = prepare(data)
+    const r = buildReport(p, MARCH)
+    expect(r.sources.summary.find((x) => x.key === 'ADS')).toMatchObject({ leads: 1, deals: 3 })
+    const rows = drillDown(p, MARCH, { section: 'sources', key: 'ADS', measure: 'deals' })
+    expect(rows.map((x) => [x.id, x.sourceId, x.sourceName])).toEqual([[1, 'ADS', 'Ads'], [2, 'ADS', 'Ads'], [70, 'ADS', 'Ads']])
   })
 })
