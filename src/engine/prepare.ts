@@ -270,7 +270,14 @@ function indexEvents(
 
 export function prepare(data: CrmData): Prepared {
   const quality = emptyQuality()
-  const tz = timeZone(data.portal.timeZone)
+  let tz: TimeZone
+  try {
+    tz = timeZone(data.portal.timeZone)
+  } catch (e) {
+    // A report in UTC beats no report; the quality summary says why the days may be shifted.
+    quality.timeZoneProblem = `${e instanceof Error ? e.message : String(e)}; periods are cut in UTC`
+    tz = timeZone('UTC')
+  }
   const { pipes, byCategory, stageLookup } = buildPipes(data)
   const n = data.deals.length
   const stride = Math.max(1, ...pipes.map((p) => p.stageIds.length))

@@ -36,6 +36,8 @@ export interface QualityCounts {
   backwardMoves: number
   /** Currency codes with no rate (amounts taken 1:1). */
   unknownCurrencies: string[]
+  /** Set when the portal's time zone could not be read: periods are then cut in UTC. */
+  timeZoneProblem: string | null
 }
 
 export function emptyQuality(): QualityCounts {
@@ -43,7 +45,7 @@ export function emptyQuality(): QualityCounts {
     deals: 0, leads: 0, dealEvents: 0, touches: 0,
     reconstructed: 0, historyPatched: 0, pipelineChanged: 0, reopened: 0, lostWithoutProcessStage: 0,
     unknownStageEvents: 0, orphanEvents: 0, unknownCurrentStage: 0, unknownPipeline: 0,
-    missingCreateDate: 0, unknownUsers: 0, inactiveUsers: 0, backwardMoves: 0, unknownCurrencies: [],
+    missingCreateDate: 0, unknownUsers: 0, inactiveUsers: 0, backwardMoves: 0, unknownCurrencies: [], timeZoneProblem: null,
   }
 }
 

@@ -69,4 +69,13 @@ describe('data quality', () => {
     expect(r.funnel.cohort.find((x) => x.categoryId === 1)!.size).toBe(0)
     expect(r.quality.unknownCurrencies).toEqual(['XYZ'])
   })
+
+  it('an unreadable time zone falls back to UTC and says so', () => {
+    const d = messy()
+    d.portal.timeZone = 'Nowhere/Land'
+    const p = prepare(d)
+    expect(p.quality.timeZoneProblem).toMatch(/Unknown time zone "Nowhere\/Land".*UTC/)
+    expect(buildReport(p, { from: '2024-03-01', to: '2024-03-31', compare: 'none' }).period.start).toBe(Date.parse('2024-03-01T00:00:00Z'))
+    expect(prepare(messy()).quality.timeZoneProblem).toBeNull()
+  })
 })
