@@ -55,9 +55,3 @@ export function toQuery(o: CliOptions): ReportQuery {
   if (o.now !== undefined) q.now = o.now
   return q
 }
-
-/** One line, whatever the error: the first line of its message. */
-export function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
-  return (text.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim()
-}
