@@ -85,6 +85,38 @@ describe('churn', () => {
   })
 })
 
+describe('flow funnel and churn splits', () => {
+  it('entries ≥ entered per stage; flow churn flags exactly the figures above 1', () => {
+    fc.assert(fc.property(crmData(), periodArb, (data, period) => {
+      const r = build(data, period)
+      for (const pl of r.funnel.flow) for (const id of pl.order) expect(pl.stages[id].entries).toBeGreaterThanOrEqual(pl.stages[id].entered)
+      for (const pc of r.churn) {
+        let any = false
+        for (const row of Object.values(pc.flow)) {
+          expect(row.exceedsOne).toBe(row.churn !== null && row.churn > 1)
+          any ||= row.exceedsOne === true
+        }
+        expect(pc.flowExceedsOne).toBe(any)
+      }
+    }), RUNS)
+  })
+
+  it('churn split by source, city or manager adds up to the stage totals (each deal has one key)', () => {
+    fc.assert(fc.property(crmData(), periodArb, (data, period) => {
+      const r = build(data, period)
+      for (const pc of r.churn) {
+        for (const dim of ['source', 'city', 'manager'] as const) {
+          const rows = pc.splits[dim] ?? []
+          for (const id of pc.order) {
+            expect(rows.reduce((n, x) => n + (x.cohort[id]?.lostAt ?? 0), 0), `${dim} ${id} lostAt`).toBe(pc.cohort[id].lostAt)
+            expect(rows.reduce((n, x) => n + (x.cohort[id]?.reached ?? 0), 0), `${dim} ${id} reached`).toBe(pc.cohort[id].reached)
+          }
+        }
+      }
+    }), RUNS)
+  })
+})
+
 describe('rates are null exactly when their denominator is 0', () => {
   it('funnel conversion and overall, churn, leads, managers, source conversion', () => {
     fc.assert(fc.property(crmData(), periodArb, (data, period) => {
