@@ -82,6 +82,7 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
       })
     },
     fitWindow: (height) => host.fitWindow(height),
+    scrollToTop: () => host.scrollParentToTop(),
     print: () => window.print(),
   }
   app.provide(REPORT_ACTIONS, actions)

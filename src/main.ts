@@ -72,6 +72,7 @@ async function start(): Promise<void> {
     portalLanguage: ui.lang,
     openDeal: (id) => ui.openDeal(id),
     fitWindow: (height) => ui.fitWindow(height),
+    scrollParentToTop: () => ui.scrollParentTo(0),
     loadCrmData: (onProgress, options) => loadReportData(client, ui.lang, onProgress, options.onCached),
   }
   mountReport(el, host)

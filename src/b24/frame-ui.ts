@@ -14,6 +14,8 @@ export interface FrameUi {
   openDeal(dealId: number): Promise<void>
   /** sizes the frame to `height` px (the content), keeping the width fluid */
   fitWindow(height?: number): void
+  /** scrolls the portal page to `top` px (the frame's own top is at 0 of its content) */
+  scrollParentTo(top: number): void
 }
 
 /** Deal card path on the portal (rest.md §10). */
@@ -29,6 +31,9 @@ export function frameUiFrom(b24: B24Frame): FrameUi {
     async openDeal(dealId) {
       // openPath resolves when the slider closes; a rejection carries the portal's error code.
       await b24.slider.openPath(b24.slider.getUrl(dealPath(dealId)))
+    },
+    scrollParentTo(top) {
+      void b24.parent.scrollParentWindow(Math.max(0, Math.round(top)))
     },
     fitWindow(contentHeight) {
       // SDK fitWindow() measures documentElement.scrollHeight, which never drops below the

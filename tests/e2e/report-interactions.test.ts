@@ -125,6 +125,33 @@ describe('report interactions', () => {
     await frame.click('[data-testid="drill-close"]')
   })
 
+  it('keeps a long drill-down list virtual: only the visible rows are in the page', { timeout: 60_000 }, async () => {
+    await frame.click('[data-testid="tab-overview"]')
+    // Every deal ever created: a custom period from long before the portal's first deal.
+    await frame.fill('[data-testid="filter-from"]', '2000-01-01')
+    await waitReady(frame)
+    await frame.fill('[data-testid="filter-to"]', '2099-12-31')
+    await waitReady(frame)
+    expect(hash(frame)).toContain('period=custom')
+    const created = await kpiNumber(frame, 'dealsCreated')
+    expect(created).toBe(Number((await frame.textContent('[data-testid="synced-deals-count"]'))!.replace(/\D/g, '')))
+    const after = (await host.hostLog()).at(-1)?.at ?? -1
+    expect(await openKpiDrill(frame, 'dealsCreated')).toBe(created)
+    // Opening the panel scrolls the portal page to the frame's top, where the panel is.
+    await host.waitForLog({ dir: 'in', command: 'setScroll' }, 10_000, after)
+    const rendered = await frame.locator('[data-testid="drill-row"]').count()
+    expect(rendered).toBeGreaterThan(5)
+    expect(rendered).toBeLessThan(created)
+    // Scrolling the list brings later deals into the DOM.
+    const firstId = await frame.locator('[data-testid="drill-row"]').first().getAttribute('data-deal-id')
+    await frame.locator('[data-testid="drill-scroll"]').evaluate((el) => { el.scrollTop = el.scrollHeight })
+    await frame.waitForFunction((id) => document.querySelector('[data-testid="drill-row"]')?.getAttribute('data-deal-id') !== id, firstId)
+    await host.screenshot('report-interactions-drill')
+    await frame.click('[data-testid="drill-close"]')
+    await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
+    await waitReady(frame)
+  })
+
   it('exports a table as CSV and XLSX with the rows on screen', { timeout: 60_000 }, async () => {
     await frame.click('[data-testid="tab-sources"]')
     const table = frame.locator('[data-testid="table-sources-roi"]')

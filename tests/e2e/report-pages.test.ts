@@ -59,6 +59,19 @@ describe('report pages in the browser', () => {
     expect(await frame.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
   })
 
+  it('prints without controls', { timeout: 30_000 }, async () => {
+    await frame.click('[data-testid="tab-sources"]')
+    await host.page.emulateMedia({ media: 'print' })
+    try {
+      expect(await frame.locator('[data-testid="filter-bar"]').isVisible()).toBe(false)
+      expect(await frame.locator('[data-testid="export-csv-sources-roi"]').isVisible()).toBe(false)
+      expect(await frame.locator('[data-testid="table-sources-roi"]').isVisible()).toBe(true)
+      await host.screenshot('report-print-sources')
+    } finally {
+      await host.page.emulateMedia({ media: 'screen' })
+    }
+  })
+
   it('asks the Bitrix24 window to fit the frame to its content, growing and shrinking', { timeout: 60_000 }, async () => {
     const lastHeight = async (after: number) => {
       await host.page.waitForTimeout(400)

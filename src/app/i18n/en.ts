@@ -243,6 +243,7 @@ export const en = {
   'quality.kind': 'Problem',
   'quality.dropped': 'Left out',
   'quality.example': 'Example',
+  'quality.timeZone': 'Portal time zone',
   'none': '—',
 } as const
 

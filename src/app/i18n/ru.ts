@@ -244,5 +244,6 @@ export const ru: Messages = {
   'quality.kind': 'Проблема',
   'quality.dropped': 'Пропущено',
   'quality.example': 'Пример',
+  'quality.timeZone': 'Часовой пояс портала',
   'none': '—',
 }

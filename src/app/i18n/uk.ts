@@ -244,5 +244,6 @@ export const uk: Messages = {
   'quality.kind': 'Проблема',
   'quality.dropped': 'Пропущено',
   'quality.example': 'Приклад',
+  'quality.timeZone': 'Часовий пояс порталу',
   'none': '—',
 }

@@ -87,7 +87,14 @@ export function periodSeriesChart(input: {
       stroke: input.type === 'bar' ? { width: 0 } : { width: [3, 2], dashArray: [0, 5], curve: 'straight' },
       markers: { size: input.type === 'bar' ? 0 : 3 },
       plotOptions: { bar: { borderRadius: 2, columnWidth: '70%' } },
-      xaxis: { ...b.xaxis, categories: input.labels },
+      // Long periods have hundreds of buckets: show at most ~12 labels, never overlapping.
+      xaxis: {
+        ...b.xaxis,
+        categories: input.labels,
+        tickAmount: Math.min(input.labels.length, 12),
+        tickPlacement: 'on',
+        labels: { rotate: -30, hideOverlappingLabels: true, trim: true },
+      },
       tooltip: {
         shared: true,
         intersect: false,

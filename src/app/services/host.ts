@@ -21,6 +21,11 @@ export interface ReportHost {
   /** tells the parent window the frame's content is now `height` px tall */
   fitWindow(height: number): void
   /**
+   * Scrolls the portal page so the top of the frame is in view: the frame is as tall as its
+   * content, so an overlay at the frame's top (the drill-down) may be above the portal viewport.
+   */
+  scrollParentToTop(): void
+  /**
    * Syncs the CRM (cache first, then the delta). `onCached` receives the cached data at once on
    * a warm reopen, before any request, so the report shows while the delta runs.
    */

@@ -5,6 +5,7 @@ export interface ReportActions {
   sync(force: boolean): void
   openDeal(dealId: number): void
   fitWindow(height: number): void
+  scrollToTop(): void
   print(): void
 }
 
