@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import ReportApp from '../../src/app/ReportApp.vue'
+import { REPORT_ACTIONS, type ReportActions } from '../../src/app/services/report-actions'
+import { useSessionStore } from '../../src/app/stores/session'
+import { useFiltersStore } from '../../src/app/stores/filters'
+import { useReportStore } from '../../src/app/stores/report'
+import { MARCH } from '../engine/march'
+import { hostilePortal, inProcessEngine } from './app-fixture'
+
+function recordingActions(): ReportActions & { syncs: boolean[] } {
+  const syncs: boolean[] = []
+  return { syncs, sync: (force) => syncs.push(force), openDeal: () => undefined, fitWindow: () => undefined, scrollToTop: () => undefined, print: () => undefined }
+}
+
+async function shell() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  history.replaceState(null, '', '/')
+  const actions = recordingActions()
+  const filters = useFiltersStore()
+  filters.bindToUrl()
+  filters.set({ preset: 'custom', from: MARCH.from, to: MARCH.to })
+  const w = mount(ReportApp, { global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } }, attachTo: document.body })
+  return { w, actions, session: useSessionStore(), filters, report: useReportStore() }
+}
+
+describe('report shell states', () => {
+  it('shows the sync progress and a skeleton, then the error with what to do and a retry', async () => {
+    const { w, actions, session } = await shell()
+    session.startSync()
+    session.reportProgress({ done: 40, total: 200, label: 'full' })
+    await flushPromises()
+    expect(w.find('[data-testid="state-loading"]').exists()).toBe(true)
+    expect(w.find('[data-testid="sync-progress"]').attributes('aria-valuenow')).toBe('20')
+
+    session.failSync('The portal refused: ACCESS_DENIED')
+    await flushPromises()
+    const error = w.find('[data-testid="state-error"]')
+    expect(error.text()).toContain('ACCESS_DENIED')
+    expect(error.text()).toContain('Retry')
+    await w.find('[data-testid="retry"]').trigger('click')
+    expect(actions.syncs).toEqual([false])
+    w.unmount()
+  })
+
+  it('after a sync: the deal count, the overview, tabs in the URL, languages, the empty state', async () => {
+    const { w, session, filters, report } = await shell()
+    const data = hostilePortal()
+    filters.setTimeZone(data.portal.timeZone)
+    await report.attach(inProcessEngine(), data)
+    session.finishSync(data)
+    await flushPromises()
+    expect(w.find('[data-testid="synced-deals-count"]').text()).toBe(String(data.deals.length))
+    expect(w.find('[data-testid="page-overview"]').exists()).toBe(true)
+    expect(w.find('[data-testid="kpi-dealsCreated"] [data-testid="kpi-value"]').text()).toBe(String(report.report!.kpis.dealsCreated.value))
+
+    await w.find('[data-testid="tab-funnels"]').trigger('click')
+    await flushPromises()
+    expect(w.find('[data-testid="page-funnels"]').exists()).toBe(true)
+    expect(location.hash).toBe(`#/funnels?period=custom&from=${MARCH.from}&to=${MARCH.to}`)
+
+    await w.find('[data-testid="lang-select"]').setValue('uk')
+    await flushPromises()
+    expect(w.find('[data-testid="tab-overview"]').text()).toBe('Огляд')
+    expect(location.hash).toContain('lang=uk')
+
+    await w.find('[data-testid="tab-overview"]').trigger('click')
+    filters.set({ from: '1990-01-01', to: '1990-01-31' })
+    await flushPromises()
+    expect(report.report!.kpis.dealsCreated.value).toBe(0)
+    expect(w.find('[data-testid="state-empty"]').exists()).toBe(true)
+    w.unmount()
+  })
+})
