@@ -9,7 +9,7 @@ import type { CrmData, Deal, Semantic, TouchKind } from './types'
 import { KeyDict, type Dim, type DimColumn } from './dims'
 import { emptyQuality, type QualityCounts } from './quality'
 import { timeZone, type TimeZone } from './periods'
-import { FloatList, quantileSorted } from './stats'
+import { FloatList, IntList, groupedQuantile } from './stats'
 
 export const SEM_P = 0
 export const SEM_S = 1
@@ -70,7 +70,8 @@ export interface Prepared {
   touchStart: Int32Array
   touchAt: Float64Array
   touchKind: Uint8Array
-  touchDuration: Float64Array
+  /** Seconds (calls), NaN when not given. */
+  touchDuration: Float32Array
   /** First touch at or after creation, NaN when none. */
   firstTouchAt: Float64Array
   /**
@@ -80,7 +81,7 @@ export interface Prepared {
   userTouchStart: Int32Array
   userTouchAt: Float64Array
   userTouchKind: Uint8Array
-  userTouchDuration: Float64Array
+  userTouchDuration: Float32Array
   /** 90th percentile of completed stays per pipeline stage (ms), pipes × stride, NaN when no stays. */
   stayP90: Float64Array
   dims: Record<Dim, DimColumn>
@@ -323,7 +324,8 @@ export function prepare(data: CrmData): Prepared {
   const closedAt = new Float64Array(n).fill(NaN)
   const lossStage = new Int32Array(n).fill(-1)
   const passStart = new Int32Array(n + 1)
-  let passCap = Math.max(64, data.dealEvents.length * 2 + n * 2)
+  // Passes = events + implied passes: a guess with headroom; the arrays double if it falls short.
+  let passCap = Math.max(64, Math.ceil(data.dealEvents.length * 1.5) + n * 2)
   let passStage = new Int16Array(passCap)
   let passAt = new Float64Array(passCap)
   let passLen = 0
@@ -338,7 +340,9 @@ export function prepare(data: CrmData): Prepared {
     const k = d * stride + s
     if (!(reachedAt[k] <= t)) reachedAt[k] = t
   }
-  const stays: FloatList[][] = pipes.map((p) => p.stageIds.map(() => new FloatList(8)))
+  // Completed stays, flat: duration and its (pipe × stride + stage) key.
+  const stayValues = new FloatList(Math.max(16, data.dealEvents.length))
+  const stayKeys = new IntList(Math.max(16, data.dealEvents.length))
   const hs: number[] = []
   const ha: number[] = []
 
@@ -384,7 +388,10 @@ export function prepare(data: CrmData): Prepared {
       pushPass(d, s, t)
       const k = d * stride + s
       if (!(firstEntry[k] <= t)) firstEntry[k] = t
-      if (!reconstructed && i + 1 < ha.length && validTime(ha[i + 1])) stays[pi][s].push(ha[i + 1] - t)
+      if (!reconstructed && i + 1 < ha.length && validTime(ha[i + 1])) {
+        stayValues.push(ha[i + 1] - t)
+        stayKeys.push(pi * stride + s)
+      }
       prevSem = sem
     }
     if (reopened) quality.reopened++
@@ -415,13 +422,11 @@ export function prepare(data: CrmData): Prepared {
   }
 
   const stayP90 = new Float64Array(pipes.length * stride).fill(NaN)
-  stays.forEach((row, pi) => row.forEach((list, s) => {
-    const v = list.view().slice().sort()
-    const q = quantileSorted(v, 0.9)
-    if (q !== null) stayP90[pi * stride + s] = q
-  }))
+  groupedQuantile(stayKeys.view(), stayValues.view(), pipes.length * stride, 0.9).forEach((q, k) => {
+    if (q !== null) stayP90[k] = q
+  })
 
-  const touches = indexTouches(data, n, created)
+  const touches = indexTouches(data, n, created, dealIdIndex)
   const dims = buildDims(data, pipes, pipe)
   const leadDims = {
     source: Int32Array.from(data.leads, (l) => dims.source.dict.code(l.sourceId)),
@@ -434,7 +439,7 @@ export function prepare(data: CrmData): Prepared {
   return {
     data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory, dealIdIndex,
     pipe, stage, semantic, created, stageSince, closedAt, lossStage, amount, reachedAt, reachedBits, words, successAt, firstEntry,
-    passStart, passStage: passStage.slice(0, passLen), passAt: passAt.slice(0, passLen),
+    passStart, passStage: passStage.subarray(0, passLen), passAt: passAt.subarray(0, passLen),
     ...touches, ...byUser, stayP90, dims, leadDims,
     leadCreated: Float64Array.from(data.leads, (l) => (validTime(l.createdAt) ? l.createdAt : NaN)),
     leadSemantic: Uint8Array.from(data.leads, (l) => semCode(l.semantic)),
@@ -442,53 +447,84 @@ export function prepare(data: CrmData): Prepared {
   }
 }
 
+/** Deal indexes by a key (lead or contact id): one int per key, an array only for shared keys. */
+function multiIndex(keys: (number | null)[]): Map<number, number | number[]> {
+  const m = new Map<number, number | number[]>()
+  keys.forEach((k, i) => {
+    if (k === null) return
+    const cur = m.get(k)
+    if (cur === undefined) m.set(k, i)
+    else if (typeof cur === 'number') m.set(k, [cur, i])
+    else cur.push(i)
+  })
+  return m
+}
+
 /** Per-deal touch lists: own touches, plus the lead's and contact's touches before the deal existed. */
-function indexTouches(data: CrmData, n: number, created: Float64Array) {
-  const byLead = new Map<number, number[]>()
-  const byContact = new Map<number, number[]>()
-  data.deals.forEach((d, i) => {
-    if (d.leadId !== null) (byLead.get(d.leadId) ?? byLead.set(d.leadId, []).get(d.leadId)!).push(i)
-    if (d.contactId !== null) (byContact.get(d.contactId) ?? byContact.set(d.contactId, []).get(d.contactId)!).push(i)
-  })
-  const dealIdIndex = new Map(data.deals.map((d, i) => [d.id, i]))
-  const pairDeal: number[] = []
-  const pairTouch: number[] = []
+function indexTouches(data: CrmData, n: number, created: Float64Array, dealIdIndex: Map<number, number>) {
+  const touches = data.touches
+  const byLead = multiIndex(data.deals.map((d) => d.leadId))
+  const byContact = multiIndex(data.deals.map((d) => d.contactId))
+  const pairDeal = new IntList(touches.length + 16)
+  const pairTouch = new IntList(touches.length + 16)
   const seen = new Int32Array(n).fill(-1)
-  data.touches.forEach((t, ti) => {
-    if (!validTime(t.at)) return
-    const add = (di: number | undefined) => {
-      if (di === undefined || seen[di] === ti) return
-      seen[di] = ti
-      pairDeal.push(di)
-      pairTouch.push(ti)
-    }
+  let ti = 0
+  const add = (di: number | undefined) => {
+    if (di === undefined || seen[di] === ti) return
+    seen[di] = ti
+    pairDeal.push(di)
+    pairTouch.push(ti)
+  }
+  const addBefore = (at: number, hit: number | number[] | undefined) => {
+    if (hit === undefined) return
+    if (typeof hit === 'number') { if (at < created[hit]) add(hit) }
+    else for (const di of hit) if (at < created[di]) add(di)
+  }
+  for (ti = 0; ti < touches.length; ti++) {
+    const t = touches[ti]
+    if (!validTime(t.at)) continue
     for (const id of t.dealIds) add(dealIdIndex.get(id))
-    for (const id of t.leadIds) for (const di of byLead.get(id) ?? []) if (t.at < created[di]) add(di)
-    for (const id of t.contactIds) for (const di of byContact.get(id) ?? []) if (t.at < created[di]) add(di)
-  })
+    for (const id of t.leadIds) addBefore(t.at, byLead.get(id))
+    for (const id of t.contactIds) addBefore(t.at, byContact.get(id))
+  }
+  const pd = pairDeal.view()
+  const pt = pairTouch.view()
   const touchStart = new Int32Array(n + 1)
-  for (const d of pairDeal) touchStart[d + 1]++
+  for (let i = 0; i < pd.length; i++) touchStart[pd[i] + 1]++
   for (let d = 0; d < n; d++) touchStart[d + 1] += touchStart[d]
-  const m = pairDeal.length
+  const m = pd.length
   const order = new Int32Array(m)
   const fill = touchStart.slice(0, n)
-  for (let i = 0; i < m; i++) order[fill[pairDeal[i]]++] = pairTouch[i]
+  for (let i = 0; i < m; i++) order[fill[pd[i]]++] = pt[i]
   const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
+  const other = kindCode.get('other')!
   const touchAt = new Float64Array(m)
   const touchKind = new Uint8Array(m)
-  const touchDuration = new Float64Array(m)
+  const touchDuration = new Float32Array(m)
   const firstTouchAt = new Float64Array(n).fill(NaN)
   for (let d = 0; d < n; d++) {
-    const seg = Array.from(order.subarray(touchStart[d], touchStart[d + 1]))
-    seg.sort((a, b) => data.touches[a].at - data.touches[b].at || data.touches[a].id - data.touches[b].id)
-    seg.forEach((ti, j) => {
-      const t = data.touches[ti]
-      const k = touchStart[d] + j
+    const a = touchStart[d]
+    const b = touchStart[d + 1]
+    // Insertion sort in place by (time, id): a deal has few touches.
+    for (let i = a + 1; i < b; i++) {
+      const v = order[i]
+      const tv = touches[v]
+      let j = i - 1
+      while (j >= a) {
+        const w = touches[order[j]]
+        if (w.at < tv.at || (w.at === tv.at && w.id <= tv.id)) break
+        order[j + 1] = order[j]
+        j--
+      }
+      order[j + 1] = v
+    }
+    for (let k = a; k < b; k++) {
+      const t = touches[order[k]]
       touchAt[k] = t.at
-      touchKind[k] = kindCode.get(t.kind) ?? kindCode.get('other')!
+      touchKind[k] = kindCode.get(t.kind) ?? other
       touchDuration[k] = t.durationSec ?? NaN
-      if (Number.isNaN(firstTouchAt[d]) && t.at >= created[d]) firstTouchAt[d] = t.at
-    })
+      if (firstTouchAt[d] !== firstTouchAt[d] && t.at >= created[d]) firstTouchAt[d] = t.at
+    }
   }
   return { touchStart, touchAt, touchKind, touchDuration, firstTouchAt }
 }
@@ -512,6 +548,6 @@ function touchesByUser(data: CrmData, managers: KeyDict) {
     userTouchStart,
     userTouchAt: Float64Array.from(order, (i) => at[i]),
     userTouchKind: Uint8Array.from(order, (i) => kindCode.get(touches[i].kind) ?? other),
-    userTouchDuration: Float64Array.from(order, (i) => touches[i].durationSec ?? NaN),
+    userTouchDuration: Float32Array.from(order, (i) => touches[i].durationSec ?? NaN),
   }
 }
