@@ -113,6 +113,17 @@ describe('report', () => {
     expect(oct.series.current.created).toEqual([2, 1])
   })
 
+  it('an empty portal gives an empty, valid report', () => {
+    const empty = portal({ pipelines: [] })
+    empty.currencies = []
+    const rep = buildReport(prepare(empty), { ...MARCH, compare: 'previous' })
+    assertPlainJson(rep)
+    expect(rep.funnel.cohort).toEqual([])
+    expect(rep.kpis.dealsCreated).toEqual({ value: 0, previous: 0, abs: 0, rel: null })
+    expect(rep.kpis.conversion.value).toBeNull()
+    expect(rep.series.current.created.every((v) => v === 0)).toBe(true)
+  })
+
   it('refuses a bad query with a message', () => {
     expect(() => buildReport(p, { ...MARCH, from: '2024-04-01' })).toThrow(/before it starts/)
     expect(() => buildReport(p, { ...MARCH, to: '31.03.2024' })).toThrow(/YYYY-MM-DD/)
