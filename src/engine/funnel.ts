@@ -7,7 +7,7 @@
 import type { Semantic } from './types'
 import type { Dim } from './dims'
 import type { PeriodScope, QueryScope } from './filters'
-import { SEM_F, SEM_P, SEM_S, type PipeInfo, type Prepared } from './prepare'
+import { SEM_F, SEM_S, type PipeInfo, type Prepared } from './prepare'
 import { rate } from './stats'
 
 // ---------------------------------------------------------------- predicates
@@ -346,14 +346,6 @@ export function flowRows(pl: PipeInfo, c: StageCounts, k: number, stride: number
   return out
 }
 
-export function reachedSuccess(p: Prepared, pl: PipeInfo, d: number, within: PeriodScope | null): boolean {
-  for (let st = pl.processCount; st < pl.stageIds.length; st++) {
-    if (pl.semantics[st] !== SEM_S) continue
-    if (within ? enteredIn(p, within, d, st) : hasReached(p, d, st)) return true
-  }
-  return false
-}
-
 /** Split rows: largest first, ties by key (not by first appearance, so row order in the data never matters). */
 function keyOrder(c: StageCounts, keys: string[]): number[] {
   const out: number[] = []
@@ -401,4 +393,3 @@ export function funnelSection(s: QueryScope, ps: PeriodScope): FunnelSection {
   }
 }
 
-export { SEM_P }
