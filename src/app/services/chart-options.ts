@@ -47,6 +47,11 @@ export function safeTooltip(title: (args: TooltipArgs) => string, rows: (args: T
   }
 }
 
+/** Counts and sums start at 0 on the axis: a chart starting at 1 exaggerates every change. */
+function floorAtZero(values: (number | null)[][]): number | undefined {
+  return values.every((list) => list.every((v) => v === null || v >= 0)) ? 0 : undefined
+}
+
 function base(dark: boolean, format: ValueFormat): ApexOptions {
   return {
     chart: { toolbar: { show: false }, animations: { enabled: false }, background: 'transparent', fontFamily: 'inherit', zoom: { enabled: false } },
@@ -67,6 +72,8 @@ export function periodSeriesChart(input: {
   comparison: (number | null)[] | null
   names: { current: string; comparison: string }
   format: ValueFormat
+  /** axis labels; default `format` */
+  axisFormat?: ValueFormat
   dark: boolean
   type?: 'line' | 'area' | 'bar'
 }): ChartSpec {
@@ -86,6 +93,11 @@ export function periodSeriesChart(input: {
       colors,
       stroke: input.type === 'bar' ? { width: 0 } : { width: [3, 2], dashArray: [0, 5], curve: 'straight' },
       markers: { size: input.type === 'bar' ? 0 : 3 },
+      yaxis: {
+        min: floorAtZero([input.current, input.comparison ?? []]),
+        forceNiceScale: true,
+        labels: { formatter: (v: number) => (input.axisFormat ?? input.format)(v) },
+      },
       plotOptions: { bar: { borderRadius: 2, columnWidth: '70%' } },
       // Long periods have hundreds of buckets: show at most ~12 labels, never overlapping.
       xaxis: {
@@ -189,10 +201,11 @@ export function groupedBarChart(input: {
   categories: string[]
   series: { name: string; data: (number | null)[] }[]
   format: ValueFormat
+  axisFormat?: ValueFormat
   dark: boolean
   horizontal?: boolean
 }): ChartSpec {
-  const b = base(input.dark, input.format)
+  const b = base(input.dark, input.axisFormat ?? input.format)
   const colors = input.series.map((_, i) => COLORS.palette[i % COLORS.palette.length])
   return {
     type: 'bar',
@@ -201,6 +214,7 @@ export function groupedBarChart(input: {
       ...b,
       colors,
       plotOptions: { bar: { horizontal: !!input.horizontal, borderRadius: 3 } },
+      yaxis: { min: floorAtZero(input.series.map((x) => x.data)), forceNiceScale: true, labels: { formatter: (v: number) => (input.axisFormat ?? input.format)(v) } },
       xaxis: { ...b.xaxis, categories: input.categories },
       tooltip: {
         shared: true,

@@ -38,6 +38,9 @@ function isMissing(value: number | null | undefined): value is null | undefined 
 export interface Formatter {
   number(value: number | null | undefined, digits?: number): string
   money(value: number | null | undefined): string
+  /** short figures for chart axes: 150K, 1.2M ₽ */
+  compact(value: number | null | undefined): string
+  compactMoney(value: number | null | undefined): string
   /** a ratio (0.25) shown as a percentage (25 %) */
   percent(value: number | null | undefined): string
   /** a signed change for KPI cards: +12.5 % */
@@ -72,6 +75,13 @@ export function createFormatter(ctx: FormatContext): Formatter {
     const plain = num(2)
     moneyFormat = { format: (v: number) => `${plain.format(v)} ${ctx.currency}` } as Intl.NumberFormat
   }
+  const compactFormat = new Intl.NumberFormat(ctx.locale, { notation: 'compact', maximumFractionDigits: 1 })
+  let compactMoneyFormat: Intl.NumberFormat
+  try {
+    compactMoneyFormat = new Intl.NumberFormat(ctx.locale, { style: 'currency', currency: ctx.currency || 'USD', notation: 'compact', maximumFractionDigits: 1 })
+  } catch {
+    compactMoneyFormat = compactFormat
+  }
   const percentFormat = new Intl.NumberFormat(ctx.locale, { style: 'percent', maximumFractionDigits: 1 })
   const dateFormat = new Intl.DateTimeFormat(ctx.locale, { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
   const dateTimeFormat = new Intl.DateTimeFormat(ctx.locale, {
@@ -85,6 +95,8 @@ export function createFormatter(ctx: FormatContext): Formatter {
   return {
     number: (v, digits = 2) => (isMissing(v) ? DASH : num(digits).format(v)),
     money: (v) => (isMissing(v) ? DASH : moneyFormat.format(v)),
+    compact: (v) => (isMissing(v) ? DASH : compactFormat.format(v)),
+    compactMoney: (v) => (isMissing(v) ? DASH : compactMoneyFormat.format(v)),
     percent: (v) => (isMissing(v) ? DASH : percentFormat.format(v)),
     signedPercent: (v) => (isMissing(v) ? DASH : sign(v, percentFormat.format(v))),
     signedNumber: (v) => (isMissing(v) ? DASH : sign(v, num(2).format(v))),
