@@ -44,8 +44,10 @@ export interface PeriodScope {
   cohort: Uint8Array
   won: Uint8Array
   lost: Uint8Array
-  /** Memo for per-period work shared by several sections (flow passes, stage counts). */
+  /** Memo for per-period work shared by several sections (stage counts). */
   memo: Map<string, unknown>
+  /** 0 for the current period, 1 for the comparison period (selects pooled scratch buffers). */
+  slot: number
 }
 
 export interface QueryScope {
@@ -118,7 +120,7 @@ export function leadMask(p: Prepared, q: ReportQuery): Uint8Array {
   return mask
 }
 
-function periodScope(p: Prepared, mask: Uint8Array, fromDay: number, toDay: number, bucket: BucketKind): PeriodScope {
+function periodScope(p: Prepared, mask: Uint8Array, fromDay: number, toDay: number, bucket: BucketKind, slot: number): PeriodScope {
   const period = makePeriod(p.tz, fromDay, toDay)
   const { start, end } = period
   const cohort = new Uint8Array(p.n), won = new Uint8Array(p.n), lost = new Uint8Array(p.n)
@@ -133,7 +135,7 @@ function periodScope(p: Prepared, mask: Uint8Array, fromDay: number, toDay: numb
       else if (semantic[d] === SEM_F) lost[d] = 1
     }
   }
-  return { period, fromDay, toDay, buckets: makeBuckets(p.tz, bucket, fromDay, toDay), cohort, won, lost, memo: new Map() }
+  return { period, fromDay, toDay, buckets: makeBuckets(p.tz, bucket, fromDay, toDay), cohort, won, lost, memo: new Map(), slot }
 }
 
 const COMPARE = ['previous', 'year', 'none']
@@ -164,8 +166,8 @@ export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
     dealMask: mask,
     leadMask: leadMask(p, q),
     managerAllowed,
-    current: periodScope(p, mask, fromDay, toDay, bucket),
-    comparison: cmp ? periodScope(p, mask, cmp[0], cmp[1], bucket) : null,
+    current: periodScope(p, mask, fromDay, toDay, bucket, 0),
+    comparison: cmp ? periodScope(p, mask, cmp[0], cmp[1], bucket, 1) : null,
   }
 }
 

@@ -53,17 +53,34 @@ export function wonIn(_p: Prepared, ps: PeriodScope, d: number): boolean {
   return ps.won[d] === 1
 }
 
+interface FlowBuffers {
+  entries: Uint8Array
+  any: Uint8Array
+  owner: PeriodScope | null
+}
+/** Two reusable buffer pairs per data load (current and comparison period): a report does not leave megabytes behind. */
+const flowPool = new WeakMap<Prepared, FlowBuffers[]>()
+
 /**
- * Passes per (deal, stage) inside the period for deals passing the filters (n × stride), and
- * whether the deal passed any stage; one walk over all passes per period, memoised.
+ * Passes per (deal, stage) inside the period for deals passing the filters (n × stride,
+ * saturating at 255), and whether the deal passed any stage; one walk over all passes per
+ * period. The buffers are pooled per data load; a scope whose buffers were taken over by a
+ * later query simply computes them again.
  */
-export function flowEntries(s: QueryScope, ps: PeriodScope): { entries: Uint16Array; any: Uint8Array } {
-  const hit = ps.memo.get('flow') as { entries: Uint16Array; any: Uint8Array } | undefined
-  if (hit) return hit
+export function flowEntries(s: QueryScope, ps: PeriodScope): { entries: Uint8Array; any: Uint8Array } {
   const p = s.p
+  let pool = flowPool.get(p)
+  if (!pool) flowPool.set(p, (pool = []))
+  let buf = pool[ps.slot]
+  if (buf && buf.owner === ps) return buf
   const S = p.stride
-  const entries = new Uint16Array(p.n * S)
-  const any = new Uint8Array(p.n)
+  if (!buf) pool[ps.slot] = buf = { entries: new Uint8Array(p.n * S), any: new Uint8Array(p.n), owner: null }
+  else {
+    buf.entries.fill(0)
+    buf.any.fill(0)
+  }
+  buf.owner = ps
+  const { entries, any } = buf
   const { start, end } = ps.period
   const { passStart, passAt, passStage } = p
   const mask = s.dealMask
@@ -73,14 +90,12 @@ export function flowEntries(s: QueryScope, ps: PeriodScope): { entries: Uint16Ar
       const t = passAt[i]
       if (t >= start && t < end) {
         const k = d * S + passStage[i]
-        if (entries[k] < 65535) entries[k]++
+        if (entries[k] < 255) entries[k]++
         any[d] = 1
       }
     }
   }
-  const out = { entries, any }
-  ps.memo.set('flow', out)
-  return out
+  return buf
 }
 
 // ---------------------------------------------------------------- counting

@@ -324,8 +324,9 @@ export function prepare(data: CrmData): Prepared {
   const closedAt = new Float64Array(n).fill(NaN)
   const lossStage = new Int32Array(n).fill(-1)
   const passStart = new Int32Array(n + 1)
-  // Passes = events + implied passes: a guess with headroom; the arrays double if it falls short.
-  let passCap = Math.max(64, Math.ceil(data.dealEvents.length * 1.5) + n * 2)
+  // Passes = events + implied passes (skips are few): the arrays double if the guess falls short
+  // and are cut to size at the end when much is left over.
+  let passCap = Math.max(64, data.dealEvents.length + n)
   let passStage = new Int16Array(passCap)
   let passAt = new Float64Array(passCap)
   let passLen = 0
@@ -439,7 +440,9 @@ export function prepare(data: CrmData): Prepared {
   return {
     data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory, dealIdIndex,
     pipe, stage, semantic, created, stageSince, closedAt, lossStage, amount, reachedAt, reachedBits, words, successAt, firstEntry,
-    passStart, passStage: passStage.subarray(0, passLen), passAt: passAt.subarray(0, passLen),
+    passStart,
+    passStage: passLen < passCap * 0.9 ? passStage.slice(0, passLen) : passStage.subarray(0, passLen),
+    passAt: passLen < passCap * 0.9 ? passAt.slice(0, passLen) : passAt.subarray(0, passLen),
     ...touches, ...byUser, stayP90, dims, leadDims,
     leadCreated: Float64Array.from(data.leads, (l) => (validTime(l.createdAt) ? l.createdAt : NaN)),
     leadSemantic: Uint8Array.from(data.leads, (l) => semCode(l.semantic)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { prepare } from '../../src/engine/prepare'
 import { resolveQuery } from '../../src/engine/filters'
-import { funnelSection } from '../../src/engine/funnel'
+import { flowEntries, funnelSection } from '../../src/engine/funnel'
 import { addDeal, portal } from './builders'
 import { MARCH, marchPortal } from './march'
 
@@ -112,5 +112,19 @@ describe('zero denominators', () => {
     expect(f.cohort[1].stages['C3:NEW'].conversion).toBe(1)
     const only = funnel(data, { categoryIds: [3] }).f
     expect(only.cohort.map((x) => x.categoryId)).toEqual([3])
+  })
+})
+
+describe('pooled flow buffers', () => {
+  it('a scope whose buffers another query took over computes them again', () => {
+    const p = prepare(marchPortal())
+    const march = resolveQuery(p, MARCH)
+    const feb = resolveQuery(p, { ...MARCH, from: '2024-02-01', to: '2024-02-29' })
+    const first = Array.from(flowEntries(march, march.current).any)
+    expect(first.filter(Boolean)).toHaveLength(8) // deals passing a stage in March
+    const febAny = Array.from(flowEntries(feb, feb.current).any)
+    expect(febAny.filter(Boolean)).toHaveLength(1) // deal 5 only
+    expect(Array.from(flowEntries(march, march.current).any)).toEqual(first)
+    expect(funnelSection(march, march.current).flow[0].stages.NEW.entries).toBe(8)
   })
 })
