@@ -87,6 +87,9 @@ describe('report pages render what the engine returned', () => {
     const lRows = loss.findAll('[data-testid="table-loss-reasons"] [data-testid="table-row"]')
     expect(lRows.length).toBe(report.lossReasons.byReason.length)
     report.lossReasons.byReason.forEach((r, i) => expect(cellText(lRows[i].find('[data-col="count"]').element)).toBe(String(r.count)))
+    const cellRows = loss.findAll('[data-testid="table-loss-cells"] [data-testid="table-row"]')
+    expect(cellRows.length).toBe(report.lossReasons.cells.length)
+    report.lossReasons.cells.forEach((c, i) => expect(cellText(cellRows[i].find('[data-col="manager"]').element)).toBe(c.managerName))
 
     const forecast = mount(ForecastPage, opts)
     expect(forecast.find('[data-testid="kpi-forecast-open"] [data-testid="kpi-value"]').text()).toBe(fmt.number(report.forecast.total.deals, 0))

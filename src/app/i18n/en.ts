@@ -244,6 +244,7 @@ export const en = {
   'quality.dropped': 'Left out',
   'quality.example': 'Example',
   'quality.timeZone': 'Portal time zone',
+  'loss.cellsCapped': 'The {n} largest of {total} combinations.',
   'none': '—',
 } as const
 

@@ -245,5 +245,6 @@ export const ru: Messages = {
   'quality.dropped': 'Пропущено',
   'quality.example': 'Пример',
   'quality.timeZone': 'Часовой пояс портала',
+  'loss.cellsCapped': '{n} крупнейших из {total} сочетаний.',
   'none': '—',
 }

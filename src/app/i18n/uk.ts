@@ -245,5 +245,6 @@ export const uk: Messages = {
   'quality.dropped': 'Пропущено',
   'quality.example': 'Приклад',
   'quality.timeZone': 'Часовий пояс порталу',
+  'loss.cellsCapped': '{n} найбільших із {total} поєднань.',
   'none': '—',
 }
