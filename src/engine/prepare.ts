@@ -9,7 +9,7 @@ import type { CrmData, Deal, Semantic, TouchKind } from './types'
 import { KeyDict, type Dim, type DimColumn } from './dims'
 import { emptyQuality, type QualityCounts } from './quality'
 import { timeZone, type TimeZone } from './periods'
-import { FloatList, IntList, groupedQuantile } from './stats'
+import { IntList, quantileSelect } from './stats'
 
 export const SEM_P = 0
 export const SEM_S = 1
@@ -341,9 +341,17 @@ export function prepare(data: CrmData): Prepared {
     const k = d * stride + s
     if (!(reachedAt[k] <= t)) reachedAt[k] = t
   }
-  // Completed stays, flat: duration and its (pipe × stride + stage) key.
-  const stayValues = new FloatList(Math.max(16, data.dealEvents.length))
-  const stayKeys = new IntList(Math.max(16, data.dealEvents.length))
+  // Completed stays, written straight into per-(pipe × stride + stage) slices of one buffer:
+  // a key never has more stays than events at its stage.
+  const stayKeyCount = pipes.length * stride
+  const stayStart = new Int32Array(stayKeyCount + 1)
+  for (let d = 0; d < n; d++) {
+    if (pipe[d] < 0) continue
+    for (let i = eventIndex.start[d]; i < eventIndex.start[d + 1]; i++) stayStart[pipe[d] * stride + eventIndex.stage[eventIndex.order[i]] + 1]++
+  }
+  for (let k = 0; k < stayKeyCount; k++) stayStart[k + 1] += stayStart[k]
+  const stayFill = stayStart.slice(0, stayKeyCount)
+  const stays = new Float64Array(stayStart[stayKeyCount])
   const hs: number[] = []
   const ha: number[] = []
 
@@ -390,8 +398,7 @@ export function prepare(data: CrmData): Prepared {
       const k = d * stride + s
       if (!(firstEntry[k] <= t)) firstEntry[k] = t
       if (!reconstructed && i + 1 < ha.length && validTime(ha[i + 1])) {
-        stayValues.push(ha[i + 1] - t)
-        stayKeys.push(pi * stride + s)
+        stays[stayFill[pi * stride + s]++] = ha[i + 1] - t
       }
       prevSem = sem
     }
@@ -423,9 +430,10 @@ export function prepare(data: CrmData): Prepared {
   }
 
   const stayP90 = new Float64Array(pipes.length * stride).fill(NaN)
-  groupedQuantile(stayKeys.view(), stayValues.view(), pipes.length * stride, 0.9).forEach((q, k) => {
+  for (let k = 0; k < stayKeyCount; k++) {
+    const q = quantileSelect(stays.subarray(stayStart[k], stayFill[k]), 0.9)
     if (q !== null) stayP90[k] = q
-  })
+  }
 
   const touches = indexTouches(data, n, created, dealIdIndex)
   const dims = buildDims(data, pipes, pipe)

@@ -134,28 +134,15 @@ export class IntList {
  * Durations grouped by a small-int key (e.g. a city code), summarised per group with one
  * counting sort instead of one list per group.
  */
-export function groupedDurationStats(keys: Int32Array, values: Float64Array, keyCount: number): DurationStats[] {
+export function groupedDurationStats(keys: Int32Array, values: Float64Array, keyCount: number, scratch?: Float64Array): DurationStats[] {
   const counts = new Int32Array(keyCount + 1)
   for (let i = 0; i < keys.length; i++) counts[keys[i] + 1]++
   for (let k = 0; k < keyCount; k++) counts[k + 1] += counts[k]
-  const sorted = new Float64Array(values.length)
+  const sorted = scratch && scratch.length >= values.length ? scratch : new Float64Array(values.length)
   const fill = counts.slice(0, keyCount)
   for (let i = 0; i < keys.length; i++) sorted[fill[keys[i]]++] = values[i]
   const out: DurationStats[] = []
   for (let k = 0; k < keyCount; k++) out.push(durationStats(sorted.subarray(counts[k], counts[k + 1])))
-  return out
-}
-
-/** One quantile per key of values grouped by small-int keys (counting sort, then quickselect). */
-export function groupedQuantile(keys: Int32Array, values: Float64Array, keyCount: number, q: number): (number | null)[] {
-  const counts = new Int32Array(keyCount + 1)
-  for (let i = 0; i < keys.length; i++) counts[keys[i] + 1]++
-  for (let k = 0; k < keyCount; k++) counts[k + 1] += counts[k]
-  const grouped = new Float64Array(values.length)
-  const fill = counts.slice(0, keyCount)
-  for (let i = 0; i < keys.length; i++) grouped[fill[keys[i]]++] = values[i]
-  const out: (number | null)[] = []
-  for (let k = 0; k < keyCount; k++) out.push(quantileSelect(grouped.subarray(counts[k], counts[k + 1]), q))
   return out
 }
 

@@ -15,7 +15,7 @@ import type { PeriodScope, QueryScope } from './filters'
 import { coveredPipes } from './funnel'
 import type { Prepared } from './prepare'
 import { SEM_S } from './prepare'
-import { FloatList, durationStats, groupedDurationStats, type DurationStats } from './stats'
+import { FloatList, IntList, durationStats, groupedDurationStats, type DurationStats } from './stats'
 
 export const TIMING_SPLITS: Dim[] = ['city', 'manager', 'source']
 
@@ -52,7 +52,7 @@ export interface TimingSection {
 
 /** Collects (deal, duration) pairs and summarises them overall and per split dimension. */
 class Collector {
-  readonly deals = new FloatList(64)
+  readonly deals = new IntList(64)
   readonly values = new FloatList(64)
   add(d: number, ms: number): void {
     this.deals.push(d)
@@ -62,17 +62,20 @@ class Collector {
     const values = this.values.view()
     const deals = this.deals.view()
     const splits: Partial<Record<Dim, SplitStats[]>> = {}
+    // One key buffer and one scratch buffer serve every dimension.
+    const keys = new Int32Array(deals.length)
+    const scratch = new Float64Array(deals.length)
     for (const dim of dims) {
       const col = p.dims[dim]
-      const keys = new Int32Array(deals.length)
       for (let i = 0; i < deals.length; i++) keys[i] = col.codes[deals[i]]
-      const stats = groupedDurationStats(keys, values, col.dict.size)
+      const stats = groupedDurationStats(keys, values, col.dict.size, scratch)
       splits[dim] = stats
         .map((st, k) => ({ key: col.dict.keys[k], name: col.dict.names[k], stats: st }))
         .filter((r) => r.stats.count > 0)
         .sort((a, b) => b.stats.count - a.stats.count || a.key.localeCompare(b.key))
     }
-    return { stats: durationStats(values.slice()), splits }
+    // Last: the overall figure may reorder `values` in place.
+    return { stats: durationStats(values), splits }
   }
 }
 
