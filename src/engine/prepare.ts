@@ -38,7 +38,6 @@ export interface Prepared {
   stride: number
   pipes: PipeInfo[]
   pipeByCategory: Map<number, number>
-  dealIdIndex: Map<number, number>
   /** Pipeline index, -1 when the pipeline is unknown (deal left out). */
   pipe: Int32Array
   /** Current local stage, -1 when unknown. */
@@ -446,7 +445,7 @@ export function prepare(data: CrmData): Prepared {
   const byUser = touchesByUser(data, dims.manager.dict)
 
   return {
-    data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory, dealIdIndex,
+    data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory,
     pipe, stage, semantic, created, stageSince, closedAt, lossStage, amount, reachedAt, reachedBits, words, successAt, firstEntry,
     passStart,
     passStage: passLen < passCap * 0.9 ? passStage.slice(0, passLen) : passStage.subarray(0, passLen),
