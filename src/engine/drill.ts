@@ -96,6 +96,7 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'churn':
       return predicate(s, ps, { ...ref, section: ref.mode, measure: ref.mode === 'flow' && ref.measure === 'reached' ? 'entered' : ref.measure } as DrillRef)
     case 'cohort': {
+      if (ref.measure !== 'size' && ref.stageId === undefined) throw new Error(`cohort "${ref.measure}" needs a stageId`)
       const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
       const inPipe: Pred = (d) => p.pipe[d] === pi && inCohort(s, ps, d)
       switch (ref.measure) {
@@ -108,6 +109,7 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       break
     }
     case 'flow': {
+      if (ref.measure !== 'size' && ref.stageId === undefined) throw new Error(`flow "${ref.measure}" needs a stageId`)
       const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
       const inPipe: Pred = (d) => p.pipe[d] === pi && s.dealMask[d] === 1
       switch (ref.measure) {
@@ -198,6 +200,7 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'timing': {
       switch (ref.measure) {
         case 'between': {
+          if (ref.categoryId === undefined || ref.from === undefined || ref.to === undefined) throw new Error('timing "between" needs categoryId, from and to')
           const a = stageIndex(p, ref.categoryId, ref.from)
           const b = stageIndex(p, ref.categoryId, ref.to)
           return masked((d) => p.pipe[d] === a.pi && betweenDuration(p, ps, d, a.st, b.st) === betweenDuration(p, ps, d, a.st, b.st))

@@ -91,5 +91,7 @@ describe('drill-down returns exactly the deals counted', () => {
   it('explains a bad reference', () => {
     expect(() => drillDown(p, q, { section: 'cohort', categoryId: 0, stageId: 'NOPE', measure: 'reached' })).toThrow(/No stage NOPE/)
     expect(() => drillDown(p, { ...q, compare: 'none' }, { section: 'kpis', measure: 'won', period: 'comparison' })).toThrow(/no comparison/)
+    expect(() => drillDown(p, q, { section: 'cohort', categoryId: 0, measure: 'reached' })).toThrow(/needs a stageId/)
+    expect(() => drillDown(p, q, { section: 'cohort', categoryId: 7, measure: 'size' })).toThrow(/No pipeline 7/)
   })
 })
