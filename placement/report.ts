@@ -83,6 +83,7 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
     },
     fitWindow: (height) => host.fitWindow(height),
     scrollToTop: () => host.scrollParentToTop(),
+    openSettings: () => host.openSettings(),
     print: () => window.print(),
   }
   app.provide(REPORT_ACTIONS, actions)

@@ -11,8 +11,43 @@ import { loadInputs } from './b24/storage'
 import type { B24Client } from './b24/client'
 import type { CrmData } from './engine/types'
 import type { SyncProgressInfo } from './app/services/host'
+import { pickLanguage, translate } from './app/i18n'
 import { mountReport } from '../placement/report'
 import type { ReportHost } from './app/services/host'
+
+/** `?view=settings|budget|plan`: the settings and input pages, opened from the report's header. */
+function settingsView(search: string): 'settings' | 'budget' | 'plan' | null {
+  const view = new URLSearchParams(search).get('view')
+  return view === 'settings' || view === 'budget' || view === 'plan' ? view : null
+}
+
+/** A "back to the report" bar above the settings page; returns the element to mount it in. */
+function withBackLink(el: HTMLElement, lang: string): HTMLElement {
+  const bar = document.createElement('div')
+  bar.className = 'fl-noprint'
+  bar.style.padding = '12px 16px 0'
+  const back = document.createElement('a')
+  back.className = 'fl-btn'
+  back.dataset.testid = 'back-to-report'
+  back.href = location.pathname
+  back.style.textDecoration = 'none'
+  back.style.display = 'inline-block'
+  back.textContent = translate(pickLanguage(lang), 'app.backToReport')
+  bar.appendChild(back)
+  const body = document.createElement('div')
+  el.replaceChildren(bar, body)
+  return body
+}
+
+/** Keeps the Bitrix24 frame as tall as `el` (the report does this itself). */
+function fitToContent(el: HTMLElement, fit: (height: number) => void): void {
+  if (typeof ResizeObserver === 'undefined') return
+  let frame = 0
+  new ResizeObserver(() => {
+    cancelAnimationFrame(frame)
+    frame = requestAnimationFrame(() => fit(el.getBoundingClientRect().height))
+  }).observe(el)
+}
 
 function showFatal(el: HTMLElement, message: string): void {
   el.innerHTML = ''
@@ -63,6 +98,13 @@ async function start(): Promise<void> {
     mountInstall(el, ctx)
     return
   }
+  const settingsTab = settingsView(location.search)
+  if (settingsTab) {
+    const { mountInstall } = await import('../placement/install')
+    mountInstall(withBackLink(el, ui.lang), ctx, settingsTab)
+    fitToContent(el, (h) => ui.fitWindow(h))
+    return
+  }
   if (ui.placement === 'CRM_DEAL_DETAIL_TAB') {
     const { mountDealTab } = await import('../placement/deal-tab')
     mountDealTab(el, ctx)
@@ -73,6 +115,8 @@ async function start(): Promise<void> {
     openDeal: (id) => ui.openDeal(id),
     fitWindow: (height) => ui.fitWindow(height),
     scrollParentToTop: () => ui.scrollParentTo(0),
+    // A full page load: the settings page is another app (install wizard, budget grids).
+    openSettings: () => location.assign(`${location.pathname}?view=budget`),
     loadCrmData: (onProgress, options) => loadReportData(client, ui.lang, onProgress, options.onCached),
   }
   mountReport(el, host)

@@ -12,7 +12,7 @@ import { hostilePortal, inProcessEngine } from './app-fixture'
 
 function recordingActions(): ReportActions & { syncs: boolean[] } {
   const syncs: boolean[] = []
-  return { syncs, sync: (force) => syncs.push(force), openDeal: () => undefined, fitWindow: () => undefined, scrollToTop: () => undefined, print: () => undefined }
+  return { syncs, sync: (force) => syncs.push(force), openDeal: () => undefined, fitWindow: () => undefined, scrollToTop: () => undefined, openSettings: () => undefined, print: () => undefined }
 }
 
 async function shell() {

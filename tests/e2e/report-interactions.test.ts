@@ -188,6 +188,19 @@ describe('report interactions', () => {
     expect(await frame.inputValue('[data-testid="churn-by"]')).toBe('manager')
   })
 
+  it('opens budgets and settings from the header and comes back', { timeout: 90_000 }, async () => {
+    await frame.click('[data-testid="open-settings"]')
+    await host.waitForApp('button[data-tab="budget"]', 60_000)
+    frame = await host.appFrame()
+    expect(new URL(frame.url()).searchParams.get('view')).toBe('budget')
+    await host.screenshot('report-interactions-settings')
+    await frame.click('[data-testid="back-to-report"]')
+    await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
+    frame = await host.appFrame()
+    await waitReady(frame)
+    expect(await frame.locator('[data-testid="tab-overview"]').count()).toBe(1)
+  })
+
   it('switches language by hand and follows the portal language', { timeout: 120_000 }, async () => {
     await frame.selectOption('[data-testid="lang-select"]', 'ru')
     await frame.waitForFunction(() => document.querySelector('[data-testid="tab-overview"]')?.textContent?.trim() === 'Обзор')

@@ -245,6 +245,8 @@ export const en = {
   'quality.example': 'Example',
   'quality.timeZone': 'Portal time zone',
   'loss.cellsCapped': 'The {n} largest of {total} combinations.',
+  'app.settings': 'Budgets and settings',
+  'app.backToReport': '← Back to the report',
   'none': '—',
 } as const
 

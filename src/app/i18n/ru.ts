@@ -246,5 +246,7 @@ export const ru: Messages = {
   'quality.example': 'Пример',
   'quality.timeZone': 'Часовой пояс портала',
   'loss.cellsCapped': '{n} крупнейших из {total} сочетаний.',
+  'app.settings': 'Бюджеты и настройки',
+  'app.backToReport': '← Назад к отчёту',
   'none': '—',
 }

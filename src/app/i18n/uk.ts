@@ -246,5 +246,7 @@ export const uk: Messages = {
   'quality.example': 'Приклад',
   'quality.timeZone': 'Часовий пояс порталу',
   'loss.cellsCapped': '{n} найбільших із {total} поєднань.',
+  'app.settings': 'Бюджети та налаштування',
+  'app.backToReport': '← Назад до звіту',
   'none': '—',
 }

@@ -25,6 +25,8 @@ export interface ReportHost {
    * content, so an overlay at the frame's top (the drill-down) may be above the portal viewport.
    */
   scrollParentToTop(): void
+  /** leaves the report for the settings, budgets and plans page */
+  openSettings(): void
   /**
    * Syncs the CRM (cache first, then the delta). `onCached` receives the cached data at once on
    * a warm reopen, before any request, so the report shows while the delta runs.

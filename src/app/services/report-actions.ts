@@ -6,6 +6,7 @@ export interface ReportActions {
   openDeal(dealId: number): void
   fitWindow(height: number): void
   scrollToTop(): void
+  openSettings(): void
   print(): void
 }
 
