@@ -247,6 +247,7 @@ export const en = {
   'loss.cellsCapped': 'The {n} largest of {total} combinations.',
   'app.settings': 'Budgets and settings',
   'app.backToReport': '← Back to the report',
+  'table.showAll': 'Show all {n} rows',
   'none': '—',
 } as const
 

@@ -248,5 +248,6 @@ export const ru: Messages = {
   'loss.cellsCapped': '{n} крупнейших из {total} сочетаний.',
   'app.settings': 'Бюджеты и настройки',
   'app.backToReport': '← Назад к отчёту',
+  'table.showAll': 'Показать все строки ({n})',
   'none': '—',
 }

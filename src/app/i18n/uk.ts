@@ -248,5 +248,6 @@ export const uk: Messages = {
   'loss.cellsCapped': '{n} найбільших із {total} поєднань.',
   'app.settings': 'Бюджети та налаштування',
   'app.backToReport': '← Назад до звіту',
+  'table.showAll': 'Показати всі рядки ({n})',
   'none': '—',
 }

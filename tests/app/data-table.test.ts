@@ -1,0 +1,67 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import DataTable from '../../src/app/components/DataTable.vue'
+import { tableMatrix } from '../../src/app/services/export-table'
+import { useSessionStore } from '../../src/app/stores/session'
+import { useDrillStore } from '../../src/app/stores/drill'
+import { REPORT_ACTIONS, type ReportActions } from '../../src/app/services/report-actions'
+import type { TableModel } from '../../src/app/services/table-model'
+
+interface Row { id: number; name: string; count: number; share: number | null; hours: number | null }
+
+function table(n: number): TableModel<Row> {
+  const rows: Row[] = Array.from({ length: n }, (_, i) => ({ id: 1000 + i, name: `Row ${i}`, count: i % 3, share: i % 4 === 0 ? null : i / n, hours: i * 5 }))
+  return {
+    id: 'demo',
+    title: 'Demo',
+    rows,
+    columns: [
+      { key: 'name', label: 'Name', kind: 'text', value: (r) => r.name, dealId: (r) => r.id },
+      { key: 'count', label: 'Count', kind: 'integer', value: (r) => r.count, drill: (r) => ({ ref: { section: 'kpis', measure: 'won' }, caption: r.name }) },
+      { key: 'share', label: 'Share', kind: 'percent', value: (r) => r.share, heat: 'good' },
+      { key: 'hours', label: 'Time', kind: 'hours', value: (r) => r.hours },
+    ],
+  }
+}
+
+function setup() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const opened: number[] = []
+  const actions: ReportActions = { sync: () => undefined, openDeal: (id) => opened.push(id), fitWindow: () => undefined, scrollToTop: () => undefined, openSettings: () => undefined, print: () => undefined }
+  return { pinia, opened, actions }
+}
+
+describe('DataTable', () => {
+  it('renders the first 200 rows of a long table, the rest on request; exports hold every row', async () => {
+    const { pinia, actions } = setup()
+    const model = table(450)
+    const w = mount(DataTable, { props: { table: model }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    expect(w.findAll('[data-testid="table-row"]').length).toBe(200)
+    expect(w.text()).toContain('450')
+    await w.find('[data-testid="show-all-demo"]').trigger('click')
+    expect(w.findAll('[data-testid="table-row"]').length).toBe(450)
+    const { header, rows } = tableMatrix(model, useSessionStore().formatter, { percent: '%', days: 'd' })
+    expect(header).toEqual(['Name', 'Count', 'Share, %', 'Time, d'])
+    expect(rows.length).toBe(450)
+    // Percents export as 0–100, hours as days, missing as empty.
+    expect(rows[1]).toEqual(['Row 1', 1, Math.round((1 / 450) * 10_000) / 100, Math.round((5 / 24) * 100) / 100])
+    expect(rows[0][2]).toBeNull()
+  })
+
+  it('links numbers to their deals (not zeros), names to the deal card, and shows — for missing figures', async () => {
+    const { pinia, actions, opened } = setup()
+    const w = mount(DataTable, { props: { table: table(6) }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    const rows = w.findAll('[data-testid="table-row"]')
+    expect(rows[0].find('[data-col="count"] [data-testid="drill-link"]').exists()).toBe(false) // 0
+    expect(rows[1].find('[data-col="count"] [data-testid="drill-link"]').exists()).toBe(true)
+    expect(rows[0].find('[data-col="share"]').text()).toBe('—')
+    expect(rows[1].find('[data-col="share"]').attributes('style')).toMatch(/rgba?\(47,? 198,? 246/)
+    await rows[2].find('[data-col="name"] [data-testid="deal-link"]').trigger('click')
+    expect(opened).toEqual([1002])
+    await rows[1].find('[data-col="count"] [data-testid="drill-link"]').trigger('click')
+    expect(useDrillStore().target?.caption).toBe('Row 1')
+  })
+})
