@@ -38,7 +38,7 @@ describe('DataTable', () => {
   it('renders the first 200 rows of a long table, the rest on request; exports hold every row', async () => {
     const { pinia, actions } = setup()
     const model = table(450)
-    const w = mount(DataTable, { props: { table: model }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    const w = mount(DataTable, { props: { table: model as unknown as TableModel<unknown> }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
     expect(w.findAll('[data-testid="table-row"]').length).toBe(200)
     expect(w.text()).toContain('450')
     await w.find('[data-testid="show-all-demo"]').trigger('click')
@@ -53,7 +53,7 @@ describe('DataTable', () => {
 
   it('links numbers to their deals (not zeros), names to the deal card, and shows — for missing figures', async () => {
     const { pinia, actions, opened } = setup()
-    const w = mount(DataTable, { props: { table: table(6) }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    const w = mount(DataTable, { props: { table: table(6) as unknown as TableModel<unknown> }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
     const rows = w.findAll('[data-testid="table-row"]')
     expect(rows[0].find('[data-col="count"] [data-testid="drill-link"]').exists()).toBe(false) // 0
     expect(rows[1].find('[data-col="count"] [data-testid="drill-link"]').exists()).toBe(true)
