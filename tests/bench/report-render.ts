@@ -1,0 +1,100 @@
+/**
+ * Report speed in a real browser: the production build of the app, framed by the demo portal's
+ * host page, syncing a generated portal (default 20,000 deals; FL_BENCH_DEALS to change) through
+ * the real SDK. Prints: cold open to the first report (sync included), a filter change, each
+ * page switch, and a warm reopen from the IndexedDB cache. Figures, not assertions.
+ */
+import { build } from 'vite'
+import { createServer, type Server } from 'node:http'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { generatePortal } from '../../src/demo-portal/generator'
+import { hostRoutes } from '../../src/demo-portal/host/routes'
+import { startPortal } from '../../src/demo-portal/server'
+import { launchBrowser } from '../e2e/support/browser'
+import { openHost } from '../e2e/support/host-page'
+
+const PAGES = ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality']
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
+
+function serveStatic(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
+    let file = join(dir, path)
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html')
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' })
+      res.end(readFileSync(file))
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })))
+}
+
+const ms = (t0: number) => `${Math.round(performance.now() - t0)} ms`
+
+export async function run(): Promise<void> {
+  const deals = Number(process.env.FL_BENCH_DEALS ?? 20_000)
+  const outDir = mkdtempSync(join(tmpdir(), 'fl-render-'))
+  const stops: Array<() => Promise<unknown>> = [async () => rmSync(outDir, { recursive: true, force: true })]
+  try {
+    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } })
+    const app = await serveStatic(outDir)
+    stops.push(() => new Promise((r) => app.server.close(r)))
+    const dump = generatePortal({ seed: 20261123, deals })
+    const portal = await startPortal({ dump, port: 0, installed: true, webhookSecret: 'bench', rate: 1000, burst: 1000, extraRoutes: hostRoutes({ appUrl: app.url }) })
+    stops.push(() => portal.close())
+    const browser = await launchBrowser()
+    stops.push(() => browser.close())
+
+    console.log(`Report in Chromium, production build, ${deals} deals (${dump.dealHistory.length} history rows, ${dump.activities.length} activities):`)
+    let t0 = performance.now()
+    const host = await openHost(browser, portal.url, { placement: 'DEFAULT', user: 1, lang: 'en' })
+    await host.waitForApp('[data-testid="synced-deals-count"]', 600_000)
+    let frame = await host.appFrame()
+    await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 120_000 })
+    console.log(`  cold open → synced and first report      ${ms(t0)}`)
+
+    t0 = performance.now()
+    await frame.selectOption('[data-testid="filter-period"]', 'last-year')
+    await frame.waitForSelector('[data-testid="report-app"][data-report-status="loading"]', { timeout: 5_000 }).catch(() => undefined)
+    await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 120_000 })
+    console.log(`  period change (last year) → new report   ${ms(t0)}`)
+
+    for (const p of PAGES) {
+      t0 = performance.now()
+      await frame.click(`[data-testid="tab-${p}"]`)
+      await frame.waitForSelector(`[data-testid="page-${p}"]`, { timeout: 60_000 })
+      const charts = await frame.locator('[data-testid^="chart"]').count()
+      if (charts) await frame.waitForSelector('.apexcharts-canvas', { timeout: 60_000 })
+      console.log(`  page ${p.padEnd(9)} rendered${charts ? ` (${charts} charts)` : ''}`.padEnd(43) + ms(t0))
+    }
+
+    t0 = performance.now()
+    await frame.click('[data-testid="tab-overview"]')
+    await frame.click('[data-testid="kpi-dealsCreated"] [data-testid="kpi-value"] button')
+    await frame.waitForSelector('[data-testid="drill-row"]', { timeout: 60_000 })
+    const drilled = (await frame.textContent('[data-testid="drill-count"]'))?.trim()
+    console.log(`  drill-down of ${drilled} deals opened`.padEnd(43) + ms(t0))
+    await frame.click('[data-testid="drill-close"]')
+
+    const url = frame.url()
+    await frame.goto('about:blank')
+    t0 = performance.now()
+    await frame.goto(url)
+    await host.waitForApp('[data-testid="page-overview"]', 600_000)
+    console.log(`  warm reopen → cached report on screen    ${ms(t0)}`)
+    await host.waitForApp('[data-testid="synced-deals-count"]', 600_000)
+    frame = await host.appFrame()
+    await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 120_000 })
+    console.log(`  warm reopen → delta synced, report fresh ${ms(t0)}`)
+    await host.close()
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined)
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void run()
