@@ -51,6 +51,23 @@ describe('DataTable', () => {
     expect(rows[0][2]).toBeNull()
   })
 
+  it('sorts by a clicked column: numbers high to low first, then reversed, then back; empty cells last', async () => {
+    const { pinia, actions } = setup()
+    const w = mount(DataTable, { props: { table: table(8) as unknown as TableModel<unknown> }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    const shares = () => w.findAll('[data-col="share"]').map((c) => c.text())
+    const names = () => w.findAll('[data-col="name"]').map((c) => c.text())
+    await w.find('[data-testid="sort-share"]').trigger('click')
+    expect(names()).toEqual(['Row 7', 'Row 6', 'Row 5', 'Row 3', 'Row 2', 'Row 1', 'Row 0', 'Row 4'])
+    expect(shares().slice(-2)).toEqual(['—', '—'])
+    expect(w.find('th[aria-sort="descending"]').exists()).toBe(true)
+    await w.find('[data-testid="sort-share"]').trigger('click')
+    expect(names().slice(0, 3)).toEqual(['Row 1', 'Row 2', 'Row 3'])
+    await w.find('[data-testid="sort-share"]').trigger('click')
+    expect(names()).toEqual(['Row 0', 'Row 1', 'Row 2', 'Row 3', 'Row 4', 'Row 5', 'Row 6', 'Row 7'])
+    await w.find('[data-testid="sort-name"]').trigger('click')
+    expect(w.find('th[aria-sort="ascending"]').exists()).toBe(true)
+  })
+
   it('links numbers to their deals (not zeros), names to the deal card, and shows — for missing figures', async () => {
     const { pinia, actions, opened } = setup()
     const w = mount(DataTable, { props: { table: table(6) as unknown as TableModel<unknown> }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })

@@ -69,8 +69,10 @@ describe('hostile CRM names', () => {
       const cells = frame.locator(selector)
       await cells.first().waitFor()
       let shownEscaped = false
-      for (let i = 0; i < Math.min(await cells.count(), 8); i++) {
+      for (let i = 0; i < Math.min(await cells.count(), 12) && !shownEscaped; i++) {
         await cells.nth(i).hover({ force: true })
+        // ApexCharts draws the tooltip on the next mousemove frame.
+        await frame.waitForTimeout(100)
         const tooltips = await frame.locator('.apexcharts-tooltip').evaluateAll((els) => els.map((e) => e.innerHTML))
         for (const html of tooltips) expect(html).not.toContain('<img')
         if (tooltips.some((html) => html.includes('fl-tt') && html.includes('&lt;img'))) shownEscaped = true
