@@ -32,6 +32,8 @@ export interface TableModel<Row> {
   title: string
   columns: TableColumn<Row>[]
   rows: Row[]
+  /** totals: shown and exported after the rows, never sorted among them */
+  footer?: Row[]
   note?: string
 }
 
