@@ -67,6 +67,12 @@ describe('report shell states', () => {
     expect(w.find('[data-testid="tab-overview"]').text()).toBe('Огляд')
     expect(location.hash).toContain('lang=uk')
 
+    // A later sync failure keeps the report on screen and says what went wrong above it.
+    session.failSync('Bitrix24 did not answer')
+    await flushPromises()
+    expect(w.find('[data-testid="page-funnels"]').exists()).toBe(true)
+    expect(w.find('[data-testid="stale-error"]').text()).toContain('Bitrix24 did not answer')
+
     await w.find('[data-testid="tab-overview"]').trigger('click')
     filters.set({ from: '1990-01-01', to: '1990-01-31' })
     await flushPromises()
