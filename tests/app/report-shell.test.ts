@@ -35,6 +35,7 @@ describe('report shell states', () => {
     await flushPromises()
     expect(w.find('[data-testid="state-loading"]').exists()).toBe(true)
     expect(w.find('[data-testid="sync-progress"]').attributes('aria-valuenow')).toBe('20')
+    expect(w.find('[data-testid="sync-progress-label"]').text()).toContain('first full load')
 
     session.failSync('The portal refused: ACCESS_DENIED')
     await flushPromises()

@@ -248,6 +248,12 @@ export const en = {
   'app.settings': 'Budgets and settings',
   'app.backToReport': '← Back to the report',
   'table.showAll': 'Show all {n} rows',
+  'sync.cached': 'reading the saved copy',
+  'sync.full': 'first full load',
+  'sync.resume': 'continuing the interrupted load',
+  'sync.delta': 'fetching changes',
+  'sync.sweep': 'looking for deleted records',
+  'sync.done': 'done',
   'none': '—',
 } as const
 

@@ -249,5 +249,11 @@ export const ru: Messages = {
   'app.settings': 'Бюджеты и настройки',
   'app.backToReport': '← Назад к отчёту',
   'table.showAll': 'Показать все строки ({n})',
+  'sync.cached': 'читаем сохранённую копию',
+  'sync.full': 'первая полная загрузка',
+  'sync.resume': 'продолжаем прерванную загрузку',
+  'sync.delta': 'загружаем изменения',
+  'sync.sweep': 'ищем удалённые записи',
+  'sync.done': 'готово',
   'none': '—',
 }

@@ -249,5 +249,11 @@ export const uk: Messages = {
   'app.settings': 'Бюджети та налаштування',
   'app.backToReport': '← Назад до звіту',
   'table.showAll': 'Показати всі рядки ({n})',
+  'sync.cached': 'читаємо збережену копію',
+  'sync.full': 'перше повне завантаження',
+  'sync.resume': 'продовжуємо перерване завантаження',
+  'sync.delta': 'завантажуємо зміни',
+  'sync.sweep': 'шукаємо видалені записи',
+  'sync.done': 'готово',
   'none': '—',
 }
