@@ -8,6 +8,7 @@ import { framePlacementContext, frameUi } from './b24/frame-ui'
 import { syncAll } from './sync/sync'
 import { IdbCache } from './sync/idb-cache'
 import { loadInputs } from './b24/storage'
+import { readSettings } from './b24/install'
 import type { B24Client } from './b24/client'
 import type { CrmData } from './engine/types'
 import type { SyncProgressInfo } from './app/services/host'
@@ -71,10 +72,15 @@ async function loadReportData(
   onCached?: (data: CrmData) => void,
 ): Promise<CrmData> {
   const cache = await IdbCache.open(client.memberId, client.userId)
-  // Inputs first (one request): the cached report shown meanwhile then already has its spend.
-  const inputs = await loadInputs(client).catch(() => ({ budgets: [], plans: [] }))
+  // Inputs and settings first: the cached report shown meanwhile then already has its spend,
+  // and the admin's choices (city and loss-reason fields, currency, stage roles) shape the tables.
+  const [inputs, settings] = await Promise.all([
+    loadInputs(client).catch(() => ({ budgets: [], plans: [] })),
+    readSettings(client).catch(() => undefined),
+  ])
   const result = await syncAll(client, cache, {
     portal: { language: lang },
+    settings,
     onProgress: (p) => onProgress({ done: p.loaded, total: p.estimatedTotal, label: p.phase }),
     onCached: onCached ? (data) => onCached({ ...data, ...inputs }) : undefined,
   })
