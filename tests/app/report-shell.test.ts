@@ -19,6 +19,7 @@ async function shell() {
   const pinia = createPinia()
   setActivePinia(pinia)
   history.replaceState(null, '', '/')
+  localStorage.clear()
   const actions = recordingActions()
   const filters = useFiltersStore()
   filters.bindToUrl()

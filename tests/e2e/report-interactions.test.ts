@@ -189,6 +189,17 @@ describe('report interactions', () => {
     expect(await frame.inputValue('[data-testid="filter-period"]')).toBe('last-quarter')
     expect(await frame.inputValue('[data-testid="filter-compare"]')).toBe('year')
     expect(await frame.inputValue('[data-testid="churn-by"]')).toBe('manager')
+
+    // Bitrix24 reopens the app at its handler URL, without the hash: the last view comes back.
+    const bare = url.replace(/#.*$/, '')
+    await frame.goto('about:blank')
+    await frame.goto(bare)
+    await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
+    frame = await host.appFrame()
+    await waitReady(frame)
+    expect(await frame.getAttribute('[data-testid="tab-churn"]', 'aria-selected')).toBe('true')
+    expect(await frame.inputValue('[data-testid="filter-period"]')).toBe('last-quarter')
+    expect(hash(frame)).toContain('by=manager')
   })
 
   it('opens budgets and settings from the header and comes back', { timeout: 90_000 }, async () => {

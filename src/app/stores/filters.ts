@@ -3,6 +3,32 @@ import { computed, reactive, ref, watch } from 'vue'
 import { presetRange, todayIn, type DateRange } from '../services/period-presets'
 import { defaultFilters, parseHash, toHash, type FilterState } from '../services/url-state'
 
+/**
+ * Bitrix24 reopens the app at its handler URL, without our hash: the last view is also kept per
+ * portal in localStorage (the portal is the first part of the frame's window.name), so the
+ * report opens where the user left it.
+ */
+function viewKey(): string {
+  const portal = typeof window === 'undefined' ? '' : (window.name || '').split('|')[0]
+  return `funnel-lens-view:${portal}`
+}
+
+function savedView(): string {
+  try {
+    return localStorage.getItem(viewKey()) ?? ''
+  } catch {
+    return ''
+  }
+}
+
+function saveView(hash: string): void {
+  try {
+    localStorage.setItem(viewKey(), hash)
+  } catch {
+    // storage may be off in a third-party frame: the hash still carries the view
+  }
+}
+
 /** The filter bar's choices; the URL hash is their mirror (reopen and share a view). */
 export const useFiltersStore = defineStore('filters', () => {
   const state = reactive<FilterState>(defaultFilters())
@@ -10,7 +36,7 @@ export const useFiltersStore = defineStore('filters', () => {
 
   function readUrl(): void {
     if (typeof location === 'undefined') return
-    Object.assign(state, parseHash(location.hash))
+    Object.assign(state, parseHash(location.hash || savedView()))
   }
 
   function writeUrl(): void {
@@ -18,6 +44,7 @@ export const useFiltersStore = defineStore('filters', () => {
     const hash = toHash(state)
     // replaceState: filter changes should not flood the back button of the portal page.
     if (location.hash !== hash) history.replaceState(history.state, '', hash)
+    saveView(hash)
   }
 
   function set(patch: Partial<FilterState>): void {
