@@ -34,8 +34,9 @@ import { BENCH_CITIES, BENCH_END, generateBenchData } from './engine-data'
 
 const SIZES = { deals: 100_000, leads: 50_000, touchesPerDeal: 5 }
 const RUNS = 9
+const PREPARE_RUNS = 5
 const QUERY: ReportQuery = { from: '2026-07-01', to: '2026-09-30', compare: 'previous', now: BENCH_END }
-const TARGET = { reportMs: 500, filterMs: 100, heapMb: 400, duckRatio: 2 }
+const TARGET = { prepareMs: 500, reportMs: 500, filterMs: 100, heapMb: 400, duckRatio: 2 }
 
 /** `--expose-gc`'s gc, or the same function obtained at run time (the flag only applies to new contexts). */
 function forcedGc(): () => void {
@@ -44,7 +45,12 @@ function forcedGc(): () => void {
   setFlagsFromString('--expose-gc')
   return runInNewContext('gc') as () => void
 }
-const gc = forcedGc()
+const forceGc = forcedGc()
+/** Two collections: array buffers freed by the first are swept concurrently and leave the count late. */
+function gc(): void {
+  forceGc()
+  forceGc()
+}
 let peakHeap = 0
 /** JS heap plus ArrayBuffer backing stores: the engine's typed-array indexes live in the latter. */
 function sampleHeap(): number {
@@ -236,7 +242,7 @@ export async function run(): Promise<void> {
   sampleHeap()
   gc()
   const preparedHeap = sampleHeap()
-  line('prepare (indexes, once per data load)', `${prepareMs.toFixed(0)} ms`)
+  line('prepare, first call (what a user waits for)', `${prepareMs.toFixed(0)} ms`, `≤ ${TARGET.prepareMs} ms  ${verdict(prepareMs <= TARGET.prepareMs)}`)
 
   let report: Report | null = null
   const fullMs = await timed(RUNS, () => (report = buildReport(p, QUERY)))
@@ -254,6 +260,10 @@ export async function run(): Promise<void> {
   line('heap+buffers: peak sampled between steps', `${mb(peakHeap)} MB`, `≤ ${TARGET.heapMb} MB  ${verdict(peakHeap / 1024 / 1024 <= TARGET.heapMb)} (target checked here)`)
   line('heap+buffers: peak minus the data itself', `${mb(peakHeap - dataHeap)} MB`)
   line('max RSS of the process so far (upper bound)', `${mb(process.resourceUsage().maxRSS * 1024)} MB`)
+  // After the memory figures: each call leaves a whole index set behind as garbage. Later calls run
+  // JIT-compiled code, so the spread between the first and these shows what warm-up costs.
+  const warmMs = await timed(PREPARE_RUNS, () => prepare(data))
+  line(`prepare, median of ${PREPARE_RUNS} further calls`, withMin(warmMs))
   console.log(`load average now: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`)
 
   // The same three figures alone on our side (funnel section also builds the flow funnel, churn
