@@ -5,11 +5,13 @@
  * (funnel order, `Pipeline.stageIds`); per-stage columns are `n × stride` Float64Arrays where
  * `stride` is the largest pipeline's stage count and NaN means "never".
  */
-import type { CrmData, Deal, Semantic, TouchKind } from './types'
+import type { CrmData, Deal, Semantic } from './types'
 import { KeyDict, type Dim, type DimColumn } from './dims'
+import { IdIndex } from './id-index'
 import { emptyQuality, type QualityCounts } from './quality'
 import { timeZone, type TimeZone } from './periods'
-import { IntList, quantileSelect } from './stats'
+import { prepareTouches, TOUCH_KINDS } from './prepare-touches'
+import { quantileSelect } from './stats'
 
 export const SEM_P = 0
 export const SEM_S = 1
@@ -28,7 +30,7 @@ export interface PipeInfo {
   deals: Int32Array
 }
 
-export const TOUCH_KINDS: TouchKind[] = ['call', 'email', 'sms', 'meeting', 'task', 'other']
+export { TOUCH_KINDS }
 
 export interface Prepared {
   data: CrmData
@@ -171,81 +173,99 @@ function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepar
   return dims
 }
 
-/** Per-deal stage events grouped CSR-style (typed arrays, no object per event). */
+/**
+ * Per-deal stage events grouped CSR-style (typed arrays, no object per event): deal d's events
+ * are positions start[d] .. start[d+1]-1 of `event` (index into data.dealEvents), `stage` and `at`,
+ * so a deal's history is read from contiguous memory.
+ */
 interface EventIndex {
   start: Int32Array
-  order: Int32Array
+  event: Int32Array
   stage: Int16Array
+  at: Float64Array
+  /** Longest history (events of one deal). */
+  maxLen: number
   otherPipe: Uint8Array
   unknown: Int32Array
+  /** Indexed events per (pipe × stride + stage), shifted by one: the prefix sums start the stay slices. */
+  perStageCount: Int32Array
 }
 
 /**
  * A deal's usable history in its current pipeline, written into the reusable `hs`/`ha`
  * (stage, time) buffers: its events ordered by time, then history id (Bitrix24 assigns ids in
  * order, so the id settles events at the same instant), completed where the data falls short.
+ * Returns the history length; `reconstructed` tells whether the events were missing.
  */
 function dealHistory(
-  data: CrmData, ix: EventIndex, d: number, curStage: number, hs: number[], ha: number[], q: QualityCounts,
-): boolean {
+  data: CrmData, ix: EventIndex, d: number, curStage: number, hs: Int16Array, ha: Float64Array, q: QualityCounts,
+): number {
   const deal = data.deals[d]
   const fallbackAt = validTime(deal.movedAt) ? deal.movedAt : deal.modifiedAt
   if (ix.otherPipe[d]) q.pipelineChanged++
   q.unknownStageEvents += ix.unknown[d]
-  hs.length = 0
-  ha.length = 0
   const a = ix.start[d]
   const b = ix.start[d + 1]
   if (a === b) {
     q.reconstructed++
-    hs.push(0)
-    ha.push(deal.createdAt)
-    if (curStage > 0) { hs.push(curStage); ha.push(Math.max(deal.createdAt, fallbackAt)) }
-    return true
+    hs[0] = 0
+    // Only numbers go into the buffer as they are (a missing date stays invalid, not 0).
+    ha[0] = typeof deal.createdAt === 'number' ? deal.createdAt : NaN
+    if (curStage > 0) { hs[1] = curStage; ha[1] = Math.max(deal.createdAt, fallbackAt); return 2 }
+    return 1
   }
   const events = data.dealEvents
-  const seg = ix.order.subarray(a, b)
-  // Insertion sort: histories are short and usually already in order.
-  for (let i = 1; i < seg.length; i++) {
-    const v = seg[i]
-    const ev = events[v]
+  const { event, stage, at } = ix
+  // Insertion sort: histories are short and usually already in order; ids only settle ties.
+  for (let i = a + 1; i < b; i++) {
+    const v = event[i]
+    const tv = at[i]
+    const sv = stage[i]
     let j = i - 1
-    while (j >= 0) {
-      const w = events[seg[j]]
-      if (w.at < ev.at || (w.at === ev.at && w.id <= ev.id)) break
-      seg[j + 1] = seg[j]
+    while (j >= a) {
+      const tw = at[j]
+      if (tw < tv || (tw === tv && events[event[j]].id <= events[v].id)) break
+      event[j + 1] = event[j]
+      at[j + 1] = tw
+      stage[j + 1] = stage[j]
       j--
     }
-    seg[j + 1] = v
+    event[j + 1] = v
+    at[j + 1] = tv
+    stage[j + 1] = sv
   }
-  for (let i = 0; i < seg.length; i++) {
-    hs.push(ix.stage[seg[i]])
-    ha.push(events[seg[i]].at)
+  let len = 0
+  for (let i = a; i < b; i++, len++) {
+    hs[len] = stage[i]
+    ha[len] = at[i]
   }
-  const lastAt = ha[ha.length - 1]
-  if (curStage >= 0 && hs[hs.length - 1] !== curStage) {
+  const lastAt = ha[len - 1]
+  if (curStage >= 0 && hs[len - 1] !== curStage) {
     q.historyPatched++
-    hs.push(curStage)
-    ha.push(Math.max(lastAt, validTime(fallbackAt) ? fallbackAt : lastAt))
+    hs[len] = curStage
+    ha[len++] = Math.max(lastAt, validTime(fallbackAt) ? fallbackAt : lastAt)
   }
-  return false
+  return len
 }
 
 function indexEvents(
-  data: CrmData, n: number, dealIdIndex: Map<number, number>, stageLookup: Map<string, [number, number]>,
-  pipe: Int32Array, q: QualityCounts,
+  data: CrmData, n: number, stride: number, pipeCount: number, dealIndex: IdIndex,
+  stageLookup: Map<string, [number, number]>, pipe: Int32Array, q: QualityCounts,
 ): EventIndex {
   const events = data.dealEvents
   const m = events.length
   const owner = new Int32Array(m).fill(-1)
-  const stage = new Int16Array(m)
+  const ownStage = new Int16Array(m)
+  // Times are copied here so that the event objects are walked once (they are scattered in memory).
+  const ownAt = new Float64Array(m)
   const otherPipe = new Uint8Array(n)
   const unknown = new Int32Array(n)
   const start = new Int32Array(n + 1)
+  const perStageCount = new Int32Array(pipeCount * stride + 1)
   for (let i = 0; i < m; i++) {
     const e = events[i]
-    const di = dealIdIndex.get(e.ownerId)
-    if (di === undefined) {
+    const di = dealIndex.get(e.ownerId)
+    if (di < 0) {
       q.orphanEvents++
       continue
     }
@@ -258,14 +278,30 @@ function indexEvents(
     if (loc[0] !== pipe[di] || e.typeId === 5) otherPipe[di] = 1
     if (loc[0] !== pipe[di] || !validTime(e.at)) continue
     owner[i] = di
-    stage[i] = loc[1]
+    ownStage[i] = loc[1]
+    ownAt[i] = e.at
     start[di + 1]++
+    perStageCount[loc[0] * stride + loc[1] + 1]++
   }
-  for (let d = 0; d < n; d++) start[d + 1] += start[d]
-  const order = new Int32Array(start[n])
+  let maxLen = 0
+  for (let d = 0; d < n; d++) {
+    if (start[d + 1] > maxLen) maxLen = start[d + 1]
+    start[d + 1] += start[d]
+  }
+  const total = start[n]
+  const event = new Int32Array(total)
+  const stage = new Int16Array(total)
+  const at = new Float64Array(total)
   const fill = start.slice(0, n)
-  for (let i = 0; i < m; i++) if (owner[i] >= 0) order[fill[owner[i]]++] = i
-  return { start, order, stage, otherPipe, unknown }
+  for (let i = 0; i < m; i++) {
+    const di = owner[i]
+    if (di < 0) continue
+    const k = fill[di]++
+    event[k] = i
+    stage[k] = ownStage[i]
+    at[k] = ownAt[i]
+  }
+  return { start, event, stage, at, maxLen, otherPipe, unknown, perStageCount }
 }
 
 export function prepare(data: CrmData): Prepared {
@@ -294,10 +330,9 @@ export function prepare(data: CrmData): Prepared {
   const semantic = new Uint8Array(n)
   const created = new Float64Array(n)
   const amount = new Float64Array(n)
-  const dealIdIndex = new Map<number, number>()
+  const dealIndex = new IdIndex(data.deals.map((d) => d.id))
   const perPipe: number[][] = pipes.map(() => [])
   data.deals.forEach((d, i) => {
-    dealIdIndex.set(d.id, i)
     const pi = byCategory.get(d.categoryId) ?? -1
     pipe[i] = pi
     if (pi < 0) quality.unknownPipeline++
@@ -315,7 +350,7 @@ export function prepare(data: CrmData): Prepared {
   })
   pipes.forEach((p, pi) => (p.deals = Int32Array.from(perPipe[pi])))
 
-  const eventIndex = indexEvents(data, n, dealIdIndex, stageLookup, pipe, quality)
+  const eventIndex = indexEvents(data, n, stride, pipes.length, dealIndex, stageLookup, pipe, quality)
 
   const reachedAt = new Float64Array(n * stride).fill(NaN)
   const firstEntry = new Float64Array(n * stride).fill(NaN)
@@ -343,16 +378,12 @@ export function prepare(data: CrmData): Prepared {
   // Completed stays, written straight into per-(pipe × stride + stage) slices of one buffer:
   // a key never has more stays than events at its stage.
   const stayKeyCount = pipes.length * stride
-  const stayStart = new Int32Array(stayKeyCount + 1)
-  for (let d = 0; d < n; d++) {
-    if (pipe[d] < 0) continue
-    for (let i = eventIndex.start[d]; i < eventIndex.start[d + 1]; i++) stayStart[pipe[d] * stride + eventIndex.stage[eventIndex.order[i]] + 1]++
-  }
+  const stayStart = eventIndex.perStageCount
   for (let k = 0; k < stayKeyCount; k++) stayStart[k + 1] += stayStart[k]
   const stayFill = stayStart.slice(0, stayKeyCount)
   const stays = new Float64Array(stayStart[stayKeyCount])
-  const hs: number[] = []
-  const ha: number[] = []
+  const hs = new Int16Array(eventIndex.maxLen + 2)
+  const ha = new Float64Array(eventIndex.maxLen + 2)
 
   for (let d = 0; d < n; d++) {
     passStart[d] = passLen
@@ -360,7 +391,8 @@ export function prepare(data: CrmData): Prepared {
     if (pi < 0) continue
     const pl = pipes[pi]
     const deal = data.deals[d]
-    const reconstructed = dealHistory(data, eventIndex, d, stage[d], hs, ha, quality)
+    const hn = dealHistory(data, eventIndex, d, stage[d], hs, ha, quality)
+    const reconstructed = eventIndex.start[d] === eventIndex.start[d + 1]
     let pos = -1 // last process stage the deal was in
     let prevSem = -1
     let reopened = false
@@ -369,7 +401,7 @@ export function prepare(data: CrmData): Prepared {
     let lastLossAt = NaN
     let lastWinAt = NaN
     let lostWithoutStage = false
-    for (let i = 0; i < hs.length; i++) {
+    for (let i = 0; i < hn; i++) {
       const s = hs[i]
       const t = ha[i]
       const sem = pl.semantics[s]
@@ -396,14 +428,15 @@ export function prepare(data: CrmData): Prepared {
       pushPass(d, s, t)
       const k = d * stride + s
       if (!(firstEntry[k] <= t)) firstEntry[k] = t
-      if (!reconstructed && i + 1 < ha.length && validTime(ha[i + 1])) {
+      if (!reconstructed && i + 1 < hn && validTime(ha[i + 1])) {
         stays[stayFill[pi * stride + s]++] = ha[i + 1] - t
       }
       prevSem = sem
     }
     if (reopened) quality.reopened++
     if (backward) quality.backwardMoves++
-    stageSince[d] = ha.length ? ha[ha.length - 1] : NaN
+    // A one-entry reconstructed history is the raw creation date, stored as before (null → 0).
+    stageSince[d] = reconstructed && hn === 1 ? (deal.createdAt as number) : ha[hn - 1]
     if (semantic[d] === SEM_F) {
       lossStage[d] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, pos) : -1
       if (lostWithoutStage || pos < 0) quality.lostWithoutProcessStage++
@@ -434,7 +467,6 @@ export function prepare(data: CrmData): Prepared {
     if (q !== null) stayP90[k] = q
   }
 
-  const touches = indexTouches(data, n, created, dealIdIndex)
   const dims = buildDims(data, pipes, pipe)
   const leadDims = {
     source: Int32Array.from(data.leads, (l) => dims.source.dict.code(l.sourceId)),
@@ -442,7 +474,7 @@ export function prepare(data: CrmData): Prepared {
     utmSource: Int32Array.from(data.leads, (l) => dims.utmSource.dict.code(l.utmSource)),
     manager: Int32Array.from(data.leads, (l) => dims.manager.dict.code(String(l.assignedById))),
   }
-  const byUser = touchesByUser(data, dims.manager.dict)
+  const touches = prepareTouches(data, n, created, dealIndex, dims.manager.dict)
 
   return {
     data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory,
@@ -450,114 +482,9 @@ export function prepare(data: CrmData): Prepared {
     passStart,
     passStage: passLen < passCap * 0.9 ? passStage.slice(0, passLen) : passStage.subarray(0, passLen),
     passAt: passLen < passCap * 0.9 ? passAt.slice(0, passLen) : passAt.subarray(0, passLen),
-    ...touches, ...byUser, stayP90, dims, leadDims,
+    ...touches, stayP90, dims, leadDims,
     leadCreated: Float64Array.from(data.leads, (l) => (validTime(l.createdAt) ? l.createdAt : NaN)),
     leadSemantic: Uint8Array.from(data.leads, (l) => semCode(l.semantic)),
     quality, toReportCurrency,
-  }
-}
-
-/** Deal indexes by a key (lead or contact id): one int per key, an array only for shared keys. */
-function multiIndex(keys: (number | null)[]): Map<number, number | number[]> {
-  const m = new Map<number, number | number[]>()
-  keys.forEach((k, i) => {
-    if (k === null) return
-    const cur = m.get(k)
-    if (cur === undefined) m.set(k, i)
-    else if (typeof cur === 'number') m.set(k, [cur, i])
-    else cur.push(i)
-  })
-  return m
-}
-
-/** Per-deal touch lists: own touches, plus the lead's and contact's touches before the deal existed. */
-function indexTouches(data: CrmData, n: number, created: Float64Array, dealIdIndex: Map<number, number>) {
-  const touches = data.touches
-  const byLead = multiIndex(data.deals.map((d) => d.leadId))
-  const byContact = multiIndex(data.deals.map((d) => d.contactId))
-  const pairDeal = new IntList(touches.length + 16)
-  const pairTouch = new IntList(touches.length + 16)
-  const seen = new Int32Array(n).fill(-1)
-  let ti = 0
-  const add = (di: number | undefined) => {
-    if (di === undefined || seen[di] === ti) return
-    seen[di] = ti
-    pairDeal.push(di)
-    pairTouch.push(ti)
-  }
-  const addBefore = (at: number, hit: number | number[] | undefined) => {
-    if (hit === undefined) return
-    if (typeof hit === 'number') { if (at < created[hit]) add(hit) }
-    else for (const di of hit) if (at < created[di]) add(di)
-  }
-  for (ti = 0; ti < touches.length; ti++) {
-    const t = touches[ti]
-    if (!validTime(t.at)) continue
-    for (const id of t.dealIds) add(dealIdIndex.get(id))
-    for (const id of t.leadIds) addBefore(t.at, byLead.get(id))
-    for (const id of t.contactIds) addBefore(t.at, byContact.get(id))
-  }
-  const pd = pairDeal.view()
-  const pt = pairTouch.view()
-  const touchStart = new Int32Array(n + 1)
-  for (let i = 0; i < pd.length; i++) touchStart[pd[i] + 1]++
-  for (let d = 0; d < n; d++) touchStart[d + 1] += touchStart[d]
-  const m = pd.length
-  const order = new Int32Array(m)
-  const fill = touchStart.slice(0, n)
-  for (let i = 0; i < m; i++) order[fill[pd[i]]++] = pt[i]
-  const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
-  const other = kindCode.get('other')!
-  const touchAt = new Float64Array(m)
-  const touchKind = new Uint8Array(m)
-  const touchDuration = new Float32Array(m)
-  const firstTouchAt = new Float64Array(n).fill(NaN)
-  for (let d = 0; d < n; d++) {
-    const a = touchStart[d]
-    const b = touchStart[d + 1]
-    // Insertion sort in place by (time, id): a deal has few touches.
-    for (let i = a + 1; i < b; i++) {
-      const v = order[i]
-      const tv = touches[v]
-      let j = i - 1
-      while (j >= a) {
-        const w = touches[order[j]]
-        if (w.at < tv.at || (w.at === tv.at && w.id <= tv.id)) break
-        order[j + 1] = order[j]
-        j--
-      }
-      order[j + 1] = v
-    }
-    for (let k = a; k < b; k++) {
-      const t = touches[order[k]]
-      touchAt[k] = t.at
-      touchKind[k] = kindCode.get(t.kind) ?? other
-      touchDuration[k] = t.durationSec ?? NaN
-      if (firstTouchAt[d] !== firstTouchAt[d] && t.at >= created[d]) firstTouchAt[d] = t.at
-    }
-  }
-  return { touchStart, touchAt, touchKind, touchDuration, firstTouchAt }
-}
-
-function touchesByUser(data: CrmData, managers: KeyDict) {
-  const touches = data.touches
-  const m = touches.length
-  const codes = Int32Array.from(touches, (t) => managers.code(String(t.responsibleId)))
-  const K = managers.size
-  const userTouchStart = new Int32Array(K + 1)
-  for (let i = 0; i < m; i++) userTouchStart[codes[i] + 1]++
-  for (let k = 0; k < K; k++) userTouchStart[k + 1] += userTouchStart[k]
-  const order = new Int32Array(m)
-  const fill = userTouchStart.slice(0, K)
-  for (let i = 0; i < m; i++) order[fill[codes[i]]++] = i
-  const at = Float64Array.from(touches, (t) => t.at)
-  for (let k = 0; k < K; k++) order.subarray(userTouchStart[k], userTouchStart[k + 1]).sort((a, b) => at[a] - at[b] || touches[a].id - touches[b].id)
-  const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
-  const other = kindCode.get('other')!
-  return {
-    userTouchStart,
-    userTouchAt: Float64Array.from(order, (i) => at[i]),
-    userTouchKind: Uint8Array.from(order, (i) => kindCode.get(touches[i].kind) ?? other),
-    userTouchDuration: Float32Array.from(order, (i) => touches[i].durationSec ?? NaN),
   }
 }

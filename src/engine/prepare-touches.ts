@@ -1,0 +1,237 @@
+/**
+ * Touch indexes of `prepare`: per deal (own touches, plus the lead's and contact's touches before
+ * the deal existed) and per responsible user, both time-ordered. The touch rows are read once into
+ * typed columns; grouping is a counting sort, and ordering within a group only sorts when the
+ * input was not already in (time, id) order.
+ */
+import type { CrmData } from './types'
+import type { KeyDict } from './dims'
+import type { IdIndex } from './id-index'
+import { IntList } from './stats'
+import type { TouchKind } from './types'
+
+export const TOUCH_KINDS: TouchKind[] = ['call', 'email', 'sms', 'meeting', 'task', 'other']
+
+/**
+ * Everything `prepare` needs from the touch objects, read in one pass (500k objects scattered in
+ * memory cost more to walk than the typed work after): time, id, kind, duration, responsible
+ * user's manager code, and the (deal, touch) pairs of the per-deal lists.
+ */
+interface TouchColumns {
+  at: Float64Array
+  id: Float64Array
+  kind: Uint8Array
+  /** Seconds (calls), NaN when not given. */
+  duration: Float32Array
+  /** Manager dimension code of the responsible user. */
+  user: Int32Array
+  pairDeal: Int32Array
+  pairTouch: Int32Array
+}
+
+const validTime = (t: number | null | undefined): t is number => typeof t === 'number' && Number.isFinite(t)
+
+/**
+ * Deal indexes by a key (lead or contact id), CSR-style: a dense slot table when the keys are
+ * small non-negative integers, a Map from key to slot otherwise. Deals of one key keep input order.
+ */
+class DealsByKey {
+  readonly start: Int32Array
+  readonly deals: Int32Array
+  private readonly dense: Int32Array | null = null
+  private readonly map: Map<number, number> | null = null
+
+  constructor(data: CrmData, key: 'leadId' | 'contactId') {
+    const deals = data.deals
+    const n = deals.length
+    let max = -1
+    let dense = true
+    for (let i = 0; i < n; i++) {
+      const k = deals[i][key]
+      if (k === null) continue
+      if (!Number.isInteger(k) || k < 0) { dense = false; break }
+      if (k > max) max = k
+    }
+    dense = dense && max < 4 * n + 1024
+    const slotOfDeal = new Int32Array(n).fill(-1)
+    let slots = 0
+    if (dense) {
+      const table = new Int32Array(max + 1).fill(-1)
+      for (let i = 0; i < n; i++) {
+        const k = deals[i][key]
+        if (k === null) continue
+        if (table[k] < 0) table[k] = slots++
+        slotOfDeal[i] = table[k]
+      }
+      this.dense = table
+    } else {
+      const map = new Map<number, number>()
+      for (let i = 0; i < n; i++) {
+        const k = deals[i][key]
+        if (k === null) continue
+        let s = map.get(k)
+        if (s === undefined) { s = slots++; map.set(k, s) }
+        slotOfDeal[i] = s
+      }
+      this.map = map
+    }
+    const start = new Int32Array(slots + 1)
+    for (let i = 0; i < n; i++) if (slotOfDeal[i] >= 0) start[slotOfDeal[i] + 1]++
+    for (let s = 0; s < slots; s++) start[s + 1] += start[s]
+    const fill = start.slice(0, slots)
+    const list = new Int32Array(start[slots])
+    for (let i = 0; i < n; i++) if (slotOfDeal[i] >= 0) list[fill[slotOfDeal[i]]++] = i
+    this.start = start
+    this.deals = list
+  }
+
+  /** Slot of the key (its deals are deals[start[slot]] .. deals[start[slot+1]-1]), or -1. */
+  slot(key: number): number {
+    const dense = this.dense
+    if (dense !== null) return key >= 0 && key < dense.length && Number.isInteger(key) ? dense[key] : -1
+    return this.map!.get(key) ?? -1
+  }
+}
+
+function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex: IdIndex, managers: KeyDict): TouchColumns {
+  const touches = data.touches
+  const m = touches.length
+  const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
+  const other = kindCode.get('other')!
+  const byLead = new DealsByKey(data, 'leadId')
+  const byContact = new DealsByKey(data, 'contactId')
+  const at = new Float64Array(m)
+  const id = new Float64Array(m)
+  const kind = new Uint8Array(m)
+  const duration = new Float32Array(m)
+  const user = new Int32Array(m)
+  // One dictionary lookup per user, not per touch; codes are handed out in touch order as before.
+  const codeOf = new Map<number, number>()
+  const pairDeal = new IntList(m + 16)
+  const pairTouch = new IntList(m + 16)
+  const seen = new Int32Array(n).fill(-1)
+  const add = (di: number, ti: number) => {
+    if (di < 0 || seen[di] === ti) return
+    seen[di] = ti
+    pairDeal.push(di)
+    pairTouch.push(ti)
+  }
+  // A lead's or contact's touch belongs to its deals created after it.
+  const addBefore = (index: DealsByKey, key: number, t: number, ti: number) => {
+    const s = index.slot(key)
+    if (s < 0) return
+    for (let j = index.start[s]; j < index.start[s + 1]; j++) {
+      const di = index.deals[j]
+      if (t < created[di]) add(di, ti)
+    }
+  }
+  for (let ti = 0; ti < m; ti++) {
+    const tc = touches[ti]
+    const t = tc.at
+    at[ti] = t
+    id[ti] = tc.id
+    kind[ti] = kindCode.get(tc.kind) ?? other
+    duration[ti] = tc.durationSec ?? NaN
+    const r = tc.responsibleId
+    let c = codeOf.get(r)
+    if (c === undefined) {
+      c = managers.code(String(r))
+      codeOf.set(r, c)
+    }
+    user[ti] = c
+    if (!validTime(t)) continue
+    const dealIds = tc.dealIds
+    for (let k = 0; k < dealIds.length; k++) add(dealIndex.get(dealIds[k]), ti)
+    const leadIds = tc.leadIds
+    for (let k = 0; k < leadIds.length; k++) addBefore(byLead, leadIds[k], t, ti)
+    const contactIds = tc.contactIds
+    for (let k = 0; k < contactIds.length; k++) addBefore(byContact, contactIds[k], t, ti)
+  }
+  return { at, id, kind, duration, user, pairDeal: pairDeal.view(), pairTouch: pairTouch.view() }
+}
+
+/** Per-deal touch lists: own touches, plus the lead's and contact's touches before the deal existed. */
+function indexTouches(cols: TouchColumns, n: number, created: Float64Array) {
+  const pd = cols.pairDeal
+  const pt = cols.pairTouch
+  const touchStart = new Int32Array(n + 1)
+  for (let i = 0; i < pd.length; i++) touchStart[pd[i] + 1]++
+  for (let d = 0; d < n; d++) touchStart[d + 1] += touchStart[d]
+  const m = pd.length
+  const order = new Int32Array(m)
+  const fill = touchStart.slice(0, n)
+  for (let i = 0; i < m; i++) order[fill[pd[i]]++] = pt[i]
+  const { at, id, kind, duration } = cols
+  const touchAt = new Float64Array(m)
+  const touchKind = new Uint8Array(m)
+  const touchDuration = new Float32Array(m)
+  const firstTouchAt = new Float64Array(n).fill(NaN)
+  for (let d = 0; d < n; d++) {
+    const a = touchStart[d]
+    const b = touchStart[d + 1]
+    // Insertion sort in place by (time, id): a deal has few touches, usually already in order.
+    for (let i = a + 1; i < b; i++) {
+      const v = order[i]
+      const tv = at[v]
+      let j = i - 1
+      while (j >= a) {
+        const w = order[j]
+        if (at[w] < tv || (at[w] === tv && id[w] <= id[v])) break
+        order[j + 1] = w
+        j--
+      }
+      order[j + 1] = v
+    }
+    const c = created[d]
+    for (let k = a; k < b; k++) {
+      const v = order[k]
+      const t = at[v]
+      touchAt[k] = t
+      touchKind[k] = kind[v]
+      touchDuration[k] = duration[v]
+      if (firstTouchAt[d] !== firstTouchAt[d] && t >= c) firstTouchAt[d] = t
+    }
+  }
+  return { touchStart, touchAt, touchKind, touchDuration, firstTouchAt }
+}
+
+/** Touches grouped by responsible user (manager dimension code), time-ordered within a user. */
+function touchesByUser(cols: TouchColumns, managers: KeyDict) {
+  const { at, id, kind, duration, user: codes } = cols
+  const m = at.length
+  const K = managers.size
+  const userTouchStart = new Int32Array(K + 1)
+  for (let i = 0; i < m; i++) userTouchStart[codes[i] + 1]++
+  for (let k = 0; k < K; k++) userTouchStart[k + 1] += userTouchStart[k]
+  const order = new Int32Array(m)
+  const fill = userTouchStart.slice(0, K)
+  for (let i = 0; i < m; i++) order[fill[codes[i]]++] = i
+  for (let k = 0; k < K; k++) {
+    const a = userTouchStart[k]
+    const b = userTouchStart[k + 1]
+    let sorted = true
+    for (let i = a + 1; i < b && sorted; i++) {
+      const x = order[i - 1]
+      const y = order[i]
+      sorted = at[x] < at[y] || (at[x] === at[y] && id[x] <= id[y])
+    }
+    // The counting sort kept input order: already (time, id)-ordered input needs no sort.
+    if (!sorted) order.subarray(a, b).sort((x, y) => at[x] - at[y] || id[x] - id[y])
+  }
+  const userTouchAt = new Float64Array(m)
+  const userTouchKind = new Uint8Array(m)
+  const userTouchDuration = new Float32Array(m)
+  for (let i = 0; i < m; i++) {
+    const v = order[i]
+    userTouchAt[i] = at[v]
+    userTouchKind[i] = kind[v]
+    userTouchDuration[i] = duration[v]
+  }
+  return { userTouchStart, userTouchAt, userTouchKind, userTouchDuration }
+}
+
+/** Both touch indexes; the manager dictionary gains the touch-only users (after deals and leads). */
+export function prepareTouches(data: CrmData, n: number, created: Float64Array, dealIndex: IdIndex, managers: KeyDict) {
+  const cols = touchColumns(data, n, created, dealIndex, managers)
+  return { ...indexTouches(cols, n, created), ...touchesByUser(cols, managers) }
+}
