@@ -10,6 +10,7 @@
  * manager conversion = won / (won + lost). Pure: imports only the domain types.
  */
 import type { Semantic, Stage, StageEvent, Touch, TouchKind } from './types'
+import { quantileSorted } from './stats'
 
 export const DAY_MS = 86_400_000
 
@@ -28,15 +29,6 @@ export interface StageNorm {
   n: number
   medianMs: number
   p90Ms: number
-}
-
-/** Linear-interpolated percentile (p in [0,1]) of a sorted, non-empty array. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 1) return sorted[0]
-  const pos = (sorted.length - 1) * p
-  const lo = Math.floor(pos)
-  const hi = Math.ceil(pos)
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
 }
 
 function byOwner(events: readonly StageEvent[]): Map<number, StageEvent[]> {
@@ -69,9 +61,10 @@ export function stageNorms(events: readonly StageEvent[]): Map<string, StageNorm
     }
   }
   const norms = new Map<string, StageNorm>()
+  // Every list holds at least one stay, so the quantiles are never null.
   for (const [stageId, arr] of stays) {
     arr.sort((a, b) => a - b)
-    norms.set(stageId, { stageId, n: arr.length, medianMs: percentile(arr, 0.5), p90Ms: percentile(arr, 0.9) })
+    norms.set(stageId, { stageId, n: arr.length, medianMs: quantileSorted(arr, 0.5)!, p90Ms: quantileSorted(arr, 0.9)! })
   }
   return norms
 }

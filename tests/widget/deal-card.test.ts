@@ -1,3 +1,4 @@
+import { quantileSorted } from '../../src/engine/stats'
 import { describe, expect, it } from 'vitest'
 import {
   DAY_MS,
@@ -5,7 +6,6 @@ import {
   conversion,
   daysSinceLastTouch,
   dealCard,
-  percentile,
   stageNorms,
   type ClosedDealSample,
   type DealSummary,
@@ -36,11 +36,11 @@ function history(owner: number, steps: [string, number][]): StageEvent[] {
   }))
 }
 
-describe('percentile', () => {
+describe('quantileSorted (the norms\' percentile)', () => {
   it('interpolates between ranks', () => {
-    expect(percentile([1, 2, 3, 4], 0.5)).toBe(2.5)
-    expect(percentile([10], 0.9)).toBe(10)
-    expect(percentile([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9)).toBe(90)
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5)
+    expect(quantileSorted([10], 0.9)).toBe(10)
+    expect(quantileSorted([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9)).toBe(90)
   })
 })
 
