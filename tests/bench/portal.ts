@@ -1,7 +1,7 @@
 /**
  * Demo-portal speed on a big portal: 100k deals, 1M stage-history rows. Prints timings of
  * the requests the app's sync sends (50-command batches of `start=-1` ID-window pages).
- * Run: npx tsx tests/bench/portal.bench.ts  (or through `npm run bench`).
+ * Run: `npm run bench -- portal` (or npx tsx tests/bench/portal.ts).
  */
 import type { StageHistoryRow } from '../../src/b24/wire'
 import { startPortal } from '../../src/demo-portal/server'
@@ -24,7 +24,7 @@ async function timeIt(label: string, runs: number, fn: () => Promise<unknown>): 
   return median
 }
 
-export async function runPortalBench(): Promise<void> {
+export async function run(): Promise<void> {
   const t0 = performance.now()
   const dump = makeDump(0)
   dump.deals = Array.from({ length: DEALS }, (_, i) => deal(i + 1))
@@ -65,7 +65,7 @@ export async function runPortalBench(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
-  runPortalBench().catch((e: unknown) => {
+  run().catch((e: unknown) => {
     console.error(e)
     process.exit(1)
   })
