@@ -35,22 +35,45 @@ export function seriesBucket(s: QueryScope, ps: PeriodScope, d: number, measure:
   return p.semantic[d] === sem ? bucketIndex(ps.buckets.edges, p.closedAt[d]) : -1
 }
 
+/**
+ * bucketIndex on a Float64Array copy of the edges: monomorphic, so it is inlined into the
+ * per-deal loop instead of boxing every time it is passed (one heap number per deal otherwise).
+ */
+function bucketAt(edges: Float64Array, t: number): number {
+  if (!(t >= edges[0]) || !(t < edges[edges.length - 1])) return -1
+  let lo = 0
+  let hi = edges.length - 1
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (edges[mid] <= t) lo = mid
+    else hi = mid
+  }
+  return lo
+}
+
 function values(s: QueryScope, ps: PeriodScope, length: number): SeriesValues {
   const p = s.p
   const n = ps.buckets.labels.length
   const created = new Float64Array(n), won = new Float64Array(n), lost = new Float64Array(n)
   const revenue = new Float64Array(n), leads = new Float64Array(n)
+  const edges = Float64Array.from(ps.buckets.edges)
+  // The same predicates as seriesBucket (which drill-down uses), written out for the hot loop.
   for (let d = 0; d < p.n; d++) {
-    const c = seriesBucket(s, ps, d, 'created')
+    if (s.dealMask[d] !== 1) continue
+    const c = bucketAt(edges, p.created[d])
     if (c >= 0) created[c]++
-    const w = seriesBucket(s, ps, d, 'won')
-    if (w >= 0) { won[w]++; revenue[w] += p.amount[d] }
-    const l = seriesBucket(s, ps, d, 'lost')
-    if (l >= 0) lost[l]++
+    const sem = p.semantic[d]
+    if (sem === SEM_S) {
+      const w = bucketAt(edges, p.closedAt[d])
+      if (w >= 0) { won[w]++; revenue[w] += p.amount[d] }
+    } else if (sem === SEM_F) {
+      const l = bucketAt(edges, p.closedAt[d])
+      if (l >= 0) lost[l]++
+    }
   }
   for (let i = 0; i < p.leadCreated.length; i++) {
     if (s.leadMask[i] !== 1) continue
-    const b = bucketIndex(ps.buckets.edges, p.leadCreated[i])
+    const b = bucketAt(edges, p.leadCreated[i])
     if (b >= 0) leads[b]++
   }
   const pad = (a: Float64Array, money = false) => Array.from({ length }, (_, i) => (i < n ? (money ? round2(a[i]) : a[i]) : null))
