@@ -15,8 +15,13 @@ import type { PortalDump } from '../b24/wire'
 import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
 import { ALL_TABLES, TABLE_SPECS, type TableName } from '../b24/tables'
 import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
-import { cacheKey, keyOf, type CacheChange, type SyncCache, type SyncMeta, type WireRow } from './cache'
+import { applyChange, cacheKey, keyOf, sortedRows, type CacheChange, type SyncCache, type SyncMeta, type WireRow } from './cache'
 import { summarize, tableProgress, type ProgressListener, type SyncPhase } from './progress'
+
+/** Timing marks the report bench prints (tests/bench/report-render.ts); harmless elsewhere. */
+function mark(name: string): void {
+  globalThis.performance?.mark?.(name)
+}
 
 export type SyncMode = 'full' | 'resume' | 'delta'
 
@@ -222,9 +227,32 @@ async function sweep(run: Run, tables: TableName[]): Promise<Map<TableName, Set<
   return ids
 }
 
-async function delta(run: Run, previous: SyncMeta): Promise<Omit<SyncResult, 'data'>> {
+/** Rows of `fresh` that differ from (or are missing in) `rows`: the overlap re-sends unchanged rows. */
+function changedRows(table: TableName, rows: WireRow[], fresh: WireRow[]): WireRow[] {
+  if (fresh.length === 0) return fresh
+  const byKey = new Map<string, string>()
+  const wanted = new Set(fresh.map((r) => keyOf(table, r)))
+  for (const r of rows) {
+    const k = keyOf(table, r)
+    if (k !== null && wanted.has(k)) byKey.set(k, JSON.stringify(r))
+  }
+  return fresh.filter((r) => {
+    const k = keyOf(table, r)
+    return k === null || byKey.get(k) !== JSON.stringify(r)
+  })
+}
+
+/** A reloaded dictionary equal to the cached one (same keys, same rows) needs no rewrite. */
+function sameTable(table: TableName, rows: WireRow[], fresh: WireRow[]): boolean {
+  const keyed = fresh.filter((r) => keyOf(table, r) !== null)
+  return keyed.length === rows.length && changedRows(table, rows, keyed).length === 0
+}
+
+type DeltaOutcome = Omit<SyncResult, 'data'> & { change: Required<Omit<CacheChange, 'meta'>>; portal: PortalDump['portal']; changed: boolean }
+
+async function delta(run: Run, previous: SyncMeta, dump: PortalDump): Promise<DeltaOutcome> {
   const cached = new Map<TableName, WireRow[]>()
-  for (const t of run.tables) cached.set(t, await run.cache.readRows(t))
+  for (const t of run.tables) cached.set(t, (dump as unknown as Record<TableName, WireRow[]>)[t] ?? [])
   const since = filterDate(previous.syncedAt! - (run.options.overlapMs ?? DEFAULT_OVERLAP_MS))
   const jobs = deltaJobs(run.tables, cached, since)
   const got = new Map<string, WireRow[]>()
@@ -251,11 +279,13 @@ async function delta(run: Run, previous: SyncMeta): Promise<Omit<SyncResult, 'da
     const main = jobs.find((j) => j.key === t)!
     if (main.state.skipped) continue // refused now: keep what the cache has
     const fresh = [...(got.get(t) ?? []), ...(got.get(`${t}#modified`) ?? [])]
+    // Unchanged rows (the modified-since overlap, dictionaries reloaded whole) are not rewritten.
     if (spec.kind === 'offset' && !spec.appendOnly) {
-      change.replace[t] = fresh
+      if (!sameTable(t, cached.get(t) ?? [], fresh)) change.replace[t] = fresh
       continue
     }
-    if (fresh.length > 0) change.upserts[t] = fresh
+    const changed = changedRows(t, cached.get(t) ?? [], fresh)
+    if (changed.length > 0) change.upserts[t] = changed
     const keys = new Set<string>()
     for (const r of [...(cached.get(t) ?? []), ...fresh]) {
       const k = keyOf(t, r)
@@ -277,14 +307,39 @@ async function delta(run: Run, previous: SyncMeta): Promise<Omit<SyncResult, 'da
   await run.cache.commit({ ...change, meta: { ...previous, portal, load: null, syncedAt: serverTime ?? Date.now(), skipped } })
   emit(run, 'done', jobs, tableOfKey)
   const count = (part: Partial<Record<TableName, unknown[]>>) => Object.values(part).reduce((n, rows) => n + (rows?.length ?? 0), 0)
+  const upserted = count(change.upserts) + Object.keys(change.replace).length
+  const deleted = count(change.deletes)
   return {
     mode: 'delta',
     requests: run.client.requests - run.startRequests,
     upserted: count(change.upserts) + count(change.replace),
-    deleted: count(change.deletes),
+    deleted,
     swept: mismatched,
     skipped,
+    change,
+    portal,
+    changed: upserted + deleted > 0 || JSON.stringify(portal) !== JSON.stringify(previous.portal),
   }
+}
+
+/** The dump after a delta, built from the rows already in memory instead of reading the cache again. */
+function applyToDump(dump: PortalDump, tables: readonly TableName[], change: Omit<CacheChange, 'meta'>, portal: PortalDump['portal']): PortalDump {
+  const out = { ...dump, portal } as PortalDump
+  const touched = new Set<TableName>()
+  for (const part of [change.upserts, change.deletes, change.replace]) for (const t of Object.keys(part ?? {}) as TableName[]) touched.add(t)
+  const maps = new Map<TableName, Map<string, WireRow>>()
+  for (const t of touched) {
+    if (!tables.includes(t) || change.replace?.[t]) continue
+    const m = new Map<string, WireRow>()
+    for (const r of (dump as unknown as Record<TableName, WireRow[]>)[t] ?? []) {
+      const k = keyOf(t, r)
+      if (k !== null) m.set(k, r)
+    }
+    maps.set(t, m)
+  }
+  applyChange(maps, change)
+  for (const [t, m] of maps) (out as unknown as Record<TableName, WireRow[]>)[t] = sortedRows(m)
+  return out
 }
 
 export async function syncAll(client: B24Client, cache: SyncCache, options: SyncOptions = {}): Promise<SyncResult> {
@@ -296,11 +351,29 @@ export async function syncAll(client: B24Client, cache: SyncCache, options: Sync
   const run: Run = { client, cache, options, tables, startRequests: client.requests }
   const meta = await cache.readMeta()
   const warm = meta !== null && meta.load === null && meta.syncedAt !== null && sameTables(meta.tables, tables)
-  let outcome: Omit<SyncResult, 'data'>
   if (warm) {
-    if (options.onCached) options.onCached(dumpToCrmData(await cachedDump(cache, meta), options.settings))
-    outcome = await delta(run, meta)
-  } else outcome = await fullLoad(run, meta)
+    // One read of the cache serves both the cached report and the delta.
+    const dump = await cachedDump(cache, meta)
+    mark('fl:cache-read')
+    let cachedData: NormalizedCrmData | null = null
+    if (options.onCached) {
+      cachedData = dumpToCrmData(dump, options.settings)
+      mark('fl:cache-normalized')
+      options.onCached(cachedData)
+    }
+    const { change, portal, changed, ...outcome } = await delta(run, meta, dump)
+    mark('fl:delta-committed')
+    // Nothing changed: the very object `onCached` got, so the caller can keep what it built from it.
+    if (!changed) return { ...outcome, data: cachedData ?? dumpToCrmData(dump, options.settings) }
+    const data = dumpToCrmData(applyToDump(dump, tables, change, portal), options.settings)
+    mark('fl:fresh-normalized')
+    return { ...outcome, data }
+  }
+  const outcome = await fullLoad(run, meta)
   const finalMeta = (await cache.readMeta())!
-  return { ...outcome, data: dumpToCrmData(await cachedDump(cache, finalMeta), options.settings) }
+  const dump = await cachedDump(cache, finalMeta)
+  mark('fl:fresh-read')
+  const data = dumpToCrmData(dump, options.settings)
+  mark('fl:fresh-normalized')
+  return { ...outcome, data }
 }

@@ -91,6 +91,9 @@ export async function run(): Promise<void> {
     frame = await host.appFrame()
     await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 120_000 })
     console.log(`  warm reopen → delta synced, report fresh ${ms(t0)}`)
+    // Where the reopen's time goes: the app's performance marks, ms since the frame's navigation.
+    const marks = await frame.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fl:')).map((m) => [m.name, m.startTime] as const))
+    for (const [name, at] of marks) console.log(`    mark ${name.padEnd(34)} ${Math.round(at)} ms`)
     await host.close()
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined)
