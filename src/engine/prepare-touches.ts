@@ -93,11 +93,33 @@ class DealsByKey {
   }
 }
 
+const OTHER = TOUCH_KINDS.indexOf('other')
+/** TOUCH_KINDS index of a kind; a chain of string compares beats a Map lookup per touch. */
+function kindCode(kind: string): number {
+  for (let i = 0; i < OTHER; i++) if (TOUCH_KINDS[i] === kind) return i
+  return OTHER
+}
+
+/** Manager codes by responsible user id: a small array for ordinary ids, a Map for the rest. */
+class UserCodes {
+  private readonly small: number[] = []
+  private readonly other = new Map<number, number>()
+  constructor(private readonly managers: KeyDict) {}
+  code(r: number): number {
+    const small = r >= 0 && r < 1 << 20 && Number.isInteger(r)
+    let c = small ? this.small[r] : this.other.get(r)
+    if (c === undefined) {
+      c = this.managers.code(String(r))
+      if (small) this.small[r] = c
+      else this.other.set(r, c)
+    }
+    return c
+  }
+}
+
 function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex: IdIndex, managers: KeyDict): TouchColumns {
   const touches = data.touches
   const m = touches.length
-  const kindCode = new Map(TOUCH_KINDS.map((k, i) => [k, i]))
-  const other = kindCode.get('other')!
   const byLead = new DealsByKey(data, 'leadId')
   const byContact = new DealsByKey(data, 'contactId')
   const at = new Float64Array(m)
@@ -106,7 +128,7 @@ function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex
   const duration = new Float32Array(m)
   const user = new Int32Array(m)
   // One dictionary lookup per user, not per touch; codes are handed out in touch order as before.
-  const codeOf = new Map<number, number>()
+  const userCodes = new UserCodes(managers)
   const pairDeal = new IntList(m + 16)
   const pairTouch = new IntList(m + 16)
   const seen = new Int32Array(n).fill(-1)
@@ -130,15 +152,9 @@ function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex
     const t = tc.at
     at[ti] = t
     id[ti] = tc.id
-    kind[ti] = kindCode.get(tc.kind) ?? other
+    kind[ti] = kindCode(tc.kind)
     duration[ti] = tc.durationSec ?? NaN
-    const r = tc.responsibleId
-    let c = codeOf.get(r)
-    if (c === undefined) {
-      c = managers.code(String(r))
-      codeOf.set(r, c)
-    }
-    user[ti] = c
+    user[ti] = userCodes.code(tc.responsibleId)
     if (!validTime(t)) continue
     const dealIds = tc.dealIds
     for (let k = 0; k < dealIds.length; k++) add(dealIndex.get(dealIds[k]), ti)
