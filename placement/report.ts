@@ -2,18 +2,19 @@
  * Placements DEFAULT and CRM_ANALYTICS_MENU: the report. Mounts the Vue app, syncs the CRM
  * through the host, hands the data to the engine's Web Worker and keeps the frame sized.
  */
-import { createApp, type App } from 'vue'
+import { createApp, toRaw, watch, type App } from 'vue'
 import { createPinia } from 'pinia'
 import ReportApp from '../src/app/ReportApp.vue'
 import '../src/app/styles/app.css'
 import { useFiltersStore } from '../src/app/stores/filters'
 import { useSessionStore } from '../src/app/stores/session'
-import { useReportStore, type ReportEngine } from '../src/app/stores/report'
+import { queryFromFilters, useReportStore, type ReportEngine } from '../src/app/stores/report'
 import { REPORT_ACTIONS, type ReportActions } from '../src/app/services/report-actions'
-import type { ReportHost } from '../src/app/services/host'
+import type { ReportHost, ReportSnapshot } from '../src/app/services/host'
 import { translate } from '../src/app/i18n'
 import { EngineClient } from '../src/app/services/engine-client'
 import type { DrillRef, DrillRow, Report, ReportQuery } from '../src/app/services/engine-api'
+import type { CrmData } from '../src/engine/types'
 
 export interface MountReportOptions {
   /** the engine; default: the Web Worker in src/engine/worker.ts */
@@ -51,12 +52,14 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
     session.startSync()
     try {
       let cached: Promise<void> | null = null
+      let cachedData: CrmData | null = null
       const data = await host.loadCrmData((p) => session.reportProgress(p), {
         force,
         onCached: (old) => {
           filters.setTimeZone(old.portal.timeZone)
           session.showCached(old)
           engine ??= workerEngine()
+          cachedData = old
           cached = report.attach(engine, old)
         },
       })
@@ -64,7 +67,9 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
       if (cached) await (cached as Promise<void>).catch(() => undefined)
       filters.setTimeZone(data.portal.timeZone)
       engine ??= workerEngine()
-      await report.attach(engine, data)
+      // The host hands back the cached object itself when the delta changed nothing: the worker
+      // already holds that data and the report on screen is built from it.
+      if (data !== cachedData || !report.dataLoaded) await report.attach(engine, data)
       session.finishSync(data)
     } catch (e) {
       session.failSync(describe(e))
@@ -72,6 +77,33 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
       syncing = false
     }
   }
+
+  /** The report saved on the last visit, shown while the data loads if it answers today's filters. */
+  async function showSnapshot(): Promise<void> {
+    const saved = await host.loadSnapshot?.().catch(() => null)
+    if (!saved || report.dataLoaded || report.report) return
+    filters.setTimeZone(saved.portal.timeZone)
+    if (JSON.stringify(queryFromFilters(filters.state, filters.range)) !== JSON.stringify(saved.query)) return
+    session.showSnapshot(saved.portal, saved.dictionaries)
+    report.showSnapshot(saved.report, saved.query)
+  }
+
+  // Every report computed from synced data becomes the next visit's first screen.
+  watch(() => report.report, (shown) => {
+    const portal = session.portal
+    if (!shown || report.fromSnapshot || session.status !== 'ready' || !report.query || !portal || !host.saveSnapshot) return
+    const snapshot: ReportSnapshot = {
+      query: toRaw(report.query),
+      report: toRaw(shown),
+      portal: { ...toRaw(portal) },
+      dictionaries: { ...toRaw(session.dictionaries) },
+      syncedAt: session.syncedAt ?? Date.now(),
+    }
+    host
+      .saveSnapshot(snapshot)
+      .then(() => performance.mark('fl:snapshot-saved'))
+      .catch(() => undefined) // a lost snapshot only costs the next quick start
+  })
 
   const actions: ReportActions = {
     sync: (force) => void sync(force),
@@ -88,6 +120,7 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
   }
   app.provide(REPORT_ACTIONS, actions)
   app.mount(el)
+  void showSnapshot()
   void sync(false)
   return app
 }

@@ -14,7 +14,7 @@ import type { CrmData } from './engine/types'
 import type { SyncProgressInfo } from './app/services/host'
 import { pickLanguage, translate } from './app/i18n'
 import { mountReport } from '../placement/report'
-import type { ReportHost } from './app/services/host'
+import type { ReportHost, ReportSnapshot } from './app/services/host'
 
 /** `?view=settings|budget|plan`: the settings and input pages, opened from the report's header. */
 function settingsView(search: string): 'settings' | 'budget' | 'plan' | null {
@@ -67,23 +67,34 @@ function showFatal(el: HTMLElement, message: string): void {
  */
 async function loadReportData(
   client: B24Client,
+  opening: Promise<IdbCache>,
   lang: string,
   onProgress: (p: SyncProgressInfo) => void,
   onCached?: (data: CrmData) => void,
 ): Promise<CrmData> {
-  const cache = await IdbCache.open(client.memberId, client.userId)
+  const cache = await opening
   // Inputs and settings first: the cached report shown meanwhile then already has its spend,
   // and the admin's choices (city and loss-reason fields, currency, stage roles) shape the tables.
   const [inputs, settings] = await Promise.all([
     loadInputs(client).catch(() => ({ budgets: [], plans: [] })),
     readSettings(client).catch(() => undefined),
   ])
+  let cached: { raw: CrmData; shown: CrmData } | null = null
   const result = await syncAll(client, cache, {
     portal: { language: lang },
     settings,
     onProgress: (p) => onProgress({ done: p.loaded, total: p.estimatedTotal, label: p.phase }),
-    onCached: onCached ? (data) => onCached({ ...data, ...inputs }) : undefined,
+    onCached: onCached
+      ? (data) => {
+          cached = { raw: data, shown: { ...data, ...inputs } }
+          onCached(cached.shown)
+        }
+      : undefined,
   })
+  // The delta changed nothing: hand back the object already shown, so the report keeps the
+  // engine's loaded data instead of posting it to the worker again.
+  const same = cached as { raw: CrmData; shown: CrmData } | null
+  if (same && same.raw === result.data) return same.shown
   return { ...result.data, ...inputs }
 }
 
@@ -91,8 +102,10 @@ async function start(): Promise<void> {
   const el = document.getElementById('app')
   if (!el) return
   let client: B24Client
+  performance.mark('fl:start')
   try {
     client = await connectFrame()
+    performance.mark('fl:connected')
   } catch (e) {
     showFatal(el, e instanceof Error ? e.message : String(e))
     return
@@ -116,6 +129,9 @@ async function start(): Promise<void> {
     mountDealTab(el, ctx)
     return
   }
+  // One database per portal user holds both the rows and the last report (src/sync/idb-cache.ts).
+  const opening = IdbCache.open(client.memberId, client.userId)
+  const snapshotSlot = 'last-report'
   const host: ReportHost = {
     portalLanguage: ui.lang,
     openDeal: (id) => ui.openDeal(id),
@@ -123,7 +139,9 @@ async function start(): Promise<void> {
     scrollParentToTop: () => ui.scrollParentTo(0),
     // A full page load: the settings page is another app (install wizard, budget grids).
     openSettings: () => location.assign(`${location.pathname}?view=budget`),
-    loadCrmData: (onProgress, options) => loadReportData(client, ui.lang, onProgress, options.onCached),
+    loadSnapshot: async () => (await opening).readSnapshot<ReportSnapshot>(snapshotSlot),
+    saveSnapshot: async (snapshot) => (await opening).writeSnapshot(snapshotSlot, snapshot),
+    loadCrmData: (onProgress, options) => loadReportData(client, opening, ui.lang, onProgress, options.onCached),
   }
   mountReport(el, host)
 }

@@ -48,6 +48,7 @@ export const en = {
   'status.updated': 'updated {at}',
   'status.refresh': 'Refresh',
   'status.computing': 'Computing…',
+  'status.cachedReport': 'Saved report, updating…',
   'state.loadingTitle': 'Preparing the report',
   'state.emptyTitle': 'No deals match these filters',
   'state.emptyHint': 'Widen the period or clear the city, source and manager filters.',

@@ -49,6 +49,7 @@ export const ru: Messages = {
   'status.updated': 'обновлено {at}',
   'status.refresh': 'Обновить',
   'status.computing': 'Считаем…',
+  'status.cachedReport': 'Сохранённый отчёт, обновляем…',
   'state.loadingTitle': 'Готовим отчёт',
   'state.emptyTitle': 'Нет сделок под эти фильтры',
   'state.emptyHint': 'Расширьте период или сбросьте фильтры по городам, источникам и менеджерам.',

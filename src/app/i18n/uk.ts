@@ -49,6 +49,7 @@ export const uk: Messages = {
   'status.updated': 'оновлено {at}',
   'status.refresh': 'Оновити',
   'status.computing': 'Рахуємо…',
+  'status.cachedReport': 'Збережений звіт, оновлюємо…',
   'state.loadingTitle': 'Готуємо звіт',
   'state.emptyTitle': 'Немає угод під ці фільтри',
   'state.emptyHint': 'Розширте період або скиньте фільтри за містами, джерелами та менеджерами.',

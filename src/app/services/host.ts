@@ -2,7 +2,22 @@
  * What the report needs from the Bitrix24 window around it. main.ts builds this from
  * src/b24 (the only code that touches the SDK) and src/sync; the app never imports either.
  */
-import type { CrmData } from '../../engine/types'
+import type { CrmData, NamedItem, Pipeline, PortalInfo, Stage, User } from '../../engine/types'
+import type { Report, ReportQuery } from './engine-api'
+
+/**
+ * The last report shown, kept by the host for this portal AND user only (never shared: it holds
+ * that user's figures), so a reopen can show it before any row is read. Names the filter bar
+ * needs come with it; the deals do not.
+ */
+export interface ReportSnapshot {
+  query: ReportQuery
+  report: Report
+  portal: PortalInfo
+  dictionaries: { pipelines: Pipeline[]; stages: Stage[]; cities: NamedItem[]; sources: NamedItem[]; users: User[] }
+  /** epoch ms when the data behind it was synced */
+  syncedAt: number
+}
 
 export interface SyncProgressInfo {
   /** rows or steps done so far */
@@ -29,7 +44,11 @@ export interface ReportHost {
   openSettings(): void
   /**
    * Syncs the CRM (cache first, then the delta). `onCached` receives the cached data at once on
-   * a warm reopen, before any request, so the report shows while the delta runs.
+   * a warm reopen, before any request, so the report shows while the delta runs. When the
+   * delta changed nothing, the promise resolves to that very object (the engine keeps it).
    */
+  /** The snapshot saved last for this portal user, or null (optional: tests may go without). */
+  loadSnapshot?(): Promise<ReportSnapshot | null>
+  saveSnapshot?(snapshot: ReportSnapshot): Promise<void>
   loadCrmData(onProgress: (p: SyncProgressInfo) => void, options: { force: boolean; onCached?: (data: CrmData) => void }): Promise<CrmData>
 }

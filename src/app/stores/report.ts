@@ -42,7 +42,10 @@ export const useReportStore = defineStore('report', () => {
 
   async function attach(next: ReportEngine, data: CrmData): Promise<void> {
     engine = next
+    // Counted by the e2e test: a warm reopen with nothing changed posts the data once.
+    performance.mark('fl:engine-load')
     await engine.load(data)
+    performance.mark(`fl:worker-loaded-${dataVersion.value + 1}`)
     dataLoaded.value = true
     dataVersion.value++
     useDrillStore().setLoader(async (target) => {
@@ -64,7 +67,9 @@ export const useReportStore = defineStore('report', () => {
       // A newer query was sent meanwhile: its answer, not this one, belongs on screen.
       if (mine !== ticket) return
       report.value = result
+      fromSnapshot.value = false
       status.value = 'ready'
+      performance.mark(`fl:report-ready-${dataVersion.value}`)
     } catch (e) {
       if (mine !== ticket) return
       error.value = e instanceof Error ? e.message : String(e)
@@ -72,7 +77,27 @@ export const useReportStore = defineStore('report', () => {
     }
   }
 
+  /** The report on screen is the saved one from the last visit: fresh figures are on their way. */
+  const fromSnapshot = ref(false)
+
+  /** Shows a saved report until the engine has data (never over a report computed now). */
+  function showSnapshot(saved: Report, savedQuery: ReportQuery): void {
+    if (dataLoaded.value || report.value) return
+    report.value = saved
+    query.value = savedQuery
+    fromSnapshot.value = true
+    performance.mark('fl:snapshot-shown')
+  }
+
+  /** The filters moved away from the saved report's query: it no longer describes them. */
+  function keepSnapshotFor(current: ReportQuery): void {
+    if (!fromSnapshot.value || JSON.stringify(current) === JSON.stringify(query.value)) return
+    report.value = null
+    query.value = null
+    fromSnapshot.value = false
+  }
+
   const hasReport = computed(() => report.value !== null)
 
-  return { report, query, status, error, dataLoaded, dataVersion, hasReport, attach, run }
+  return { report, query, status, error, dataLoaded, dataVersion, fromSnapshot, hasReport, attach, run, showSnapshot, keepSnapshotFor }
 })

@@ -88,6 +88,13 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** A saved report is on screen before any data: its portal and names, for the filter bar and formats. */
+  function showSnapshot(snapshotPortal: PortalInfo, names: Dictionaries): void {
+    if (portal.value) return
+    portal.value = snapshotPortal
+    dictionaries.value = names
+  }
+
   function failSync(message: string): void {
     status.value = 'error'
     error.value = message
@@ -117,6 +124,6 @@ export const useSessionStore = defineStore('session', () => {
 
   return {
     portal, portalLanguage, status, progress, dealsCount, syncedAt, error, dictionaries, problems, theme, language, formatter, notice,
-    applyLanguage, startSync, reportProgress, finishSync, showCached, failSync, setTheme, initTheme,
+    applyLanguage, startSync, reportProgress, finishSync, showCached, showSnapshot, failSync, setTheme, initTheme,
   }
 })
