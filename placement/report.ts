@@ -88,10 +88,15 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
     report.showSnapshot(saved.report, saved.query)
   }
 
-  // Every report computed from synced data becomes the next visit's first screen.
-  watch(() => report.report, (shown) => {
+  // Every report computed from the synced data (not from the cache while the delta runs)
+  // becomes the next visit's first screen. Watched on both sides: either may finish last.
+  let saved: Report | null = null
+  watch([() => report.report, () => session.status, () => report.builtFor], () => {
+    const shown = report.report
     const portal = session.portal
-    if (!shown || report.fromSnapshot || session.status !== 'ready' || !report.query || !portal || !host.saveSnapshot) return
+    const fresh = session.status === 'ready' && report.status === 'ready' && report.builtFor === report.dataVersion
+    if (!shown || shown === saved || !fresh || report.fromSnapshot || !report.query || !portal || !host.saveSnapshot) return
+    saved = shown
     const snapshot: ReportSnapshot = {
       query: toRaw(report.query),
       report: toRaw(shown),

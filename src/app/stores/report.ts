@@ -59,6 +59,7 @@ export const useReportStore = defineStore('report', () => {
   async function run(next: ReportQuery): Promise<void> {
     if (!engine) return
     const mine = ++ticket
+    const version = dataVersion.value
     query.value = next
     status.value = 'loading'
     error.value = null
@@ -67,6 +68,7 @@ export const useReportStore = defineStore('report', () => {
       // A newer query was sent meanwhile: its answer, not this one, belongs on screen.
       if (mine !== ticket) return
       report.value = result
+      builtFor.value = version
       fromSnapshot.value = false
       status.value = 'ready'
       performance.mark(`fl:report-ready-${dataVersion.value}`)
@@ -77,6 +79,8 @@ export const useReportStore = defineStore('report', () => {
     }
   }
 
+  /** The data version the report on screen was built from (0: none, or the saved one). */
+  const builtFor = ref(0)
   /** The report on screen is the saved one from the last visit: fresh figures are on their way. */
   const fromSnapshot = ref(false)
 
@@ -99,5 +103,5 @@ export const useReportStore = defineStore('report', () => {
 
   const hasReport = computed(() => report.value !== null)
 
-  return { report, query, status, error, dataLoaded, dataVersion, fromSnapshot, hasReport, attach, run, showSnapshot, keepSnapshotFor }
+  return { report, query, status, error, dataLoaded, dataVersion, builtFor, fromSnapshot, hasReport, attach, run, showSnapshot, keepSnapshotFor }
 })
