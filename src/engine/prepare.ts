@@ -262,6 +262,10 @@ function indexEvents(
   const unknown = new Int32Array(n)
   const start = new Int32Array(n + 1)
   const perStageCount = new Int32Array(pipeCount * stride + 1)
+  // Stage id → (pipe << 16) | local stage in a null-prototype object: a keyed load per event is
+  // cheaper than Map.get with a string key, and one int needs no second load.
+  const stageCode: Record<string, number> = Object.create(null) as Record<string, number>
+  for (const [id, [pi, st]] of stageLookup) stageCode[id] = (pi << 16) | st
   for (let i = 0; i < m; i++) {
     const e = events[i]
     const di = dealIndex.get(e.ownerId)
@@ -269,19 +273,22 @@ function indexEvents(
       q.orphanEvents++
       continue
     }
-    const loc = stageLookup.get(e.stageId)
-    if (!loc) {
+    const sid = e.stageId
+    const code = typeof sid === 'string' ? stageCode[sid] : undefined
+    if (code === undefined) {
       unknown[di]++
       continue
     }
+    const lp = code >> 16
+    const ls = code & 0xffff
     // TYPE_ID 5 = moved between pipelines; events of another pipeline do not count here.
-    if (loc[0] !== pipe[di] || e.typeId === 5) otherPipe[di] = 1
-    if (loc[0] !== pipe[di] || !validTime(e.at)) continue
+    if (lp !== pipe[di] || e.typeId === 5) otherPipe[di] = 1
+    if (lp !== pipe[di] || !validTime(e.at)) continue
     owner[i] = di
-    ownStage[i] = loc[1]
+    ownStage[i] = ls
     ownAt[i] = e.at
     start[di + 1]++
-    perStageCount[loc[0] * stride + loc[1] + 1]++
+    perStageCount[lp * stride + ls + 1]++
   }
   let maxLen = 0
   for (let d = 0; d < n; d++) {
