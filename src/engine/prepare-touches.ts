@@ -14,12 +14,13 @@ export const TOUCH_KINDS: TouchKind[] = ['call', 'email', 'sms', 'meeting', 'tas
 
 /**
  * Everything `prepare` needs from the touch objects, read in one pass (500k objects scattered in
- * memory cost more to walk than the typed work after): time, id, kind, duration, responsible
- * user's manager code, and the (deal, touch) pairs of the per-deal lists.
+ * memory cost more to walk than the typed work after): time, kind, duration, responsible
+ * user's manager code, and the (deal, touch) pairs of the per-deal lists. Ids only settle ties
+ * in time, so they are read from the objects when needed.
  */
 interface TouchColumns {
+  touches: CrmData['touches']
   at: Float64Array
-  id: Float64Array
   kind: Uint8Array
   /** Seconds (calls), NaN when not given. */
   duration: Float32Array
@@ -123,7 +124,6 @@ function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex
   const byLead = new DealsByKey(data, 'leadId')
   const byContact = new DealsByKey(data, 'contactId')
   const at = new Float64Array(m)
-  const id = new Float64Array(m)
   const kind = new Uint8Array(m)
   const duration = new Float32Array(m)
   const user = new Int32Array(m)
@@ -151,7 +151,6 @@ function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex
     const tc = touches[ti]
     const t = tc.at
     at[ti] = t
-    id[ti] = tc.id
     kind[ti] = kindCode(tc.kind)
     duration[ti] = tc.durationSec ?? NaN
     user[ti] = userCodes.code(tc.responsibleId)
@@ -163,7 +162,7 @@ function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex
     const contactIds = tc.contactIds
     for (let k = 0; k < contactIds.length; k++) addBefore(byContact, contactIds[k], t, ti)
   }
-  return { at, id, kind, duration, user, pairDeal: pairDeal.view(), pairTouch: pairTouch.view() }
+  return { touches, at, kind, duration, user, pairDeal: pairDeal.view(), pairTouch: pairTouch.view() }
 }
 
 /** Per-deal touch lists: own touches, plus the lead's and contact's touches before the deal existed. */
@@ -177,7 +176,7 @@ function indexTouches(cols: TouchColumns, n: number, created: Float64Array) {
   const order = new Int32Array(m)
   const fill = touchStart.slice(0, n)
   for (let i = 0; i < m; i++) order[fill[pd[i]]++] = pt[i]
-  const { at, id, kind, duration } = cols
+  const { touches, at, kind, duration } = cols
   const touchAt = new Float64Array(m)
   const touchKind = new Uint8Array(m)
   const touchDuration = new Float32Array(m)
@@ -192,7 +191,7 @@ function indexTouches(cols: TouchColumns, n: number, created: Float64Array) {
       let j = i - 1
       while (j >= a) {
         const w = order[j]
-        if (at[w] < tv || (at[w] === tv && id[w] <= id[v])) break
+        if (at[w] < tv || (at[w] === tv && touches[w].id <= touches[v].id)) break
         order[j + 1] = w
         j--
       }
@@ -213,7 +212,7 @@ function indexTouches(cols: TouchColumns, n: number, created: Float64Array) {
 
 /** Touches grouped by responsible user (manager dimension code), time-ordered within a user. */
 function touchesByUser(cols: TouchColumns, managers: KeyDict) {
-  const { at, id, kind, duration, user: codes } = cols
+  const { touches, at, kind, duration, user: codes } = cols
   const m = at.length
   const K = managers.size
   const userTouchStart = new Int32Array(K + 1)
@@ -229,10 +228,10 @@ function touchesByUser(cols: TouchColumns, managers: KeyDict) {
     for (let i = a + 1; i < b && sorted; i++) {
       const x = order[i - 1]
       const y = order[i]
-      sorted = at[x] < at[y] || (at[x] === at[y] && id[x] <= id[y])
+      sorted = at[x] < at[y] || (at[x] === at[y] && touches[x].id <= touches[y].id)
     }
     // The counting sort kept input order: already (time, id)-ordered input needs no sort.
-    if (!sorted) order.subarray(a, b).sort((x, y) => at[x] - at[y] || id[x] - id[y])
+    if (!sorted) order.subarray(a, b).sort((x, y) => at[x] - at[y] || touches[x].id - touches[y].id)
   }
   const userTouchAt = new Float64Array(m)
   const userTouchKind = new Uint8Array(m)

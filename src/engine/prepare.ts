@@ -189,6 +189,8 @@ interface EventIndex {
   unknown: Int32Array
   /** Indexed events per (pipe × stride + stage), shifted by one: the prefix sums start the stay slices. */
   perStageCount: Int32Array
+  /** A free buffer of at least `start[n]` doubles (the per-event times, no longer needed): room for the stays. */
+  scratch: Float64Array
 }
 
 /**
@@ -308,7 +310,7 @@ function indexEvents(
     stage[k] = ownStage[i]
     at[k] = ownAt[i]
   }
-  return { start, event, stage, at, maxLen, otherPipe, unknown, perStageCount }
+  return { start, event, stage, at, maxLen, otherPipe, unknown, perStageCount, scratch: ownAt }
 }
 
 export function prepare(data: CrmData): Prepared {
@@ -388,7 +390,8 @@ export function prepare(data: CrmData): Prepared {
   const stayStart = eventIndex.perStageCount
   for (let k = 0; k < stayKeyCount; k++) stayStart[k + 1] += stayStart[k]
   const stayFill = stayStart.slice(0, stayKeyCount)
-  const stays = new Float64Array(stayStart[stayKeyCount])
+  // Stays never outnumber the indexed events, so they fit in the dead per-event time buffer.
+  const stays = eventIndex.scratch.subarray(0, stayStart[stayKeyCount])
   const hs = new Int16Array(eventIndex.maxLen + 2)
   const ha = new Float64Array(eventIndex.maxLen + 2)
 
