@@ -63,12 +63,13 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
           cached = report.attach(engine, old)
         },
       })
-      // The worker answers in order; waiting keeps a slow cached load from landing last.
-      if (cached) await (cached as Promise<void>).catch(() => undefined)
       filters.setTimeZone(data.portal.timeZone)
       engine ??= workerEngine()
       // The host hands back the cached object itself when the delta changed nothing: the worker
-      // already holds that data and the report on screen is built from it.
+      // already holds (or is loading) that data and the report on screen is built from it.
+      if (data === cachedData && cached) await (cached as Promise<void>).catch(() => undefined)
+      // Fresh data goes to the worker at once, even while the cached load still runs: the worker
+      // takes messages in order and the store ignores the superseded load.
       if (data !== cachedData || !report.dataLoaded) await report.attach(engine, data)
       session.finishSync(data)
     } catch (e) {
