@@ -25,6 +25,9 @@ describe('IndexedDB buckets', () => {
     const rows = await cache.readRows('deals')
     expect(rows.map((r) => Number(r.ID))).toEqual([1, BUCKET - 1, BUCKET, BUCKET + 5])
     expect(rows.find((r) => r.ID === String(BUCKET))?.TITLE).toBe('renamed')
+    // A smaller id added later to a bucket still reads in id order.
+    await cache.commit({ upserts: { deals: [deal(3), deal(BUCKET + 2)] }, meta: meta() })
+    expect((await cache.readRows('deals')).map((r) => Number(r.ID))).toEqual([1, 3, BUCKET - 1, BUCKET, BUCKET + 2, BUCKET + 5])
     // String keys share one bucket; a replace drops what was there before.
     await cache.commit({ upserts: { statuses: [{ ID: 'b', ENTITY_ID: 'X', STATUS_ID: 'b' }] }, meta: meta() })
     await cache.commit({ replace: { statuses: [{ ID: 'a', ENTITY_ID: 'X', STATUS_ID: 'a' }] }, meta: meta() })
