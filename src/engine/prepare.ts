@@ -161,11 +161,13 @@ function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepar
   for (const p of pipes) dims.pipeline.dict.code(String(p.categoryId))
   // metrics.md "Sources": a deal from a lead with no own source takes the lead's (the sync layer
   // does this too; repeated here so that any producer of CrmData gets the same figures).
-  const leadSource = new Map(data.leads.map((l) => [l.id, l.sourceId]))
+  // Built on the first deal that needs it (most deals carry their own source).
+  let leadSource: Map<number, string | null> | null = null
+  const sourceOfLead = (id: number) => (leadSource ??= new Map(data.leads.map((l) => [l.id, l.sourceId]))).get(id)
   data.deals.forEach((d: Deal, i) => {
     dims.pipeline.codes[i] = pipeOf[i]
     dims.city.codes[i] = dims.city.dict.code(d.cityId)
-    dims.source.codes[i] = dims.source.dict.code(d.sourceId ?? (d.leadId !== null ? leadSource.get(d.leadId) : null))
+    dims.source.codes[i] = dims.source.dict.code(d.sourceId ?? (d.leadId !== null ? sourceOfLead(d.leadId) : null))
     dims.utmSource.codes[i] = dims.utmSource.dict.code(d.utmSource)
     dims.manager.codes[i] = dims.manager.dict.code(String(d.assignedById))
     dims.lossReason.codes[i] = dims.lossReason.dict.code(d.lossReasonId)
@@ -478,11 +480,21 @@ export function prepare(data: CrmData): Prepared {
   }
 
   const dims = buildDims(data, pipes, pipe)
-  const leadDims = {
-    source: Int32Array.from(data.leads, (l) => dims.source.dict.code(l.sourceId)),
-    city: Int32Array.from(data.leads, (l) => dims.city.dict.code(l.cityId)),
-    utmSource: Int32Array.from(data.leads, (l) => dims.utmSource.dict.code(l.utmSource)),
-    manager: Int32Array.from(data.leads, (l) => dims.manager.dict.code(String(l.assignedById))),
+  // One loop over the lead objects (TypedArray.from with a mapper goes through the iterator
+  // protocol, six times over); each dictionary still sees its keys in lead order.
+  const leads = data.leads
+  const nl = leads.length
+  const leadDims = { source: new Int32Array(nl), city: new Int32Array(nl), utmSource: new Int32Array(nl), manager: new Int32Array(nl) }
+  const leadCreated = new Float64Array(nl)
+  const leadSemantic = new Uint8Array(nl)
+  for (let i = 0; i < nl; i++) {
+    const l = leads[i]
+    leadDims.source[i] = dims.source.dict.code(l.sourceId)
+    leadDims.city[i] = dims.city.dict.code(l.cityId)
+    leadDims.utmSource[i] = dims.utmSource.dict.code(l.utmSource)
+    leadDims.manager[i] = dims.manager.dict.code(String(l.assignedById))
+    leadCreated[i] = validTime(l.createdAt) ? l.createdAt : NaN
+    leadSemantic[i] = semCode(l.semantic)
   }
   const touches = prepareTouches(data, n, created, dealIndex, dims.manager.dict)
 
@@ -493,8 +505,7 @@ export function prepare(data: CrmData): Prepared {
     passStage: passLen < passCap * 0.9 ? passStage.slice(0, passLen) : passStage.subarray(0, passLen),
     passAt: passLen < passCap * 0.9 ? passAt.slice(0, passLen) : passAt.subarray(0, passLen),
     ...touches, stayP90, dims, leadDims,
-    leadCreated: Float64Array.from(data.leads, (l) => (validTime(l.createdAt) ? l.createdAt : NaN)),
-    leadSemantic: Uint8Array.from(data.leads, (l) => semCode(l.semantic)),
+    leadCreated, leadSemantic,
     quality, toReportCurrency,
   }
 }
