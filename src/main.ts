@@ -83,7 +83,7 @@ async function loadReportData(
   const result = await syncAll(client, cache, {
     portal: { language: lang },
     settings,
-    onProgress: (p) => onProgress({ done: p.loaded, total: p.estimatedTotal, label: p.phase }),
+    onProgress: (p) => onProgress({ done: p.loaded, total: p.estimatedTotal, label: p.phase, requests: p.requests }),
     onCached: onCached
       ? (data) => {
           cached = { raw: data, shown: { ...data, ...inputs } }

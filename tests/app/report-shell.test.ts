@@ -32,10 +32,12 @@ describe('report shell states', () => {
   it('shows the sync progress and a skeleton, then the error with what to do and a retry', async () => {
     const { w, actions, session } = await shell()
     session.startSync()
-    session.reportProgress({ done: 40, total: 200, label: 'full' })
+    session.reportProgress({ done: 40, total: 200, label: 'full', requests: 3 })
     await flushPromises()
     expect(w.find('[data-testid="state-loading"]').exists()).toBe(true)
     expect(w.find('[data-testid="sync-progress"]').attributes('aria-valuenow')).toBe('20')
+    expect(w.find('[data-testid="status-bar"]').text()).toContain('40 / 200 rows')
+    expect(w.find('[data-testid="sync-requests"]').text()).toBe('requests: 3')
     expect(w.find('[data-testid="sync-progress-label"]').text()).toContain('first full load')
 
     session.failSync('The portal refused: ACCESS_DENIED')

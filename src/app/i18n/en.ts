@@ -44,6 +44,8 @@ export const en = {
   'mode.cohort': 'Cohort: created in the period, counted once',
   'mode.flow': 'Flow: passed the stage in the period',
   'status.syncing': 'Loading CRM data…',
+  'status.rows': 'rows',
+  'status.requests': 'requests: {n}',
   'status.synced': 'Deals synced',
   'status.updated': 'updated {at}',
   'status.refresh': 'Refresh',

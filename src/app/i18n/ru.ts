@@ -45,6 +45,8 @@ export const ru: Messages = {
   'mode.cohort': 'Когорта: созданы в периоде, каждая сделка один раз',
   'mode.flow': 'Поток: прошли этап в периоде',
   'status.syncing': 'Загружаем данные CRM…',
+  'status.rows': 'строк',
+  'status.requests': 'запросов: {n}',
   'status.synced': 'Сделок загружено',
   'status.updated': 'обновлено {at}',
   'status.refresh': 'Обновить',

@@ -45,6 +45,8 @@ export const uk: Messages = {
   'mode.cohort': 'Когорта: створені в періоді, кожна угода один раз',
   'mode.flow': 'Потік: пройшли етап у періоді',
   'status.syncing': 'Завантажуємо дані CRM…',
+  'status.rows': 'рядків',
+  'status.requests': 'запитів: {n}',
   'status.synced': 'Угод завантажено',
   'status.updated': 'оновлено {at}',
   'status.refresh': 'Оновити',

@@ -26,6 +26,8 @@ export interface SyncProgressInfo {
   total: number | null
   /** what is being loaded now, e.g. "crm.deal.list" */
   label: string
+  /** REST requests this sync has made so far (a batch of 50 pages counts once) */
+  requests?: number
 }
 
 export interface ReportHost {
