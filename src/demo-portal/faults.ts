@@ -9,6 +9,7 @@
  * Requests are counted from 1 after the spec is set; `at` entries win over random draws, which
  * come from a seeded PRNG so a run is repeatable.
  */
+import { mulberry32 } from './gen-random'
 
 export type FaultKind = '503' | '500' | '429' | 'drop' | 'expired'
 const KINDS: FaultKind[] = ['503', '500', '429', 'drop', 'expired']
@@ -54,18 +55,6 @@ export function parseFaultSpec(spec: string): FaultSpec {
   return out
 }
 
-/** mulberry32: small, fast, good enough for fault draws. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export class FaultInjector {
   private spec: FaultSpec | null = null
   private random: () => number = Math.random
@@ -74,7 +63,7 @@ export class FaultInjector {
   set(spec: string | null | undefined): void {
     this.spec = spec ? parseFaultSpec(spec) : null
     this.count = 0
-    this.random = prng(this.spec?.seed ?? 1)
+    this.random = mulberry32(this.spec?.seed ?? 1)
   }
 
   /** Fault for the next REST request, or null. Every request advances the counter. */

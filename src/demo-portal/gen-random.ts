@@ -2,6 +2,18 @@
  * The generator's only source of randomness: a seeded mulberry32 stream, so the same seed
  * always yields a byte-identical dump (no Math.random, no Date.now anywhere in gen-*).
  */
+/** mulberry32 on a raw seed: small, fast, good enough for fault draws and synthetic bench data. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
 export class Random {
   private state: number
 

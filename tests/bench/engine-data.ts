@@ -6,6 +6,7 @@
  * strictly increasing in time and history IDs follow time, as on a real portal.
  */
 import type { CrmData, Deal, Lead, Semantic, StageEvent, Touch, TouchKind } from '../../src/engine/types'
+import { mulberry32 } from '../../src/demo-portal/gen-random'
 
 const DAY = 86_400_000
 const MINUTE = 60_000
@@ -24,18 +25,6 @@ const KINDS: TouchKind[] = ['call', 'email', 'sms', 'meeting', 'task']
 /** One shared empty binding list (the engine only reads them); keeps 500k touches lighter. */
 const NONE: number[] = []
 
-/** mulberry32: small, fast, good enough for synthetic data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export interface BenchSizes {
   deals: number
   leads: number
@@ -43,7 +32,7 @@ export interface BenchSizes {
 }
 
 export function generateBenchData(seed: number, sizes: BenchSizes): CrmData {
-  const r = rng(seed)
+  const r = mulberry32(seed)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]
   const start = BENCH_END - HISTORY_DAYS * DAY
   // Sources convert differently, so the source × stage matrix is not flat.
