@@ -15,7 +15,7 @@ import { dealStages } from './normalize-dictionaries'
 import { ProblemLog } from './normalize-problems'
 import { activityTouches } from './normalize-touches'
 import { wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
-import type { ActivityRow, DealRow, StageHistoryRow, StatusRow, UserRow } from './wire'
+import type { ActivityRow, DealRow, LeadRow, StageHistoryRow, StatusRow, UserRow } from './wire'
 import type { ClosedDealSample, DealCardInput, DealSummary } from '../engine/deal-card'
 import type { Semantic, StageEvent } from '../engine/types'
 
@@ -78,6 +78,9 @@ export async function loadDealCard(rest: AppRest, dealId: number, opts: DealCard
     stages: ['crm.status.list', { filter: { ENTITY_ID: categoryId === 0 ? 'DEAL_STAGE' : `DEAL_STAGE_${categoryId}` } }],
     manager: ['user.get', { ID: row.ASSIGNED_BY_ID }],
   }
+  // metrics.md: a deal converted from a lead with no own source takes the lead's.
+  const leadId = wireText(row.SOURCE_ID) === null ? wireId(row.LEAD_ID) : null
+  if (leadId !== null) second.lead = ['crm.lead.get', { id: leadId }]
   for (let p = 0; p < historyPages; p++) {
     second[`h${p}`] = ['crm.stagehistory.list', { entityTypeId: 2, filter: { CATEGORY_ID: categoryId }, order: { ID: 'DESC' }, start: p * 50 }]
   }
@@ -123,7 +126,7 @@ export async function loadDealCard(rest: AppRest, dealId: number, opts: DealCard
     semantic: semantic(row.STAGE_SEMANTIC_ID),
     createdAt: wireDate(row.DATE_CREATE) ?? 0,
     movedAt: wireDate(row.MOVED_TIME),
-    sourceId: wireText(row.SOURCE_ID),
+    sourceId: wireText(row.SOURCE_ID) ?? (replies.lead?.ok ? wireText((replies.lead.result as LeadRow | null)?.SOURCE_ID) : null),
     assignedById: wireId(row.ASSIGNED_BY_ID) ?? 0,
   }
   const sources = replyOf<StatusRow[]>(first, 'sources')

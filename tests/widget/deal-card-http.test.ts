@@ -56,6 +56,17 @@ describe('loadDealCard', () => {
     expect(card.path.at(-1)!.current).toBe(true)
   })
 
+  it("gives a deal without its own source its lead's source, still in two requests", async () => {
+    const c = await client()
+    const { id } = openDealWithHistory()
+    const lead = dump.leads.find((l) => l.SOURCE_ID && l.SOURCE_ID !== dump.deals.find((d) => d.ID === String(id))?.SOURCE_ID)!
+    portal.mutate.updateDeal(id, { SOURCE_ID: null, LEAD_ID: lead.ID })
+    const before = c.requests
+    const data = await loadDealCard(c, id)
+    expect(c.requests - before).toBe(2)
+    expect(data.deal.sourceId).toBe(lead.SOURCE_ID)
+  })
+
   it('takes the norms from the newest stage moves of the pipeline', async () => {
     const c = await client()
     const { id, category } = openDealWithHistory()
