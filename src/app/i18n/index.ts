@@ -2,6 +2,7 @@ import { computed, ref } from 'vue'
 import { en, type MessageKey, type Messages } from './en'
 import { ru } from './ru'
 import { uk } from './uk'
+import { interpolate } from './interpolate'
 
 export type { MessageKey } from './en'
 export type Language = 'en' | 'ru' | 'uk'
@@ -25,9 +26,7 @@ export function setLanguage(lang: Language): void {
 }
 
 export function translate(lang: Language, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogs[lang][key] ?? en[key] ?? key
-  if (!params) return text
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''))
+  return interpolate(catalogs[lang][key] ?? en[key] ?? key, params)
 }
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {

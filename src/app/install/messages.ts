@@ -4,6 +4,7 @@
  * report's i18n store, so they carry their own small catalogue.
  */
 import type { Lang } from '../../b24/placements'
+import { interpolate } from '../i18n/interpolate'
 
 const en = {
   appTitle: 'Funnel Lens',
@@ -277,8 +278,7 @@ const uk: Record<InstallKey, string> = {
 const CATALOGS: Record<Lang, Record<InstallKey, string>> = { en, ru, uk }
 
 export function tr(lang: Lang, key: InstallKey, params?: Record<string, string | number>): string {
-  const text = CATALOGS[lang][key] ?? en[key]
-  return params ? text.replace(/\{(\w+)\}/g, (_, n: string) => String(params[n] ?? '')) : text
+  return interpolate(CATALOGS[lang][key] ?? en[key], params)
 }
 
 /** Validation reasons come from src/b24/input-cells.ts in English; shown in the portal language. */

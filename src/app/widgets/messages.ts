@@ -3,6 +3,7 @@
  * it is mounted on its own (deal tab), without the report's i18n store.
  */
 import type { TouchKind } from '../../engine/types'
+import { interpolate } from '../i18n/interpolate'
 
 export type WidgetLang = 'en' | 'ru' | 'uk'
 
@@ -137,8 +138,7 @@ const uk: Record<WidgetKey, string> = {
 const CATALOGS: Record<WidgetLang, Record<WidgetKey, string>> = { en, ru, uk }
 
 export function wt(lang: WidgetLang, key: WidgetKey, params?: Record<string, string | number>): string {
-  const text = CATALOGS[lang][key] ?? en[key]
-  return params ? text.replace(/\{(\w+)\}/g, (_, n: string) => String(params[n] ?? '')) : text
+  return interpolate(CATALOGS[lang][key] ?? en[key], params)
 }
 
 const DAY_FORMS: Record<WidgetLang, Record<string, string>> = {
