@@ -111,7 +111,7 @@ async function start(): Promise<void> {
     return
   }
   const ui = await frameUi()
-  const ctx = await framePlacementContext(location.href)
+  const ctx = await framePlacementContext(location.href, client)
   if (ctx.installMode) {
     const { mountInstall } = await import('../placement/install')
     mountInstall(el, ctx)

@@ -5,6 +5,7 @@
  */
 import { initializeB24Frame, type B24Frame } from '@bitrix24/b24jssdk'
 import { placementContextFromFrame, type PlacementContext } from './placements'
+import type { AppRest } from './app-rest'
 
 export interface FrameUi {
   /** b24.getLang(): "ru", "en", "ua", … as the portal says it */
@@ -53,6 +54,6 @@ export async function frameUi(): Promise<FrameUi> {
 }
 
 /** The placement context (install wizard, deal tab) of the cached frame. */
-export async function framePlacementContext(pageHref: string): Promise<PlacementContext> {
-  return placementContextFromFrame(await initializeB24Frame(), pageHref)
+export async function framePlacementContext(pageHref: string, rest: AppRest): Promise<PlacementContext> {
+  return placementContextFromFrame(await initializeB24Frame(), pageHref, rest)
 }

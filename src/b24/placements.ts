@@ -7,7 +7,7 @@
  * app's own index.html: the app dispatches on the placement code it is opened with.
  */
 import { initializeB24Frame, type B24Frame } from '@bitrix24/b24jssdk'
-import { appRestFromB24, type AppRest } from './app-rest'
+import type { AppRest } from './app-rest'
 import { connectFrame, type FrameOptions } from './connect'
 
 export type Lang = 'en' | 'ru' | 'uk'
@@ -147,12 +147,13 @@ export interface PlacementContext {
   handlerUrl: string
 }
 
-export function placementContextFromFrame(b24: B24Frame, pageHref: string): PlacementContext {
+/** `rest` is the B24Client from connect.ts: the one REST facade, with its retries and request counts. */
+export function placementContextFromFrame(b24: B24Frame, pageHref: string, rest: AppRest): PlacementContext {
   return {
-    rest: appRestFromB24(b24),
+    rest,
     placement: b24.placement.placement || 'DEFAULT',
     options: (b24.placement.options ?? {}) as Record<string, unknown>,
-    isAdmin: b24.auth.isAdmin,
+    isAdmin: rest.isAdmin,
     lang: pickLang(b24.getLang()),
     installMode: b24.isInstallMode,
     finishInstall: () => b24.installFinish() as Promise<void>,
@@ -168,7 +169,7 @@ export function placementContextFromFrame(b24: B24Frame, pageHref: string): Plac
 export async function connectPlacement(pageHref: string, options: FrameOptions = {}): Promise<PlacementContext> {
   const client = await connectFrame(options)
   const b24 = await initializeB24Frame()
-  return { ...placementContextFromFrame(b24, pageHref), rest: client, isAdmin: client.isAdmin }
+  return placementContextFromFrame(b24, pageHref, client)
 }
 
 /** PLACEMENT_OPTIONS.view that asks index.html for the settings page (budgets, plans, settings). */
