@@ -12,7 +12,15 @@ export default defineConfig({
   // The report loads ApexCharts' modular build (src/app/services/apex.ts); pre-bundling its
   // sub-entries together keeps one copy of the core in the dev server ("chart type not registered").
   optimizeDeps: {
-    include: ['vue3-apexcharts/core', 'apexcharts/core', 'apexcharts/line', 'apexcharts/area', 'apexcharts/bar', 'apexcharts/heatmap', 'apexcharts/features/legend'],
+    include: [
+      'vue3-apexcharts/core',
+      'apexcharts/core',
+      'apexcharts/line',
+      'apexcharts/area',
+      'apexcharts/bar',
+      'apexcharts/heatmap',
+      'apexcharts/features/legend',
+    ],
   },
   // Two pages at the archive root: the app (every placement) and Bitrix24's install wizard.
   build: { rolldownOptions: { input: { index: 'index.html', install: 'install.html' } } },

@@ -19,7 +19,9 @@ export function mountDealTab(el: Element, ctx: PlacementContext, onPainted?: (ms
   const dealId = dealIdFrom(ctx.options)
   const load = () =>
     dealId === null
-      ? Promise.reject(new RestError('placement', 'NO_DEAL', 'this tab was opened without a deal id (PLACEMENT_OPTIONS.ID)', 400))
+      ? Promise.reject(
+          new RestError('placement', 'NO_DEAL', 'this tab was opened without a deal id (PLACEMENT_OPTIONS.ID)', 400),
+        )
       : loadDealCard(ctx.rest, dealId)
   const app = createApp(DealHealth, { load, lang: ctx.lang, onPainted })
   app.mount(el)

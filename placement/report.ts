@@ -96,7 +96,8 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
     const shown = report.report
     const portal = session.portal
     const fresh = session.status === 'ready' && report.status === 'ready' && report.builtFor === report.dataVersion
-    if (!shown || shown === saved || !fresh || report.fromSnapshot || !report.query || !portal || !host.saveSnapshot) return
+    if (!shown || shown === saved || !fresh || report.fromSnapshot || !report.query || !portal || !host.saveSnapshot)
+      return
     saved = shown
     const snapshot: ReportSnapshot = {
       query: toRaw(report.query),

@@ -26,7 +26,13 @@ export interface Restriction {
   sdkRetryDelayMs: number
 }
 
-export const DEFAULT_RESTRICTION: Restriction = { burstLimit: 50, drainRate: 2, adaptive: true, sdkMaxRetries: 2, sdkRetryDelayMs: 1_000 }
+export const DEFAULT_RESTRICTION: Restriction = {
+  burstLimit: 50,
+  drainRate: 2,
+  adaptive: true,
+  sdkMaxRetries: 2,
+  sdkRetryDelayMs: 1_000,
+}
 
 export interface ClientOptions {
   restriction?: Partial<Restriction>
@@ -153,18 +159,27 @@ class SdkClient implements B24Client {
   }
 
   async callFull<T>(method: string, params: RestParams = {}, opts: RequestOptions = {}): Promise<CallReply<T>> {
-    return this.run(method, async () => {
-      let r: AjaxResult<T>
-      try {
-        r = await this.http.call<T>(method, params)
-      } catch (err) {
-        throw toRestError(method, err)
-      }
-      if (!r.isSuccess) throw errorOf(method, r as AjaxResult<unknown>)
-      const data = r.getData()!
-      const next = r.isMore() ? Number((data as { next?: unknown }).next) : null
-      return { result: data.result as T, total: r.getTotal(), next: Number.isFinite(next) ? next : null, serverTime: serverTimeOf(data.time) }
-    }, opts)
+    return this.run(
+      method,
+      async () => {
+        let r: AjaxResult<T>
+        try {
+          r = await this.http.call<T>(method, params)
+        } catch (err) {
+          throw toRestError(method, err)
+        }
+        if (!r.isSuccess) throw errorOf(method, r as AjaxResult<unknown>)
+        const data = r.getData()!
+        const next = r.isMore() ? Number((data as { next?: unknown }).next) : null
+        return {
+          result: data.result as T,
+          total: r.getTotal(),
+          next: Number.isFinite(next) ? next : null,
+          serverTime: serverTimeOf(data.time),
+        }
+      },
+      opts,
+    )
   }
 
   async call<T = unknown>(method: string, params: RestParams = {}): Promise<T> {
@@ -175,30 +190,40 @@ class SdkClient implements B24Client {
     const names = Object.keys(commands)
     if (names.length === 0) return { replies: {}, serverTime: null, serverOffset: null }
     const calls = Object.fromEntries(names.map((n) => [n, { method: commands[n][0], params: commands[n][1] ?? {} }]))
-    return this.run('batch', async () => {
-      let res
-      try {
-        res = await this.http.batch(calls, { isHaltOnError: false })
-      } catch (err) {
-        throw toRestError('batch', err)
-      }
-      const data = res.getData()
-      const results = data?.result ?? new Map<string | number, AjaxResult<unknown>>()
-      if (results.size === 0 && !res.isSuccess) {
-        // The batch call itself failed softly: no per-command results at all.
-        const [first] = res.getErrors()
-        throw toRestError('batch', first)
-      }
-      const replies: Record<string, BatchReply> = {}
-      for (const n of names) {
-        const r = results.get(n) as AjaxResult<unknown> | undefined
-        const method = commands[n][0]
-        if (!r) replies[n] = { ok: false, result: null, total: 0, error: new RestError(method, 'NO_REPLY', 'the portal sent no result for this command', 0) }
-        else if (r.isSuccess) replies[n] = { ok: true, result: r.getData()!.result, total: r.getTotal(), error: null }
-        else replies[n] = { ok: false, result: null, total: 0, error: errorOf(method, r) }
-      }
-      return { replies, serverTime: serverTimeOf(data?.time), serverOffset: serverOffsetOf(data?.time) }
-    }, opts)
+    return this.run(
+      'batch',
+      async () => {
+        let res
+        try {
+          res = await this.http.batch(calls, { isHaltOnError: false })
+        } catch (err) {
+          throw toRestError('batch', err)
+        }
+        const data = res.getData()
+        const results = data?.result ?? new Map<string | number, AjaxResult<unknown>>()
+        if (results.size === 0 && !res.isSuccess) {
+          // The batch call itself failed softly: no per-command results at all.
+          const [first] = res.getErrors()
+          throw toRestError('batch', first)
+        }
+        const replies: Record<string, BatchReply> = {}
+        for (const n of names) {
+          const r = results.get(n) as AjaxResult<unknown> | undefined
+          const method = commands[n][0]
+          if (!r)
+            replies[n] = {
+              ok: false,
+              result: null,
+              total: 0,
+              error: new RestError(method, 'NO_REPLY', 'the portal sent no result for this command', 0),
+            }
+          else if (r.isSuccess) replies[n] = { ok: true, result: r.getData()!.result, total: r.getTotal(), error: null }
+          else replies[n] = { ok: false, result: null, total: 0, error: errorOf(method, r) }
+        }
+        return { replies, serverTime: serverTimeOf(data?.time), serverOffset: serverOffsetOf(data?.time) }
+      },
+      opts,
+    )
   }
 
   async batch(commands: Record<string, [string, RestParams?]>): Promise<Record<string, BatchReply>> {
@@ -206,13 +231,23 @@ class SdkClient implements B24Client {
   }
 
   async sdkCallList(method: string, params: RestParams, idKey = 'ID', customKeyForResult?: string): Promise<unknown[]> {
-    const res = await this.b24.actions.v2.callList.make<unknown>({ method, params, idKey, ...(customKeyForResult ? { customKeyForResult } : {}) } as Parameters<TypeB24['actions']['v2']['callList']['make']>[0])
+    const res = await this.b24.actions.v2.callList.make<unknown>({
+      method,
+      params,
+      idKey,
+      ...(customKeyForResult ? { customKeyForResult } : {}),
+    } as Parameters<TypeB24['actions']['v2']['callList']['make']>[0])
     if (!res.isSuccess) throw new RestError(method, 'CALL_LIST_FAILED', res.getErrorMessages().join('; '), 0)
     return (res.getData() ?? []) as unknown[]
   }
 }
 
 /** Wraps a ready SDK object. Only connect.ts calls this. */
-export function clientFromSdk(b24: TypeB24, identity: Identity, restriction: Restriction, options: ClientOptions = {}): B24Client {
+export function clientFromSdk(
+  b24: TypeB24,
+  identity: Identity,
+  restriction: Restriction,
+  options: ClientOptions = {},
+): B24Client {
   return new SdkClient(b24, identity, restriction, options)
 }

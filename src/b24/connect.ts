@@ -9,8 +9,23 @@
  *   we give the SDK's own `HttpV2` a small AuthActions that points at http://127.0.0.1 — every
  *   call still runs through the SDK's transport, limiter and retry code (sdk.md §3.1 option 1).
  */
-import { ApiVersion, B24Hook, HttpV2, initializeB24Frame, type AuthActions, type AuthData, type TypeB24 } from '@bitrix24/b24jssdk'
-import { clientFromSdk, sdkRestrictionParams, toRestriction, type B24Client, type ClientOptions, type Identity } from './client'
+import {
+  ApiVersion,
+  B24Hook,
+  HttpV2,
+  initializeB24Frame,
+  type AuthActions,
+  type AuthData,
+  type TypeB24,
+} from '@bitrix24/b24jssdk'
+import {
+  clientFromSdk,
+  sdkRestrictionParams,
+  toRestriction,
+  type B24Client,
+  type ClientOptions,
+  type Identity,
+} from './client'
 
 export class ConnectError extends Error {
   constructor(message: string) {
@@ -50,12 +65,15 @@ function timeout<T>(ms: number, message: string): { promise: Promise<T>; cancel:
 async function profileIdentity(client: B24Client): Promise<{ userId: number; isAdmin: boolean }> {
   const p = await client.call<{ ID?: unknown; ADMIN?: unknown }>('profile')
   const userId = Number(p?.ID)
-  if (!Number.isInteger(userId) || userId <= 0) throw new ConnectError('The portal did not say who the current user is (profile returned no ID).')
+  if (!Number.isInteger(userId) || userId <= 0)
+    throw new ConnectError('The portal did not say who the current user is (profile returned no ID).')
   return { userId, isAdmin: p?.ADMIN === true }
 }
 
 /** Identity that is filled in after the first call (`profile`) went through the client itself. */
-function lateIdentity(base: Omit<Identity, 'userId' | 'isAdmin'>): Identity & { fill(v: { userId: number; isAdmin: boolean }): void } {
+function lateIdentity(
+  base: Omit<Identity, 'userId' | 'isAdmin'>,
+): Identity & { fill(v: { userId: number; isAdmin: boolean }): void } {
   let userId = 0
   let isAdmin = false
   return {
@@ -82,11 +100,17 @@ export async function connectFrame(options: FrameOptions = {}): Promise<B24Clien
   )
   let b24: TypeB24
   try {
-    b24 = await Promise.race([initializeB24Frame({ restrictionParams: sdkRestrictionParams(restriction) }), limit.promise])
+    b24 = await Promise.race([
+      initializeB24Frame({ restrictionParams: sdkRestrictionParams(restriction) }),
+      limit.promise,
+    ])
   } catch (err) {
     if (err instanceof ConnectError) throw err
     const code = (err as { code?: string })?.code
-    if (code === 'JSSDK_CLIENT_SIDE_WARNING') throw new ConnectError('This page is not running inside Bitrix24: open Funnel Lens from the Bitrix24 menu, or connect with a webhook URL.')
+    if (code === 'JSSDK_CLIENT_SIDE_WARNING')
+      throw new ConnectError(
+        'This page is not running inside Bitrix24: open Funnel Lens from the Bitrix24 menu, or connect with a webhook URL.',
+      )
     throw new ConnectError(`Could not start inside Bitrix24: ${(err as Error)?.message ?? String(err)}`)
   } finally {
     limit.cancel()
@@ -114,7 +138,9 @@ function parseWebhookUrl(raw: string): ParsedHook {
   try {
     url = new URL(raw.trim())
   } catch {
-    throw new ConnectError('That is not a URL. Paste the inbound webhook address from Bitrix24: https://<portal>/rest/<user id>/<secret>/')
+    throw new ConnectError(
+      'That is not a URL. Paste the inbound webhook address from Bitrix24: https://<portal>/rest/<user id>/<secret>/',
+    )
   }
   const parts = url.pathname.split('/').filter(Boolean)
   if (parts[0] !== 'rest' || parts.length !== 3 || !/^\d+$/.test(parts[1])) {
@@ -182,8 +208,16 @@ function refuseNonLoopback(url: URL): void {
 }
 
 /** A B24Hook shell (for its actions) whose HTTP transport is the SDK's HttpV2 aimed at a loopback origin. */
-function loopbackSdk(target: LoopbackTarget, userId: number, options: WebhookOptions, params: ReturnType<typeof sdkRestrictionParams>): B24Hook {
-  const b24 = new B24Hook({ b24Url: `https://${target.host}`, userId, secret: target.secret ?? 'token' }, { restrictionParams: params })
+function loopbackSdk(
+  target: LoopbackTarget,
+  userId: number,
+  options: WebhookOptions,
+  params: ReturnType<typeof sdkRestrictionParams>,
+): B24Hook {
+  const b24 = new B24Hook(
+    { b24Url: `https://${target.host}`, userId, secret: target.secret ?? 'token' },
+    { restrictionParams: params },
+  )
   const auth = loopbackAuth(target, options)
   b24.setHttpClient(ApiVersion.v2, new HttpV2(auth, null, params))
   b24.setHttpClient(ApiVersion.v3, new HttpV2(auth, null, params))
@@ -194,7 +228,10 @@ function loopbackSdk(target: LoopbackTarget, userId: number, options: WebhookOpt
  * Token mode for the loopback demo portal (what the host page hands the frame, used from Node):
  * `auth` goes in the body, 401 expired_token makes the SDK call `refreshAuth` and retry.
  */
-export async function connectToken(portalUrl: string, options: WebhookOptions & { accessToken: string }): Promise<B24Client> {
+export async function connectToken(
+  portalUrl: string,
+  options: WebhookOptions & { accessToken: string },
+): Promise<B24Client> {
   let url: URL
   try {
     url = new URL(portalUrl)
@@ -228,11 +265,27 @@ export async function connectWebhook(rawUrl: string, options: WebhookOptions = {
     // B24Hook hard-codes https://; we keep the object for its actions and swap in an HttpV2
     // that talks to the loopback origin.
     const base = `/rest/${hook.userId}/${hook.secret}`
-    b24 = loopbackSdk({ origin: hook.url.origin, host: hook.url.host, v2: base, v3: `/rest/api/${hook.userId}/${hook.secret}`, secret: hook.secret }, hook.userId, options, params)
+    b24 = loopbackSdk(
+      {
+        origin: hook.url.origin,
+        host: hook.url.host,
+        v2: base,
+        v3: `/rest/api/${hook.userId}/${hook.secret}`,
+        secret: hook.secret,
+      },
+      hook.userId,
+      options,
+      params,
+    )
   } else {
     throw new ConnectError(`Unsupported address scheme "${hook.url.protocol}": use https://.`)
   }
   // A webhook acts as the user in its path; webhooks are created by administrators (the SDK assumes so too).
-  const identity: Identity = { domain: hook.url.host, memberId: options.memberId ?? hook.url.host, userId: hook.userId, isAdmin: true }
+  const identity: Identity = {
+    domain: hook.url.host,
+    memberId: options.memberId ?? hook.url.host,
+    userId: hook.userId,
+    isAdmin: true,
+  }
   return clientFromSdk(b24, identity, restriction, options)
 }

@@ -59,35 +59,66 @@ function items<T>(result: unknown): T[] {
   return Array.isArray(wrapped) ? wrapped : []
 }
 
-const ACTIVITY_SELECT = ['ID', 'OWNER_ID', 'OWNER_TYPE_ID', 'TYPE_ID', 'PROVIDER_ID', 'CREATED', 'START_TIME', 'END_TIME', 'COMPLETED', 'DIRECTION', 'RESPONSIBLE_ID']
+const ACTIVITY_SELECT = [
+  'ID',
+  'OWNER_ID',
+  'OWNER_TYPE_ID',
+  'TYPE_ID',
+  'PROVIDER_ID',
+  'CREATED',
+  'START_TIME',
+  'END_TIME',
+  'COMPLETED',
+  'DIRECTION',
+  'RESPONSIBLE_ID',
+]
 
-export async function loadDealCard(rest: AppRest, dealId: number, opts: DealCardLoadOptions = {}): Promise<DealCardData> {
+export async function loadDealCard(
+  rest: AppRest,
+  dealId: number,
+  opts: DealCardLoadOptions = {},
+): Promise<DealCardData> {
   const historyPages = Math.min(opts.historyPages ?? 20, 30)
   const dealPages = Math.min(opts.dealPages ?? 16, 50 - 3 - historyPages)
   const first = await rest.batch({
     deal: ['crm.deal.get', { id: dealId }],
     history: ['crm.stagehistory.list', { entityTypeId: 2, filter: { OWNER_ID: dealId }, order: { ID: 'ASC' } }],
-    activities: ['crm.activity.list', { filter: { OWNER_TYPE_ID: 2, OWNER_ID: dealId }, order: { ID: 'DESC' }, select: ACTIVITY_SELECT }],
+    activities: [
+      'crm.activity.list',
+      { filter: { OWNER_TYPE_ID: 2, OWNER_ID: dealId }, order: { ID: 'DESC' }, select: ACTIVITY_SELECT },
+    ],
     sources: ['crm.status.list', { filter: { ENTITY_ID: 'SOURCE' } }],
   })
   const row = replyOf<DealRow | null>(first, 'deal')
-  if (!row || !row.ID) throw new RestError('crm.deal.get', 'NOT_FOUND', `deal ${dealId} was not found or you cannot see it`, 404)
+  if (!row || !row.ID)
+    throw new RestError('crm.deal.get', 'NOT_FOUND', `deal ${dealId} was not found or you cannot see it`, 404)
   const categoryId = wireInt(row.CATEGORY_ID) ?? 0
 
   const second: Record<string, [string, RestParams]> = {
-    stages: ['crm.status.list', { filter: { ENTITY_ID: categoryId === 0 ? 'DEAL_STAGE' : `DEAL_STAGE_${categoryId}` } }],
+    stages: [
+      'crm.status.list',
+      { filter: { ENTITY_ID: categoryId === 0 ? 'DEAL_STAGE' : `DEAL_STAGE_${categoryId}` } },
+    ],
     manager: ['user.get', { ID: row.ASSIGNED_BY_ID }],
   }
   // metrics.md: a deal converted from a lead with no own source takes the lead's.
   const leadId = wireText(row.SOURCE_ID) === null ? wireId(row.LEAD_ID) : null
   if (leadId !== null) second.lead = ['crm.lead.get', { id: leadId }]
   for (let p = 0; p < historyPages; p++) {
-    second[`h${p}`] = ['crm.stagehistory.list', { entityTypeId: 2, filter: { CATEGORY_ID: categoryId }, order: { ID: 'DESC' }, start: p * 50 }]
+    second[`h${p}`] = [
+      'crm.stagehistory.list',
+      { entityTypeId: 2, filter: { CATEGORY_ID: categoryId }, order: { ID: 'DESC' }, start: p * 50 },
+    ]
   }
   for (let p = 0; p < dealPages; p++) {
     second[`d${p}`] = [
       'crm.deal.list',
-      { filter: { CATEGORY_ID: categoryId, CLOSED: 'Y' }, order: { ID: 'DESC' }, select: ['ID', 'ASSIGNED_BY_ID', 'SOURCE_ID', 'STAGE_SEMANTIC_ID'], start: p * 50 },
+      {
+        filter: { CATEGORY_ID: categoryId, CLOSED: 'Y' },
+        order: { ID: 'DESC' },
+        select: ['ID', 'ASSIGNED_BY_ID', 'SOURCE_ID', 'STAGE_SEMANTIC_ID'],
+        start: p * 50,
+      },
     ]
   }
   const replies = await rest.batch(second)
@@ -116,7 +147,12 @@ export async function loadDealCard(rest: AppRest, dealId: number, opts: DealCard
       const id = wireId(d.ID)
       if (id === null || seenDeals.has(id)) continue
       seenDeals.add(id)
-      sampleDeals.push({ id, assignedById: wireId(d.ASSIGNED_BY_ID) ?? 0, sourceId: wireText(d.SOURCE_ID), semantic: semantic(d.STAGE_SEMANTIC_ID) })
+      sampleDeals.push({
+        id,
+        assignedById: wireId(d.ASSIGNED_BY_ID) ?? 0,
+        sourceId: wireText(d.SOURCE_ID),
+        semantic: semantic(d.STAGE_SEMANTIC_ID),
+      })
     }
   }
 
@@ -126,14 +162,18 @@ export async function loadDealCard(rest: AppRest, dealId: number, opts: DealCard
     semantic: semantic(row.STAGE_SEMANTIC_ID),
     createdAt: wireDate(row.DATE_CREATE) ?? 0,
     movedAt: wireDate(row.MOVED_TIME),
-    sourceId: wireText(row.SOURCE_ID) ?? (replies.lead?.ok ? wireText((replies.lead.result as LeadRow | null)?.SOURCE_ID) : null),
+    sourceId:
+      wireText(row.SOURCE_ID) ??
+      (replies.lead?.ok ? wireText((replies.lead.result as LeadRow | null)?.SOURCE_ID) : null),
     assignedById: wireId(row.ASSIGNED_BY_ID) ?? 0,
   }
   const sources = replyOf<StatusRow[]>(first, 'sources')
   const manager = replies.manager?.ok ? (replies.manager.result as UserRow[])[0] : undefined
   return {
     deal,
-    events: items<StageHistoryRow>(replyOf(first, 'history')).map(stageEvent).filter((e): e is StageEvent => e !== null),
+    events: items<StageHistoryRow>(replyOf(first, 'history'))
+      .map(stageEvent)
+      .filter((e): e is StageEvent => e !== null),
     stages,
     touches: activityTouches(replyOf<ActivityRow[]>(first, 'activities'), [], log),
     sampleEvents,

@@ -144,10 +144,22 @@ export function recordsToInputs(records: InputRecord[]): { budgets: Budget[]; pl
     const amount = r.values.amount == null ? 0 : Number(r.values.amount)
     if (!Number.isFinite(amount) || amount < 0) continue
     if (k.kind === 'budget') {
-      budgets.push({ sourceId: k.sourceId!, cityId: k.cityId ?? null, month: k.month, amount, currency: r.values.currency })
+      budgets.push({
+        sourceId: k.sourceId!,
+        cityId: k.cityId ?? null,
+        month: k.month,
+        amount,
+        currency: r.values.currency,
+      })
     } else {
       const deals = r.values.deals == null ? 0 : Number(r.values.deals)
-      plans.push({ userId: k.userId!, month: k.month, amount, currency: r.values.currency, deals: Number.isFinite(deals) ? deals : 0 })
+      plans.push({
+        userId: k.userId!,
+        month: k.month,
+        amount,
+        currency: r.values.currency,
+        deals: Number.isFinite(deals) ? deals : 0,
+      })
     }
   }
   return { budgets, plans }

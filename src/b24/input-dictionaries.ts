@@ -26,7 +26,10 @@ function userName(u: UserRow): string {
   return [u.NAME, u.LAST_NAME].filter((x) => x && x.trim()).join(' ') || `#${u.ID}`
 }
 
-export async function loadInputDictionaries(rest: AppRest, settings: Pick<SyncSettings, 'cityField' | 'currency'>): Promise<InputDictionaries> {
+export async function loadInputDictionaries(
+  rest: AppRest,
+  settings: Pick<SyncSettings, 'cityField' | 'currency'>,
+): Promise<InputDictionaries> {
   const cmds: Record<string, [string, RestParams]> = {
     sources: ['crm.status.list', { filter: { ENTITY_ID: 'SOURCE' }, order: { SORT: 'ASC' } }],
     currencies: ['crm.currency.list', {}],
@@ -40,7 +43,8 @@ export async function loadInputDictionaries(rest: AppRest, settings: Pick<SyncSe
   const total = replies.users.total
   if (total > users.length) {
     const more: Record<string, [string, RestParams]> = {}
-    for (let s = 50; s < Math.min(total, 50 * 50); s += 50) more[`u${s}`] = ['user.get', { FILTER: { ACTIVE: true }, sort: 'ID', order: 'ASC', start: s }]
+    for (let s = 50; s < Math.min(total, 50 * 50); s += 50)
+      more[`u${s}`] = ['user.get', { FILTER: { ACTIVE: true }, sort: 'ID', order: 'ASC', start: s }]
     const pages = await rest.batch(more)
     for (const n of Object.keys(more)) users.push(...replyOf<UserRow[]>(pages, n))
   }
@@ -59,6 +63,7 @@ export async function loadInputDictionaries(rest: AppRest, settings: Pick<SyncSe
     cities,
     managers: users.map((u) => ({ id: String(u.ID), name: userName(u) })),
     currencies: currencyRows.map((c) => c.CURRENCY),
-    baseCurrency: settings.currency && currencyRows.some((c) => c.CURRENCY === settings.currency) ? settings.currency : base,
+    baseCurrency:
+      settings.currency && currencyRows.some((c) => c.CURRENCY === settings.currency) ? settings.currency : base,
   }
 }

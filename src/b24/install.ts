@@ -38,7 +38,11 @@ export interface InstallChoices {
 function fieldChoices(rows: UserFieldRow[]): FieldChoice[] {
   return rows
     .filter((r) => ['string', 'enumeration', 'crm_status', 'iblock_element', 'iblock_section'].includes(r.USER_TYPE_ID))
-    .map((r) => ({ name: r.FIELD_NAME, label: r.EDIT_FORM_LABEL || r.LIST_COLUMN_LABEL || r.FIELD_NAME, type: r.USER_TYPE_ID }))
+    .map((r) => ({
+      name: r.FIELD_NAME,
+      label: r.EDIT_FORM_LABEL || r.LIST_COLUMN_LABEL || r.FIELD_NAME,
+      type: r.USER_TYPE_ID,
+    }))
 }
 
 function stageEntity(categoryId: number): string {
@@ -60,19 +64,32 @@ export async function loadInstallChoices(rest: AppRest, lang: Lang): Promise<Ins
     settings: ['app.option.get', { option: SETTINGS_OPTION }],
   })
   const categories = (replyOf<{ categories: CategoryRow[] }>(first, 'categories').categories ?? []).slice(0, 50)
-  if (!categories.some((c) => c.id === 0)) categories.unshift({ id: 0, name: 'General', sort: 0, entityTypeId: 2, isDefault: 'Y' })
+  if (!categories.some((c) => c.id === 0))
+    categories.unshift({ id: 0, name: 'General', sort: 0, entityTypeId: 2, isDefault: 'Y' })
   const stageCmds: Record<string, [string, RestParams]> = Object.fromEntries(
-    categories.map((c) => [`c${c.id}`, ['crm.status.list', { filter: { ENTITY_ID: stageEntity(c.id) }, order: { SORT: 'ASC' } }]]),
+    categories.map((c) => [
+      `c${c.id}`,
+      ['crm.status.list', { filter: { ENTITY_ID: stageEntity(c.id) }, order: { SORT: 'ASC' } }],
+    ]),
   )
   const stageReplies = await rest.batch(stageCmds)
   const stages: StageChoice[] = categories.flatMap((c) =>
-    replyOf<StatusRow[]>(stageReplies, `c${c.id}`).map((s) => ({ id: s.STATUS_ID, name: s.NAME, pipeline: c.name, semantic: semanticOf(s) })),
+    replyOf<StatusRow[]>(stageReplies, `c${c.id}`).map((s) => ({
+      id: s.STATUS_ID,
+      name: s.NAME,
+      pipeline: c.name,
+      semantic: semanticOf(s),
+    })),
   )
   const rawSettings = first.settings.ok ? first.settings.result : null
   return {
     dealFields: fieldChoices(replyOf<UserFieldRow[]>(first, 'dealFields')),
     leadFields: fieldChoices(replyOf<UserFieldRow[]>(first, 'leadFields')),
-    currencies: replyOf<CurrencyRow[]>(first, 'currencies').map((c) => ({ code: c.CURRENCY, name: c.FULL_NAME || c.CURRENCY, base: c.BASE === 'Y' })),
+    currencies: replyOf<CurrencyRow[]>(first, 'currencies').map((c) => ({
+      code: c.CURRENCY,
+      name: c.FULL_NAME || c.CURRENCY,
+      base: c.BASE === 'Y',
+    })),
     stages,
     settings: withCurrency(parseSettings(rawSettings), replyOf<CurrencyRow[]>(first, 'currencies')),
     storedVersion: storedSettingsVersion(rawSettings),
@@ -105,7 +122,10 @@ export interface InstallReport {
  * The one-time work of installation (also safe to run again): storages, placements,
  * settings. The caller then calls `installFinish()` (only in install mode).
  */
-export async function runInstall(rest: AppRest, opts: { handler: string; lang: Lang; settings: SyncSettings }): Promise<InstallReport> {
+export async function runInstall(
+  rest: AppRest,
+  opts: { handler: string; lang: Lang; settings: SyncSettings },
+): Promise<InstallReport> {
   const storages = await ensureStorages(rest)
   const placements = await bindPlacements(rest, opts.handler, opts.lang)
   await saveSettings(rest, opts.settings)

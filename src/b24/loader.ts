@@ -58,7 +58,14 @@ export interface CountState {
 }
 
 export type Job =
-  | { kind: 'cursor'; key: string; spec: CursorSpec; filter?: Record<string, unknown>; select?: string[]; state: CursorState }
+  | {
+      kind: 'cursor'
+      key: string
+      spec: CursorSpec
+      filter?: Record<string, unknown>
+      select?: string[]
+      state: CursorState
+    }
   | { kind: 'offset'; key: string; spec: OffsetSpec; filter?: Record<string, unknown>; state: OffsetState }
   /** One count of the whole (filtered) table, in the first batch: `start:0, select:[ID]` → `total`. */
   | { kind: 'count'; key: string; spec: CursorSpec | OffsetSpec; filter?: Record<string, unknown>; state: CountState }
@@ -107,7 +114,14 @@ export class LoaderError extends Error {
 }
 
 /** Codes after which retrying a table cannot help: the portal refuses it for this user or plan. */
-const PERMANENT = new Set(['ACCESS_DENIED', 'insufficient_scope', 'ERROR_METHOD_NOT_FOUND', 'user_access_error', 'allowed_only_intranet_user', 'WRONG_AUTH_TYPE'])
+const PERMANENT = new Set([
+  'ACCESS_DENIED',
+  'insufficient_scope',
+  'ERROR_METHOD_NOT_FOUND',
+  'user_access_error',
+  'allowed_only_intranet_user',
+  'WRONG_AUTH_TYPE',
+])
 
 export type Planned =
   | { kind: 'probe'; job: Extract<Job, { kind: 'cursor' }>; name: string }
@@ -128,7 +142,12 @@ function cursorParams(job: Extract<Job, { kind: 'cursor' }>, cursorValue: number
 
 function probeParams(job: Extract<Job, { kind: 'cursor' }>): RestParams {
   const spec = job.spec
-  return { ...spec.params, select: [spec.cursorKey], [spec.filterParam]: { ...(job.filter ?? {}), [`>${spec.cursorKey}`]: job.state.cursor }, start: 0 }
+  return {
+    ...spec.params,
+    select: [spec.cursorKey],
+    [spec.filterParam]: { ...(job.filter ?? {}), [`>${spec.cursorKey}`]: job.state.cursor },
+    start: 0,
+  }
 }
 
 function countParams(job: Extract<Job, { kind: 'count' }>): RestParams {
@@ -218,7 +237,10 @@ function permanentReason(error: RestError | null): string | null {
 }
 
 /** Reads one chain's pages in order; returns the rows it accepted. */
-export function acceptChain(p: Extract<Planned, { kind: 'chain' }>, replies: BatchOutcome['replies']): Record<string, unknown>[] {
+export function acceptChain(
+  p: Extract<Planned, { kind: 'chain' }>,
+  replies: BatchOutcome['replies'],
+): Record<string, unknown>[] {
   const { job } = p
   const s = job.state
   const accepted: Record<string, unknown>[] = []
@@ -245,7 +267,10 @@ export function acceptChain(p: Extract<Planned, { kind: 'chain' }>, replies: Bat
     }
     if (!monotonic) {
       // Page 0 carried a literal cursor: ids at or below it mean the portal ignored the filter.
-      if (k === 0) throw new LoaderError(`${job.spec.method}: the portal returned ids not above ${s.cursor} for ">${job.spec.cursorKey}" — cannot page this table safely.`)
+      if (k === 0)
+        throw new LoaderError(
+          `${job.spec.method}: the portal returned ids not above ${s.cursor} for ">${job.spec.cursorKey}" — cannot page this table safely.`,
+        )
       break // an unresolved back-reference: drop the page, the next batch resumes from the cursor
     }
     accepted.push(...rows)
@@ -261,7 +286,11 @@ export function acceptChain(p: Extract<Planned, { kind: 'chain' }>, replies: Bat
   return accepted
 }
 
-function acceptPages(p: Extract<Planned, { kind: 'pages' }>, replies: BatchOutcome['replies'], seen: Set<string>): Record<string, unknown>[] {
+function acceptPages(
+  p: Extract<Planned, { kind: 'pages' }>,
+  replies: BatchOutcome['replies'],
+  seen: Set<string>,
+): Record<string, unknown>[] {
   const { job } = p
   const s = job.state
   const accepted: Record<string, unknown>[] = []
@@ -334,17 +363,25 @@ export async function runJobs(client: BatchClient, jobs: readonly Job[], options
         }
         continue
       }
-      const got = p.kind === 'chain' ? acceptChain(p, outcome.replies) : acceptPages(p, outcome.replies, seen.get(p.job.key) ?? seen.set(p.job.key, new Set()).get(p.job.key)!)
+      const got =
+        p.kind === 'chain'
+          ? acceptChain(p, outcome.replies)
+          : acceptPages(p, outcome.replies, seen.get(p.job.key) ?? seen.set(p.job.key, new Set()).get(p.job.key)!)
       if (got.length > 0) rows.set(p.job.key, [...(rows.get(p.job.key) ?? []), ...got])
     }
-    await options.onBatch?.({ rows, serverTime: outcome.serverTime, serverOffset: outcome.serverOffset ?? null, requests: client.requests }, jobs)
+    await options.onBatch?.(
+      { rows, serverTime: outcome.serverTime, serverOffset: outcome.serverOffset ?? null, requests: client.requests },
+      jobs,
+    )
     if (progressOf(jobs) === before) {
       if (++stalls >= maxStalls) {
         const errors = Object.entries(outcome.replies)
           .filter(([, r]) => !r.ok)
           .map(([, r]) => r.error?.message)
           .slice(0, 3)
-        throw new LoaderError(`Loading made no progress in ${maxStalls} batches in a row (${errors.join('; ') || 'no rows accepted'}). Everything loaded so far is kept; try again later.`)
+        throw new LoaderError(
+          `Loading made no progress in ${maxStalls} batches in a row (${errors.join('; ') || 'no rows accepted'}). Everything loaded so far is kept; try again later.`,
+        )
       }
     } else stalls = 0
   }

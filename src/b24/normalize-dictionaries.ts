@@ -28,7 +28,10 @@ const SEMANTIC_RANK: Record<Semantic, number> = { P: 0, S: 1, F: 2 }
 /** metrics.md "Stage order": process stages by SORT, then success, then failure. */
 export function funnelOrder<T extends { semantic: Semantic; sort: number; id: string }>(items: T[]): T[] {
   return [...items].sort(
-    (a, b) => SEMANTIC_RANK[a.semantic] - SEMANTIC_RANK[b.semantic] || a.sort - b.sort || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) =>
+      SEMANTIC_RANK[a.semantic] - SEMANTIC_RANK[b.semantic] ||
+      a.sort - b.sort ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   )
 }
 
@@ -62,12 +65,23 @@ export function pipelines(categories: CategoryRow[], stages: Stage[]): Pipeline[
   for (const c of categories) {
     const id = typeof c.id === 'number' ? c.id : wireInt(c.id)
     if (id === null || byId.has(id)) continue
-    byId.set(id, { id, name: wireText(c.name) ?? `#${id}`, sort: typeof c.sort === 'number' ? c.sort : (wireInt(c.sort) ?? 0), stageIds: [] })
+    byId.set(id, {
+      id,
+      name: wireText(c.name) ?? `#${id}`,
+      sort: typeof c.sort === 'number' ? c.sort : (wireInt(c.sort) ?? 0),
+      stageIds: [],
+    })
   }
   // A pipeline whose stages exist but whose category row is missing (no right to read it, or a
   // portal without crm.category.list) still gets a funnel.
   for (const s of stages) {
-    if (!byId.has(s.categoryId)) byId.set(s.categoryId, { id: s.categoryId, name: s.categoryId === 0 ? 'General' : `#${s.categoryId}`, sort: 0, stageIds: [] })
+    if (!byId.has(s.categoryId))
+      byId.set(s.categoryId, {
+        id: s.categoryId,
+        name: s.categoryId === 0 ? 'General' : `#${s.categoryId}`,
+        sort: 0,
+        stageIds: [],
+      })
   }
   for (const p of byId.values()) p.stageIds = funnelOrder(stages.filter((s) => s.categoryId === p.id)).map((s) => s.id)
   return [...byId.values()].sort((a, b) => a.sort - b.sort || a.id - b.id)
@@ -76,7 +90,12 @@ export function pipelines(categories: CategoryRow[], stages: Stage[]): Pipeline[
 export function leadStatuses(statuses: StatusRow[]): LeadStatus[] {
   const out = statuses
     .filter((r) => r.ENTITY_ID === 'STATUS' && wireText(r.STATUS_ID) !== null)
-    .map((r) => ({ id: wireText(r.STATUS_ID)!, name: wireText(r.NAME) ?? String(r.STATUS_ID), sort: wireInt(r.SORT) ?? 0, semantic: statusSemantic(r) }))
+    .map((r) => ({
+      id: wireText(r.STATUS_ID)!,
+      name: wireText(r.NAME) ?? String(r.STATUS_ID),
+      sort: wireInt(r.SORT) ?? 0,
+      semantic: statusSemantic(r),
+    }))
   return funnelOrder(out)
 }
 
@@ -92,7 +111,10 @@ export function enumItems(fields: UserFieldRow[], fieldName: string | null): Nam
   if (!fieldName) return []
   const field = fields.find((f) => f.FIELD_NAME === fieldName)
   if (!field || !Array.isArray(field.LIST)) return []
-  return field.LIST.filter((i) => wireText(i.ID) !== null).map((i) => ({ id: wireText(i.ID)!, name: wireText(i.VALUE) ?? String(i.ID) }))
+  return field.LIST.filter((i) => wireText(i.ID) !== null).map((i) => ({
+    id: wireText(i.ID)!,
+    name: wireText(i.VALUE) ?? String(i.ID),
+  }))
 }
 
 export function users(rows: UserRow[], log: ProblemLog): User[] {
@@ -104,8 +126,15 @@ export function users(rows: UserRow[], log: ProblemLog): User[] {
       continue
     }
     const name = [wireText(r.NAME), wireText(r.LAST_NAME)].filter(Boolean).join(' ')
-    const deps = Array.isArray(r.UF_DEPARTMENT) ? r.UF_DEPARTMENT.map((d) => wireId(d)).filter((d): d is number => d !== null) : []
-    out.push({ id, name: name || `#${id}`, active: r.ACTIVE !== false && (r.ACTIVE as unknown) !== 'N', departmentIds: deps })
+    const deps = Array.isArray(r.UF_DEPARTMENT)
+      ? r.UF_DEPARTMENT.map((d) => wireId(d)).filter((d): d is number => d !== null)
+      : []
+    out.push({
+      id,
+      name: name || `#${id}`,
+      active: r.ACTIVE !== false && (r.ACTIVE as unknown) !== 'N',
+      departmentIds: deps,
+    })
   }
   return out
 }
@@ -131,7 +160,13 @@ export function currencies(rows: CurrencyRow[], log: ProblemLog): Currency[] {
     const amount = wireNumber(r.AMOUNT)
     const count = wireNumber(r.AMOUNT_CNT) ?? 1
     if (code === null || amount === null || amount <= 0 || count <= 0) {
-      log.add('currencies', r.CURRENCY, 'bad rate', `currency ${String(r.CURRENCY)}: AMOUNT=${String(r.AMOUNT)} AMOUNT_CNT=${String(r.AMOUNT_CNT)}`, true)
+      log.add(
+        'currencies',
+        r.CURRENCY,
+        'bad rate',
+        `currency ${String(r.CURRENCY)}: AMOUNT=${String(r.AMOUNT)} AMOUNT_CNT=${String(r.AMOUNT_CNT)}`,
+        true,
+      )
       continue
     }
     out.push({ code, rate: amount / count, base: r.BASE === 'Y' })

@@ -35,8 +35,13 @@ export class ProblemLog {
 }
 
 /** Problems grouped for display: one line per (table, kind) with a count and an example. */
-export function summarizeProblems(problems: readonly DataProblem[]): { table: ProblemTable; kind: string; count: number; dropped: number; example: string }[] {
-  const groups = new Map<string, { table: ProblemTable; kind: string; count: number; dropped: number; example: string }>()
+export function summarizeProblems(
+  problems: readonly DataProblem[],
+): { table: ProblemTable; kind: string; count: number; dropped: number; example: string }[] {
+  const groups = new Map<
+    string,
+    { table: ProblemTable; kind: string; count: number; dropped: number; example: string }
+  >()
   for (const p of problems) {
     const key = `${p.table}\u0000${p.kind}`
     const g = groups.get(key) ?? { table: p.table, kind: p.kind, count: 0, dropped: 0, example: p.detail }

@@ -10,10 +10,20 @@ import type { ProblemLog } from './normalize-problems'
 import { isBadDate, wireDate, wireId, wireInt } from './wire-values'
 
 /** crm.enum.ownertype: 1 lead, 2 deal, 3 contact, 4 company. */
-const OWNER_KEYS: Record<number, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = { 1: 'leadIds', 2: 'dealIds', 3: 'contactIds', 4: 'companyIds' }
+const OWNER_KEYS: Record<number, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = {
+  1: 'leadIds',
+  2: 'dealIds',
+  3: 'contactIds',
+  4: 'companyIds',
+}
 
 /** UF_CRM_TASK prefixes (rest.md §4 abbreviations). */
-const TASK_PREFIX: Record<string, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = { L: 'leadIds', D: 'dealIds', C: 'contactIds', CO: 'companyIds' }
+const TASK_PREFIX: Record<string, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = {
+  L: 'leadIds',
+  D: 'dealIds',
+  C: 'contactIds',
+  CO: 'companyIds',
+}
 
 export function activityKind(row: Pick<ActivityRow, 'TYPE_ID' | 'PROVIDER_ID'>): TouchKind {
   switch (String(row.TYPE_ID)) {
@@ -41,7 +51,11 @@ function emptyBindings(): Pick<Touch, 'dealIds' | 'leadIds' | 'contactIds' | 'co
   return { dealIds: [], leadIds: [], contactIds: [], companyIds: [] }
 }
 
-function bind(t: Pick<Touch, 'dealIds' | 'leadIds' | 'contactIds' | 'companyIds'>, ownerType: unknown, ownerId: unknown): void {
+function bind(
+  t: Pick<Touch, 'dealIds' | 'leadIds' | 'contactIds' | 'companyIds'>,
+  ownerType: unknown,
+  ownerId: unknown,
+): void {
   const key = OWNER_KEYS[wireInt(ownerType) ?? -1]
   const id = wireId(ownerId)
   if (key && id !== null && !t[key].includes(id)) t[key].push(id)
@@ -72,10 +86,23 @@ export function activityTouches(activities: ActivityRow[], calls: CallRow[], log
     const second = timed ? a.CREATED : a.START_TIME
     const at = wireDate(first) ?? wireDate(second)
     if (at === null) {
-      log.add('activities', a.ID, 'bad date', `activity ${a.ID}: no readable START_TIME/CREATED (${String(first)})`, true)
+      log.add(
+        'activities',
+        a.ID,
+        'bad date',
+        `activity ${a.ID}: no readable START_TIME/CREATED (${String(first)})`,
+        true,
+      )
       continue
     }
-    if (isBadDate(first)) log.add('activities', a.ID, 'bad date', `activity ${a.ID}: unreadable ${timed ? 'START_TIME' : 'CREATED'} "${String(first)}"`, false)
+    if (isBadDate(first))
+      log.add(
+        'activities',
+        a.ID,
+        'bad date',
+        `activity ${a.ID}: unreadable ${timed ? 'START_TIME' : 'CREATED'} "${String(first)}"`,
+        false,
+      )
     const touch: Touch = {
       id,
       kind,
@@ -86,7 +113,8 @@ export function activityTouches(activities: ActivityRow[], calls: CallRow[], log
       completed: a.COMPLETED === 'Y',
       ...emptyBindings(),
     }
-    if (Array.isArray(a.BINDINGS) && a.BINDINGS.length > 0) for (const b of a.BINDINGS) bind(touch, b.OWNER_TYPE_ID, b.OWNER_ID)
+    if (Array.isArray(a.BINDINGS) && a.BINDINGS.length > 0)
+      for (const b of a.BINDINGS) bind(touch, b.OWNER_TYPE_ID, b.OWNER_ID)
     else bind(touch, a.OWNER_TYPE_ID, a.OWNER_ID)
     if (kind === 'call') {
       const call = callOf.get(id)
@@ -118,7 +146,13 @@ export function orphanCallTouches(calls: CallRow[], activityIds: ReadonlySet<num
     const id = wireId(c.ID)
     const at = wireDate(c.CALL_START_DATE)
     if (id === null || at === null) {
-      log.add('calls', c.ID, id === null ? 'missing id' : 'bad date', `call ${String(c.ID)}: CALL_START_DATE "${String(c.CALL_START_DATE)}"`, true)
+      log.add(
+        'calls',
+        c.ID,
+        id === null ? 'missing id' : 'bad date',
+        `call ${String(c.ID)}: CALL_START_DATE "${String(c.CALL_START_DATE)}"`,
+        true,
+      )
       continue
     }
     const touch: Touch = {
@@ -143,10 +177,11 @@ export function orphanCallTouches(calls: CallRow[], activityIds: ReadonlySet<num
  */
 export function taskTouches(tasks: TaskRow[], activities: ActivityRow[], log: ProblemLog): Touch[] {
   const asActivity = new Set<number>()
-  for (const a of activities) if (String(a.TYPE_ID) === '3') {
-    const t = wireId(a.ASSOCIATED_ENTITY_ID)
-    if (t !== null) asActivity.add(t)
-  }
+  for (const a of activities)
+    if (String(a.TYPE_ID) === '3') {
+      const t = wireId(a.ASSOCIATED_ENTITY_ID)
+      if (t !== null) asActivity.add(t)
+    }
   const out: Touch[] = []
   for (const t of tasks) {
     const id = wireId(t.id)

@@ -21,7 +21,9 @@ export type { DataProblem } from './normalize-problems'
 export const DEFAULT_CITY_FIELD = 'UF_CRM_CITY'
 export const DEFAULT_LOSS_REASON_FIELD = 'UF_CRM_LOSS_REASON'
 
-export type NormalizeSettings = Partial<Pick<SyncSettings, 'cityField' | 'leadCityField' | 'lossReasonField' | 'currency' | 'analytics'>>
+export type NormalizeSettings = Partial<
+  Pick<SyncSettings, 'cityField' | 'leadCityField' | 'lossReasonField' | 'currency' | 'analytics'>
+>
 
 /** CrmData plus the problems met on the way (the report's data-quality block shows them). */
 export interface NormalizedCrmData extends CrmData {
@@ -54,15 +56,39 @@ function cityOf(row: object, field: string, assignedById: number, ctx: Context):
 }
 
 /** Created date, falling back to the modification date; null means the row cannot be placed in time. */
-function createdModified(table: ProblemTable, row: { ID: unknown; DATE_CREATE: unknown; DATE_MODIFY: unknown }, log: ProblemLog): { createdAt: number; modifiedAt: number } | null {
+function createdModified(
+  table: ProblemTable,
+  row: { ID: unknown; DATE_CREATE: unknown; DATE_MODIFY: unknown },
+  log: ProblemLog,
+): { createdAt: number; modifiedAt: number } | null {
   const created = wireDate(row.DATE_CREATE)
   const modified = wireDate(row.DATE_MODIFY)
   if (created === null && modified === null) {
-    log.add(table, row.ID, 'bad date', `${table} ${String(row.ID)}: no readable DATE_CREATE ("${String(row.DATE_CREATE)}")`, true)
+    log.add(
+      table,
+      row.ID,
+      'bad date',
+      `${table} ${String(row.ID)}: no readable DATE_CREATE ("${String(row.DATE_CREATE)}")`,
+      true,
+    )
     return null
   }
-  if (created === null) log.add(table, row.ID, 'bad date', `${table} ${String(row.ID)}: DATE_CREATE "${String(row.DATE_CREATE)}" unreadable, DATE_MODIFY used`, false)
-  else if (isBadDate(row.DATE_MODIFY)) log.add(table, row.ID, 'bad date', `${table} ${String(row.ID)}: DATE_MODIFY "${String(row.DATE_MODIFY)}" unreadable`, false)
+  if (created === null)
+    log.add(
+      table,
+      row.ID,
+      'bad date',
+      `${table} ${String(row.ID)}: DATE_CREATE "${String(row.DATE_CREATE)}" unreadable, DATE_MODIFY used`,
+      false,
+    )
+  else if (isBadDate(row.DATE_MODIFY))
+    log.add(
+      table,
+      row.ID,
+      'bad date',
+      `${table} ${String(row.ID)}: DATE_MODIFY "${String(row.DATE_MODIFY)}" unreadable`,
+      false,
+    )
   return { createdAt: created ?? modified!, modifiedAt: modified ?? created! }
 }
 
@@ -84,7 +110,8 @@ export function normalizeDeal(row: DealRow, leadSources: Map<number, string>, ct
   if (!times) return null
   const stageId = wireText(row.STAGE_ID) ?? ''
   const stage = ctx.stagesById.get(stageId)
-  if (!stage) ctx.log.add('deals', row.ID, 'unknown stage', `deal ${row.ID}: stage "${stageId}" is not in any pipeline`, false)
+  if (!stage)
+    ctx.log.add('deals', row.ID, 'unknown stage', `deal ${row.ID}: stage "${stageId}" is not in any pipeline`, false)
   const semantic = semanticOf(row.STAGE_SEMANTIC_ID) ?? stage?.semantic ?? 'P'
   const closed = row.CLOSED === 'Y' || semantic !== 'P'
   const movedAt = wireDate(row.MOVED_TIME)
@@ -124,12 +151,13 @@ export function normalizeLead(row: LeadRow, ctx: Context): Lead | null {
   const times = createdModified('leads', row, ctx.log)
   if (!times) return null
   const statusId = wireText(row.STATUS_ID) ?? ''
-  if (!ctx.leadStatusIds.has(statusId)) ctx.log.add('leads', row.ID, 'unknown stage', `lead ${row.ID}: status "${statusId}" is not a lead status`, false)
+  if (!ctx.leadStatusIds.has(statusId))
+    ctx.log.add('leads', row.ID, 'unknown stage', `lead ${row.ID}: status "${statusId}" is not a lead status`, false)
   const semantic = semanticOf(row.STATUS_SEMANTIC_ID) ?? 'P'
   const assignedById = wireId(row.ASSIGNED_BY_ID) ?? 0
   return {
     id,
-    title: wireText(row.TITLE) ?? (([wireText(row.NAME), wireText(row.LAST_NAME)].filter(Boolean).join(' ')) || `#${id}`),
+    title: wireText(row.TITLE) ?? ([wireText(row.NAME), wireText(row.LAST_NAME)].filter(Boolean).join(' ') || `#${id}`),
     statusId,
     semantic,
     createdAt: times.createdAt,
@@ -162,7 +190,8 @@ export function normalizeStageEvent(row: StageHistoryRow, kind: 'deal' | 'lead',
   const stage = kind === 'deal' ? ctx.stagesById.get(stageId) : undefined
   const known = kind === 'deal' ? stage !== undefined : ctx.leadStatusIds.has(stageId)
   if (!known) ctx.log.add(table, row.ID, 'unknown stage', `history row ${row.ID}: stage "${stageId}" unknown`, false)
-  const semantic = semanticOf(kind === 'deal' ? row.STAGE_SEMANTIC_ID : row.STATUS_SEMANTIC_ID) ?? stage?.semantic ?? 'P'
+  const semantic =
+    semanticOf(kind === 'deal' ? row.STAGE_SEMANTIC_ID : row.STATUS_SEMANTIC_ID) ?? stage?.semantic ?? 'P'
   return {
     id,
     ownerId,
@@ -184,7 +213,14 @@ function fieldOr(value: string | null | undefined, fallback: string): string {
  * city) and a department can stand for the same city too, so keys that name the same city
  * are merged into one — the first seen, deal field first — and the rows are re-keyed.
  */
-function unifyCities(dealFields: UserFieldRow[], leadFields: UserFieldRow[], ctx: Context, deals: Deal[], leads: Lead[], depNames: Map<number, string>): NamedItem[] {
+function unifyCities(
+  dealFields: UserFieldRow[],
+  leadFields: UserFieldRow[],
+  ctx: Context,
+  deals: Deal[],
+  leads: Lead[],
+  depNames: Map<number, string>,
+): NamedItem[] {
   const named = new Map<string, string>()
   for (const i of dict.enumItems(dealFields, ctx.cityField)) named.set(i.id, i.name)
   for (const i of dict.enumItems(leadFields, ctx.leadCityField)) if (!named.has(i.id)) named.set(i.id, i.name)
@@ -252,7 +288,9 @@ export function dumpToCrmData(dump: PortalDump, settings?: NormalizeSettings): N
     if (id !== null && src !== null) leadSources.set(id, src)
   }
   const leads = leadRows.map((r) => normalizeLead(r, ctx)).filter((x): x is Lead => x !== null)
-  const deals = uniqueById(dump.deals ?? [], (r) => r.ID).map((r) => normalizeDeal(r, leadSources, ctx)).filter((x): x is Deal => x !== null)
+  const deals = uniqueById(dump.deals ?? [], (r) => r.ID)
+    .map((r) => normalizeDeal(r, leadSources, ctx))
+    .filter((x): x is Deal => x !== null)
   const events = (rows: StageHistoryRow[] | undefined, kind: 'deal' | 'lead') =>
     uniqueById(rows ?? [], (r) => r.ID)
       .map((r) => normalizeStageEvent(r, kind, ctx))
@@ -264,10 +302,15 @@ export function dumpToCrmData(dump: PortalDump, settings?: NormalizeSettings): N
   const touches = [
     ...activityTouchList,
     ...orphanCallTouches(calls, new Set(activityTouchList.map((t) => t.id)), log),
-    ...taskTouches(uniqueById(dump.tasks ?? [], (r) => r.id), activities, log),
+    ...taskTouches(
+      uniqueById(dump.tasks ?? [], (r) => r.id),
+      activities,
+      log,
+    ),
   ].sort((a, b) => a.at - b.at || a.id - b.id)
   const depNames = new Map(departments.map((d) => [d.id, d.name]))
-  const reportCurrency = settings?.currency && currencies.some((c) => c.code === settings.currency) ? settings.currency : baseCurrency
+  const reportCurrency =
+    settings?.currency && currencies.some((c) => c.code === settings.currency) ? settings.currency : baseCurrency
   return {
     portal: {
       memberId: dump.portal?.memberId ?? '',

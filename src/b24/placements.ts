@@ -21,7 +21,11 @@ export interface PlacementSpec {
 export const BOUND_PLACEMENTS: readonly PlacementSpec[] = [
   {
     code: 'CRM_ANALYTICS_MENU',
-    title: { en: 'Funnel Lens: where deals are lost', ru: 'Funnel Lens: где теряются сделки', uk: 'Funnel Lens: де втрачаються угоди' },
+    title: {
+      en: 'Funnel Lens: where deals are lost',
+      ru: 'Funnel Lens: где теряются сделки',
+      uk: 'Funnel Lens: де втрачаються угоди',
+    },
     description: {
       en: 'Funnels, churn by stage, sources, ROI, managers and forecast',
       ru: 'Воронки, отток по этапам, источники, ROI, менеджеры и прогноз',
@@ -69,7 +73,12 @@ export function bindParams(spec: PlacementSpec, handler: string, lang: Lang): Re
     HANDLER: handler,
     TITLE: spec.title[lang],
     DESCRIPTION: spec.description[lang],
-    LANG_ALL: Object.fromEntries((['en', 'ru', 'uk'] as Lang[]).map((l) => [BITRIX_LANG_ID[l], { TITLE: spec.title[l], DESCRIPTION: spec.description[l] }])),
+    LANG_ALL: Object.fromEntries(
+      (['en', 'ru', 'uk'] as Lang[]).map((l) => [
+        BITRIX_LANG_ID[l],
+        { TITLE: spec.title[l], DESCRIPTION: spec.description[l] },
+      ]),
+    ),
   }
 }
 
@@ -120,7 +129,12 @@ export async function bindPlacements(rest: AppRest, handler: string, lang: Lang)
  * per removal (rest.md §9.1), hence the halving.
  */
 export async function unbindPlacements(rest: AppRest): Promise<number> {
-  const cmds = Object.fromEntries(BOUND_PLACEMENTS.map((p) => [p.code, ['placement.unbind', { PLACEMENT: p.code }] as [string, Record<string, unknown>]]))
+  const cmds = Object.fromEntries(
+    BOUND_PLACEMENTS.map((p) => [
+      p.code,
+      ['placement.unbind', { PLACEMENT: p.code }] as [string, Record<string, unknown>],
+    ]),
+  )
   const replies = await rest.batch(cmds)
   let count = 0
   for (const r of Object.values(replies)) {

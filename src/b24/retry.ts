@@ -80,7 +80,12 @@ export interface RetryHooks {
 }
 
 /** Runs `op` until it succeeds, fails with a non-transient error, or the attempts run out. */
-export async function withRetry<T>(what: string, op: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<T> {
+export async function withRetry<T>(
+  what: string,
+  op: () => Promise<T>,
+  policy: RetryPolicy,
+  hooks: RetryHooks = {},
+): Promise<T> {
   let last: unknown
   for (let attempt = 0; attempt < Math.max(1, policy.maxAttempts); attempt++) {
     throwIfAborted(hooks.signal)

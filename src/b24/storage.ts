@@ -30,8 +30,18 @@ export interface StorageSpec {
   fields: readonly string[]
 }
 
-export const BUDGET_STORAGE: StorageSpec = { kind: 'budget', entity: 'flbudget', name: 'Funnel Lens: ad budgets', fields: BUDGET_FIELDS }
-export const PLAN_STORAGE: StorageSpec = { kind: 'plan', entity: 'flplan', name: 'Funnel Lens: manager plans', fields: PLAN_FIELDS }
+export const BUDGET_STORAGE: StorageSpec = {
+  kind: 'budget',
+  entity: 'flbudget',
+  name: 'Funnel Lens: ad budgets',
+  fields: BUDGET_FIELDS,
+}
+export const PLAN_STORAGE: StorageSpec = {
+  kind: 'plan',
+  entity: 'flplan',
+  name: 'Funnel Lens: manager plans',
+  fields: PLAN_FIELDS,
+}
 export const STORAGES = [BUDGET_STORAGE, PLAN_STORAGE] as const
 
 /** Everyone reads; the portal's administrators group (G1 on Bitrix24) writes. */
@@ -42,7 +52,10 @@ const propOf = (field: string) => field.toUpperCase()
 
 /** Property definitions of a storage (all strings: amounts stay exact decimals). */
 export function storageProperties(spec: StorageSpec): { PROPERTY: string; NAME: string; TYPE: 'S' }[] {
-  return [...spec.fields.map((f) => ({ PROPERTY: propOf(f), NAME: f, TYPE: 'S' as const })), { PROPERTY: VERSION_PROP, NAME: 'version', TYPE: 'S' }]
+  return [
+    ...spec.fields.map((f) => ({ PROPERTY: propOf(f), NAME: f, TYPE: 'S' as const })),
+    { PROPERTY: VERSION_PROP, NAME: 'version', TYPE: 'S' },
+  ]
 }
 
 interface ItemRow {
@@ -94,7 +107,8 @@ function latestPerKey(spec: StorageSpec, rows: ItemRow[]): Map<string, Versioned
   for (const row of rows) {
     const rec = toRecord(spec, row)
     const prev = out.get(rec.key)
-    if (!prev || rec.version > prev.version || (rec.version === prev.version && rec.id! > prev.id!)) out.set(rec.key, rec)
+    if (!prev || rec.version > prev.version || (rec.version === prev.version && rec.id! > prev.id!))
+      out.set(rec.key, rec)
   }
   return out
 }
@@ -135,7 +149,10 @@ export async function saveEdits(
   const valid = new Map<string, RecordValues | null>()
   for (const [key, values] of edits) {
     const normalized = isEmptyRecord(values) ? null : values
-    const errs = validateRecord({ key, values: normalized ?? Object.fromEntries(spec.fields.map((f) => [f, null])) }, currencies)
+    const errs = validateRecord(
+      { key, values: normalized ?? Object.fromEntries(spec.fields.map((f) => [f, null])) },
+      currencies,
+    )
     if (errs.length) invalid.push(...errs)
     else valid.set(key, normalized)
   }
@@ -154,9 +171,15 @@ export async function saveEdits(
     if (w.values === null || isEmptyRecord(w.values)) {
       if (cur?.id) cmds[name] = ['entity.item.delete', { ENTITY: spec.entity, ID: cur.id }]
     } else if (cur?.id) {
-      cmds[name] = ['entity.item.update', { ENTITY: spec.entity, ID: cur.id, PROPERTY_VALUES: propertyValues(spec, w.values, cur.version + 1) }]
+      cmds[name] = [
+        'entity.item.update',
+        { ENTITY: spec.entity, ID: cur.id, PROPERTY_VALUES: propertyValues(spec, w.values, cur.version + 1) },
+      ]
     } else {
-      cmds[name] = ['entity.item.add', { ENTITY: spec.entity, NAME: w.key, PROPERTY_VALUES: propertyValues(spec, w.values, 1) }]
+      cmds[name] = [
+        'entity.item.add',
+        { ENTITY: spec.entity, NAME: w.key, PROPERTY_VALUES: propertyValues(spec, w.values, 1) },
+      ]
     }
   })
 
@@ -220,7 +243,9 @@ export async function ensureStorages(rest: AppRest): Promise<StorageCheck> {
     }
     const p = seen[`p_${s.entity}`]
     const have = new Set(
-      (exists && p.ok ? ([] as { PROPERTY: string }[]).concat((p.result ?? []) as { PROPERTY: string }[]) : []).map((x) => x.PROPERTY),
+      (exists && p.ok ? ([] as { PROPERTY: string }[]).concat((p.result ?? []) as { PROPERTY: string }[]) : []).map(
+        (x) => x.PROPERTY,
+      ),
     )
     for (const prop of storageProperties(s)) {
       if (have.has(prop.PROPERTY)) continue

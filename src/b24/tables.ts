@@ -60,23 +60,79 @@ export type TableSpec = CursorSpec | OffsetSpec
 export const PAGE = 50
 
 const ACTIVITY_SELECT = [
-  'ID', 'OWNER_ID', 'OWNER_TYPE_ID', 'TYPE_ID', 'PROVIDER_ID', 'PROVIDER_TYPE_ID', 'ASSOCIATED_ENTITY_ID', 'SUBJECT', 'CREATED',
-  'LAST_UPDATED', 'START_TIME', 'END_TIME', 'DEADLINE', 'COMPLETED', 'STATUS', 'RESPONSIBLE_ID', 'PRIORITY', 'DIRECTION', 'AUTHOR_ID',
-  'EDITOR_ID', 'BINDINGS',
+  'ID',
+  'OWNER_ID',
+  'OWNER_TYPE_ID',
+  'TYPE_ID',
+  'PROVIDER_ID',
+  'PROVIDER_TYPE_ID',
+  'ASSOCIATED_ENTITY_ID',
+  'SUBJECT',
+  'CREATED',
+  'LAST_UPDATED',
+  'START_TIME',
+  'END_TIME',
+  'DEADLINE',
+  'COMPLETED',
+  'STATUS',
+  'RESPONSIBLE_ID',
+  'PRIORITY',
+  'DIRECTION',
+  'AUTHOR_ID',
+  'EDITOR_ID',
+  'BINDINGS',
 ]
-const TASK_SELECT = ['ID', 'TITLE', 'CREATED_DATE', 'CHANGED_DATE', 'CLOSED_DATE', 'DEADLINE', 'RESPONSIBLE_ID', 'CREATED_BY', 'STATUS', 'UF_CRM_TASK']
+const TASK_SELECT = [
+  'ID',
+  'TITLE',
+  'CREATED_DATE',
+  'CHANGED_DATE',
+  'CLOSED_DATE',
+  'DEADLINE',
+  'RESPONSIBLE_ID',
+  'CREATED_BY',
+  'STATUS',
+  'UF_CRM_TASK',
+]
 
-function cursor(table: TableName, method: string, params: Record<string, unknown>, modifiedField: string | null, extra: Partial<CursorSpec> = {}): CursorSpec {
-  return { kind: 'cursor', table, method, params, idKey: 'ID', cursorKey: 'ID', orderValue: 'ASC', modifiedField, filterParam: 'filter', ...extra }
+function cursor(
+  table: TableName,
+  method: string,
+  params: Record<string, unknown>,
+  modifiedField: string | null,
+  extra: Partial<CursorSpec> = {},
+): CursorSpec {
+  return {
+    kind: 'cursor',
+    table,
+    method,
+    params,
+    idKey: 'ID',
+    cursorKey: 'ID',
+    orderValue: 'ASC',
+    modifiedField,
+    filterParam: 'filter',
+    ...extra,
+  }
 }
 
-function offset(table: TableName, method: string, params: Record<string, unknown>, extra: Partial<OffsetSpec> = {}): OffsetSpec {
+function offset(
+  table: TableName,
+  method: string,
+  params: Record<string, unknown>,
+  extra: Partial<OffsetSpec> = {},
+): OffsetSpec {
   return { kind: 'offset', table, method, params, idKey: 'ID', filterParam: 'filter', appendOnly: false, ...extra }
 }
 
 export const TABLE_SPECS: Record<TableName, TableSpec> = {
   statuses: offset('statuses', 'crm.status.list', { order: { ID: 'ASC' } }),
-  dealCategories: offset('dealCategories', 'crm.category.list', { entityTypeId: 2 }, { idKey: 'id', resultKey: 'categories' }),
+  dealCategories: offset(
+    'dealCategories',
+    'crm.category.list',
+    { entityTypeId: 2 },
+    { idKey: 'id', resultKey: 'categories' },
+  ),
   dealUserFields: offset('dealUserFields', 'crm.deal.userfield.list', { order: { ID: 'ASC' } }),
   leadUserFields: offset('leadUserFields', 'crm.lead.userfield.list', { order: { ID: 'ASC' } }),
   users: offset('users', 'user.get', { sort: 'ID', order: 'ASC' }),
@@ -88,8 +144,17 @@ export const TABLE_SPECS: Record<TableName, TableSpec> = {
   dealHistory: cursor('dealHistory', 'crm.stagehistory.list', { entityTypeId: 2 }, null, { resultKey: 'items' }),
   leadHistory: cursor('leadHistory', 'crm.stagehistory.list', { entityTypeId: 1 }, null, { resultKey: 'items' }),
   activities: cursor('activities', 'crm.activity.list', { select: ACTIVITY_SELECT }, 'LAST_UPDATED'),
-  tasks: cursor('tasks', 'tasks.task.list', { select: TASK_SELECT }, 'CHANGED_DATE', { idKey: 'id', resultKey: 'tasks', orderValue: 'asc' }),
-  calls: offset('calls', 'voximplant.statistic.get', { SORT: 'ID', ORDER: 'ASC' }, { filterParam: 'FILTER', appendOnly: true }),
+  tasks: cursor('tasks', 'tasks.task.list', { select: TASK_SELECT }, 'CHANGED_DATE', {
+    idKey: 'id',
+    resultKey: 'tasks',
+    orderValue: 'asc',
+  }),
+  calls: offset(
+    'calls',
+    'voximplant.statistic.get',
+    { SORT: 'ID', ORDER: 'ASC' },
+    { filterParam: 'FILTER', appendOnly: true },
+  ),
 }
 
 /** Rows of one reply, wherever the method puts them; [] for anything unexpected. */

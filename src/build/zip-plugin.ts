@@ -43,9 +43,12 @@ export function bitrixZip(options: { manifest?: string } = {}): Plugin {
       const manifestPath = resolve(config.root, options.manifest ?? 'manifest.json')
       const entries = archiveEntries(outDir, manifestPath)
       for (const required of ['index.html', 'install.html']) {
-        if (!entries.some((e) => e.name === required)) throw new Error(`Bitrix24 zip: ${required} is missing from ${outDir}`)
+        if (!entries.some((e) => e.name === required))
+          throw new Error(`Bitrix24 zip: ${required} is missing from ${outDir}`)
       }
-      const version = existsSync(manifestPath) ? String((JSON.parse(readFileSync(manifestPath, 'utf8')) as { version?: string }).version ?? '0.0.0') : '0.0.0'
+      const version = existsSync(manifestPath)
+        ? String((JSON.parse(readFileSync(manifestPath, 'utf8')) as { version?: string }).version ?? '0.0.0')
+        : '0.0.0'
       const file = join(outDir, zipFileName(version))
       writeFileSync(file, createZip(entries))
       config.logger.info(`Bitrix24 static app: ${relative(config.root, file)} (${entries.length} files)`)

@@ -28,7 +28,7 @@ export interface ZipEntry {
 
 /** MS-DOS date/time of a fixed instant, so the same build gives the same bytes. */
 const DOS_TIME = 0
-const DOS_DATE = (2024 - 1980) << 9 | 1 << 5 | 1
+const DOS_DATE = ((2024 - 1980) << 9) | (1 << 5) | 1
 
 export function createZip(entries: ZipEntry[]): Buffer {
   const locals: Buffer[] = []

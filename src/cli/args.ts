@@ -76,10 +76,13 @@ function zone(value: string): string {
 }
 
 function ids(flag: string, values: string[] | undefined): number[] {
-  return (values ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '').map((v) => {
-    if (!/^\d+$/.test(v)) throw new UsageError(`--${flag} takes numeric ids; got "${v}"`)
-    return Number(v)
-  })
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '')
+    .map((v) => {
+      if (!/^\d+$/.test(v)) throw new UsageError(`--${flag} takes numeric ids; got "${v}"`)
+      return Number(v)
+    })
 }
 
 function keys(values: string[] | undefined): string[] {
@@ -152,10 +155,13 @@ export function parseCliArgs(argv: string[]): CliOptions {
   let now: number | undefined
   if (v.now !== undefined) {
     now = Date.parse(v.now)
-    if (Number.isNaN(now)) throw new UsageError(`--now "${v.now}" is not a date-time; write e.g. 2026-11-20T12:00:00+03:00`)
+    if (Number.isNaN(now))
+      throw new UsageError(`--now "${v.now}" is not a date-time; write e.g. 2026-11-20T12:00:00+03:00`)
   }
   return {
-    source, from, to,
+    source,
+    from,
+    to,
     compare: oneOf('compare', v.compare ?? 'previous', COMPARE),
     categoryIds: ids('category', v.category),
     cityIds: keys(v.city),
@@ -174,7 +180,21 @@ export function parseCliArgs(argv: string[]): CliOptions {
 
 function emptyOptions(): CliOptions {
   return {
-    source: { kind: 'dump', path: '' }, from: '', to: '', compare: 'previous', categoryIds: [], cityIds: [], sourceIds: [],
-    managerIds: [], format: 'json', inputsPath: null, bucket: undefined, breakdown: undefined, now: undefined, cacheDir: null, timeZone: null, help: true,
+    source: { kind: 'dump', path: '' },
+    from: '',
+    to: '',
+    compare: 'previous',
+    categoryIds: [],
+    cityIds: [],
+    sourceIds: [],
+    managerIds: [],
+    format: 'json',
+    inputsPath: null,
+    bucket: undefined,
+    breakdown: undefined,
+    now: undefined,
+    cacheDir: null,
+    timeZone: null,
+    help: true,
   }
 }

@@ -41,7 +41,17 @@ type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Fields that only label a row (they are in the pipeline/stage/key/name columns already). */
-const LABEL_FIELDS = new Set(['name', 'key', 'categoryId', 'order', 'managerId', 'cityId', 'sourceId', 'userId', 'stageId'])
+const LABEL_FIELDS = new Set([
+  'name',
+  'key',
+  'categoryId',
+  'order',
+  'managerId',
+  'cityId',
+  'sourceId',
+  'userId',
+  'stageId',
+])
 
 /** Fields whose object value is a record keyed by ids (stage ids, reason ids), not by field names. */
 const KEYED_FIELDS = new Set(['stages', 'reasons'])
@@ -66,9 +76,16 @@ function isNamedRecord(o: Obj): boolean {
 
 export function flattenSection(section: string, value: unknown, stageIds: ReadonlySet<string>): FlatRow[] {
   const out: FlatRow[] = []
-  const emit = (ctx: Ctx, v: FlatValue) => out.push({
-    section: ctx.section, pipeline: ctx.pipeline, stage: ctx.stage, key: ctx.keys.join('/'), name: ctx.name, measure: ctx.measure.join('.'), value: v,
-  })
+  const emit = (ctx: Ctx, v: FlatValue) =>
+    out.push({
+      section: ctx.section,
+      pipeline: ctx.pipeline,
+      stage: ctx.stage,
+      key: ctx.keys.join('/'),
+      name: ctx.name,
+      measure: ctx.measure.join('.'),
+      value: v,
+    })
   const enterKeyed = (ctx: Ctx, k: string): Ctx =>
     stageIds.has(k) && ctx.stage === '' ? { ...ctx, stage: k } : { ...ctx, keys: [...ctx.keys, k] }
 
@@ -76,11 +93,13 @@ export function flattenSection(section: string, value: unknown, stageIds: Readon
     let ctx = ctx0
     if (typeof o.categoryId === 'number') ctx = { ...ctx, pipeline: String(o.categoryId) }
     if (typeof o.name === 'string') ctx = { ...ctx, name: o.name }
-    if (Array.isArray(o.labels) && o.labels.every((l) => typeof l === 'string' || l === null)) ctx = { ...ctx, labels: o.labels as string[] }
+    if (Array.isArray(o.labels) && o.labels.every((l) => typeof l === 'string' || l === null))
+      ctx = { ...ctx, labels: o.labels as string[] }
     for (const [f, v] of Object.entries(o)) {
       if (LABEL_FIELDS.has(f)) continue
       if (isObj(v) && (KEYED_FIELDS.has(f) || isNamedRecord(v))) {
-        for (const [k, item] of Object.entries(v)) walk(item, enterKeyed({ ...ctx, measure: [...ctx.measure, ...(KEYED_FIELDS.has(f) ? [] : [f])] }, k))
+        for (const [k, item] of Object.entries(v))
+          walk(item, enterKeyed({ ...ctx, measure: [...ctx.measure, ...(KEYED_FIELDS.has(f) ? [] : [f])] }, k))
         continue
       }
       walk(v, { ...ctx, measure: [...ctx.measure, f] })

@@ -37,21 +37,25 @@ function amount(row: Obj, field: string, where: string, integer = false): number
   const raw = row[field]
   const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${where}.${field} must be a non-negative ${integer ? 'whole ' : ''}number; got ${JSON.stringify(raw)}`)
+    throw new UsageError(
+      `${where}.${field} must be a non-negative ${integer ? 'whole ' : ''}number; got ${JSON.stringify(raw)}`,
+    )
   }
   return n
 }
 
 function month(row: Obj, where: string): string {
   const m = row.month
-  if (typeof m !== 'string' || !isMonth(m)) throw new UsageError(`${where}.month must be "YYYY-MM"; got ${JSON.stringify(m)}`)
+  if (typeof m !== 'string' || !isMonth(m))
+    throw new UsageError(`${where}.month must be "YYYY-MM"; got ${JSON.stringify(m)}`)
   return m
 }
 
 function currency(row: Obj, where: string, fallback: string): string {
   const c = row.currency
   if (c === undefined || c === null || c === '') return fallback
-  if (typeof c !== 'string' || !/^[A-Z]{3}$/.test(c)) throw new UsageError(`${where}.currency must be a code like RUB; got ${JSON.stringify(c)}`)
+  if (typeof c !== 'string' || !/^[A-Z]{3}$/.test(c))
+    throw new UsageError(`${where}.currency must be a code like RUB; got ${JSON.stringify(c)}`)
   return c
 }
 
@@ -66,18 +70,30 @@ export function parseInputs(text: string, file: string, reportCurrency: string):
   const budgets = list(root, 'budgets', file).map((row, i): Budget => {
     const where = `${file}: budgets[${i}]`
     const src = row.sourceId
-    if (typeof src !== 'string' || src === '') throw new UsageError(`${where}.sourceId must be a source id such as "ADS"`)
+    if (typeof src !== 'string' || src === '')
+      throw new UsageError(`${where}.sourceId must be a source id such as "ADS"`)
     const city = row.cityId
-    if (city !== undefined && city !== null && typeof city !== 'string') throw new UsageError(`${where}.cityId must be a string or null`)
-    return { sourceId: src, cityId: city ?? null, month: month(row, where), amount: amount(row, 'amount', where), currency: currency(row, where, reportCurrency) }
+    if (city !== undefined && city !== null && typeof city !== 'string')
+      throw new UsageError(`${where}.cityId must be a string or null`)
+    return {
+      sourceId: src,
+      cityId: city ?? null,
+      month: month(row, where),
+      amount: amount(row, 'amount', where),
+      currency: currency(row, where, reportCurrency),
+    }
   })
   const plans = list(root, 'plans', file).map((row, i): Plan => {
     const where = `${file}: plans[${i}]`
     const user = typeof row.userId === 'string' ? Number(row.userId) : row.userId
-    if (typeof user !== 'number' || !Number.isInteger(user) || user <= 0) throw new UsageError(`${where}.userId must be a user id (a positive whole number)`)
+    if (typeof user !== 'number' || !Number.isInteger(user) || user <= 0)
+      throw new UsageError(`${where}.userId must be a user id (a positive whole number)`)
     return {
-      userId: user, month: month(row, where), amount: amount(row, 'amount', where),
-      deals: row.deals === undefined ? 0 : amount(row, 'deals', where, true), currency: currency(row, where, reportCurrency),
+      userId: user,
+      month: month(row, where),
+      amount: amount(row, 'amount', where),
+      deals: row.deals === undefined ? 0 : amount(row, 'deals', where, true),
+      currency: currency(row, where, reportCurrency),
     }
   })
   return { budgets, plans }
@@ -88,7 +104,9 @@ export function readInputs(path: string, reportCurrency: string): ManualInputs {
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new UsageError(`cannot read --inputs ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new UsageError(
+      `cannot read --inputs ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    )
   }
   return parseInputs(text, path, reportCurrency)
 }

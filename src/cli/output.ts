@@ -22,7 +22,18 @@ export function toJsonReport(report: Report, meta: ReportMeta): JsonReport {
   return { schema: REPORT_SCHEMA, meta, ...report }
 }
 
-export const CSV_COLUMNS = ['section', 'pipeline', 'stage', 'key', 'name', 'measure', 'value', 'previous', 'change', 'change_pct'] as const
+export const CSV_COLUMNS = [
+  'section',
+  'pipeline',
+  'stage',
+  'key',
+  'name',
+  'measure',
+  'value',
+  'previous',
+  'change',
+  'change_pct',
+] as const
 
 const FORMULA_START = /^[=+\-@\t\r]/
 
@@ -43,19 +54,24 @@ function change(cur: FlatValue, prev: FlatValue | undefined): [number | null, nu
 
 /** Sections in print order: every top-level key of the report except the comparison block. */
 export function reportRows(report: Report, stageIds: ReadonlySet<string>): FlatRow[] {
-  return Object.entries(report).filter(([k]) => k !== 'comparison').flatMap(([k, v]) => flattenSection(k, v, stageIds))
+  return Object.entries(report)
+    .filter(([k]) => k !== 'comparison')
+    .flatMap(([k, v]) => flattenSection(k, v, stageIds))
 }
 
 export function toCsv(report: Report, stageIds: ReadonlySet<string>): string {
   const previous = new Map<string, FlatValue>()
   if (report.comparison) {
-    for (const r of Object.entries(report.comparison).flatMap(([k, v]) => flattenSection(k, v, stageIds))) previous.set(rowId(r), r.value)
+    for (const r of Object.entries(report.comparison).flatMap(([k, v]) => flattenSection(k, v, stageIds)))
+      previous.set(rowId(r), r.value)
   }
   const lines = [CSV_COLUMNS.join(',')]
   for (const r of reportRows(report, stageIds)) {
     const prev = previous.get(rowId(r))
     const [abs, rel] = change(r.value, prev)
-    lines.push([r.section, r.pipeline, r.stage, r.key, r.name, r.measure, r.value, prev, abs, rel].map(csvCell).join(','))
+    lines.push(
+      [r.section, r.pipeline, r.stage, r.key, r.name, r.measure, r.value, prev, abs, rel].map(csvCell).join(','),
+    )
   }
   return lines.join('\n') + '\n'
 }

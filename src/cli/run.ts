@@ -21,7 +21,10 @@ export async function runReport(argv: string[]): Promise<string> {
   }
   const known = data.pipelines.map((pl) => pl.id)
   const unknown = opts.categoryIds.filter((id) => !known.includes(id))
-  if (unknown.length) throw new UsageError(`--category ${unknown.join(', ')}: no such pipeline; the portal has ${known.join(', ') || 'none'}`)
+  if (unknown.length)
+    throw new UsageError(
+      `--category ${unknown.join(', ')}: no such pipeline; the portal has ${known.join(', ') || 'none'}`,
+    )
   const query = toQuery(opts)
   const prepared = prepare(data)
   let report
@@ -34,11 +37,20 @@ export async function runReport(argv: string[]): Promise<string> {
   if (opts.format === 'csv') return toCsv(report, new Set(data.stages.map((s) => s.id)))
   const json = toJsonReport(report, {
     source: opts.source.kind,
-    portal: { domain: data.portal.domain, memberId: data.portal.memberId, timeZone: data.portal.timeZone, currency: data.portal.currency },
+    portal: {
+      domain: data.portal.domain,
+      memberId: data.portal.memberId,
+      timeZone: data.portal.timeZone,
+      currency: data.portal.currency,
+    },
     query: { ...query },
     rows: {
-      deals: data.deals.length, leads: data.leads.length, dealEvents: data.dealEvents.length, touches: data.touches.length,
-      budgets: data.budgets.length, plans: data.plans.length,
+      deals: data.deals.length,
+      leads: data.leads.length,
+      dealEvents: data.dealEvents.length,
+      touches: data.touches.length,
+      budgets: data.budgets.length,
+      plans: data.plans.length,
     },
   })
   return JSON.stringify(json, null, 2) + '\n'

@@ -29,7 +29,11 @@ async function openCache(client: B24Client, dir: string | null): Promise<SyncCac
 }
 
 export async function loadFromWebhook(url: string, opts: WebhookLoadOptions): Promise<CrmData> {
-  const client = await connectWebhook(url, { retry: CLI_RETRY, timeoutMs: CLI_TIMEOUT_MS, restriction: { sdkMaxRetries: 1 } })
+  const client = await connectWebhook(url, {
+    retry: CLI_RETRY,
+    timeoutMs: CLI_TIMEOUT_MS,
+    restriction: { sdkMaxRetries: 1 },
+  })
   const cache = await openCache(client, opts.cacheDir)
   try {
     const result = await syncAll(client, cache, opts.timeZone ? { portal: { timeZone: opts.timeZone } } : {})

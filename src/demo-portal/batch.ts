@@ -22,7 +22,13 @@ function walk(store: RefStore, kind: string, path: string): unknown {
   const keys = [...path.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1])
   let r: unknown = Object.fromEntries(store[kind.toLowerCase() as keyof RefStore])
   for (const key of keys) {
-    if (r !== null && typeof r === 'object' && key in r && (r as Record<string, unknown>)[key] !== null && (r as Record<string, unknown>)[key] !== undefined) {
+    if (
+      r !== null &&
+      typeof r === 'object' &&
+      key in r &&
+      (r as Record<string, unknown>)[key] !== null &&
+      (r as Record<string, unknown>)[key] !== undefined
+    ) {
       r = (r as Record<string, unknown>)[key]
     } else break
   }
@@ -67,10 +73,14 @@ export function runBatch(portal: PortalState, meter: OperatingMeter, auth: AuthC
   if (commands.length > MAX_BATCH) throw new RestError(400, 'ERROR_BATCH_LENGTH_EXCEEDED', 'Max batch length exceeded')
   const parsed = commands.map(([key, line]) => {
     const q = line.indexOf('?')
-    const method = (q < 0 ? line : line.slice(0, q)).trim().toLowerCase().replace(/\.json$/, '')
+    const method = (q < 0 ? line : line.slice(0, q))
+      .trim()
+      .toLowerCase()
+      .replace(/\.json$/, '')
     return { key, method, query: q < 0 ? '' : line.slice(q + 1) }
   })
-  if (parsed.some((c) => c.method === 'batch')) throw new RestError(405, 'ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage')
+  if (parsed.some((c) => c.method === 'batch'))
+    throw new RestError(405, 'ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage')
   const halt = phpTruthy(params.get('halt'))
   const store: RefStore = { result: new Map(), next: new Map(), total: new Map(), time: new Map(), error: new Map() }
   for (const c of parsed) {

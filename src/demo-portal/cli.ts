@@ -15,7 +15,8 @@ const USAGE = `Usage: npm run portal -- [--port N] [--host H] [--dump FILE | --s
 function ids(value: string | undefined, name: string): number[] | undefined {
   if (value === undefined) return undefined
   const list = value.split(',').filter(Boolean).map(Number)
-  if (list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--${name} takes user ids like 1,2,3 (got "${value}")`)
+  if (list.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--${name} takes user ids like 1,2,3 (got "${value}")`)
   return list
 }
 
@@ -77,12 +78,19 @@ async function main(): Promise<void> {
   })
   const admin = Number(ids(values.admins, 'admins')?.[0] ?? 1)
   console.log(`Demo Bitrix24 portal: ${portal.url}`)
-  console.log(`  ${dump.deals.length} deals, ${dump.dealHistory.length} stage-history rows, ${dump.users.length} users (zone ${dump.portal.timeZone})`)
+  console.log(
+    `  ${dump.deals.length} deals, ${dump.dealHistory.length} stage-history rows, ${dump.users.length} users (zone ${dump.portal.timeZone})`,
+  )
   console.log(`  webhook: ${portal.url}/rest/${admin}/${secret}/`)
-  console.log(`  try:     curl -s -X POST -H 'Content-Type: application/json' -d '{"select":["ID","TITLE"],"start":-1}' ${portal.url}/rest/${admin}/${secret}/crm.deal.list`)
+  console.log(
+    `  try:     curl -s -X POST -H 'Content-Type: application/json' -d '{"select":["ID","TITLE"],"start":-1}' ${portal.url}/rest/${admin}/${secret}/crm.deal.list`,
+  )
   console.log(`  tokens:  POST ${portal.url}/demo/token {"userId":${admin}}`)
   const stop = (): void => {
-    portal.close().then(() => process.exit(0), () => process.exit(1))
+    portal.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)

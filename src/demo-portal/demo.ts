@@ -30,7 +30,15 @@ interface DemoOptions {
 }
 
 function parseArgs(argv: string[]): DemoOptions {
-  const opts: DemoOptions = { deals: DEFAULT_DEALS, seed: 2024, port: 8787, fresh: false, dump: null, installed: false, open: true }
+  const opts: DemoOptions = {
+    deals: DEFAULT_DEALS,
+    seed: 2024,
+    port: 8787,
+    fresh: false,
+    dump: null,
+    installed: false,
+    open: true,
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const number = (name: string): number => {
@@ -45,7 +53,10 @@ function parseArgs(argv: string[]): DemoOptions {
     else if (arg === '--dump') opts.dump = resolve(String(argv[++i] ?? ''))
     else if (arg === '--installed') opts.installed = true
     else if (arg === '--no-open') opts.open = false
-    else throw new Error(`unknown option ${arg}; known: --deals N --seed N --port N --dump FILE --fresh --installed --no-open`)
+    else
+      throw new Error(
+        `unknown option ${arg}; known: --deals N --seed N --port N --dump FILE --fresh --installed --no-open`,
+      )
   }
   if (opts.deals < 1) throw new Error('--deals must be at least 1')
   return opts

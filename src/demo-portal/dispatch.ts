@@ -22,7 +22,13 @@ export function methodNotFound(): RestError {
   return new RestError(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!')
 }
 
-export function invoke(portal: PortalState, meter: OperatingMeter, auth: AuthContext, method: string, raw: JsonObject): Invocation {
+export function invoke(
+  portal: PortalState,
+  meter: OperatingMeter,
+  auth: AuthContext,
+  method: string,
+  raw: JsonObject,
+): Invocation {
   const def = methods.get(method)
   if (!def) throw methodNotFound()
   const started = Date.now()

@@ -27,7 +27,11 @@ export function accessDenied(message = ''): RestError {
 
 /** Bitrix `AuthTypeException`: 403 WRONG_AUTH_TYPE (placement.* from a webhook). */
 export function wrongAuthType(): RestError {
-  return new RestError(403, 'WRONG_AUTH_TYPE', 'Current authorization type is denied for this method Application context required')
+  return new RestError(
+    403,
+    'WRONG_AUTH_TYPE',
+    'Current authorization type is denied for this method Application context required',
+  )
 }
 
 /** Legacy CRM method errors: HTTP 400 with an empty code (crm-deal-list.md). */
@@ -53,7 +57,12 @@ export interface MethodResult {
 }
 
 /** The full 8-field `time` object (data-types.md#time). */
-export function makeTime(startMs: number, finishMs: number, timeZone: string, operating: { resetAt: number; seconds: number }): TimeInfo {
+export function makeTime(
+  startMs: number,
+  finishMs: number,
+  timeZone: string,
+  operating: { resetAt: number; seconds: number },
+): TimeInfo {
   const start = startMs / 1000
   const finish = finishMs / 1000
   return {

@@ -41,7 +41,8 @@ export function parseFaultSpec(spec: string): FaultSpec {
       for (const item of value.split(',')) {
         const [n, kind] = item.split(':').map((s) => s.trim())
         const idx = Number(n)
-        if (!Number.isInteger(idx) || idx < 1 || !kind || !isKind(kind)) throw new Error(`fault spec: "at" entry "${item}" must be N:${KINDS.join('|')}`)
+        if (!Number.isInteger(idx) || idx < 1 || !kind || !isKind(kind))
+          throw new Error(`fault spec: "at" entry "${item}" must be N:${KINDS.join('|')}`)
         out.at.set(idx, kind)
       }
     } else if (isKind(key)) {

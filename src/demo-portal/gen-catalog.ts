@@ -77,58 +77,127 @@ export interface ChannelProfile {
 
 export const CHANNELS: readonly ChannelProfile[] = [
   {
-    id: 'YANDEX_DIRECT', name: 'Yandex Direct', salesWeight: 26, centerWeight: 22, junk: 0.42,
-    stage: { qualify: 0.82, booked: 1.0, held: 0.98, contract: 1.0 }, noShow: 0.27,
-    utm: ['yandex', 'yandex', 'yandex', 'Yandex', 'yandex.direct'], utmMedium: 'cpc',
+    id: 'YANDEX_DIRECT',
+    name: 'Yandex Direct',
+    salesWeight: 26,
+    centerWeight: 22,
+    junk: 0.42,
+    stage: { qualify: 0.82, booked: 1.0, held: 0.98, contract: 1.0 },
+    noShow: 0.27,
+    utm: ['yandex', 'yandex', 'yandex', 'Yandex', 'yandex.direct'],
+    utmMedium: 'cpc',
   },
   {
-    id: 'GOOGLE_ADS', name: 'Google Ads', salesWeight: 9, centerWeight: 7, junk: 0.5,
-    stage: { qualify: 0.9, booked: 0.92, held: 0.88, contract: 0.95 }, noShow: 0.38,
-    utm: ['google', 'google', 'google_ads'], utmMedium: 'cpc',
+    id: 'GOOGLE_ADS',
+    name: 'Google Ads',
+    salesWeight: 9,
+    centerWeight: 7,
+    junk: 0.5,
+    stage: { qualify: 0.9, booked: 0.92, held: 0.88, contract: 0.95 },
+    noShow: 0.38,
+    utm: ['google', 'google', 'google_ads'],
+    utmMedium: 'cpc',
   },
   {
-    id: 'WORD_OF_MOUTH', name: 'Word of mouth', salesWeight: 14, centerWeight: 6, junk: 0.12,
-    stage: { qualify: 1.15, booked: 1.18, held: 1.22, contract: 1.08 }, noShow: 0.12,
-    utm: [null], utmMedium: null,
+    id: 'WORD_OF_MOUTH',
+    name: 'Word of mouth',
+    salesWeight: 14,
+    centerWeight: 6,
+    junk: 0.12,
+    stage: { qualify: 1.15, booked: 1.18, held: 1.22, contract: 1.08 },
+    noShow: 0.12,
+    utm: [null],
+    utmMedium: null,
   },
   {
-    id: 'STREET_ADS', name: 'Street ads & flyers', salesWeight: 8, centerWeight: 10, junk: 0.58,
-    stage: { new: 0.78, qualify: 0.72, booked: 0.95, held: 0.9, contract: 0.97 }, noShow: 0.3,
-    utm: [null, null, 'qr_flyer', 'billboard'], utmMedium: 'offline',
+    id: 'STREET_ADS',
+    name: 'Street ads & flyers',
+    salesWeight: 8,
+    centerWeight: 10,
+    junk: 0.58,
+    stage: { new: 0.78, qualify: 0.72, booked: 0.95, held: 0.9, contract: 0.97 },
+    noShow: 0.3,
+    utm: [null, null, 'qr_flyer', 'billboard'],
+    utmMedium: 'offline',
   },
   {
-    id: 'SEO', name: 'SEO', salesWeight: 15, centerWeight: 8, junk: 0.3,
-    stage: { qualify: 1.05, booked: 1.06, held: 1.08, contract: 0.8 }, noShow: 0.2,
-    utm: [null, null, null, 'google', 'yandex'], utmMedium: 'organic',
+    id: 'SEO',
+    name: 'SEO',
+    salesWeight: 15,
+    centerWeight: 8,
+    junk: 0.3,
+    stage: { qualify: 1.05, booked: 1.06, held: 1.08, contract: 0.8 },
+    noShow: 0.2,
+    utm: [null, null, null, 'google', 'yandex'],
+    utmMedium: 'organic',
   },
   {
-    id: 'SOCIAL', name: 'Social networks', salesWeight: 16, centerWeight: 12, junk: 0.48,
-    stage: { qualify: 0.95, booked: 0.8, held: 0.93, contract: 0.9 }, noShow: 0.42,
-    utm: ['vk', 'vk', 'telegram', 'VK', 'ok'], utmMedium: 'social',
+    id: 'SOCIAL',
+    name: 'Social networks',
+    salesWeight: 16,
+    centerWeight: 12,
+    junk: 0.48,
+    stage: { qualify: 0.95, booked: 0.8, held: 0.93, contract: 0.9 },
+    noShow: 0.42,
+    utm: ['vk', 'vk', 'telegram', 'VK', 'ok'],
+    utmMedium: 'social',
   },
   {
-    id: 'CALL', name: 'Call', salesWeight: 4, centerWeight: 28, junk: 0.35,
-    stage: { booked: 1.02 }, noShow: 0.25, utm: [null], utmMedium: null,
+    id: 'CALL',
+    name: 'Call',
+    salesWeight: 4,
+    centerWeight: 28,
+    junk: 0.35,
+    stage: { booked: 1.02 },
+    noShow: 0.25,
+    utm: [null],
+    utmMedium: null,
   },
   {
-    id: 'WEB', name: 'Website', salesWeight: 5, centerWeight: 4, junk: 0.36,
-    stage: {}, noShow: 0.26, utm: [null, 'site'], utmMedium: null,
+    id: 'WEB',
+    name: 'Website',
+    salesWeight: 5,
+    centerWeight: 4,
+    junk: 0.36,
+    stage: {},
+    noShow: 0.26,
+    utm: [null, 'site'],
+    utmMedium: null,
   },
   {
-    id: 'RECOMMENDATION', name: 'By recommendation', salesWeight: 2, centerWeight: 1, junk: 0.1,
-    stage: { qualify: 1.12, booked: 1.1, held: 1.15 }, noShow: 0.12, utm: [null], utmMedium: null,
+    id: 'RECOMMENDATION',
+    name: 'By recommendation',
+    salesWeight: 2,
+    centerWeight: 1,
+    junk: 0.1,
+    stage: { qualify: 1.12, booked: 1.1, held: 1.15 },
+    noShow: 0.12,
+    utm: [null],
+    utmMedium: null,
   },
   {
-    id: 'OTHER', name: 'Other', salesWeight: 1, centerWeight: 2, junk: 0.45,
-    stage: { qualify: 0.9 }, noShow: 0.3, utm: [null], utmMedium: null,
+    id: 'OTHER',
+    name: 'Other',
+    salesWeight: 1,
+    centerWeight: 2,
+    junk: 0.45,
+    stage: { qualify: 0.9 },
+    noShow: 0.3,
+    utm: [null],
+    utmMedium: null,
   },
 ]
 
 /** Default Bitrix24 sources that exist on every portal but the network does not use. */
 export const UNUSED_DEFAULT_SOURCES: readonly [string, string][] = [
-  ['EMAIL', 'E-Mail'], ['ADVERTISING', 'Advertising'], ['PARTNER', 'Existing client'],
-  ['TRADE_SHOW', 'Show/Exhibition'], ['WEBFORM', 'CRM form'], ['CALLBACK', 'Callback'],
-  ['RC_GENERATOR', 'Sales boost'], ['STORE', 'Online Store'],
+  ['EMAIL', 'E-Mail'],
+  ['ADVERTISING', 'Advertising'],
+  ['PARTNER', 'Existing client'],
+  ['TRADE_SHOW', 'Show/Exhibition'],
+  ['WEBFORM', 'CRM form'],
+  ['CALLBACK', 'Callback'],
+  ['RC_GENERATOR', 'Sales boost'],
+  ['STORE', 'Online Store'],
 ]
 
 export interface PipelineStage {
@@ -153,7 +222,10 @@ export interface PipelineSpec {
 // Ids keep Bitrix24's defaults where a portal owner would have renamed a default stage, and
 // UC_xxxxxx where a stage was added by hand — as on a real portal.
 export const SALES_PIPELINE: PipelineSpec = {
-  id: 0, name: 'Sales', sort: 100, prefix: '',
+  id: 0,
+  name: 'Sales',
+  sort: 100,
+  prefix: '',
   process: [
     { id: 'NEW', name: 'New request', role: 'new', color: '#39A8EF' },
     { id: 'PREPARATION', name: 'Needs assessment', role: 'qualify', color: '#2FC6F6' },
@@ -168,7 +240,10 @@ export const SALES_PIPELINE: PipelineSpec = {
 }
 
 export const CONTACT_CENTER_PIPELINE: PipelineSpec = {
-  id: 1, name: 'Contact center', sort: 200, prefix: 'C1:',
+  id: 1,
+  name: 'Contact center',
+  sort: 200,
+  prefix: 'C1:',
   process: [
     { id: 'C1:NEW', name: 'Incoming request', role: 'new', color: '#39A8EF' },
     { id: 'C1:PREPARATION', name: 'Contact made', role: 'qualify', color: '#2FC6F6' },
@@ -190,12 +265,22 @@ export const UNKNOWN_CENTER_STAGE = 'C1:UC_LEGACY'
 
 /** Base forward conversion per role (before channel, branch, manager and season). */
 export const BASE_ADVANCE: Record<StageRole, number> = {
-  new: 0.8, qualify: 0.62, booked: 1, noshow: 0, held: 0.6, contract: 0.8,
+  new: 0.8,
+  qualify: 0.62,
+  booked: 1,
+  noshow: 0,
+  held: 0.6,
+  contract: 0.8,
 }
 
 /** Median days spent in a role before the next move. */
 export const ROLE_MEDIAN_DAYS: Record<StageRole, number> = {
-  new: 0.15, qualify: 1.8, booked: 4, noshow: 2.5, held: 3.5, contract: 2,
+  new: 0.15,
+  qualify: 1.8,
+  booked: 4,
+  noshow: 2.5,
+  held: 3.5,
+  contract: 2,
 }
 
 export function roleIndex(role: StageRole): number {

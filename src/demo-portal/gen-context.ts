@@ -33,12 +33,26 @@ export interface GenContext {
   unknownStageBudget: number
 }
 
-export function createContext(random: Random, now: number, start: number, staff: Staff, dict: Dictionaries, deals: number): GenContext {
+export function createContext(
+  random: Random,
+  now: number,
+  start: number,
+  staff: Staff,
+  dict: Dictionaries,
+  deals: number,
+): GenContext {
   const n = Math.max(deals, 1)
   const events = (): ColumnTable<EventColumn> =>
-    new ColumnTable<EventColumn>({ owner: 'i32', time: 'f64', type: 'u8', stage: 'u16', category: 'u8', semantic: 'u8' }, 4096)
+    new ColumnTable<EventColumn>(
+      { owner: 'i32', time: 'f64', type: 'u8', stage: 'u16', category: 'u8', semantic: 'u8' },
+      4096,
+    )
   return {
-    random, now, start, staff, dict,
+    random,
+    now,
+    start,
+    staff,
+    dict,
     rates: {
       noHistory: rate(0.03, 6 / n, 0.1),
       pipelineChange: rate(0.02, 40 / n, 0.3),

@@ -10,12 +10,45 @@ import { CITY_FIELD, LOSS_REASON_FIELD } from './gen-dictionaries'
 import type { DealPlan, LeadPlan } from './gen-plan'
 import { DAY, HOUR, localParts, wireDate, wireDay } from './gen-time'
 
-const COURSES = ['Английский для взрослых', 'Английский для детей', 'Подготовка к ЕГЭ', 'IELTS', 'Немецкий язык', 'Китайский язык', 'Испанский язык', 'Программирование для школьников']
+const COURSES = [
+  'Английский для взрослых',
+  'Английский для детей',
+  'Подготовка к ЕГЭ',
+  'IELTS',
+  'Немецкий язык',
+  'Китайский язык',
+  'Испанский язык',
+  'Программирование для школьников',
+]
 const PRICES = [18900, 24900, 32000, 36000, 48000, 52000, 64000, 89000, 120000]
-const ODD_TITLES = ['<b>VIP</b> клиент "Ёлка" & Co', '<img src=x onerror=alert(1)> Иванов', "O'Brien \u2014 \u{1F393} English"]
-const SURNAMES = ['Иванов', 'Кузнецова', 'Смирнов', 'Попова', 'Соколов', 'Лебедева', 'Новиков', 'Морозова', 'Волков', 'Зайцева', 'Павлов', 'Семёнова']
+const ODD_TITLES = [
+  '<b>VIP</b> клиент "Ёлка" & Co',
+  '<img src=x onerror=alert(1)> Иванов',
+  "O'Brien \u2014 \u{1F393} English",
+]
+const SURNAMES = [
+  'Иванов',
+  'Кузнецова',
+  'Смирнов',
+  'Попова',
+  'Соколов',
+  'Лебедева',
+  'Новиков',
+  'Морозова',
+  'Волков',
+  'Зайцева',
+  'Павлов',
+  'Семёнова',
+]
 
-export function dealRow(ctx: GenContext, plan: DealPlan, dealId: number, leads: LeadPlan[], walk: DealWalk, lastTouch: number): DealRow {
+export function dealRow(
+  ctx: GenContext,
+  plan: DealPlan,
+  dealId: number,
+  leads: LeadPlan[],
+  walk: DealWalk,
+  lastTouch: number,
+): DealRow {
   const { random, now, dict } = ctx
   const { steps, outcome, lossRole, pipeline, reopened } = walk
   const end = steps[steps.length - 1]
@@ -82,7 +115,10 @@ export function dealRow(ctx: GenContext, plan: DealPlan, dealId: number, leads: 
     LAST_ACTIVITY_BY: lastTouch > 0 ? user : null,
     UTM_SOURCE: utm,
     UTM_MEDIUM: utm === null ? null : plan.channel.utmMedium,
-    UTM_CAMPAIGN: utm === null ? null : `${plan.channel.id.toLowerCase()}_${localParts(plan.created).month < 6 ? 'spring' : 'autumn'}`,
+    UTM_CAMPAIGN:
+      utm === null
+        ? null
+        : `${plan.channel.id.toLowerCase()}_${localParts(plan.created).month < 6 ? 'spring' : 'autumn'}`,
     UTM_CONTENT: null,
     UTM_TERM: null,
     [CITY_FIELD]: cityEmpty ? null : dict.dealCityItemIds[plan.city],

@@ -5,8 +5,15 @@
  */
 import type { DealRow } from '../b24/wire'
 import {
-  BASE_ADVANCE, CITIES, DELETED_SALES_STAGE, MONTH_CONVERSION, ROLE_MEDIAN_DAYS, SALES_PIPELINE, UNKNOWN_CENTER_STAGE,
-  type PipelineSpec, type StageRole,
+  BASE_ADVANCE,
+  CITIES,
+  DELETED_SALES_STAGE,
+  MONTH_CONVERSION,
+  ROLE_MEDIAN_DAYS,
+  SALES_PIPELINE,
+  UNKNOWN_CENTER_STAGE,
+  type PipelineSpec,
+  type StageRole,
 } from './gen-catalog'
 import type { GenContext } from './gen-context'
 import { dealRow } from './gen-deal-row'
@@ -32,7 +39,13 @@ export function walkDeal(ctx: GenContext, plan: DealPlan, dealId: number, leads:
   walk.run()
   const withHistory = !ctx.random.chance(ctx.rates.noHistory)
   if (withHistory) recordSteps(ctx, dealId, walk.steps)
-  const owner: TouchOwner = { ownerType: OWNER.deal, dealId, leadId: 0, contactId: plan.contactId, responsible: plan.assignedId }
+  const owner: TouchOwner = {
+    ownerType: OWNER.deal,
+    dealId,
+    leadId: 0,
+    contactId: plan.contactId,
+    responsible: plan.assignedId,
+  }
   const lastTouch = dealTouches(ctx, plan, owner, walk.steps, walk.outcome)
   return dealRow(ctx, plan, dealId, leads, walk, lastTouch)
 }
@@ -57,7 +70,8 @@ export class DealWalk {
   ) {
     this.pipeline = plan.pipeline
     this.t = plan.created
-    this.conversion = CITIES[plan.city].conversion * plan.manager.skill * MONTH_CONVERSION[localParts(plan.created).month]
+    this.conversion =
+      CITIES[plan.city].conversion * plan.manager.skill * MONTH_CONVERSION[localParts(plan.created).month]
     this.push(this.pipeline.process[0].id, this.t, 1, this.pipeline.process[0].role, 0)
   }
 
@@ -175,7 +189,14 @@ export class DealWalk {
 
 function recordSteps(ctx: GenContext, dealId: number, steps: WalkStep[]): void {
   for (const s of steps) {
-    ctx.dealEvents.push({ owner: dealId, time: s.time, type: s.type, stage: ctx.stages.id(s.stage), category: s.category, semantic: s.semantic })
+    ctx.dealEvents.push({
+      owner: dealId,
+      time: s.time,
+      type: s.type,
+      stage: ctx.stages.id(s.stage),
+      category: s.category,
+      semantic: s.semantic,
+    })
   }
 }
 
@@ -186,7 +207,8 @@ function dealTouches(ctx: GenContext, plan: DealPlan, owner: TouchOwner, steps: 
     // The customer called before the deal existed: that call sits on the contact.
     addTouch(ctx, { ...owner, ownerType: OWNER.contact }, TOUCH.call, plan.created - random.between(2, 90) * 60_000, 1)
   }
-  if (random.chance(0.01)) addTouch(ctx, owner, TOUCH.callWithoutActivity, plan.created + random.between(1, 48) * HOUR, 1)
+  if (random.chance(0.01))
+    addTouch(ctx, owner, TOUCH.callWithoutActivity, plan.created + random.between(1, 48) * HOUR, 1)
   last = Math.max(last, firstTouch(ctx, owner, plan.created, plan.manager.firstTouchMinutes))
   for (let k = 0; k < steps.length; k++) {
     const step = steps[k]
@@ -199,7 +221,8 @@ function dealTouches(ctx: GenContext, plan: DealPlan, owner: TouchOwner, steps: 
     last = Math.max(last, touchesInStage(ctx, owner, step.role, step.time, until, plan.manager.skill))
   }
   const end = steps[steps.length - 1]
-  if (outcome === 'won') last = Math.max(last, addTouch(ctx, owner, TOUCH.email, end.time + random.between(1, 20) * HOUR, 2))
+  if (outcome === 'won')
+    last = Math.max(last, addTouch(ctx, owner, TOUCH.email, end.time + random.between(1, 20) * HOUR, 2))
   if (outcome === 'open' && random.chance(0.6)) {
     const kind = random.pick([TOUCH.call, TOUCH.task, TOUCH.meeting])
     addTouch(ctx, owner, kind, workingTime(now + random.between(0.2, 7) * DAY), 2, true, end.time)

@@ -3,7 +3,15 @@
  * crm.deal.userfield.list / crm.lead.userfield.list and crm.currency.list return them.
  */
 import type { CategoryRow, CurrencyRow, StatusRow, UserFieldRow } from '../b24/wire'
-import { CHANNELS, CITIES, LOSS_REASONS, PIPELINES, UNUSED_DEFAULT_SOURCES, USD_RATE, type PipelineSpec } from './gen-catalog'
+import {
+  CHANNELS,
+  CITIES,
+  LOSS_REASONS,
+  PIPELINES,
+  UNUSED_DEFAULT_SOURCES,
+  USD_RATE,
+  type PipelineSpec,
+} from './gen-catalog'
 import { wireDate } from './gen-time'
 
 export const CITY_FIELD = 'UF_CRM_CITY'
@@ -34,23 +42,55 @@ export function buildDictionaries(now: number): Dictionaries {
     ['CONVERTED', 'Good lead', 'Good lead', 'S', 'success', '#7BD500'],
     ['JUNK', 'Junk lead', 'Junk lead', 'F', 'failure', '#FF5752'],
   ]
-  leadStatuses.forEach(([id, name, init, semantics, extra, color], i) => add({
-    ENTITY_ID: 'STATUS', STATUS_ID: id, NAME: name, NAME_INIT: init, SORT: String((i + 1) * 10),
-    SYSTEM: init ? 'Y' : 'N', CATEGORY_ID: null, COLOR: color, SEMANTICS: semantics, EXTRA: { SEMANTICS: extra, COLOR: color },
-  }))
+  leadStatuses.forEach(([id, name, init, semantics, extra, color], i) =>
+    add({
+      ENTITY_ID: 'STATUS',
+      STATUS_ID: id,
+      NAME: name,
+      NAME_INIT: init,
+      SORT: String((i + 1) * 10),
+      SYSTEM: init ? 'Y' : 'N',
+      CATEGORY_ID: null,
+      COLOR: color,
+      SEMANTICS: semantics,
+      EXTRA: { SEMANTICS: extra, COLOR: color },
+    }),
+  )
   const sources: [string, string, boolean][] = [
     ...CHANNELS.map((c): [string, string, boolean] => [c.id, c.name, isDefaultSource(c.id)]),
     ...UNUSED_DEFAULT_SOURCES.map(([id, name]): [string, string, boolean] => [id, name, true]),
   ]
-  sources.forEach(([id, name, system], i) => add({
-    ENTITY_ID: 'SOURCE', STATUS_ID: id, NAME: name, NAME_INIT: system ? name : '', SORT: String((i + 1) * 10),
-    SYSTEM: system ? 'Y' : 'N', CATEGORY_ID: null, COLOR: null, SEMANTICS: null,
-  }))
-  const dealTypes: [string, string][] = [['SALE', 'Sales'], ['COMPLEX', 'Complex sale'], ['SERVICES', 'Services']]
-  dealTypes.forEach(([id, name], i) => add({
-    ENTITY_ID: 'DEAL_TYPE', STATUS_ID: id, NAME: name, NAME_INIT: name, SORT: String((i + 1) * 10),
-    SYSTEM: 'Y', CATEGORY_ID: null, COLOR: null, SEMANTICS: null,
-  }))
+  sources.forEach(([id, name, system], i) =>
+    add({
+      ENTITY_ID: 'SOURCE',
+      STATUS_ID: id,
+      NAME: name,
+      NAME_INIT: system ? name : '',
+      SORT: String((i + 1) * 10),
+      SYSTEM: system ? 'Y' : 'N',
+      CATEGORY_ID: null,
+      COLOR: null,
+      SEMANTICS: null,
+    }),
+  )
+  const dealTypes: [string, string][] = [
+    ['SALE', 'Sales'],
+    ['COMPLEX', 'Complex sale'],
+    ['SERVICES', 'Services'],
+  ]
+  dealTypes.forEach(([id, name], i) =>
+    add({
+      ENTITY_ID: 'DEAL_TYPE',
+      STATUS_ID: id,
+      NAME: name,
+      NAME_INIT: name,
+      SORT: String((i + 1) * 10),
+      SYSTEM: 'Y',
+      CATEGORY_ID: null,
+      COLOR: null,
+      SEMANTICS: null,
+    }),
+  )
   for (const pipeline of PIPELINES) for (const row of stageRows(pipeline)) add(row)
 
   const dealCategories: CategoryRow[] = [
@@ -65,19 +105,60 @@ export function buildDictionaries(now: number): Dictionaries {
   const cityNames = CITIES.map((c) => c.name)
   const dealUserFields: UserFieldRow[] = [
     enumerationField('1201', 'CRM_DEAL', CITY_FIELD, 'City', cityNames, dealCityItemIds, '100'),
-    enumerationField('1203', 'CRM_DEAL', LOSS_REASON_FIELD, 'Loss reason', LOSS_REASONS.map((r) => r.value), lossReasonItemIds, '110'),
+    enumerationField(
+      '1203',
+      'CRM_DEAL',
+      LOSS_REASON_FIELD,
+      'Loss reason',
+      LOSS_REASONS.map((r) => r.value),
+      lossReasonItemIds,
+      '110',
+    ),
   ]
   const leadUserFields: UserFieldRow[] = [
     enumerationField('1205', 'CRM_LEAD', CITY_FIELD, 'City', cityNames, leadCityItemIds, '100'),
   ]
   const updated = wireDate(now - 86_400_000 * 3)
   const currencies: CurrencyRow[] = [
-    { CURRENCY: 'RUB', AMOUNT_CNT: '1', AMOUNT: '1.0000', SORT: '100', BASE: 'Y', FULL_NAME: 'Russian Ruble', LID: 'en',
-      FORMAT_STRING: '# ₽', DEC_POINT: '.', THOUSANDS_SEP: '&nbsp;', DECIMALS: '2', DATE_UPDATE: updated },
-    { CURRENCY: 'USD', AMOUNT_CNT: '1', AMOUNT: USD_RATE, SORT: '200', BASE: 'N', FULL_NAME: 'US Dollar', LID: 'en',
-      FORMAT_STRING: '$#', DEC_POINT: '.', THOUSANDS_SEP: ',', DECIMALS: '2', DATE_UPDATE: updated },
+    {
+      CURRENCY: 'RUB',
+      AMOUNT_CNT: '1',
+      AMOUNT: '1.0000',
+      SORT: '100',
+      BASE: 'Y',
+      FULL_NAME: 'Russian Ruble',
+      LID: 'en',
+      FORMAT_STRING: '# ₽',
+      DEC_POINT: '.',
+      THOUSANDS_SEP: '&nbsp;',
+      DECIMALS: '2',
+      DATE_UPDATE: updated,
+    },
+    {
+      CURRENCY: 'USD',
+      AMOUNT_CNT: '1',
+      AMOUNT: USD_RATE,
+      SORT: '200',
+      BASE: 'N',
+      FULL_NAME: 'US Dollar',
+      LID: 'en',
+      FORMAT_STRING: '$#',
+      DEC_POINT: '.',
+      THOUSANDS_SEP: ',',
+      DECIMALS: '2',
+      DATE_UPDATE: updated,
+    },
   ]
-  return { statuses, dealCategories, dealUserFields, leadUserFields, currencies, dealCityItemIds, leadCityItemIds, lossReasonItemIds }
+  return {
+    statuses,
+    dealCategories,
+    dealUserFields,
+    leadUserFields,
+    currencies,
+    dealCityItemIds,
+    leadCityItemIds,
+    lossReasonItemIds,
+  }
 }
 
 function isDefaultSource(id: string): boolean {
@@ -91,10 +172,23 @@ function stageRows(pipeline: PipelineSpec): Omit<StatusRow, 'ID'>[] {
     const bare = id.slice(pipeline.prefix.length)
     return bare === 'NEW' ? 'New' : bare === 'WON' ? 'Deal successful' : bare === 'LOSE' ? 'Deal failed' : ''
   }
-  const row = (id: string, name: string, sort: number, color: string, semantics: 'S' | 'F' | null,
-    extra: 'process' | 'success' | 'failure' | 'apology'): Omit<StatusRow, 'ID'> => ({
-    ENTITY_ID: entity, STATUS_ID: id, NAME: name, NAME_INIT: systemName(id), SORT: String(sort),
-    SYSTEM: systemName(id) ? 'Y' : 'N', CATEGORY_ID: category, COLOR: color, SEMANTICS: semantics,
+  const row = (
+    id: string,
+    name: string,
+    sort: number,
+    color: string,
+    semantics: 'S' | 'F' | null,
+    extra: 'process' | 'success' | 'failure' | 'apology',
+  ): Omit<StatusRow, 'ID'> => ({
+    ENTITY_ID: entity,
+    STATUS_ID: id,
+    NAME: name,
+    NAME_INIT: systemName(id),
+    SORT: String(sort),
+    SYSTEM: systemName(id) ? 'Y' : 'N',
+    CATEGORY_ID: category,
+    COLOR: color,
+    SEMANTICS: semantics,
     EXTRA: { SEMANTICS: extra, COLOR: color },
   })
   const rows = pipeline.process.map((s, i) => row(s.id, s.name, (i + 1) * 10, s.color, null, 'process'))
@@ -105,14 +199,39 @@ function stageRows(pipeline: PipelineSpec): Omit<StatusRow, 'ID'>[] {
   return rows
 }
 
-function enumerationField(id: string, entity: string, name: string, label: string, values: string[],
-  itemIds: string[], sort: string): UserFieldRow {
+function enumerationField(
+  id: string,
+  entity: string,
+  name: string,
+  label: string,
+  values: string[],
+  itemIds: string[],
+  sort: string,
+): UserFieldRow {
   return {
-    ID: id, ENTITY_ID: entity, FIELD_NAME: name, USER_TYPE_ID: 'enumeration', XML_ID: null, SORT: sort,
-    MULTIPLE: 'N', MANDATORY: 'N', SHOW_FILTER: 'E', SHOW_IN_LIST: 'Y', EDIT_IN_LIST: 'Y', IS_SEARCHABLE: 'N',
+    ID: id,
+    ENTITY_ID: entity,
+    FIELD_NAME: name,
+    USER_TYPE_ID: 'enumeration',
+    XML_ID: null,
+    SORT: sort,
+    MULTIPLE: 'N',
+    MANDATORY: 'N',
+    SHOW_FILTER: 'E',
+    SHOW_IN_LIST: 'Y',
+    EDIT_IN_LIST: 'Y',
+    IS_SEARCHABLE: 'N',
     SETTINGS: { DISPLAY: 'LIST', LIST_HEIGHT: 1, CAPTION_NO_VALUE: '', SHOW_NO_VALUE: 'Y' },
-    EDIT_FORM_LABEL: label, LIST_COLUMN_LABEL: label, LIST_FILTER_LABEL: label,
-    LIST: values.map((value, i) => ({ ID: itemIds[i], SORT: String((i + 1) * 10), VALUE: value, DEF: 'N', XML_ID: hex32(entity + name + value) })),
+    EDIT_FORM_LABEL: label,
+    LIST_COLUMN_LABEL: label,
+    LIST_FILTER_LABEL: label,
+    LIST: values.map((value, i) => ({
+      ID: itemIds[i],
+      SORT: String((i + 1) * 10),
+      VALUE: value,
+      DEF: 'N',
+      XML_ID: hex32(entity + name + value),
+    })),
   }
 }
 

@@ -10,8 +10,20 @@ import type { PortalDump } from '../b24/wire'
 export const DUMP_FORMAT = 'funnel-lens-dump/1'
 
 const TABLE_KEYS = [
-  'deals', 'leads', 'dealHistory', 'leadHistory', 'statuses', 'dealCategories', 'dealUserFields', 'leadUserFields',
-  'users', 'departments', 'activities', 'calls', 'tasks', 'currencies',
+  'deals',
+  'leads',
+  'dealHistory',
+  'leadHistory',
+  'statuses',
+  'dealCategories',
+  'dealUserFields',
+  'leadUserFields',
+  'users',
+  'departments',
+  'activities',
+  'calls',
+  'tasks',
+  'currencies',
 ] as const satisfies readonly (keyof PortalDump)[]
 
 /** Files above this size are read line by line (a JS string tops out near 512 MB). */

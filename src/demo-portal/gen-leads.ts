@@ -11,28 +11,68 @@ import { DAY, wireDate } from './gen-time'
 import { addTouch, firstTouch, type TouchOwner } from './gen-touch-events'
 import { OWNER, TOUCH, workingTime } from './gen-touches'
 
-const FIRST_NAMES = ['Анна', 'Игорь', 'Мария', 'Олег', 'Светлана', 'Пётр', 'Дарья', 'Руслан', 'Алия', 'Тимур', 'Ольга', 'Вадим']
-const LAST_NAMES = ['Ковалёв', 'Белова', 'Гусев', 'Комарова', 'Титов', 'Киселёва', 'Ефимов', 'Осипова', 'Карпов', 'Мухаметова']
+const FIRST_NAMES = [
+  'Анна',
+  'Игорь',
+  'Мария',
+  'Олег',
+  'Светлана',
+  'Пётр',
+  'Дарья',
+  'Руслан',
+  'Алия',
+  'Тимур',
+  'Ольга',
+  'Вадим',
+]
+const LAST_NAMES = [
+  'Ковалёв',
+  'Белова',
+  'Гусев',
+  'Комарова',
+  'Титов',
+  'Киселёва',
+  'Ефимов',
+  'Осипова',
+  'Карпов',
+  'Мухаметова',
+]
 
 export function walkLeads(ctx: GenContext, plan: NetworkPlan, deals: DealRow[]): LeadRow[] {
-  return plan.leads.map((lead) => walkLead(ctx, lead, lead.deal >= 0 ? deals[lead.deal] : null, lead.deal >= 0 ? plan.deals[lead.deal].created : 0))
+  return plan.leads.map((lead) =>
+    walkLead(ctx, lead, lead.deal >= 0 ? deals[lead.deal] : null, lead.deal >= 0 ? plan.deals[lead.deal].created : 0),
+  )
 }
 
 function walkLead(ctx: GenContext, lead: LeadPlan, deal: DealRow | null, convertedAt: number): LeadRow {
   const { random, now } = ctx
   const steps: [string, number, number, 0 | 1 | 2][] = [['NEW', lead.created, 1, 0]]
-  const owner: TouchOwner = { ownerType: OWNER.lead, dealId: 0, leadId: lead.id, contactId: 0, responsible: lead.manager.id }
+  const owner: TouchOwner = {
+    ownerType: OWNER.lead,
+    dealId: 0,
+    leadId: lead.id,
+    contactId: 0,
+    responsible: lead.manager.id,
+  }
   const first = firstTouch(ctx, owner, lead.created, lead.manager.firstTouchMinutes)
   const limit = deal ? convertedAt : now
   if (first > 0 && first < limit) steps.push(['IN_PROCESS', first, 2, 0])
   let closedAt = 0
   if (deal) {
-    if (random.chance(0.3)) addTouch(ctx, owner, TOUCH.call, workingTime(lead.created + (convertedAt - lead.created) * random.next()), 0)
+    if (random.chance(0.3))
+      addTouch(ctx, owner, TOUCH.call, workingTime(lead.created + (convertedAt - lead.created) * random.next()), 0)
     steps.push(['CONVERTED', convertedAt, 3, 1])
     closedAt = convertedAt
   } else {
     const after = Math.max(first, lead.created) + random.logNormal(3 * DAY, 0.9)
-    for (let k = random.chance(0.6) ? 1 : 0; k > 0; k--) addTouch(ctx, owner, random.chance(0.8) ? TOUCH.call : TOUCH.sms, workingTime(lead.created + (after - lead.created) * random.next()), 2)
+    for (let k = random.chance(0.6) ? 1 : 0; k > 0; k--)
+      addTouch(
+        ctx,
+        owner,
+        random.chance(0.8) ? TOUCH.call : TOUCH.sms,
+        workingTime(lead.created + (after - lead.created) * random.next()),
+        2,
+      )
     if (after < now) {
       if (random.chance(0.3 + lead.channel.junk)) {
         steps.push(['JUNK', after, 3, 2])

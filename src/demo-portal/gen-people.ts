@@ -34,9 +34,74 @@ export interface Staff {
   contactCenterDepartmentId: number
 }
 
-const MALE_NAMES = ['Алексей', 'Дмитрий', 'Иван', 'Сергей', 'Андрей', 'Михаил', 'Артём', 'Никита', 'Павел', 'Роман', 'Егор', 'Кирилл', 'Максим', 'Олег', 'Виктор', 'Денис']
-const FEMALE_NAMES = ['Анна', 'Мария', 'Елена', 'Ольга', 'Наталья', 'Татьяна', 'Екатерина', 'Ирина', 'Юлия', 'Светлана', 'Дарья', 'Ксения', 'Алина', 'Виктория', 'Полина', 'Вера']
-const SURNAMES = ['Иванов', 'Смирнов', 'Кузнецов', 'Попов', 'Васильев', 'Петров', 'Соколов', 'Михайлов', 'Новиков', 'Фёдоров', 'Морозов', 'Волков', 'Алексеев', 'Лебедев', 'Семёнов', 'Егоров', 'Павлов', 'Козлов', 'Степанов', 'Николаев', 'Орлов', 'Андреев', 'Макаров', 'Никитин', 'Захаров', 'Зайцев', 'Соловьёв', 'Борисов', 'Яковлев', 'Григорьев']
+const MALE_NAMES = [
+  'Алексей',
+  'Дмитрий',
+  'Иван',
+  'Сергей',
+  'Андрей',
+  'Михаил',
+  'Артём',
+  'Никита',
+  'Павел',
+  'Роман',
+  'Егор',
+  'Кирилл',
+  'Максим',
+  'Олег',
+  'Виктор',
+  'Денис',
+]
+const FEMALE_NAMES = [
+  'Анна',
+  'Мария',
+  'Елена',
+  'Ольга',
+  'Наталья',
+  'Татьяна',
+  'Екатерина',
+  'Ирина',
+  'Юлия',
+  'Светлана',
+  'Дарья',
+  'Ксения',
+  'Алина',
+  'Виктория',
+  'Полина',
+  'Вера',
+]
+const SURNAMES = [
+  'Иванов',
+  'Смирнов',
+  'Кузнецов',
+  'Попов',
+  'Васильев',
+  'Петров',
+  'Соколов',
+  'Михайлов',
+  'Новиков',
+  'Фёдоров',
+  'Морозов',
+  'Волков',
+  'Алексеев',
+  'Лебедев',
+  'Семёнов',
+  'Егоров',
+  'Павлов',
+  'Козлов',
+  'Степанов',
+  'Николаев',
+  'Орлов',
+  'Андреев',
+  'Макаров',
+  'Никитин',
+  'Захаров',
+  'Зайцев',
+  'Соловьёв',
+  'Борисов',
+  'Яковлев',
+  'Григорьев',
+]
 const MALE_PATRONYMICS = ['Александрович', 'Сергеевич', 'Игоревич', 'Викторович', 'Андреевич']
 const FEMALE_PATRONYMICS = ['Александровна', 'Сергеевна', 'Игоревна', 'Викторовна', 'Андреевна']
 
@@ -55,9 +120,13 @@ export function buildStaff(random: Random, start: number, now: number): Staff {
     const female = random.chance(0.55)
     const surname = random.pick(SURNAMES)
     // Most staff predate the generated history; some were hired during it, a few left.
-    const hiredAt = random.chance(0.85) ? start - random.int(30, 1500) * DAY : start + random.between(0.05, 0.8) * (now - start)
+    const hiredAt = random.chance(0.85)
+      ? start - random.int(30, 1500) * DAY
+      : start + random.between(0.05, 0.8) * (now - start)
     const member: StaffMember = {
-      id, city, kind,
+      id,
+      city,
+      kind,
       skill: kind === 'manager' ? clamp(random.logNormal(1, 0.14), 0.72, 1.3) : 1,
       firstTouchMinutes: random.logNormal(kind === 'operator' ? 6 : 35, 0.9),
       hiredAt,
@@ -97,7 +166,8 @@ export function buildStaff(random: Random, start: number, now: number): Staff {
   })
   const contactCenterDepartmentId = departments.length + 1
   departments.push({ ID: String(contactCenterDepartmentId), NAME: 'Contact center', SORT: 600, PARENT: '1' })
-  for (let k = 0; k < 6; k++) operators.push(addUser('operator', -1, contactCenterDepartmentId, 'Contact center operator'))
+  for (let k = 0; k < 6; k++)
+    operators.push(addUser('operator', -1, contactCenterDepartmentId, 'Contact center operator'))
   const marketingId = departments.length + 1
   departments.push({ ID: String(marketingId), NAME: 'Marketing', SORT: 700, PARENT: '1' })
   addUser('marketing', -1, marketingId, 'Marketing manager')

@@ -3,7 +3,15 @@
  * which branch, channel, pipeline and manager each deal gets; which leads convert into it.
  * Ids are given in creation order afterwards, as a real portal's auto-increment would.
  */
-import { CHANNELS, CITIES, CONTACT_CENTER_PIPELINE, MONTH_DEMAND, SALES_PIPELINE, type ChannelProfile, type PipelineSpec } from './gen-catalog'
+import {
+  CHANNELS,
+  CITIES,
+  CONTACT_CENTER_PIPELINE,
+  MONTH_DEMAND,
+  SALES_PIPELINE,
+  type ChannelProfile,
+  type PipelineSpec,
+} from './gen-catalog'
 import { orderByTime } from './gen-columns'
 import type { GenContext } from './gen-context'
 import type { StaffMember } from './gen-people'
@@ -41,13 +49,25 @@ export interface NetworkPlan {
 }
 
 const WEEKDAY_DEMAND = [0.55, 1.15, 1.1, 1.05, 1.05, 0.95, 0.7]
-const HOUR_WEIGHTS = [0.08, 0.05, 0.03, 0.03, 0.03, 0.05, 0.1, 0.2, 0.4, 0.8, 1.2, 1.4, 1.4, 1.2, 1.2, 1.2, 1.2, 1.3, 1.3, 1.1, 0.8, 0.5, 0.3, 0.15]
+const HOUR_WEIGHTS = [
+  0.08, 0.05, 0.03, 0.03, 0.03, 0.05, 0.1, 0.2, 0.4, 0.8, 1.2, 1.4, 1.4, 1.2, 1.2, 1.2, 1.2, 1.3, 1.3, 1.1, 0.8, 0.5,
+  0.3, 0.15,
+]
 
 export function planNetwork(ctx: GenContext, dealCount: number): NetworkPlan {
   const { random } = ctx
-  const cityPicker = new WeightedPicker(CITIES.map((_, i) => i), CITIES.map((c) => c.weight))
-  const salesChannels = new WeightedPicker(CHANNELS, CHANNELS.map((c) => c.salesWeight))
-  const centerChannels = new WeightedPicker(CHANNELS, CHANNELS.map((c) => c.centerWeight))
+  const cityPicker = new WeightedPicker(
+    CITIES.map((_, i) => i),
+    CITIES.map((c) => c.weight),
+  )
+  const salesChannels = new WeightedPicker(
+    CHANNELS,
+    CHANNELS.map((c) => c.salesWeight),
+  )
+  const centerChannels = new WeightedPicker(
+    CHANNELS,
+    CHANNELS.map((c) => c.centerWeight),
+  )
   const created = creationTimes(ctx, dealCount)
   const deals: DealPlan[] = []
   const leadDrafts: Omit<LeadPlan, 'id'>[] = []
@@ -64,19 +84,45 @@ export function planNetwork(ctx: GenContext, dealCount: number): NetworkPlan {
     let lead = -1
     if (!repeatCustomer && random.chance(center ? 0.35 : 0.6)) {
       const lag = Math.max(10 * MINUTE, random.logNormal(1.2 * DAY, 1.1))
-      lead = leadDrafts.push({ created: at - lag, city, channel, manager: center ? manager : leadOwner(ctx, city, at - lag), deal: i }) - 1
+      lead =
+        leadDrafts.push({
+          created: at - lag,
+          city,
+          channel,
+          manager: center ? manager : leadOwner(ctx, city, at - lag),
+          deal: i,
+        }) - 1
     }
-    deals.push({ created: at, pipeline: center ? CONTACT_CENTER_PIPELINE : SALES_PIPELINE, city, channel, manager, assignedId, lead, contactId, repeatCustomer })
+    deals.push({
+      created: at,
+      pipeline: center ? CONTACT_CENTER_PIPELINE : SALES_PIPELINE,
+      city,
+      channel,
+      manager,
+      assignedId,
+      lead,
+      contactId,
+      repeatCustomer,
+    })
   }
   // Leads that never became deals: about 1.5 leads per deal in all, junk-prone channels
   // over-represented (that is what makes them junk-prone).
-  const leadChannels = new WeightedPicker(CHANNELS, CHANNELS.map((c) => (c.salesWeight + c.centerWeight) * (0.3 + 1.7 * c.junk)))
+  const leadChannels = new WeightedPicker(
+    CHANNELS,
+    CHANNELS.map((c) => (c.salesWeight + c.centerWeight) * (0.3 + 1.7 * c.junk)),
+  )
   const extra = Math.max(0, Math.round(dealCount * 1.5) - leadDrafts.length)
   const extraCreated = creationTimes(ctx, extra)
   for (let i = 0; i < extra; i++) {
     const at = extraCreated[i]
     const city = cityPicker.pick(random)
-    leadDrafts.push({ created: at, city, channel: leadChannels.pick(random), manager: leadOwner(ctx, city, at), deal: -1 })
+    leadDrafts.push({
+      created: at,
+      city,
+      channel: leadChannels.pick(random),
+      manager: leadOwner(ctx, city, at),
+      deal: -1,
+    })
   }
   const times = Float64Array.from(leadDrafts, (l) => l.created)
   const leads: LeadPlan[] = []
@@ -93,7 +139,10 @@ export function planNetwork(ctx: GenContext, dealCount: number): NetworkPlan {
 function creationTimes(ctx: GenContext, count: number): Float64Array {
   const { random, start, now } = ctx
   const span = now - start
-  const hours = new WeightedPicker(HOUR_WEIGHTS.map((_, h) => h), HOUR_WEIGHTS)
+  const hours = new WeightedPicker(
+    HOUR_WEIGHTS.map((_, h) => h),
+    HOUR_WEIGHTS,
+  )
   const maxWeight = Math.max(...MONTH_DEMAND) * 1.2 * Math.max(...WEEKDAY_DEMAND)
   const out = new Float64Array(count)
   let filled = 0

@@ -32,7 +32,11 @@ export function wireDate(ms: number): string {
   let suffix = timeSuffixes[second]
   if (suffix === undefined) {
     // join() builds a flat string; `+` would leave a rope of five pieces in every cached entry.
-    const parts = [TWO_DIGITS[Math.floor(second / 3600)], TWO_DIGITS[Math.floor((second % 3600) / 60)], TWO_DIGITS[second % 60]]
+    const parts = [
+      TWO_DIGITS[Math.floor(second / 3600)],
+      TWO_DIGITS[Math.floor((second % 3600) / 60)],
+      TWO_DIGITS[second % 60],
+    ]
     suffix = timeSuffixes[second] = parts.join(':') + PORTAL_OFFSET
   }
   return prefix + suffix

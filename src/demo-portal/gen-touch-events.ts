@@ -20,7 +20,15 @@ export interface TouchOwner {
  * Adds one touch; returns its time, or -1 when it would fall after `now` and was dropped.
  * `planned` touches lie in the future and are not completed.
  */
-export function addTouch(ctx: GenContext, owner: TouchOwner, kind: number, at: number, direction = 0, planned = false, notBefore = 0): number {
+export function addTouch(
+  ctx: GenContext,
+  owner: TouchOwner,
+  kind: number,
+  at: number,
+  direction = 0,
+  planned = false,
+  notBefore = 0,
+): number {
   const { random, now } = ctx
   if (!planned && at >= now) return -1
   let end = at
@@ -37,9 +45,20 @@ export function addTouch(ctx: GenContext, owner: TouchOwner, kind: number, at: n
   // A planned touch was scheduled a little before now, never before its owner existed.
   const created = planned ? Math.max(ctx.start, notBefore, now - random.between(0.1, 3) * DAY) : at
   ctx.touches.push({
-    created, start: at, end, kind, direction, duration, result, subject: random.int(0, 11),
-    responsible: owner.responsible, ownerType: owner.ownerType,
-    dealId: owner.dealId, leadId: owner.leadId, contactId: owner.contactId, completed: planned ? 0 : 1,
+    created,
+    start: at,
+    end,
+    kind,
+    direction,
+    duration,
+    result,
+    subject: random.int(0, 11),
+    responsible: owner.responsible,
+    ownerType: owner.ownerType,
+    dealId: owner.dealId,
+    leadId: owner.leadId,
+    contactId: owner.contactId,
+    completed: planned ? 0 : 1,
   })
   return at
 }
@@ -55,7 +74,14 @@ const STAGE_TOUCHES: Record<StageRole, { mean: number; kinds: readonly number[] 
 }
 
 /** Touches inside [from, to) while the deal is in a stage of `role`; returns the latest time. */
-export function touchesInStage(ctx: GenContext, owner: TouchOwner, role: StageRole, from: number, to: number, skill: number): number {
+export function touchesInStage(
+  ctx: GenContext,
+  owner: TouchOwner,
+  role: StageRole,
+  from: number,
+  to: number,
+  skill: number,
+): number {
   const { random } = ctx
   const plan = STAGE_TOUCHES[role]
   const count = random.poisson(plan.mean * (0.7 + 0.5 * skill))

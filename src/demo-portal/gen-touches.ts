@@ -13,7 +13,11 @@ export const OWNER = { lead: 1, deal: 2, contact: 3 } as const
 
 /** CALL_FAILED_CODE / CALL_FAILED_REASON pairs; index 0 is a connected call. */
 export const CALL_RESULTS: readonly [string, string][] = [
-  ['200', ''], ['304', 'Missed call'], ['486', 'Busy'], ['480', 'Temporarily unavailable'], ['603-S', 'Call cancelled'],
+  ['200', ''],
+  ['304', 'Missed call'],
+  ['486', 'Busy'],
+  ['480', 'Temporarily unavailable'],
+  ['603-S', 'Call cancelled'],
 ]
 
 const SUBJECTS: Record<number, readonly string[]> = {
@@ -23,15 +27,42 @@ const SUBJECTS: Record<number, readonly string[]> = {
   [TOUCH.sms]: ['Напоминание о консультации', 'Ссылка на оплату', 'Адрес филиала'],
 }
 
-export type TouchColumn = 'created' | 'start' | 'end' | 'kind' | 'direction' | 'duration' | 'result' | 'subject'
-  | 'responsible' | 'ownerType' | 'dealId' | 'leadId' | 'contactId' | 'completed'
+export type TouchColumn =
+  | 'created'
+  | 'start'
+  | 'end'
+  | 'kind'
+  | 'direction'
+  | 'duration'
+  | 'result'
+  | 'subject'
+  | 'responsible'
+  | 'ownerType'
+  | 'dealId'
+  | 'leadId'
+  | 'contactId'
+  | 'completed'
 
 export function createTouchTable(): ColumnTable<TouchColumn> {
-  return new ColumnTable<TouchColumn>({
-    created: 'f64', start: 'f64', end: 'f64', kind: 'u8', direction: 'u8', duration: 'i32', result: 'u8',
-    subject: 'u8', responsible: 'i32', ownerType: 'u8', dealId: 'i32', leadId: 'i32',
-    contactId: 'i32', completed: 'u8',
-  }, 4096)
+  return new ColumnTable<TouchColumn>(
+    {
+      created: 'f64',
+      start: 'f64',
+      end: 'f64',
+      kind: 'u8',
+      direction: 'u8',
+      duration: 'i32',
+      result: 'u8',
+      subject: 'u8',
+      responsible: 'i32',
+      ownerType: 'u8',
+      dealId: 'i32',
+      leadId: 'i32',
+      contactId: 'i32',
+      completed: 'u8',
+    },
+    4096,
+  )
 }
 
 export interface TouchTables {
@@ -44,9 +75,17 @@ export interface TouchTables {
 export function materializeTouches(table: ColumnTable<TouchColumn>): TouchTables {
   const c = (k: TouchColumn) => table.col(k)
   const created = c('created') as Float64Array
-  const start = c('start'), end = c('end'), kind = c('kind'), direction = c('direction')
-  const subject = c('subject'), responsible = c('responsible'), ownerType = c('ownerType')
-  const dealId = c('dealId'), leadId = c('leadId'), contactId = c('contactId'), completed = c('completed')
+  const start = c('start'),
+    end = c('end'),
+    kind = c('kind'),
+    direction = c('direction')
+  const subject = c('subject'),
+    responsible = c('responsible'),
+    ownerType = c('ownerType')
+  const dealId = c('dealId'),
+    leadId = c('leadId'),
+    contactId = c('contactId'),
+    completed = c('completed')
   const activities: ActivityRow[] = []
   const calls: CallRow[] = []
   const tasks: TaskRow[] = []
@@ -72,7 +111,11 @@ export function materializeTouches(table: ColumnTable<TouchColumn>): TouchTables
         PROVIDER_ID: PROVIDERS[k][0],
         PROVIDER_TYPE_ID: PROVIDERS[k][1],
         ASSOCIATED_ENTITY_ID: taskId,
-        SUBJECT: isCall ? (direction[i] === 1 ? 'Incoming call' : 'Outgoing call') : SUBJECTS[k][subject[i] % SUBJECTS[k].length],
+        SUBJECT: isCall
+          ? direction[i] === 1
+            ? 'Incoming call'
+            : 'Outgoing call'
+          : SUBJECTS[k][subject[i] % SUBJECTS[k].length],
         CREATED: createdDate,
         LAST_UPDATED: done ? endDate : createdDate,
         START_TIME: startDate,
@@ -92,9 +135,16 @@ export function materializeTouches(table: ColumnTable<TouchColumn>): TouchTables
       if (k === TOUCH.task) {
         const owner = dealId[i] > 0 ? `D_${dealId[i]}` : leadId[i] > 0 ? `L_${leadId[i]}` : `C_${contactId[i]}`
         tasks.push({
-          id: taskId, title: SUBJECTS[k][subject[i] % SUBJECTS[k].length], createdDate,
-          changedDate: done ? endDate : createdDate, closedDate: done ? endDate : null, deadline: endDate,
-          responsibleId, createdBy: responsibleId, status: done ? '5' : '2', ufCrmTask: [owner],
+          id: taskId,
+          title: SUBJECTS[k][subject[i] % SUBJECTS[k].length],
+          createdDate,
+          changedDate: done ? endDate : createdDate,
+          closedDate: done ? endDate : null,
+          deadline: endDate,
+          responsibleId,
+          createdBy: responsibleId,
+          status: done ? '5' : '2',
+          ufCrmTask: [owner],
         })
       }
     }
@@ -128,16 +178,19 @@ type Binding = { OWNER_TYPE_ID: string; OWNER_ID: string }
  * is the same and a 100k-deal portal allocates ~1.5M fewer objects.
  */
 class BindingCache {
-  private readonly byOwner = [new Map<number, Binding[]>(), new Map<number, Binding[]>(), new Map<number, Binding[]>(), new Map<number, Binding[]>()]
+  private readonly byOwner = [
+    new Map<number, Binding[]>(),
+    new Map<number, Binding[]>(),
+    new Map<number, Binding[]>(),
+    new Map<number, Binding[]>(),
+  ]
 
   get(ownerType: number, deal: number, lead: number, contact: number): Binding[] {
     const key = ownerType === OWNER.lead ? lead : ownerType === OWNER.contact ? contact : deal
     const map = this.byOwner[ownerType]
     let list = map.get(key)
     if (list === undefined) {
-      list = ownerType === OWNER.deal
-        ? [binding('2', deal), binding('3', contact)]
-        : [binding(String(ownerType), key)]
+      list = ownerType === OWNER.deal ? [binding('2', deal), binding('3', contact)] : [binding(String(ownerType), key)]
       map.set(key, Object.freeze(list) as Binding[])
     }
     return list
@@ -148,7 +201,13 @@ function binding(type: string, id: number): Binding {
   return Object.freeze({ OWNER_TYPE_ID: type, OWNER_ID: String(id) })
 }
 
-function callRow(id: number, i: number, activityId: string | null, startDate: string, table: ColumnTable<TouchColumn>): CallRow {
+function callRow(
+  id: number,
+  i: number,
+  activityId: string | null,
+  startDate: string,
+  table: ColumnTable<TouchColumn>,
+): CallRow {
   const contact = table.col('contactId')[i]
   const lead = table.col('leadId')[i]
   const [code, reason] = CALL_RESULTS[table.col('result')[i]]
@@ -162,7 +221,7 @@ function callRow(id: number, i: number, activityId: string | null, startDate: st
     PORTAL_USER_ID: idString(table.col('responsible')[i]),
     PORTAL_NUMBER: 'reg' + (100 + (table.col('responsible')[i] % 40)),
     PHONE_NUMBER: phoneOf(party > 0 ? party : id),
-    CALL_ID: `externalCall.${(id * 2654435761 >>> 0).toString(16).padStart(8, '0')}.${unix}`,
+    CALL_ID: `externalCall.${((id * 2654435761) >>> 0).toString(16).padStart(8, '0')}.${unix}`,
     CALL_CATEGORY: 'external',
     CALL_DURATION: String(seconds),
     CALL_START_DATE: startDate,
@@ -188,5 +247,5 @@ export function workingTime(ms: number): number {
   const hour = ((ms + offset) % (24 * HOUR)) / HOUR
   if (hour >= 9 && hour < 21) return ms
   const nextMorning = (hour < 9 ? day : day + 1) * 24 * HOUR - offset + 9 * HOUR
-  return nextMorning + ((ms % HOUR) + HOUR) % HOUR
+  return nextMorning + (((ms % HOUR) + HOUR) % HOUR)
 }

@@ -54,7 +54,12 @@ export function generatePortal(opts: GeneratorOptions): PortalDump {
   const touches = materializeTouches(ctx.touches)
   return {
     format: DUMP_FORMAT,
-    portal: { domain: 'horizon-edu.bitrix24.ru', memberId: `demo-${opts.seed}`, timeZone: PORTAL_TIME_ZONE, language: 'en' },
+    portal: {
+      domain: 'horizon-edu.bitrix24.ru',
+      memberId: `demo-${opts.seed}`,
+      timeZone: PORTAL_TIME_ZONE,
+      language: 'en',
+    },
     deals: dealRows,
     leads: leadRows,
     dealHistory: dealHistoryRows(ctx.dealEvents, ctx.stages),

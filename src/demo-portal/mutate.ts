@@ -42,7 +42,8 @@ export function createMutations(portal: PortalState): PortalMutations {
     const s = portal.dump.statuses.find((x) => x.ENTITY_ID === entityId && x.STATUS_ID === statusId)
     return s?.SEMANTICS === 'S' ? 'S' : s?.SEMANTICS === 'F' ? 'F' : 'P'
   }
-  const stageEntity = (categoryId: string): string => (categoryId === '0' || !categoryId ? 'DEAL_STAGE' : `DEAL_STAGE_${categoryId}`)
+  const stageEntity = (categoryId: string): string =>
+    categoryId === '0' || !categoryId ? 'DEAL_STAGE' : `DEAL_STAGE_${categoryId}`
 
   const api: PortalMutations = {
     addDeal(fields) {
@@ -68,7 +69,13 @@ export function createMutations(portal: PortalState): PortalMutations {
       const deal = mustGet(portal.deals.get(id), 'deal', id)
       const semantic = semanticOf(stageEntity(deal.CATEGORY_ID), stageId)
       const stamp = now(at)
-      Object.assign(deal, { STAGE_ID: stageId, STAGE_SEMANTIC_ID: semantic, CLOSED: semantic === 'P' ? 'N' : 'Y', MOVED_TIME: stamp, DATE_MODIFY: stamp })
+      Object.assign(deal, {
+        STAGE_ID: stageId,
+        STAGE_SEMANTIC_ID: semantic,
+        CLOSED: semantic === 'P' ? 'N' : 'Y',
+        MOVED_TIME: stamp,
+        DATE_MODIFY: stamp,
+      })
       const history = api.addHistory('deal', {
         TYPE_ID: semantic === 'P' ? 2 : 3,
         OWNER_ID: id,

@@ -89,7 +89,10 @@ export function parseBody(contentType: string | undefined, body: string): JsonOb
   const type = (contentType ?? '').toLowerCase()
   const boundary = /multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1]
   if (boundary) return parseBracketQuery(multipartToQuery(body, boundary))
-  if (type.includes('application/json') || (!type.includes('urlencoded') && (text.startsWith('{') || text.startsWith('[')))) {
+  if (
+    type.includes('application/json') ||
+    (!type.includes('urlencoded') && (text.startsWith('{') || text.startsWith('[')))
+  ) {
     const parsed = JSON.parse(text) as Json
     if (isObject(parsed)) return parsed
     if (Array.isArray(parsed)) return Object.fromEntries(parsed.map((v, i) => [String(i), v]))

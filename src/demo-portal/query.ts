@@ -114,7 +114,10 @@ export function compareToFilter(rowValue: unknown, filterValue: unknown, timeZon
 }
 
 function likePattern(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')
+  const escaped = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.')
   return new RegExp(`^${escaped}$`, 'is')
 }
 
@@ -123,7 +126,11 @@ type Getter = (row: object, field: string) => unknown
 export const plainGetter: Getter = (row, field) => (row as Record<string, unknown>)[field]
 
 /** One condition as a predicate. Multiple-valued fields match when any element matches. */
-export function compileCondition(cond: Condition, timeZone: string, get: Getter = plainGetter): (row: object) => boolean {
+export function compileCondition(
+  cond: Condition,
+  timeZone: string,
+  get: Getter = plainGetter,
+): (row: object) => boolean {
   const { field, op, value } = cond
   const eq = (rv: unknown, fv: unknown): boolean => compareToFilter(rv, fv, timeZone) === 0
   const test = (rv: unknown): boolean => {

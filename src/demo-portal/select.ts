@@ -20,7 +20,11 @@ export function selectPlan(select: Json | undefined): SelectPlan {
         ? [select]
         : []
   if (list.length === 0) return { star: true, ufStar: true, named: [] }
-  return { star: list.includes('*'), ufStar: list.includes('UF_*'), named: list.filter((f) => f !== '*' && f !== 'UF_*') }
+  return {
+    star: list.includes('*'),
+    ufStar: list.includes('UF_*'),
+    named: list.filter((f) => f !== '*' && f !== 'UF_*'),
+  }
 }
 
 export interface ProjectOptions {

@@ -89,7 +89,11 @@ const MAX_BODY = 32 * 1024 * 1024
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { ...CORS_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  })
   res.end(text)
 }
 
@@ -120,10 +124,15 @@ interface RestRoute {
 export function parseRestPath(pathname: string): RestRoute | null {
   if (!pathname.startsWith('/rest/')) return null
   const parts = pathname.slice('/rest/'.length).split('/').map(decodeURIComponent)
-  const clean = (m: string): string => m.trim().toLowerCase().replace(/\.(json|xml)$/, '')
+  const clean = (m: string): string =>
+    m
+      .trim()
+      .toLowerCase()
+      .replace(/\.(json|xml)$/, '')
   if (parts.length === 1 && parts[0]) return { method: clean(parts[0]) }
   if (parts.length === 2 && parts[0] === '' && parts[1]) return { method: clean(parts[1]) }
-  if (parts.length === 3 && /^\d+$/.test(parts[0]) && parts[2]) return { method: clean(parts[2]), webhook: { userId: Number(parts[0]), secret: parts[1] } }
+  if (parts.length === 3 && /^\d+$/.test(parts[0]) && parts[2])
+    return { method: clean(parts[2]), webhook: { userId: Number(parts[0]), secret: parts[1] } }
   return null
 }
 
@@ -180,9 +189,15 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
     }
     countFault(kind)
     if (kind === 'drop') req.socket.destroy()
-    else if (kind === '503') sendJson(res, 503, { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' })
-    else if (kind === '500') sendJson(res, 500, { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' })
-    else if (kind === '429') sendJson(res, 429, { error: 'OPERATION_TIME_LIMIT', error_description: 'Method is blocked due to operation time limit.' })
+    else if (kind === '503')
+      sendJson(res, 503, { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' })
+    else if (kind === '500')
+      sendJson(res, 500, { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' })
+    else if (kind === '429')
+      sendJson(res, 429, {
+        error: 'OPERATION_TIME_LIMIT',
+        error_description: 'Method is blocked due to operation time limit.',
+      })
     else sendJson(res, 401, { error: 'expired_token', error_description: 'The access token provided has expired.' })
     return true
   }
@@ -224,14 +239,26 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
         const started = Date.now()
         const result = runBatch(portal, meter, auth, params)
         const finished = Date.now()
-        sendJson(res, 200, { result, time: makeTime(started, finished, portal.timeZone, meter.record('batch', started, (finished - started) / 1000)) })
+        sendJson(res, 200, {
+          result,
+          time: makeTime(
+            started,
+            finished,
+            portal.timeZone,
+            meter.record('batch', started, (finished - started) / 1000),
+          ),
+        })
         return
       }
       const { body: out, time } = invoke(portal, meter, auth, route.method, params.raw)
       sendJson(res, 200, { ...out, time })
     } catch (e) {
       if (e instanceof RestError) sendJson(res, e.status, e.toBody())
-      else sendJson(res, 500, { error: 'INTERNAL_SERVER_ERROR', error_description: e instanceof Error ? e.message : 'Internal server error' })
+      else
+        sendJson(res, 500, {
+          error: 'INTERNAL_SERVER_ERROR',
+          error_description: e instanceof Error ? e.message : 'Internal server error',
+        })
     }
   }
 
@@ -257,12 +284,21 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       const userId = Number(body.userId)
       const user = portal.user(userId)
       if (!user || !user.ACTIVE) {
-        sendJson(res, 400, { error: 'invalid_user', error_description: `No active user ${String(body.userId)} in this portal` })
+        sendJson(res, 400, {
+          error: 'invalid_user',
+          error_description: `No active user ${String(body.userId)} in this portal`,
+        })
         return true
       }
       const t = portal.issueToken(userId, tokenTtl)
       const s = store.data
-      sendJson(res, 200, { ...t, isAdmin: portal.isAdmin(userId), installed: s.installed, appOptions: s.appOptions, userOptions: s.userOptions[String(userId)] ?? {} })
+      sendJson(res, 200, {
+        ...t,
+        isAdmin: portal.isAdmin(userId),
+        installed: s.installed,
+        appOptions: s.appOptions,
+        userOptions: s.userOptions[String(userId)] ?? {},
+      })
     } else if (route === '/demo/refresh') {
       const t = portal.refresh(String(body.refreshToken ?? ''), tokenTtl)
       if (!t) sendJson(res, 401, { error: 'invalid_grant', error_description: 'Invalid refresh token' })
@@ -275,7 +311,10 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       }
       if (route === '/demo/install') {
         if (!portal.isAdmin(userId)) {
-          sendJson(res, 403, { error: 'ACCESS_DENIED', error_description: 'Access denied! Administrator authorization required' })
+          sendJson(res, 403, {
+            error: 'ACCESS_DENIED',
+            error_description: 'Access denied! Administrator authorization required',
+          })
           return true
         }
         store.data.installed = body.installed !== false
@@ -290,7 +329,10 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
         }
         if (body.scope === 'app') {
           if (!portal.isAdmin(userId)) {
-            sendJson(res, 403, { error: 'ACCESS_DENIED', error_description: 'Access denied! Administrator authorization required' })
+            sendJson(res, 403, {
+              error: 'ACCESS_DENIED',
+              error_description: 'Access denied! Administrator authorization required',
+            })
             return true
           }
           store.data.appOptions[name] = body.value ?? null
@@ -309,7 +351,11 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
     const url = new URL(req.url ?? '/', 'http://portal.invalid')
     const done = (p: Promise<unknown>): void => {
       p.catch((e: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL_SERVER_ERROR', error_description: e instanceof Error ? e.message : String(e) })
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            error: 'INTERNAL_SERVER_ERROR',
+            error_description: e instanceof Error ? e.message : String(e),
+          })
       })
     }
     if (req.method === 'OPTIONS') {
@@ -356,4 +402,3 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       }),
   }
 }
-

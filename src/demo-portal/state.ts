@@ -91,7 +91,10 @@ export class PortalState {
     return ids
   }
 
-  issueToken(userId: number, ttlSec: number): { accessToken: string; refreshToken: string; expiresIn: number; memberId: string } {
+  issueToken(
+    userId: number,
+    ttlSec: number,
+  ): { accessToken: string; refreshToken: string; expiresIn: number; memberId: string } {
     const accessToken = randomBytes(16).toString('hex')
     const refreshToken = randomBytes(16).toString('hex')
     this.accessTokens.set(accessToken, { userId, expiresAt: Date.now() + ttlSec * 1000 })
@@ -100,7 +103,10 @@ export class PortalState {
   }
 
   /** Refresh tokens are single-use, as on oauth.bitrix.info. */
-  refresh(refreshToken: string, ttlSec: number): { accessToken: string; refreshToken: string; expiresIn: number } | null {
+  refresh(
+    refreshToken: string,
+    ttlSec: number,
+  ): { accessToken: string; refreshToken: string; expiresIn: number } | null {
     const userId = this.refreshTokens.get(refreshToken)
     if (userId === undefined) return null
     this.refreshTokens.delete(refreshToken)

@@ -42,7 +42,15 @@ export function formatInZone(ms: number, timeZone: string): string {
 }
 
 /** Instant of a wall-clock time in `timeZone` (two passes settle DST edges). */
-export function zonedToInstant(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): number {
+export function zonedToInstant(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  timeZone: string,
+): number {
   const guess = Date.UTC(y, mo - 1, d, h, mi, s)
   let ms = guess - zoneOffsetMinutes(timeZone, guess) * 60_000
   ms = guess - zoneOffsetMinutes(timeZone, ms) * 60_000

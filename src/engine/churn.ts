@@ -48,7 +48,14 @@ export type ChurnSection = PipelineChurn[]
 
 export const CHURN_SPLITS: Dim[] = ['source', 'city', 'manager', 'lossReason']
 
-function rows(pl: PipeInfo, c: StageCounts, k: number, stride: number, flow: boolean, den?: StageCounts): Record<string, ChurnRow> {
+function rows(
+  pl: PipeInfo,
+  c: StageCounts,
+  k: number,
+  stride: number,
+  flow: boolean,
+  den?: StageCounts,
+): Record<string, ChurnRow> {
   const out: Record<string, ChurnRow> = {}
   for (let st = 0; st < pl.processCount; st++) {
     const reached = (den ?? c).reached[(den ? 0 : k) * stride + st]
@@ -87,7 +94,8 @@ export function churnSection(s: QueryScope, ps: PeriodScope): ChurnSection {
       for (let k = 0; k < n; k++) {
         if (cc.size[k] === 0 && fc.size[k] === 0 && sumLost(fc, k, S, pl.processCount) === 0) continue
         list.push({
-          key: col.dict.keys[k], name: col.dict.names[k],
+          key: col.dict.keys[k],
+          name: col.dict.names[k],
           cohort: rows(pl, cc, k, S, false, shared ? cohort : undefined),
           flow: rows(pl, fc, k, S, true, shared ? flow : undefined),
         })
@@ -99,7 +107,9 @@ export function churnSection(s: QueryScope, ps: PeriodScope): ChurnSection {
       } else splits[dim] = list
     })
     return {
-      categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount),
+      categoryId: pl.categoryId,
+      name: pl.name,
+      order: pl.stageIds.slice(0, pl.processCount),
       cohortSize: cohort.size[0],
       cohort: rows(pl, cohort, 0, S, false),
       flow: flowRows,

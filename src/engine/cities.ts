@@ -25,8 +25,13 @@ export function citiesSection(s: QueryScope, ps: PeriodScope): CityRow[] {
   const dict = p.dims.city.dict
   const codes = p.dims.city.codes
   const K = dict.size
-  const leads = new Int32Array(K), created = new Int32Array(K), won = new Int32Array(K), lost = new Int32Array(K)
-  const wonSum = new Float64Array(K), winMs = new Float64Array(K), winN = new Int32Array(K)
+  const leads = new Int32Array(K),
+    created = new Int32Array(K),
+    won = new Int32Array(K),
+    lost = new Int32Array(K)
+  const wonSum = new Float64Array(K),
+    winMs = new Float64Array(K),
+    winN = new Int32Array(K)
   for (let i = 0; i < p.leadCreated.length; i++) if (leadInPeriod(s, ps, i)) leads[p.leadDims.city[i]]++
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1) continue
@@ -36,15 +41,24 @@ export function citiesSection(s: QueryScope, ps: PeriodScope): CityRow[] {
       won[k]++
       wonSum[k] += p.amount[d]
       const ms = closedCycle(p, d)
-      if (ms === ms) { winMs[k] += ms; winN[k]++ }
+      if (ms === ms) {
+        winMs[k] += ms
+        winN[k]++
+      }
     } else if (ps.lost[d] === 1) lost[k]++
   }
   const rows: CityRow[] = []
   for (let k = 0; k < K; k++) {
     if (!leads[k] && !created[k] && !won[k] && !lost[k]) continue
     rows.push({
-      cityId: dict.keys[k], name: dict.names[k], leads: leads[k], created: created[k], won: won[k],
-      wonSum: round2(wonSum[k]), lost: lost[k], conversion: rate(won[k], won[k] + lost[k]),
+      cityId: dict.keys[k],
+      name: dict.names[k],
+      leads: leads[k],
+      created: created[k],
+      won: won[k],
+      wonSum: round2(wonSum[k]),
+      lost: lost[k],
+      conversion: rate(won[k], won[k] + lost[k]),
       meanTimeToWin: winN[k] ? round2(winMs[k] / winN[k] / HOUR_MS) : null,
     })
   }

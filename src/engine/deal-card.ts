@@ -64,7 +64,12 @@ export function stageNorms(events: readonly StageEvent[]): Map<string, StageNorm
   // Every list holds at least one stay, so the quantiles are never null.
   for (const [stageId, arr] of stays) {
     arr.sort((a, b) => a - b)
-    norms.set(stageId, { stageId, n: arr.length, medianMs: quantileSorted(arr, 0.5)!, p90Ms: quantileSorted(arr, 0.9)! })
+    norms.set(stageId, {
+      stageId,
+      n: arr.length,
+      medianMs: quantileSorted(arr, 0.5)!,
+      p90Ms: quantileSorted(arr, 0.9)!,
+    })
   }
   return norms
 }
@@ -115,7 +120,10 @@ export function stagePath(
 ): PathStep[] {
   const stageById = new Map(stages.map((s) => [s.id, s]))
   const own = [...events].filter((e) => e.ownerId === deal.id).sort((a, b) => a.at - b.at || a.id - b.id)
-  const entries = own.length > 0 ? own.map((e) => ({ stageId: e.stageId, at: e.at })) : [{ stageId: deal.stageId, at: deal.movedAt ?? deal.createdAt }]
+  const entries =
+    own.length > 0
+      ? own.map((e) => ({ stageId: e.stageId, at: e.at }))
+      : [{ stageId: deal.stageId, at: deal.movedAt ?? deal.createdAt }]
   return entries.map((e, i) => {
     const isLast = i === entries.length - 1
     const leftAt = isLast ? null : entries[i + 1].at
@@ -151,7 +159,11 @@ interface DealOutcome {
 }
 
 /** Reached stages (a skipped stage counts as passed) and the loss stage of one history. */
-function outcomeOf(list: readonly StageEvent[], order: readonly string[], semanticOf: (id: string) => Semantic | undefined): DealOutcome {
+function outcomeOf(
+  list: readonly StageEvent[],
+  order: readonly string[],
+  semanticOf: (id: string) => Semantic | undefined,
+): DealOutcome {
   const reached = new Set<string>()
   let maxProcess = -1
   let won = false
@@ -319,7 +331,14 @@ export function dealCard(input: DealCardInput): DealCard {
       const base = pipelineChurn?.churn ?? null
       const often = c !== null && (c >= OFTEN_LOST_CHURN || (c >= ELEVATED_CHURN && base !== null && c >= 1.5 * base))
       if (sourceChurn && often && sourceChurn.reached >= MIN_SAMPLE) {
-        risks.push({ kind: 'often-lost', stageId: deal.stageId, sourceId: deal.sourceId, churn: c!, pipelineChurn: base, n: sourceChurn.reached })
+        risks.push({
+          kind: 'often-lost',
+          stageId: deal.stageId,
+          sourceId: deal.sourceId,
+          churn: c!,
+          pipelineChurn: base,
+          n: sourceChurn.reached,
+        })
       }
     }
   }

@@ -30,25 +30,60 @@ interface Common {
   split?: DrillSplit
 }
 
-export type DrillRef = Common & (
-  | { section: 'cohort'; categoryId: number; stageId?: string; measure: 'size' | 'reached' | 'current' | 'notNext' | 'lostAt' }
-  | { section: 'flow'; categoryId: number; stageId?: string; measure: 'size' | 'entered' | 'current' | 'notNext' | 'lostAt' }
-  /** Churn numerators/denominators: cohort → cohort funnel, flow → flow funnel. */
-  | { section: 'churn'; mode: 'cohort' | 'flow'; categoryId: number; stageId: string; measure: 'reached' | 'lostAt' }
-  /** Source summary (deals, won) or a matrix cell (stageId given: reached). */
-  | { section: 'sources'; dim?: 'source' | 'utmSource'; key: string; measure: 'deals' | 'won' | 'reached'; categoryId?: number; stageId?: string }
-  | { section: 'managers'; managerId: string; measure: 'created' | 'inWork' | 'won' | 'lost' }
-  | { section: 'cities'; cityId: string; measure: 'created' | 'won' | 'lost' }
-  | { section: 'roi'; sourceId: string; measure: 'deals' | 'won' }
-  | { section: 'plan'; month: string }
-  | { section: 'lossReasons'; measure: 'lost' | 'callAgain'; reasonKey?: string; categoryId?: number; stageId?: string; managerId?: string }
-  | { section: 'stuck'; categoryId?: number; stageId?: string }
-  | { section: 'forecast'; measure: 'counted' | 'noHistory'; month?: string; categoryId?: number; stageId?: string }
-  | { section: 'touches'; measure: 'deals' | 'withTouches' | 'noTouches' | 'beforeWon' | 'beforeLost' | 'betweenStages'; pair?: string }
-  | { section: 'timing'; measure: 'between' | 'toWin' | 'lostCycle' | 'toFirstTouch' | 'noTouch'; categoryId?: number; from?: string; to?: string }
-  | { section: 'kpis'; measure: 'dealsCreated' | 'won' | 'lost' | 'closed' }
-  | { section: 'series'; measure: 'created' | 'won' | 'lost'; bucket: number }
-)
+export type DrillRef = Common &
+  (
+    | {
+        section: 'cohort'
+        categoryId: number
+        stageId?: string
+        measure: 'size' | 'reached' | 'current' | 'notNext' | 'lostAt'
+      }
+    | {
+        section: 'flow'
+        categoryId: number
+        stageId?: string
+        measure: 'size' | 'entered' | 'current' | 'notNext' | 'lostAt'
+      }
+    /** Churn numerators/denominators: cohort → cohort funnel, flow → flow funnel. */
+    | { section: 'churn'; mode: 'cohort' | 'flow'; categoryId: number; stageId: string; measure: 'reached' | 'lostAt' }
+    /** Source summary (deals, won) or a matrix cell (stageId given: reached). */
+    | {
+        section: 'sources'
+        dim?: 'source' | 'utmSource'
+        key: string
+        measure: 'deals' | 'won' | 'reached'
+        categoryId?: number
+        stageId?: string
+      }
+    | { section: 'managers'; managerId: string; measure: 'created' | 'inWork' | 'won' | 'lost' }
+    | { section: 'cities'; cityId: string; measure: 'created' | 'won' | 'lost' }
+    | { section: 'roi'; sourceId: string; measure: 'deals' | 'won' }
+    | { section: 'plan'; month: string }
+    | {
+        section: 'lossReasons'
+        measure: 'lost' | 'callAgain'
+        reasonKey?: string
+        categoryId?: number
+        stageId?: string
+        managerId?: string
+      }
+    | { section: 'stuck'; categoryId?: number; stageId?: string }
+    | { section: 'forecast'; measure: 'counted' | 'noHistory'; month?: string; categoryId?: number; stageId?: string }
+    | {
+        section: 'touches'
+        measure: 'deals' | 'withTouches' | 'noTouches' | 'beforeWon' | 'beforeLost' | 'betweenStages'
+        pair?: string
+      }
+    | {
+        section: 'timing'
+        measure: 'between' | 'toWin' | 'lostCycle' | 'toFirstTouch' | 'noTouch'
+        categoryId?: number
+        from?: string
+        to?: string
+      }
+    | { section: 'kpis'; measure: 'dealsCreated' | 'won' | 'lost' | 'closed' }
+    | { section: 'series'; measure: 'created' | 'won' | 'lost'; bucket: number }
+  )
 
 export interface DrillRow {
   id: number
@@ -74,8 +109,12 @@ export interface DrillRow {
 
 type Pred = (d: number) => boolean
 
-function stageIndex(p: Prepared, categoryId: number | undefined, stageId: string | undefined): { pi: number; st: number } {
-  const pi = categoryId === undefined ? -1 : p.pipeByCategory.get(categoryId) ?? -2
+function stageIndex(
+  p: Prepared,
+  categoryId: number | undefined,
+  stageId: string | undefined,
+): { pi: number; st: number } {
+  const pi = categoryId === undefined ? -1 : (p.pipeByCategory.get(categoryId) ?? -2)
   if (pi === -2) throw new Error(`No pipeline ${categoryId} in the data`)
   if (stageId === undefined) return { pi, st: -1 }
   const found = pi >= 0 ? p.pipes[pi].stageIds.indexOf(stageId) : -1
@@ -91,20 +130,37 @@ function dimIs(p: Prepared, dim: Dim, key: string): Pred {
 
 function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
   const p = s.p
-  const masked = (f: Pred): Pred => (d) => s.dealMask[d] === 1 && f(d)
+  const masked =
+    (f: Pred): Pred =>
+    (d) =>
+      s.dealMask[d] === 1 && f(d)
   switch (ref.section) {
     case 'churn':
-      return predicate(s, ps, { ...ref, section: ref.mode, measure: ref.mode === 'flow' && ref.measure === 'reached' ? 'entered' : ref.measure } as DrillRef)
+      return predicate(s, ps, {
+        ...ref,
+        section: ref.mode,
+        measure: ref.mode === 'flow' && ref.measure === 'reached' ? 'entered' : ref.measure,
+      } as DrillRef)
     case 'cohort': {
-      if (ref.measure !== 'size' && ref.stageId === undefined) throw new Error(`cohort "${ref.measure}" needs a stageId`)
+      if (ref.measure !== 'size' && ref.stageId === undefined)
+        throw new Error(`cohort "${ref.measure}" needs a stageId`)
       const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
       const inPipe: Pred = (d) => p.pipe[d] === pi && inCohort(s, ps, d)
       switch (ref.measure) {
-        case 'size': return inPipe
-        case 'reached': return (d) => inPipe(d) && hasReached(p, d, st)
-        case 'current': return (d) => inPipe(d) && p.stage[d] === st
-        case 'notNext': return (d) => inPipe(d) && st < p.pipes[pi].processCount && hasReached(p, d, st) && Number.isNaN(nextReachedAt(p, p.pipes[pi], d, st))
-        case 'lostAt': return (d) => inPipe(d) && isLostAt(p, d, st)
+        case 'size':
+          return inPipe
+        case 'reached':
+          return (d) => inPipe(d) && hasReached(p, d, st)
+        case 'current':
+          return (d) => inPipe(d) && p.stage[d] === st
+        case 'notNext':
+          return (d) =>
+            inPipe(d) &&
+            st < p.pipes[pi].processCount &&
+            hasReached(p, d, st) &&
+            Number.isNaN(nextReachedAt(p, p.pipes[pi], d, st))
+        case 'lostAt':
+          return (d) => inPipe(d) && isLostAt(p, d, st)
       }
       break
     }
@@ -113,11 +169,16 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
       const inPipe: Pred = (d) => p.pipe[d] === pi && s.dealMask[d] === 1
       switch (ref.measure) {
-        case 'size': return (d) => inPipe(d) && p.pipes[pi].stageIds.some((_, k) => enteredIn(p, ps, d, k))
-        case 'entered': return (d) => inPipe(d) && enteredIn(p, ps, d, st)
-        case 'current': return (d) => inPipe(d) && p.stage[d] === st && enteredIn(p, ps, d, st)
-        case 'notNext': return (d) => inPipe(d) && flowNotNext(p, ps, d, st)
-        case 'lostAt': return (d) => inPipe(d) && lostIn(p, ps, d) && p.lossStage[d] === st
+        case 'size':
+          return (d) => inPipe(d) && p.pipes[pi].stageIds.some((_, k) => enteredIn(p, ps, d, k))
+        case 'entered':
+          return (d) => inPipe(d) && enteredIn(p, ps, d, st)
+        case 'current':
+          return (d) => inPipe(d) && p.stage[d] === st && enteredIn(p, ps, d, st)
+        case 'notNext':
+          return (d) => inPipe(d) && flowNotNext(p, ps, d, st)
+        case 'lostAt':
+          return (d) => inPipe(d) && lostIn(p, ps, d) && p.lossStage[d] === st
       }
       break
     }
@@ -132,10 +193,14 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'managers': {
       const is = dimIs(p, 'manager', ref.managerId)
       switch (ref.measure) {
-        case 'created': return (d) => is(d) && inCohort(s, ps, d)
-        case 'inWork': return (d) => is(d) && isInWork(s, d)
-        case 'won': return masked((d) => is(d) && wonIn(p, ps, d))
-        case 'lost': return masked((d) => is(d) && lostIn(p, ps, d))
+        case 'created':
+          return (d) => is(d) && inCohort(s, ps, d)
+        case 'inWork':
+          return (d) => is(d) && isInWork(s, d)
+        case 'won':
+          return masked((d) => is(d) && wonIn(p, ps, d))
+        case 'lost':
+          return masked((d) => is(d) && lostIn(p, ps, d))
       }
       break
     }
@@ -159,12 +224,18 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       const reason = ref.reasonKey !== undefined ? dimIs(p, 'lossReason', ref.reasonKey) : null
       const manager = ref.managerId !== undefined ? dimIs(p, 'manager', ref.managerId) : null
       const where = ref.stageId !== undefined ? stageIndex(p, ref.categoryId, ref.stageId) : null
-      return (d) => base(d) && (!reason || reason(d)) && (!manager || manager(d)) &&
+      return (d) =>
+        base(d) &&
+        (!reason || reason(d)) &&
+        (!manager || manager(d)) &&
         (!where || (p.pipe[d] === where.pi && p.lossStage[d] === where.st))
     }
     case 'stuck': {
       const where = ref.categoryId !== undefined ? stageIndex(p, ref.categoryId, ref.stageId) : null
-      return masked((d) => isStuck(p, d, s.now) && (!where || (p.pipe[d] === where.pi && (where.st < 0 || p.stage[d] === where.st))))
+      return masked(
+        (d) =>
+          isStuck(p, d, s.now) && (!where || (p.pipe[d] === where.pi && (where.st < 0 || p.stage[d] === where.st))),
+      )
     }
     case 'forecast': {
       const where = ref.categoryId !== undefined ? stageIndex(p, ref.categoryId, ref.stageId) : null
@@ -184,14 +255,24 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'touches': {
       const has = (d: number) => p.touchStart[d + 1] > p.touchStart[d]
       switch (ref.measure) {
-        case 'deals': return (d) => inCohort(s, ps, d)
-        case 'withTouches': return (d) => inCohort(s, ps, d) && has(d)
-        case 'noTouches': return (d) => inCohort(s, ps, d) && !has(d)
-        case 'beforeWon': return (d) => inCohort(s, ps, d) && p.semantic[d] === SEM_S
-        case 'beforeLost': return (d) => inCohort(s, ps, d) && p.semantic[d] === SEM_F
+        case 'deals':
+          return (d) => inCohort(s, ps, d)
+        case 'withTouches':
+          return (d) => inCohort(s, ps, d) && has(d)
+        case 'noTouches':
+          return (d) => inCohort(s, ps, d) && !has(d)
+        case 'beforeWon':
+          return (d) => inCohort(s, ps, d) && p.semantic[d] === SEM_S
+        case 'beforeLost':
+          return (d) => inCohort(s, ps, d) && p.semantic[d] === SEM_F
         case 'betweenStages': {
           const pair = namedStagePairs(p).find((x) => x.name === ref.pair)
-          if (!pair) throw new Error(`No stage pair "${ref.pair}"; use ${namedStagePairs(p).map((x) => x.name).join(', ')}`)
+          if (!pair)
+            throw new Error(
+              `No stage pair "${ref.pair}"; use ${namedStagePairs(p)
+                .map((x) => x.name)
+                .join(', ')}`,
+            )
           return (d) => inCohort(s, ps, d) && stagePairWindow(p, d, pair.from, pair.to) !== null
         }
       }
@@ -200,24 +281,36 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'timing': {
       switch (ref.measure) {
         case 'between': {
-          if (ref.categoryId === undefined || ref.from === undefined || ref.to === undefined) throw new Error('timing "between" needs categoryId, from and to')
+          if (ref.categoryId === undefined || ref.from === undefined || ref.to === undefined)
+            throw new Error('timing "between" needs categoryId, from and to')
           const a = stageIndex(p, ref.categoryId, ref.from)
           const b = stageIndex(p, ref.categoryId, ref.to)
-          return masked((d) => p.pipe[d] === a.pi && betweenDuration(p, ps, d, a.st, b.st) === betweenDuration(p, ps, d, a.st, b.st))
+          return masked(
+            (d) =>
+              p.pipe[d] === a.pi && betweenDuration(p, ps, d, a.st, b.st) === betweenDuration(p, ps, d, a.st, b.st),
+          )
         }
-        case 'toWin': return masked((d) => wonIn(p, ps, d) && !Number.isNaN(closedCycle(p, d)))
-        case 'lostCycle': return masked((d) => lostIn(p, ps, d) && !Number.isNaN(closedCycle(p, d)))
-        case 'toFirstTouch': return (d) => inCohort(s, ps, d) && !Number.isNaN(firstTouchDelay(p, d))
-        case 'noTouch': return (d) => inCohort(s, ps, d) && Number.isNaN(firstTouchDelay(p, d))
+        case 'toWin':
+          return masked((d) => wonIn(p, ps, d) && !Number.isNaN(closedCycle(p, d)))
+        case 'lostCycle':
+          return masked((d) => lostIn(p, ps, d) && !Number.isNaN(closedCycle(p, d)))
+        case 'toFirstTouch':
+          return (d) => inCohort(s, ps, d) && !Number.isNaN(firstTouchDelay(p, d))
+        case 'noTouch':
+          return (d) => inCohort(s, ps, d) && Number.isNaN(firstTouchDelay(p, d))
       }
       break
     }
     case 'kpis':
       switch (ref.measure) {
-        case 'dealsCreated': return (d) => inCohort(s, ps, d)
-        case 'won': return masked((d) => wonIn(p, ps, d))
-        case 'lost': return masked((d) => lostIn(p, ps, d))
-        case 'closed': return masked((d) => wonIn(p, ps, d) || lostIn(p, ps, d))
+        case 'dealsCreated':
+          return (d) => inCohort(s, ps, d)
+        case 'won':
+          return masked((d) => wonIn(p, ps, d))
+        case 'lost':
+          return masked((d) => lostIn(p, ps, d))
+        case 'closed':
+          return masked((d) => wonIn(p, ps, d) || lostIn(p, ps, d))
       }
       break
     case 'series':
@@ -235,13 +328,20 @@ export function drillRow(p: Prepared, d: number): DrillRow {
     return col.dict.keys[col.codes[d]] === '' ? null : col.dict.names[col.codes[d]]
   }
   return {
-    id: deal.id, title: deal.title,
-    stageId: deal.stageId, stageName: pl && st >= 0 ? pl.stageNames[st] : deal.stageId,
-    managerId: deal.assignedById, managerName: name('manager') ?? '',
-    sourceId: p.dims.source.dict.keys[p.dims.source.codes[d]] || null, sourceName: name('source'),
-    cityId: deal.cityId, cityName: name('city'),
-    amount: round2(p.amount[d]), currency: p.currency,
-    originalAmount: deal.amount, originalCurrency: deal.currency,
+    id: deal.id,
+    title: deal.title,
+    stageId: deal.stageId,
+    stageName: pl && st >= 0 ? pl.stageNames[st] : deal.stageId,
+    managerId: deal.assignedById,
+    managerName: name('manager') ?? '',
+    sourceId: p.dims.source.dict.keys[p.dims.source.codes[d]] || null,
+    sourceName: name('source'),
+    cityId: deal.cityId,
+    cityName: name('city'),
+    amount: round2(p.amount[d]),
+    currency: p.currency,
+    originalAmount: deal.amount,
+    originalCurrency: deal.currency,
     createdAt: deal.createdAt,
     closedAt: p.closedAt[d] === p.closedAt[d] ? p.closedAt[d] : null,
     lossReasonName: p.semantic[d] === SEM_F ? name('lossReason') : null,

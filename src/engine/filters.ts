@@ -5,8 +5,15 @@
 import { DIMS, type Dim } from './dims'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
 import {
-  comparisonDays, defaultBucket, makeBuckets, makePeriod, parseDay,
-  type BucketKind, type Buckets, type CompareMode, type Period,
+  comparisonDays,
+  defaultBucket,
+  makeBuckets,
+  makePeriod,
+  parseDay,
+  type BucketKind,
+  type Buckets,
+  type CompareMode,
+  type Period,
 } from './periods'
 
 export type BreakdownDim = Dim
@@ -64,7 +71,11 @@ export interface QueryScope {
 }
 
 /** Per-code pass table for one dimension; null when the query does not filter it. */
-function allowed(dictFind: (k: string) => number, size: number, keys: readonly (string | number)[] | undefined): Uint8Array | null {
+function allowed(
+  dictFind: (k: string) => number,
+  size: number,
+  keys: readonly (string | number)[] | undefined,
+): Uint8Array | null {
   if (!keys || keys.length === 0) return null
   const ok = new Uint8Array(size)
   for (const k of keys) {
@@ -120,10 +131,19 @@ export function leadMask(p: Prepared, q: ReportQuery): Uint8Array {
   return mask
 }
 
-function periodScope(p: Prepared, mask: Uint8Array, fromDay: number, toDay: number, bucket: BucketKind, slot: number): PeriodScope {
+function periodScope(
+  p: Prepared,
+  mask: Uint8Array,
+  fromDay: number,
+  toDay: number,
+  bucket: BucketKind,
+  slot: number,
+): PeriodScope {
   const period = makePeriod(p.tz, fromDay, toDay)
   const { start, end } = period
-  const cohort = new Uint8Array(p.n), won = new Uint8Array(p.n), lost = new Uint8Array(p.n)
+  const cohort = new Uint8Array(p.n),
+    won = new Uint8Array(p.n),
+    lost = new Uint8Array(p.n)
   const { created, closedAt, semantic } = p
   for (let d = 0; d < p.n; d++) {
     if (mask[d] !== 1) continue
@@ -135,7 +155,17 @@ function periodScope(p: Prepared, mask: Uint8Array, fromDay: number, toDay: numb
       else if (semantic[d] === SEM_F) lost[d] = 1
     }
   }
-  return { period, fromDay, toDay, buckets: makeBuckets(p.tz, bucket, fromDay, toDay), cohort, won, lost, memo: new Map(), slot }
+  return {
+    period,
+    fromDay,
+    toDay,
+    buckets: makeBuckets(p.tz, bucket, fromDay, toDay),
+    cohort,
+    won,
+    lost,
+    memo: new Map(),
+    slot,
+  }
 }
 
 const COMPARE = ['previous', 'year', 'none']
@@ -143,9 +173,12 @@ const BUCKETS = ['day', 'week', 'month', 'quarter', 'year']
 
 /** Rejects a malformed query with a message naming the field and the values allowed. */
 function checkQuery(q: ReportQuery): void {
-  if (q.compare !== undefined && !COMPARE.includes(q.compare)) throw new Error(`compare must be one of ${COMPARE.join(', ')}, not "${q.compare}"`)
-  if (q.bucket !== undefined && !BUCKETS.includes(q.bucket)) throw new Error(`bucket must be one of ${BUCKETS.join(', ')}, not "${q.bucket}"`)
-  if (q.breakdown !== undefined && !DIMS.includes(q.breakdown)) throw new Error(`breakdown must be one of ${DIMS.join(', ')}, not "${q.breakdown}"`)
+  if (q.compare !== undefined && !COMPARE.includes(q.compare))
+    throw new Error(`compare must be one of ${COMPARE.join(', ')}, not "${q.compare}"`)
+  if (q.bucket !== undefined && !BUCKETS.includes(q.bucket))
+    throw new Error(`bucket must be one of ${BUCKETS.join(', ')}, not "${q.bucket}"`)
+  if (q.breakdown !== undefined && !DIMS.includes(q.breakdown))
+    throw new Error(`breakdown must be one of ${DIMS.join(', ')}, not "${q.breakdown}"`)
   if (q.now !== undefined && !Number.isFinite(q.now)) throw new Error('now must be a time in epoch milliseconds')
 }
 
@@ -158,9 +191,11 @@ export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
   const cmp = comparisonDays(fromDay, toDay, q.compare ?? 'previous')
   const mask = dealMask(p, q)
   const managers = p.dims.manager.dict
-  const managerAllowed = allowed((k) => managers.find(k), managers.size, q.managerIds) ?? new Uint8Array(managers.size).fill(1)
+  const managerAllowed =
+    allowed((k) => managers.find(k), managers.size, q.managerIds) ?? new Uint8Array(managers.size).fill(1)
   return {
-    p, q,
+    p,
+    q,
     // Default "now" is rounded to the minute so that filter changes reuse the forecast model.
     now: q.now ?? Math.floor(Date.now() / 60_000) * 60_000,
     dealMask: mask,

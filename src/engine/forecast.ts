@@ -80,7 +80,8 @@ function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
   const pl = p.pipes[pi]
   const S = pl.stageIds.length
   const from = historyStart(p, now)
-  const closed = new Int32Array(S), won = new Int32Array(S)
+  const closed = new Int32Array(S),
+    won = new Int32Array(S)
   const remaining: number[][] = Array.from({ length: S }, () => [])
   for (let di = 0, deals = pl.deals; di < deals.length; di++) {
     const d = deals[di]
@@ -108,7 +109,12 @@ function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
 }
 
 /** The forecast of one open deal: probability and expected close, or null without history. */
-export function dealForecast(p: Prepared, model: StageModel, d: number, now: number): { probability: number; expectedAt: number } | null {
+export function dealForecast(
+  p: Prepared,
+  model: StageModel,
+  d: number,
+  now: number,
+): { probability: number; expectedAt: number } | null {
   const st = p.stage[d]
   if (st < 0 || p.semantic[d] !== SEM_P) return null
   const prob = model.probability[st]
@@ -137,16 +143,20 @@ export function forecastSection(s: QueryScope): ForecastSection {
     const pl = p.pipes[pi]
     const model = stageModel(p, pi, now)
     const stages: Record<string, StageForecast> = {}
-    const openDeals = new Int32Array(pl.stageIds.length), openAmount = new Float64Array(pl.stageIds.length)
+    const openDeals = new Int32Array(pl.stageIds.length),
+      openAmount = new Float64Array(pl.stageIds.length)
     const expected = new Float64Array(pl.stageIds.length)
     for (let di = 0, deals = pl.deals; di < deals.length; di++) {
-    const d = deals[di]
+      const d = deals[di]
       if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
       const st = p.stage[d]
       openDeals[st]++
       openAmount[st] += p.amount[d]
       const f = dealForecast(p, model, d, now)
-      if (!f) { noHistory++; continue }
+      if (!f) {
+        noHistory++
+        continue
+      }
       expected[st] += f.probability * p.amount[d]
       const i = bucketIndex(months.edges, f.expectedAt)
       const row = rows[i < 0 ? rows.length - 1 : i]
@@ -161,16 +171,26 @@ export function forecastSection(s: QueryScope): ForecastSection {
         probability: model.probability[st] === model.probability[st] ? round4(model.probability[st]) : null,
         samples: model.samples[st],
         medianDaysToWin: med === med ? round2(med / DAY_MS) : null,
-        openDeals: openDeals[st], openAmount: round2(openAmount[st]), expected: round2(expected[st]),
+        openDeals: openDeals[st],
+        openAmount: round2(openAmount[st]),
+        expected: round2(expected[st]),
       }
     }
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), stages }
   })
-  const used = rows.filter((r) => r.deals > 0).map((r) => ({ ...r, amount: round2(r.amount), expected: round2(r.expected) }))
-  const total = rows.reduce((a, r) => ({ deals: a.deals + r.deals, amount: a.amount + r.amount, expected: a.expected + r.expected }), { deals: 0, amount: 0, expected: 0 })
+  const used = rows
+    .filter((r) => r.deals > 0)
+    .map((r) => ({ ...r, amount: round2(r.amount), expected: round2(r.expected) }))
+  const total = rows.reduce(
+    (a, r) => ({ deals: a.deals + r.deals, amount: a.amount + r.amount, expected: a.expected + r.expected }),
+    { deals: 0, amount: 0, expected: 0 },
+  )
   return {
-    asOf: now, historyFrom: historyStart(p, now), months: used,
+    asOf: now,
+    historyFrom: historyStart(p, now),
+    months: used,
     total: { deals: total.deals, amount: round2(total.amount), expected: round2(total.expected) },
-    noHistory, pipelines,
+    noHistory,
+    pipelines,
   }
 }

@@ -118,7 +118,13 @@ export interface StageCounts {
 function emptyCounts(keyCount: number, stride: number): StageCounts {
   const z = () => new Int32Array(keyCount * stride)
   return {
-    keyCount, size: new Int32Array(keyCount), reached: z(), current: z(), notNext: z(), lostAt: z(), entries: z(),
+    keyCount,
+    size: new Int32Array(keyCount),
+    reached: z(),
+    current: z(),
+    notNext: z(),
+    lostAt: z(),
+    entries: z(),
     won: new Int32Array(keyCount),
   }
 }
@@ -145,7 +151,13 @@ export function flowCounts(s: QueryScope, ps: PeriodScope, pi: number, dim: Dim 
  * stage by the period's end, `lostAt` deals lost in the period by loss stage; `size` = deals
  * passing any stage in the period; `won` = deals passing a success stage in the period.
  */
-export function stageCounts(s: QueryScope, ps: PeriodScope, pi: number, kind: CountKind, dims: (Dim | null)[]): StageCounts[] {
+export function stageCounts(
+  s: QueryScope,
+  ps: PeriodScope,
+  pi: number,
+  kind: CountKind,
+  dims: (Dim | null)[],
+): StageCounts[] {
   const p = s.p
   const keyOf = (dim: Dim | null) => `${kind}:${pi}:${dim ?? 'total'}`
   const missing = [...new Set(dims.filter((dim) => !ps.memo.has(keyOf(dim))))]
@@ -159,7 +171,13 @@ export function stageCounts(s: QueryScope, ps: PeriodScope, pi: number, kind: Co
   return dims.map((dim) => ps.memo.get(keyOf(dim)) as StageCounts)
 }
 
-function countCohort(s: QueryScope, ps: PeriodScope, pi: number, cols: (Int32Array | null)[], out: StageCounts[]): void {
+function countCohort(
+  s: QueryScope,
+  ps: PeriodScope,
+  pi: number,
+  cols: (Int32Array | null)[],
+  out: StageCounts[],
+): void {
   const p = s.p
   const pl = p.pipes[pi]
   const S = p.stride
@@ -318,7 +336,13 @@ function nextCount(pl: PipeInfo, arr: Int32Array, row: number, st: number, succe
   return st < pl.processCount - 1 ? arr[row + st + 1] : successAny
 }
 
-export function cohortRows(pl: PipeInfo, c: StageCounts, k: number, stride: number, wonReached: number): Record<string, CohortStageRow> {
+export function cohortRows(
+  pl: PipeInfo,
+  c: StageCounts,
+  k: number,
+  stride: number,
+  wonReached: number,
+): Record<string, CohortStageRow> {
   const row = k * stride
   const out: Record<string, CohortStageRow> = {}
   pl.stageIds.forEach((id, st) => {
@@ -338,7 +362,13 @@ export function cohortRows(pl: PipeInfo, c: StageCounts, k: number, stride: numb
   return out
 }
 
-export function flowRows(pl: PipeInfo, c: StageCounts, k: number, stride: number, wonEntered: number): Record<string, FlowStageRow> {
+export function flowRows(
+  pl: PipeInfo,
+  c: StageCounts,
+  k: number,
+  stride: number,
+  wonEntered: number,
+): Record<string, FlowStageRow> {
   const row = k * stride
   const out: Record<string, FlowStageRow> = {}
   const first = c.reached[row]
@@ -369,21 +399,31 @@ function keyOrder(c: StageCounts, keys: string[]): number[] {
 }
 
 export function pipelineFunnel<R>(
-  s: QueryScope, ps: PeriodScope, pi: number, flow: boolean, breakdown: Dim | undefined,
+  s: QueryScope,
+  ps: PeriodScope,
+  pi: number,
+  flow: boolean,
+  breakdown: Dim | undefined,
   rows: (pl: PipeInfo, c: StageCounts, k: number, stride: number, won: number) => Record<string, R>,
 ): PipelineFunnel<R> {
   const p = s.p
   const pl = p.pipes[pi]
   const [total, split] = stageCounts(s, ps, pi, flow ? 'flow' : 'cohort', [null, breakdown ?? null])
   const out: PipelineFunnel<R> = {
-    categoryId: pl.categoryId, name: pl.name, size: total.size[0], order: [...pl.stageIds],
+    categoryId: pl.categoryId,
+    name: pl.name,
+    size: total.size[0],
+    order: [...pl.stageIds],
     stages: rows(pl, total, 0, p.stride, total.won[0]),
   }
   if (breakdown) {
     const col = p.dims[breakdown]
     const c = split
     out.splits = keyOrder(c, col.dict.keys).map((k) => ({
-      key: col.dict.keys[k], name: col.dict.names[k], size: c.size[k], stages: rows(pl, c, k, p.stride, c.won[k]),
+      key: col.dict.keys[k],
+      name: col.dict.names[k],
+      size: c.size[k],
+      stages: rows(pl, c, k, p.stride, c.won[k]),
     }))
   }
   return out
@@ -407,4 +447,3 @@ export function funnelSection(s: QueryScope, ps: PeriodScope): FunnelSection {
     flow: pipes.map((pi) => pipelineFunnel(s, ps, pi, true, s.q.breakdown, flowRows)),
   }
 }
-

@@ -13,7 +13,10 @@ export class IdIndex {
     let denseOk = true
     for (let i = 0; i < n; i++) {
       const id = ids[i]
-      if (!Number.isInteger(id) || id < 0) { denseOk = false; break }
+      if (!Number.isInteger(id) || id < 0) {
+        denseOk = false
+        break
+      }
       if (id > max) max = id
     }
     // Dense only while the table stays within a few ints per deal (sparse ids would waste memory).

@@ -50,7 +50,11 @@ function grouped(s: QueryScope, ps: PeriodScope, dim: 'manager' | 'source'): Lea
   const rows: LeadRow[] = []
   for (let k = 0; k < K; k++) {
     if (by[0][k] === 0) continue
-    rows.push({ key: dict.keys[k], name: dict.names[k], ...counts(by[0][k], by[1 + SEM_P][k], by[1 + SEM_S][k], by[1 + SEM_F][k]) })
+    rows.push({
+      key: dict.keys[k],
+      name: dict.names[k],
+      ...counts(by[0][k], by[1 + SEM_P][k], by[1 + SEM_S][k], by[1 + SEM_F][k]),
+    })
   }
   return rows.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key))
 }

@@ -12,7 +12,8 @@ import { coveredPipes } from './funnel'
 import { SEM_F, type Prepared } from './prepare'
 import { rate, round2 } from './stats'
 
-export const CALL_AGAIN = /postpon|later|no answer|not answer|unreachable|not reach|could not reach|think|call ?back|no budget|отлож|позже|позднее|перенес|не дозвон|недозвон|не отвеча|не бер[её]т|подума|перезвон|нет бюджет|відклад|пізніше|не відповіда|подума/i
+export const CALL_AGAIN =
+  /postpon|later|no answer|not answer|unreachable|not reach|could not reach|think|call ?back|no budget|отлож|позже|позднее|перенес|не дозвон|недозвон|не отвеча|не бер[её]т|подума|перезвон|нет бюджет|відклад|пізніше|не відповіда|подума/i
 export const CALL_AGAIN_DAYS = 90
 /** The three-way breakdown can have managers × reasons × stages rows; the report keeps the largest. */
 export const CELL_LIMIT = 300
@@ -40,12 +41,27 @@ export interface CallAgainRow {
 export interface LossReasonsSection {
   lost: number
   byReason: LossReasonRow[]
-  byStage: { categoryId: number; name: string; order: string[]; rows: { key: string; name: string; stages: Record<string, number> }[] }[]
+  byStage: {
+    categoryId: number
+    name: string
+    order: string[]
+    rows: { key: string; name: string; stages: Record<string, number> }[]
+  }[]
   byManager: { managerId: string; name: string; lost: number; reasons: Record<string, number> }[]
   /** Number of non-empty reason × stage × manager cells (only the largest CELL_LIMIT are listed). */
   cellCount: number
   /** Reason × loss stage × manager: one row per non-empty cell, largest first, at most CELL_LIMIT. */
-  cells: { categoryId: number; stageId: string; stageName: string; reasonKey: string; reasonName: string; managerId: string; managerName: string; count: number; amount: number }[]
+  cells: {
+    categoryId: number
+    stageId: string
+    stageName: string
+    reasonKey: string
+    reasonName: string
+    managerId: string
+    managerName: string
+    count: number
+    amount: number
+  }[]
   callAgain: CallAgainRow[]
 }
 
@@ -83,7 +99,8 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
   const reasons = p.dims.lossReason
   const managers = p.dims.manager
   const K = reasons.dict.size
-  const count = new Int32Array(K), amount = new Float64Array(K)
+  const count = new Int32Array(K),
+    amount = new Float64Array(K)
   const byManager = new Map<number, { lost: number; reasons: Record<string, number> }>()
   let lost = 0
   for (let d = 0; d < p.n; d++) {
@@ -101,7 +118,14 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
   }
   const byReason: LossReasonRow[] = []
   for (let k = 0; k < K; k++) {
-    if (count[k]) byReason.push({ key: reasons.dict.keys[k], name: reasons.dict.names[k], count: count[k], amount: round2(amount[k]), share: rate(count[k], lost) })
+    if (count[k])
+      byReason.push({
+        key: reasons.dict.keys[k],
+        name: reasons.dict.names[k],
+        count: count[k],
+        amount: round2(amount[k]),
+        share: rate(count[k], lost),
+      })
   }
   byReason.sort((a, b) => b.count - a.count || b.amount - a.amount || a.key.localeCompare(b.key))
   const byStage = coveredPipes(s).map((pi) => {
@@ -111,48 +135,76 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
       const d = deals[di]
       if (ps.lost[d] === 1 && p.lossStage[d] >= 0) cells[reasons.codes[d] * p.stride + p.lossStage[d]]++
     }
-    const rows = byReason.map((r) => {
-      const k = reasons.dict.find(r.key)
-      const stages: Record<string, number> = {}
-      for (let st = 0; st < pl.processCount; st++) stages[pl.stageIds[st]] = cells[k * p.stride + st]
-      return { key: r.key, name: r.name, stages }
-    }).filter((r) => Object.values(r.stages).some((v) => v > 0))
+    const rows = byReason
+      .map((r) => {
+        const k = reasons.dict.find(r.key)
+        const stages: Record<string, number> = {}
+        for (let st = 0; st < pl.processCount; st++) stages[pl.stageIds[st]] = cells[k * p.stride + st]
+        return { key: r.key, name: r.name, stages }
+      })
+      .filter((r) => Object.values(r.stages).some((v) => v > 0))
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), rows }
   })
   const cellMap = new Map<number, LossReasonsSection['cells'][number]>()
   for (let d = 0; d < p.n; d++) {
     if (ps.lost[d] !== 1 || p.lossStage[d] < 0) continue
     const pl = p.pipes[p.pipe[d]]
-    const r = reasons.codes[d], m = managers.codes[d], st = p.lossStage[d]
+    const r = reasons.codes[d],
+      m = managers.codes[d],
+      st = p.lossStage[d]
     const key = ((p.pipe[d] * p.stride + st) * reasons.dict.size + r) * managers.dict.size + m
     let cell = cellMap.get(key)
     if (!cell) {
       cell = {
-        categoryId: pl.categoryId, stageId: pl.stageIds[st], stageName: pl.stageNames[st],
-        reasonKey: reasons.dict.keys[r], reasonName: reasons.dict.names[r],
-        managerId: managers.dict.keys[m], managerName: managers.dict.names[m], count: 0, amount: 0,
+        categoryId: pl.categoryId,
+        stageId: pl.stageIds[st],
+        stageName: pl.stageNames[st],
+        reasonKey: reasons.dict.keys[r],
+        reasonName: reasons.dict.names[r],
+        managerId: managers.dict.keys[m],
+        managerName: managers.dict.names[m],
+        count: 0,
+        amount: 0,
       }
       cellMap.set(key, cell)
     }
     cell.count++
     cell.amount += p.amount[d]
   }
-  const cells = [...cellMap.values()].map((c) => ({ ...c, amount: round2(c.amount) }))
-    .sort((a, b) => b.count - a.count || b.amount - a.amount || a.categoryId - b.categoryId ||
-      a.stageId.localeCompare(b.stageId) || a.reasonKey.localeCompare(b.reasonKey) || a.managerId.localeCompare(b.managerId))
+  const cells = [...cellMap.values()]
+    .map((c) => ({ ...c, amount: round2(c.amount) }))
+    .sort(
+      (a, b) =>
+        b.count - a.count ||
+        b.amount - a.amount ||
+        a.categoryId - b.categoryId ||
+        a.stageId.localeCompare(b.stageId) ||
+        a.reasonKey.localeCompare(b.reasonKey) ||
+        a.managerId.localeCompare(b.managerId),
+    )
   const callAgain: CallAgainRow[] = []
   for (let d = 0; d < p.n; d++) {
     if (!isCallAgain(s, d)) continue
     const deal = p.data.deals[d]
     callAgain.push({
-      id: deal.id, title: deal.title, amount: round2(p.amount[d]), reason: reasons.dict.names[reasons.codes[d]],
-      lostAt: p.closedAt[d], managerName: managers.dict.names[managers.codes[d]], stageName: stageNameOf(p, d),
+      id: deal.id,
+      title: deal.title,
+      amount: round2(p.amount[d]),
+      reason: reasons.dict.names[reasons.codes[d]],
+      lostAt: p.closedAt[d],
+      managerName: managers.dict.names[managers.codes[d]],
+      stageName: stageNameOf(p, d),
     })
   }
   callAgain.sort((a, b) => b.amount - a.amount || a.id - b.id)
   return {
-    lost, byReason, byStage, cellCount: cells.length, cells: cells.slice(0, CELL_LIMIT),
-    byManager: [...byManager].map(([m, r]) => ({ managerId: managers.dict.keys[m], name: managers.dict.names[m], ...r }))
+    lost,
+    byReason,
+    byStage,
+    cellCount: cells.length,
+    cells: cells.slice(0, CELL_LIMIT),
+    byManager: [...byManager]
+      .map(([m, r]) => ({ managerId: managers.dict.keys[m], name: managers.dict.names[m], ...r }))
       .sort((a, b) => b.lost - a.lost || a.managerId.localeCompare(b.managerId)),
     callAgain: callAgain.slice(0, 50),
   }

@@ -75,19 +75,34 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
   const dict = p.dims.manager.dict
   const codes = p.dims.manager.codes
   const K = dict.size
-  const created = new Int32Array(K), inWork = new Int32Array(K), won = new Int32Array(K), lost = new Int32Array(K)
-  const inWorkSum = new Float64Array(K), wonSum = new Float64Array(K), touchSum = new Float64Array(K)
-  const touchN = new Int32Array(K), calls = new Int32Array(K), callSec = new Float64Array(K)
+  const created = new Int32Array(K),
+    inWork = new Int32Array(K),
+    won = new Int32Array(K),
+    lost = new Int32Array(K)
+  const inWorkSum = new Float64Array(K),
+    wonSum = new Float64Array(K),
+    touchSum = new Float64Array(K)
+  const touchN = new Int32Array(K),
+    calls = new Int32Array(K),
+    callSec = new Float64Array(K)
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1) continue
     const k = codes[d]
-    if (isInWork(s, d)) { inWork[k]++; inWorkSum[k] += p.amount[d] }
-    if (ps.won[d] === 1) { won[k]++; wonSum[k] += p.amount[d] }
-    else if (ps.lost[d] === 1) lost[k]++
+    if (isInWork(s, d)) {
+      inWork[k]++
+      inWorkSum[k] += p.amount[d]
+    }
+    if (ps.won[d] === 1) {
+      won[k]++
+      wonSum[k] += p.amount[d]
+    } else if (ps.lost[d] === 1) lost[k]++
     if (ps.cohort[d] === 1) {
       created[k]++
       const ms = firstTouchDelay(p, d)
-      if (ms === ms) { touchSum[k] += ms; touchN[k]++ }
+      if (ms === ms) {
+        touchSum[k] += ms
+        touchN[k]++
+      }
     }
   }
   const { userTouchStart, userTouchAt, userTouchKind, userTouchDuration } = p
@@ -107,7 +122,9 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
     if (!created[k] && !inWork[k] && !won[k] && !lost[k] && !calls[k] && !plans.has(k)) continue
     const plan = plans.get(k)
     rows.push({
-      managerId: dict.keys[k], name: dict.names[k], active: users.get(dict.keys[k])?.active ?? false,
+      managerId: dict.keys[k],
+      name: dict.names[k],
+      active: users.get(dict.keys[k])?.active ?? false,
       created: created[k],
       inWork: { count: inWork[k], sum: round2(inWorkSum[k]) },
       won: { count: won[k], sum: round2(wonSum[k]), mean: ratio2(wonSum[k], won[k]) },
@@ -125,7 +142,14 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
 export function planSection(s: QueryScope, ps: PeriodScope): PlanSection {
   const p = s.p
   const months = makeBuckets(p.tz, 'month', ps.fromDay, ps.toDay)
-  const rows: PlanMonth[] = months.labels.map((month) => ({ month, plan: 0, planDeals: 0, fact: 0, factDeals: 0, done: null }))
+  const rows: PlanMonth[] = months.labels.map((month) => ({
+    month,
+    plan: 0,
+    planDeals: 0,
+    fact: 0,
+    factDeals: 0,
+    done: null,
+  }))
   for (const plan of p.data.plans) {
     const code = p.dims.manager.dict.find(String(plan.userId))
     if (code < 0 || s.managerAllowed[code] !== 1) continue
@@ -143,10 +167,17 @@ export function planSection(s: QueryScope, ps: PeriodScope): PlanSection {
   }
   const total: PlanMonth = { month: 'total', plan: 0, planDeals: 0, fact: 0, factDeals: 0, done: null }
   for (const r of rows) {
-    total.plan += r.plan; total.planDeals += r.planDeals; total.fact += r.fact; total.factDeals += r.factDeals
+    total.plan += r.plan
+    total.planDeals += r.planDeals
+    total.fact += r.fact
+    total.factDeals += r.factDeals
   }
   const fin = (r: PlanMonth): PlanMonth => ({
-    ...r, plan: round2(r.plan), planDeals: round2(r.planDeals), fact: round2(r.fact), done: rate(r.fact, r.plan),
+    ...r,
+    plan: round2(r.plan),
+    planDeals: round2(r.planDeals),
+    fact: round2(r.fact),
+    done: rate(r.fact, r.plan),
   })
   return { months: rows.map(fin), total: fin(total) }
 }

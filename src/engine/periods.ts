@@ -100,8 +100,14 @@ export function timeZone(zone: string): TimeZone {
   if (!f) {
     try {
       f = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone, hourCycle: 'h23',
-        year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
       })
     } catch {
       throw new Error(`Unknown time zone "${zone}"; use an IANA name like Europe/Moscow or an offset like +03:00`)
@@ -201,21 +207,31 @@ export function comparisonDays(fromDay: number, toDay: number, mode: CompareMode
 function bucketStart(kind: BucketKind, n: number): number {
   const { y, m } = dayParts(n)
   switch (kind) {
-    case 'day': return n
-    case 'week': return n - (isoWeekday(n) - 1)
-    case 'month': return dayNumber(y, m, 1)
-    case 'quarter': return dayNumber(y, m - ((m - 1) % 3), 1)
-    case 'year': return dayNumber(y, 1, 1)
+    case 'day':
+      return n
+    case 'week':
+      return n - (isoWeekday(n) - 1)
+    case 'month':
+      return dayNumber(y, m, 1)
+    case 'quarter':
+      return dayNumber(y, m - ((m - 1) % 3), 1)
+    case 'year':
+      return dayNumber(y, 1, 1)
   }
 }
 
 function nextBucketStart(kind: BucketKind, start: number): number {
   switch (kind) {
-    case 'day': return start + 1
-    case 'week': return start + 7
-    case 'month': return addMonths(start, 1)
-    case 'quarter': return addMonths(start, 3)
-    case 'year': return addMonths(start, 12)
+    case 'day':
+      return start + 1
+    case 'week':
+      return start + 7
+    case 'month':
+      return addMonths(start, 1)
+    case 'quarter':
+      return addMonths(start, 3)
+    case 'year':
+      return addMonths(start, 12)
   }
 }
 
@@ -223,10 +239,14 @@ export function bucketLabel(kind: BucketKind, n: number): string {
   const { y, m } = dayParts(n)
   switch (kind) {
     case 'day':
-    case 'week': return formatDay(n)
-    case 'month': return monthKey(n)
-    case 'quarter': return `${y}-Q${Math.floor((m - 1) / 3) + 1}`
-    case 'year': return String(y)
+    case 'week':
+      return formatDay(n)
+    case 'month':
+      return monthKey(n)
+    case 'quarter':
+      return `${y}-Q${Math.floor((m - 1) / 3) + 1}`
+    case 'year':
+      return String(y)
   }
 }
 
@@ -276,7 +296,11 @@ export function defaultBucket(days: number): BucketKind {
 }
 
 /** Day numbers of every whole day [fromDay, toDay] overlapping month "YYYY-MM": overlap count and month length. */
-export function monthOverlap(month: string, fromDay: number, toDay: number): { overlap: number; length: number } | null {
+export function monthOverlap(
+  month: string,
+  fromDay: number,
+  toDay: number,
+): { overlap: number; length: number } | null {
   const m = /^(\d{4})-(\d{2})$/.exec(month)
   if (!m) return null
   const first = dayNumber(Number(m[1]), Number(m[2]), 1)

@@ -50,7 +50,10 @@ class DealsByKey {
     for (let i = 0; i < n; i++) {
       const k = deals[i][key]
       if (k === null) continue
-      if (!Number.isInteger(k) || k < 0) { dense = false; break }
+      if (!Number.isInteger(k) || k < 0) {
+        dense = false
+        break
+      }
       if (k > max) max = k
     }
     dense = dense && max < 4 * n + 1024
@@ -71,7 +74,10 @@ class DealsByKey {
         const k = deals[i][key]
         if (k === null) continue
         let s = map.get(k)
-        if (s === undefined) { s = slots++; map.set(k, s) }
+        if (s === undefined) {
+          s = slots++
+          map.set(k, s)
+        }
         slotOfDeal[i] = s
       }
       this.map = map
@@ -118,7 +124,13 @@ class UserCodes {
   }
 }
 
-function touchColumns(data: CrmData, n: number, created: Float64Array, dealIndex: IdIndex, managers: KeyDict): TouchColumns {
+function touchColumns(
+  data: CrmData,
+  n: number,
+  created: Float64Array,
+  dealIndex: IdIndex,
+  managers: KeyDict,
+): TouchColumns {
   const touches = data.touches
   const m = touches.length
   const byLead = new DealsByKey(data, 'leadId')

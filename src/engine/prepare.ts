@@ -97,7 +97,11 @@ export interface Prepared {
 const semCode = (s: Semantic): number => (s === 'S' ? SEM_S : s === 'F' ? SEM_F : SEM_P)
 const validTime = (t: number | null | undefined): t is number => typeof t === 'number' && Number.isFinite(t)
 
-function buildPipes(data: CrmData): { pipes: PipeInfo[]; byCategory: Map<number, number>; stageLookup: Map<string, [number, number]> } {
+function buildPipes(data: CrmData): {
+  pipes: PipeInfo[]
+  byCategory: Map<number, number>
+  stageLookup: Map<string, [number, number]>
+} {
   const stageById = new Map(data.stages.map((s) => [s.id, s]))
   const pipes: PipeInfo[] = []
   const byCategory = new Map<number, number>()
@@ -202,7 +206,13 @@ interface EventIndex {
  * Returns the history length; `reconstructed` tells whether the events were missing.
  */
 function dealHistory(
-  data: CrmData, ix: EventIndex, d: number, curStage: number, hs: Int16Array, ha: Float64Array, q: QualityCounts,
+  data: CrmData,
+  ix: EventIndex,
+  d: number,
+  curStage: number,
+  hs: Int16Array,
+  ha: Float64Array,
+  q: QualityCounts,
 ): number {
   const deal = data.deals[d]
   const fallbackAt = validTime(deal.movedAt) ? deal.movedAt : deal.modifiedAt
@@ -215,7 +225,11 @@ function dealHistory(
     hs[0] = 0
     // Only numbers go into the buffer as they are (a missing date stays invalid, not 0).
     ha[0] = typeof deal.createdAt === 'number' ? deal.createdAt : NaN
-    if (curStage > 0) { hs[1] = curStage; ha[1] = Math.max(deal.createdAt, fallbackAt); return 2 }
+    if (curStage > 0) {
+      hs[1] = curStage
+      ha[1] = Math.max(deal.createdAt, fallbackAt)
+      return 2
+    }
     return 1
   }
   const events = data.dealEvents
@@ -253,8 +267,14 @@ function dealHistory(
 }
 
 function indexEvents(
-  data: CrmData, n: number, stride: number, pipeCount: number, dealIndex: IdIndex,
-  stageLookup: Map<string, [number, number]>, pipe: Int32Array, q: QualityCounts,
+  data: CrmData,
+  n: number,
+  stride: number,
+  pipeCount: number,
+  dealIndex: IdIndex,
+  stageLookup: Map<string, [number, number]>,
+  pipe: Int32Array,
+  q: QualityCounts,
 ): EventIndex {
   const events = data.dealEvents
   const m = events.length
@@ -378,8 +398,12 @@ export function prepare(data: CrmData): Prepared {
   const pushPass = (d: number, s: number, t: number) => {
     if (passLen === passCap) {
       passCap *= 2
-      const ns = new Int16Array(passCap); ns.set(passStage); passStage = ns
-      const na = new Float64Array(passCap); na.set(passAt); passAt = na
+      const ns = new Int16Array(passCap)
+      ns.set(passStage)
+      passStage = ns
+      const na = new Float64Array(passCap)
+      na.set(passAt)
+      passAt = na
     }
     passStage[passLen] = s
     passAt[passLen++] = t
@@ -452,9 +476,9 @@ export function prepare(data: CrmData): Prepared {
     if (semantic[d] === SEM_F) {
       lossStage[d] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, pos) : -1
       if (lostWithoutStage || pos < 0) quality.lostWithoutProcessStage++
-      closedAt[d] = validTime(lastLossAt) ? lastLossAt : deal.closedAt ?? stageSince[d]
+      closedAt[d] = validTime(lastLossAt) ? lastLossAt : (deal.closedAt ?? stageSince[d])
     } else if (semantic[d] === SEM_S) {
-      closedAt[d] = validTime(lastWinAt) ? lastWinAt : deal.closedAt ?? stageSince[d]
+      closedAt[d] = validTime(lastWinAt) ? lastWinAt : (deal.closedAt ?? stageSince[d])
     }
   }
   passStart[n] = passLen
@@ -484,7 +508,12 @@ export function prepare(data: CrmData): Prepared {
   // protocol, six times over); each dictionary still sees its keys in lead order.
   const leads = data.leads
   const nl = leads.length
-  const leadDims = { source: new Int32Array(nl), city: new Int32Array(nl), utmSource: new Int32Array(nl), manager: new Int32Array(nl) }
+  const leadDims = {
+    source: new Int32Array(nl),
+    city: new Int32Array(nl),
+    utmSource: new Int32Array(nl),
+    manager: new Int32Array(nl),
+  }
   const leadCreated = new Float64Array(nl)
   const leadSemantic = new Uint8Array(nl)
   for (let i = 0; i < nl; i++) {
@@ -499,13 +528,36 @@ export function prepare(data: CrmData): Prepared {
   const touches = prepareTouches(data, n, created, dealIndex, dims.manager.dict)
 
   return {
-    data, tz, currency: data.portal.currency, n, stride, pipes, pipeByCategory: byCategory,
-    pipe, stage, semantic, created, stageSince, closedAt, lossStage, amount, reachedAt, reachedBits, words, successAt, firstEntry,
+    data,
+    tz,
+    currency: data.portal.currency,
+    n,
+    stride,
+    pipes,
+    pipeByCategory: byCategory,
+    pipe,
+    stage,
+    semantic,
+    created,
+    stageSince,
+    closedAt,
+    lossStage,
+    amount,
+    reachedAt,
+    reachedBits,
+    words,
+    successAt,
+    firstEntry,
     passStart,
     passStage: passLen < passCap * 0.9 ? passStage.slice(0, passLen) : passStage.subarray(0, passLen),
     passAt: passLen < passCap * 0.9 ? passAt.slice(0, passLen) : passAt.subarray(0, passLen),
-    ...touches, stayP90, dims, leadDims,
-    leadCreated, leadSemantic,
-    quality, toReportCurrency,
+    ...touches,
+    stayP90,
+    dims,
+    leadDims,
+    leadCreated,
+    leadSemantic,
+    quality,
+    toReportCurrency,
   }
 }

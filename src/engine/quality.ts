@@ -42,10 +42,25 @@ export interface QualityCounts {
 
 export function emptyQuality(): QualityCounts {
   return {
-    deals: 0, leads: 0, dealEvents: 0, touches: 0,
-    reconstructed: 0, historyPatched: 0, pipelineChanged: 0, reopened: 0, lostWithoutProcessStage: 0,
-    unknownStageEvents: 0, orphanEvents: 0, unknownCurrentStage: 0, unknownPipeline: 0,
-    missingCreateDate: 0, unknownUsers: 0, inactiveUsers: 0, backwardMoves: 0, unknownCurrencies: [], timeZoneProblem: null,
+    deals: 0,
+    leads: 0,
+    dealEvents: 0,
+    touches: 0,
+    reconstructed: 0,
+    historyPatched: 0,
+    pipelineChanged: 0,
+    reopened: 0,
+    lostWithoutProcessStage: 0,
+    unknownStageEvents: 0,
+    orphanEvents: 0,
+    unknownCurrentStage: 0,
+    unknownPipeline: 0,
+    missingCreateDate: 0,
+    unknownUsers: 0,
+    inactiveUsers: 0,
+    backwardMoves: 0,
+    unknownCurrencies: [],
+    timeZoneProblem: null,
   }
 }
 

@@ -108,12 +108,17 @@ function periodSections(s: QueryScope, ps: PeriodScope): PeriodSections {
 /** Deal headline counts of a period (the KPI definitions; drill-down uses the same predicates). */
 function dealTotals(s: QueryScope, ps: PeriodScope) {
   const p = s.p
-  let created = 0, won = 0, wonSum = 0, lost = 0
+  let created = 0,
+    won = 0,
+    wonSum = 0,
+    lost = 0
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1) continue
     if (ps.cohort[d] === 1) created++
-    if (ps.won[d] === 1) { won++; wonSum += p.amount[d] }
-    else if (ps.lost[d] === 1) lost++
+    if (ps.won[d] === 1) {
+      won++
+      wonSum += p.amount[d]
+    } else if (ps.lost[d] === 1) lost++
   }
   return { created, won, wonSum: round2(wonSum), lost, conversion: rate(won, won + lost) }
 }

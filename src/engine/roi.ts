@@ -62,18 +62,26 @@ export function roiSection(s: QueryScope, ps: PeriodScope): RoiSection {
     const o = monthOverlap(b.month, ps.fromDay, ps.toDay)
     if (!o || o.overlap === 0) continue
     const amount = (p.toReportCurrency(b.amount, b.currency) * o.overlap) / o.length
-    if (cityFilter && b.cityId === null) { unsplitSpend += amount; continue }
+    if (cityFilter && b.cityId === null) {
+      unsplitSpend += amount
+      continue
+    }
     if (cityFilter && !cityFilter.has(b.cityId!)) continue
     spend.set(b.sourceId, (spend.get(b.sourceId) ?? 0) + amount)
   }
   const K = dict.size
-  const leads = new Int32Array(K), deals = new Int32Array(K), won = new Int32Array(K)
+  const leads = new Int32Array(K),
+    deals = new Int32Array(K),
+    won = new Int32Array(K)
   const revenue = new Float64Array(K)
   for (let i = 0; i < p.leadCreated.length; i++) if (leadInPeriod(s, ps, i)) leads[p.leadDims.source[i]]++
   const codes = p.dims.source.codes
   for (let d = 0; d < p.n; d++) {
     if (ps.cohort[d] === 1) deals[codes[d]]++
-    if (s.dealMask[d] === 1 && ps.won[d] === 1) { won[codes[d]]++; revenue[codes[d]] += p.amount[d] }
+    if (s.dealMask[d] === 1 && ps.won[d] === 1) {
+      won[codes[d]]++
+      revenue[codes[d]] += p.amount[d]
+    }
   }
   const keys = new Set<string>(spend.keys())
   for (let k = 0; k < K; k++) if (leads[k] || deals[k] || won[k]) keys.add(dict.keys[k])
@@ -83,11 +91,18 @@ export function roiSection(s: QueryScope, ps: PeriodScope): RoiSection {
     const k = dict.find(key)
     const raw = {
       sourceId: key,
-      name: k >= 0 ? dict.names[k] : p.data.sources.find((x) => x.id === key)?.name ?? key,
+      name: k >= 0 ? dict.names[k] : (p.data.sources.find((x) => x.id === key)?.name ?? key),
       spend: spend.get(key) ?? 0,
-      leads: k >= 0 ? leads[k] : 0, deals: k >= 0 ? deals[k] : 0, won: k >= 0 ? won[k] : 0, revenue: k >= 0 ? revenue[k] : 0,
+      leads: k >= 0 ? leads[k] : 0,
+      deals: k >= 0 ? deals[k] : 0,
+      won: k >= 0 ? won[k] : 0,
+      revenue: k >= 0 ? revenue[k] : 0,
     }
-    total.spend += raw.spend; total.leads += raw.leads; total.deals += raw.deals; total.won += raw.won; total.revenue += raw.revenue
+    total.spend += raw.spend
+    total.leads += raw.leads
+    total.deals += raw.deals
+    total.won += raw.won
+    total.revenue += raw.revenue
     rows.push(finish(raw))
   }
   rows.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.sourceId.localeCompare(b.sourceId))

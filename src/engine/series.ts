@@ -54,8 +54,11 @@ function bucketAt(edges: Float64Array, t: number): number {
 function values(s: QueryScope, ps: PeriodScope, length: number): SeriesValues {
   const p = s.p
   const n = ps.buckets.labels.length
-  const created = new Float64Array(n), won = new Float64Array(n), lost = new Float64Array(n)
-  const revenue = new Float64Array(n), leads = new Float64Array(n)
+  const created = new Float64Array(n),
+    won = new Float64Array(n),
+    lost = new Float64Array(n)
+  const revenue = new Float64Array(n),
+    leads = new Float64Array(n)
   const edges = Float64Array.from(ps.buckets.edges)
   // The same predicates as seriesBucket (which drill-down uses), written out for the hot loop.
   for (let d = 0; d < p.n; d++) {
@@ -65,7 +68,10 @@ function values(s: QueryScope, ps: PeriodScope, length: number): SeriesValues {
     const sem = p.semantic[d]
     if (sem === SEM_S) {
       const w = bucketAt(edges, p.closedAt[d])
-      if (w >= 0) { won[w]++; revenue[w] += p.amount[d] }
+      if (w >= 0) {
+        won[w]++
+        revenue[w] += p.amount[d]
+      }
     } else if (sem === SEM_F) {
       const l = bucketAt(edges, p.closedAt[d])
       if (l >= 0) lost[l]++
@@ -76,7 +82,8 @@ function values(s: QueryScope, ps: PeriodScope, length: number): SeriesValues {
     const b = bucketAt(edges, p.leadCreated[i])
     if (b >= 0) leads[b]++
   }
-  const pad = (a: Float64Array, money = false) => Array.from({ length }, (_, i) => (i < n ? (money ? round2(a[i]) : a[i]) : null))
+  const pad = (a: Float64Array, money = false) =>
+    Array.from({ length }, (_, i) => (i < n ? (money ? round2(a[i]) : a[i]) : null))
   return { created: pad(created), won: pad(won), lost: pad(lost), revenue: pad(revenue, true), leads: pad(leads) }
 }
 

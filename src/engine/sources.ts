@@ -69,8 +69,13 @@ function channel(s: QueryScope, ps: PeriodScope, dim: 'source' | 'utmSource'): C
   for (let k = 0; k < K; k++) {
     if (leads[k] === 0 && deals[k] === 0) continue
     summary.push({
-      key: col.dict.keys[k], name: col.dict.names[k], leads: leads[k], deals: deals[k], won: won[k],
-      revenue: round2(revenue[k]), conversion: rate(won[k], deals[k]),
+      key: col.dict.keys[k],
+      name: col.dict.names[k],
+      leads: leads[k],
+      deals: deals[k],
+      won: won[k],
+      revenue: round2(revenue[k]),
+      conversion: rate(won[k], deals[k]),
     })
   }
   summary.sort((a, b) => b.deals - a.deals || b.leads - a.leads || a.key.localeCompare(b.key))

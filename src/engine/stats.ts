@@ -54,7 +54,9 @@ function selectK(a: Float64Array, k: number): void {
       while (a[i] < pivot) i++
       while (a[j] > pivot) j--
       if (i <= j) {
-        const t = a[i]; a[i] = a[j]; a[j] = t
+        const t = a[i]
+        a[i] = a[j]
+        a[j] = t
         i++
         j--
       }
@@ -134,7 +136,12 @@ export class IntList {
  * Durations grouped by a small-int key (e.g. a city code), summarised per group with one
  * counting sort instead of one list per group.
  */
-export function groupedDurationStats(keys: Int32Array, values: Float64Array, keyCount: number, scratch?: Float64Array): DurationStats[] {
+export function groupedDurationStats(
+  keys: Int32Array,
+  values: Float64Array,
+  keyCount: number,
+  scratch?: Float64Array,
+): DurationStats[] {
   const counts = new Int32Array(keyCount + 1)
   for (let i = 0; i < keys.length; i++) counts[keys[i] + 1]++
   for (let k = 0; k < keyCount; k++) counts[k + 1] += counts[k]

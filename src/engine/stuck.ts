@@ -23,7 +23,12 @@ export interface StuckDeal {
 export interface StuckSection {
   count: number
   amount: number
-  pipelines: { categoryId: number; name: string; order: string[]; stages: Record<string, { name: string; p90Hours: number | null; open: number; stuck: number; amount: number }> }[]
+  pipelines: {
+    categoryId: number
+    name: string
+    order: string[]
+    stages: Record<string, { name: string; p90Hours: number | null; open: number; stuck: number; amount: number }>
+  }[]
   /** The 50 most overdue (by time in stage over p90). */
   deals: StuckDeal[]
 }
@@ -38,13 +43,16 @@ export function isStuck(p: Prepared, d: number, now: number): boolean {
 export function stuckSection(s: QueryScope): StuckSection {
   const p = s.p
   const now = s.now
-  let count = 0, amount = 0
+  let count = 0,
+    amount = 0
   const list: { d: number; over: number }[] = []
   const pipelines = coveredPipes(s).map((pi) => {
     const pl = p.pipes[pi]
-    const open = new Int32Array(pl.processCount), stuck = new Int32Array(pl.processCount), sum = new Float64Array(pl.processCount)
+    const open = new Int32Array(pl.processCount),
+      stuck = new Int32Array(pl.processCount),
+      sum = new Float64Array(pl.processCount)
     for (let di = 0, deals = pl.deals; di < deals.length; di++) {
-    const d = deals[di]
+      const d = deals[di]
       if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
       open[p.stage[d]]++
       if (!isStuck(p, d, now)) continue
@@ -58,8 +66,11 @@ export function stuckSection(s: QueryScope): StuckSection {
     for (let st = 0; st < pl.processCount; st++) {
       const p90 = p.stayP90[pi * p.stride + st]
       stages[pl.stageIds[st]] = {
-        name: pl.stageNames[st], p90Hours: p90 === p90 ? round2(p90 / HOUR_MS) : null,
-        open: open[st], stuck: stuck[st], amount: round2(sum[st]),
+        name: pl.stageNames[st],
+        p90Hours: p90 === p90 ? round2(p90 / HOUR_MS) : null,
+        open: open[st],
+        stuck: stuck[st],
+        amount: round2(sum[st]),
       }
     }
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), stages }
@@ -70,9 +81,14 @@ export function stuckSection(s: QueryScope): StuckSection {
     const pl = p.pipes[p.pipe[d]]
     const st = p.stage[d]
     return {
-      id: deal.id, title: deal.title, stageId: pl.stageIds[st], stageName: pl.stageNames[st],
-      managerName: p.dims.manager.dict.names[p.dims.manager.codes[d]], amount: round2(p.amount[d]),
-      hoursInStage: round2((now - p.stageSince[d]) / HOUR_MS), p90Hours: round2(p.stayP90[p.pipe[d] * p.stride + st] / HOUR_MS),
+      id: deal.id,
+      title: deal.title,
+      stageId: pl.stageIds[st],
+      stageName: pl.stageNames[st],
+      managerName: p.dims.manager.dict.names[p.dims.manager.codes[d]],
+      amount: round2(p.amount[d]),
+      hoursInStage: round2((now - p.stageSince[d]) / HOUR_MS),
+      p90Hours: round2(p.stayP90[p.pipe[d] * p.stride + st] / HOUR_MS),
     }
   })
   return { count, amount: round2(amount), pipelines, deals }

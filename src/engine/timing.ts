@@ -143,9 +143,13 @@ export function timingSection(s: QueryScope, ps: PeriodScope): TimingSection {
       }
     }
     return {
-      categoryId: pl.categoryId, name: pl.name,
+      categoryId: pl.categoryId,
+      name: pl.name,
       pairs: pairs.map(([f, t], k) => ({
-        from: pl.stageIds[f], to: pl.stageIds[t], fromName: pl.stageNames[f], toName: pl.stageNames[t],
+        from: pl.stageIds[f],
+        to: pl.stageIds[t],
+        fromName: pl.stageNames[f],
+        toName: pl.stageNames[t],
         ...collectors[k].summarise(p, dims),
       })),
     }

@@ -52,7 +52,14 @@ export interface TouchesSection {
   calls: { count: number; durationSec: number; meanDurationSecPerDeal: number | null }
   beforeWon: TouchCount
   beforeLost: TouchCount
-  betweenStages: { name: string; from: string[]; to: string[] | 'loss'; deals: number; touches: number; mean: number | null }[]
+  betweenStages: {
+    name: string
+    from: string[]
+    to: string[] | 'loss'
+    deals: number
+    touches: number
+    mean: number | null
+  }[]
   meanGapHours: number | null
   managers: ManagerTouchRow[]
   managerDays: ManagerDayRow[]
@@ -96,7 +103,12 @@ export function firstEntryAny(p: Prepared, d: number, stageIds: string[]): numbe
 }
 
 /** The [from, to) window of a named stage pair for a deal, or null when the deal did not go through it. */
-export function stagePairWindow(p: Prepared, d: number, from: string[], to: string[] | 'loss'): [number, number] | null {
+export function stagePairWindow(
+  p: Prepared,
+  d: number,
+  from: string[],
+  to: string[] | 'loss',
+): [number, number] | null {
   const a = firstEntryAny(p, d, from)
   if (a !== a) return null
   let b: number
@@ -116,15 +128,21 @@ export function namedStagePairs(p: Prepared): { name: string; from: string[]; to
 export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
   const p = s.p
   const kinds = new Float64Array(TOUCH_KINDS.length)
-  let deals = 0, withTouches = 0, total = 0, calls = 0, callSec = 0
+  let deals = 0,
+    withTouches = 0,
+    total = 0,
+    calls = 0,
+    callSec = 0
   const won = { deals: 0, touches: 0 }
   const lost = { deals: 0, touches: 0 }
   const pairs = namedStagePairs(p).map((x) => ({ ...x, deals: 0, touches: 0 }))
-  let gapSum = 0, gapDeals = 0
+  let gapSum = 0,
+    gapDeals = 0
   for (let d = 0; d < p.n; d++) {
     if (ps.cohort[d] !== 1) continue
     deals++
-    const a = p.touchStart[d], b = p.touchStart[d + 1]
+    const a = p.touchStart[d],
+      b = p.touchStart[d + 1]
     if (b > a) withTouches++
     total += b - a
     for (let i = a; i < b; i++) {
@@ -138,8 +156,14 @@ export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
       gapSum += (p.touchAt[b - 1] - p.touchAt[a]) / (b - a - 1)
       gapDeals++
     }
-    if (p.semantic[d] === SEM_S) { won.deals++; won.touches += touchesBefore(p, d, p.closedAt[d]) }
-    if (p.semantic[d] === SEM_F) { lost.deals++; lost.touches += touchesBefore(p, d, p.closedAt[d]) }
+    if (p.semantic[d] === SEM_S) {
+      won.deals++
+      won.touches += touchesBefore(p, d, p.closedAt[d])
+    }
+    if (p.semantic[d] === SEM_F) {
+      lost.deals++
+      lost.touches += touchesBefore(p, d, p.closedAt[d])
+    }
     for (const pair of pairs) {
       const w = stagePairWindow(p, d, pair.from, pair.to)
       if (!w) continue
@@ -151,14 +175,16 @@ export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
   TOUCH_KINDS.forEach((k, i) => (byKind[k] = ratio2(kinds[i], deals)))
   const { managers, managerDays } = managerDayFigures(s, ps)
   return {
-    deals, withTouches,
+    deals,
+    withTouches,
     perDeal: { total: ratio2(total, deals), byKind },
     calls: { count: calls, durationSec: round2(callSec), meanDurationSecPerDeal: ratio2(callSec, deals) },
     beforeWon: { ...won, mean: ratio2(won.touches, won.deals) },
     beforeLost: { ...lost, mean: ratio2(lost.touches, lost.deals) },
     betweenStages: pairs.map((x) => ({ ...x, mean: ratio2(x.touches, x.deals) })),
     meanGapHours: gapDeals ? round2(gapSum / gapDeals / HOUR_MS) : null,
-    managers, managerDays,
+    managers,
+    managerDays,
   }
 }
 
@@ -193,7 +219,10 @@ function lowerBound(a: Float64Array, lo: number, hi: number, t: number): number 
 
 const TASK = TOUCH_KINDS.indexOf('task')
 
-function managerDayFigures(s: QueryScope, ps: PeriodScope): { managers: ManagerTouchRow[]; managerDays: ManagerDayRow[] } {
+function managerDayFigures(
+  s: QueryScope,
+  ps: PeriodScope,
+): { managers: ManagerTouchRow[]; managerDays: ManagerDayRow[] } {
   const p = s.p
   const dict = p.dims.manager.dict
   const wh = p.data.settings.workingHours
@@ -216,25 +245,45 @@ function managerDayFigures(s: QueryScope, ps: PeriodScope): { managers: ManagerT
     while (i < hi && at[i] < end) {
       while (edges[di + 1] <= at[i]) di++
       const dayEnd = edges[di + 1]
-      let touches = 0, tasks = 0, gapSum = 0, gapN = 0, lastWorking = NaN
+      let touches = 0,
+        tasks = 0,
+        gapSum = 0,
+        gapN = 0,
+        lastWorking = NaN
       for (; i < hi && at[i] < dayEnd; i++) {
         touches++
         if (kind[i] === TASK) tasks++
         const hour = (at[i] - edges[di]) / HOUR_MS
         if (working[di] && hour >= wh.start && hour < wh.end) {
-          if (lastWorking === lastWorking) { gapSum += at[i] - lastWorking; gapN++ }
+          if (lastWorking === lastWorking) {
+            gapSum += at[i] - lastWorking
+            gapN++
+          }
           lastWorking = at[i]
         }
       }
       rows.push({
-        managerId: dict.keys[k], name: dict.names[k], day: label(di), touches, tasks,
+        managerId: dict.keys[k],
+        name: dict.names[k],
+        day: label(di),
+        touches,
+        tasks,
         meanIdleGapMinutes: gapN ? round2(gapSum / gapN / 60_000) : null,
       })
-      m.days++; m.touches += touches; m.tasks += tasks; m.gapSum += gapSum; m.gapN += gapN
+      m.days++
+      m.touches += touches
+      m.tasks += tasks
+      m.gapSum += gapSum
+      m.gapN += gapN
     }
     managers.push({
-      managerId: dict.keys[k], name: dict.names[k], days: m.days, touches: m.touches, tasks: m.tasks,
-      tasksPerDay: ratio2(m.tasks, m.days), meanIdleGapMinutes: m.gapN ? round2(m.gapSum / m.gapN / 60_000) : null,
+      managerId: dict.keys[k],
+      name: dict.names[k],
+      days: m.days,
+      touches: m.touches,
+      tasks: m.tasks,
+      tasksPerDay: ratio2(m.tasks, m.days),
+      meanIdleGapMinutes: m.gapN ? round2(m.gapSum / m.gapN / 60_000) : null,
     })
   }
   managers.sort((a, b) => b.touches - a.touches || a.managerId.localeCompare(b.managerId))

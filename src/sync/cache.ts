@@ -53,7 +53,8 @@ export interface SyncCache {
 }
 
 export function cacheKey(memberId: string, userId: number): string {
-  if (!memberId || !Number.isInteger(userId) || userId <= 0) throw new Error('A cache needs the portal member id and the user id.')
+  if (!memberId || !Number.isInteger(userId) || userId <= 0)
+    throw new Error('A cache needs the portal member id and the user id.')
   return `${memberId}:${userId}`
 }
 

@@ -7,7 +7,15 @@
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TableName } from '../b24/tables'
-import { applyChange, cacheKey, sortedRows, type CacheChange, type SyncCache, type SyncMeta, type WireRow } from './cache'
+import {
+  applyChange,
+  cacheKey,
+  sortedRows,
+  type CacheChange,
+  type SyncCache,
+  type SyncMeta,
+  type WireRow,
+} from './cache'
 
 export class FileCache implements SyncCache {
   private tables = new Map<TableName, Map<string, WireRow>>()

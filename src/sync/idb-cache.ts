@@ -94,7 +94,8 @@ export class IdbCache implements SyncCache {
 
   async commit(change: CacheChange): Promise<void> {
     const touched = new Set<TableName>()
-    for (const part of [change.upserts, change.deletes, change.replace]) for (const t of Object.keys(part ?? {}) as TableName[]) touched.add(t)
+    for (const part of [change.upserts, change.deletes, change.replace])
+      for (const t of Object.keys(part ?? {}) as TableName[]) touched.add(t)
     const tx = this.db.transaction([...touched, META], 'readwrite')
     const finished = done(tx)
     for (const t of touched) {

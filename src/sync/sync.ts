@@ -15,7 +15,16 @@ import type { PortalDump } from '../b24/wire'
 import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
 import { ALL_TABLES, TABLE_SPECS, type TableName } from '../b24/tables'
 import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
-import { applyChange, cacheKey, keyOf, sortedRows, type CacheChange, type SyncCache, type SyncMeta, type WireRow } from './cache'
+import {
+  applyChange,
+  cacheKey,
+  keyOf,
+  sortedRows,
+  type CacheChange,
+  type SyncCache,
+  type SyncMeta,
+  type WireRow,
+} from './cache'
 import { summarize, tableProgress, type ProgressListener, type SyncPhase } from './progress'
 
 /** Timing marks the report bench prints (tests/bench/report-render.ts); harmless elsewhere. */
@@ -71,8 +80,20 @@ export async function cachedDump(cache: SyncCache, meta: SyncMeta): Promise<Port
   const dump: PortalDump = {
     format: 'funnel-lens-dump/1',
     portal: meta.portal,
-    deals: [], leads: [], dealHistory: [], leadHistory: [], statuses: [], dealCategories: [], dealUserFields: [], leadUserFields: [],
-    users: [], departments: [], activities: [], calls: [], tasks: [], currencies: [],
+    deals: [],
+    leads: [],
+    dealHistory: [],
+    leadHistory: [],
+    statuses: [],
+    dealCategories: [],
+    dealUserFields: [],
+    leadUserFields: [],
+    users: [],
+    departments: [],
+    activities: [],
+    calls: [],
+    tasks: [],
+    currencies: [],
   }
   for (const t of meta.tables) (dump as unknown as Record<TableName, WireRow[]>)[t] = await cache.readRows(t)
   return dump
@@ -172,7 +193,14 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
   })
   await run.cache.commit({ meta: meta(null, startedAt ?? Date.now()) })
   emit(run, 'done', jobs, tableOf)
-  return { mode: resuming ? 'resume' : 'full', requests: run.client.requests - run.startRequests, upserted, deleted: 0, swept: [], skipped: skippedOf(jobs, tableOf) }
+  return {
+    mode: resuming ? 'resume' : 'full',
+    requests: run.client.requests - run.startRequests,
+    upserted,
+    deleted: 0,
+    swept: [],
+    skipped: skippedOf(jobs, tableOf),
+  }
 }
 
 function maxNumericKey(rows: WireRow[], table: TableName): number {
@@ -192,14 +220,34 @@ function deltaJobs(tables: readonly TableName[], cached: Map<TableName, WireRow[
     const spec = TABLE_SPECS[t]
     const rows = cached.get(t) ?? []
     if (spec.kind === 'offset') {
-      if (spec.appendOnly) jobs.push({ kind: 'offset', key: `${t}`, spec, filter: { '>ID': maxNumericKey(rows, t) }, state: newOffsetState() })
+      if (spec.appendOnly)
+        jobs.push({
+          kind: 'offset',
+          key: `${t}`,
+          spec,
+          filter: { '>ID': maxNumericKey(rows, t) },
+          state: newOffsetState(),
+        })
       // Small dictionaries: reload whole; the cached size says how many pages to ask for at once.
-      else jobs.push({ kind: 'offset', key: `${t}`, spec, state: { ...newOffsetState(), total: rows.length > 0 ? rows.length + 1 : null } })
+      else
+        jobs.push({
+          kind: 'offset',
+          key: `${t}`,
+          spec,
+          state: { ...newOffsetState(), total: rows.length > 0 ? rows.length + 1 : null },
+        })
       continue
     }
     jobs.push({ kind: 'count', key: `${t}#count`, spec, state: { done: false, loaded: 0, total: null } })
     jobs.push({ kind: 'cursor', key: `${t}`, spec, state: newCursorState(maxNumericKey(rows, t)) })
-    if (spec.modifiedField) jobs.push({ kind: 'cursor', key: `${t}#modified`, spec, filter: { [`>${spec.modifiedField}`]: since }, state: newCursorState(0) })
+    if (spec.modifiedField)
+      jobs.push({
+        kind: 'cursor',
+        key: `${t}#modified`,
+        spec,
+        filter: { [`>${spec.modifiedField}`]: since },
+        state: newCursorState(0),
+      })
   }
   return jobs
 }
@@ -210,17 +258,19 @@ async function sweep(run: Run, tables: TableName[]): Promise<Map<TableName, Set<
   const jobs: Job[] = []
   for (const t of tables) {
     const spec = TABLE_SPECS[t]
-    if (spec.kind === 'cursor') jobs.push({ kind: 'cursor', key: t, spec, select: [spec.cursorKey], state: newCursorState() })
+    if (spec.kind === 'cursor')
+      jobs.push({ kind: 'cursor', key: t, spec, select: [spec.cursorKey], state: newCursorState() })
   }
   const ids = new Map<TableName, Set<string>>(tables.map((t) => [t, new Set<string>()]))
   await runJobs(run.client, jobs, {
     signal: run.options.signal,
     maxCommands: run.options.batchSize,
     onBatch: (batch) => {
-      for (const [key, rows] of batch.rows) for (const r of rows) {
-        const k = keyOf(key as TableName, r)
-        if (k !== null) ids.get(key as TableName)!.add(k)
-      }
+      for (const [key, rows] of batch.rows)
+        for (const r of rows) {
+          const k = keyOf(key as TableName, r)
+          if (k !== null) ids.get(key as TableName)!.add(k)
+        }
       emit(run, 'sweep', jobs, (j) => j.key as TableName)
     },
   })
@@ -248,7 +298,11 @@ function sameTable(table: TableName, rows: WireRow[], fresh: WireRow[]): boolean
   return keyed.length === rows.length && changedRows(table, rows, keyed).length === 0
 }
 
-type DeltaOutcome = Omit<SyncResult, 'data'> & { change: Required<Omit<CacheChange, 'meta'>>; portal: PortalDump['portal']; changed: boolean }
+type DeltaOutcome = Omit<SyncResult, 'data'> & {
+  change: Required<Omit<CacheChange, 'meta'>>
+  portal: PortalDump['portal']
+  changed: boolean
+}
 
 async function delta(run: Run, previous: SyncMeta, dump: PortalDump): Promise<DeltaOutcome> {
   const cached = new Map<TableName, WireRow[]>()
@@ -304,9 +358,13 @@ async function delta(run: Run, previous: SyncMeta, dump: PortalDump): Promise<De
     }
   }
   const skipped = { ...previous.skipped, ...skippedOf(jobs, tableOfKey) }
-  await run.cache.commit({ ...change, meta: { ...previous, portal, load: null, syncedAt: serverTime ?? Date.now(), skipped } })
+  await run.cache.commit({
+    ...change,
+    meta: { ...previous, portal, load: null, syncedAt: serverTime ?? Date.now(), skipped },
+  })
   emit(run, 'done', jobs, tableOfKey)
-  const count = (part: Partial<Record<TableName, unknown[]>>) => Object.values(part).reduce((n, rows) => n + (rows?.length ?? 0), 0)
+  const count = (part: Partial<Record<TableName, unknown[]>>) =>
+    Object.values(part).reduce((n, rows) => n + (rows?.length ?? 0), 0)
   const upserted = count(change.upserts) + Object.keys(change.replace).length
   const deleted = count(change.deletes)
   return {
@@ -323,10 +381,16 @@ async function delta(run: Run, previous: SyncMeta, dump: PortalDump): Promise<De
 }
 
 /** The dump after a delta, built from the rows already in memory instead of reading the cache again. */
-function applyToDump(dump: PortalDump, tables: readonly TableName[], change: Omit<CacheChange, 'meta'>, portal: PortalDump['portal']): PortalDump {
+function applyToDump(
+  dump: PortalDump,
+  tables: readonly TableName[],
+  change: Omit<CacheChange, 'meta'>,
+  portal: PortalDump['portal'],
+): PortalDump {
   const out = { ...dump, portal } as PortalDump
   const touched = new Set<TableName>()
-  for (const part of [change.upserts, change.deletes, change.replace]) for (const t of Object.keys(part ?? {}) as TableName[]) touched.add(t)
+  for (const part of [change.upserts, change.deletes, change.replace])
+    for (const t of Object.keys(part ?? {}) as TableName[]) touched.add(t)
   const maps = new Map<TableName, Map<string, WireRow>>()
   for (const t of touched) {
     if (!tables.includes(t) || change.replace?.[t]) continue
@@ -345,7 +409,9 @@ function applyToDump(dump: PortalDump, tables: readonly TableName[], change: Omi
 export async function syncAll(client: B24Client, cache: SyncCache, options: SyncOptions = {}): Promise<SyncResult> {
   // Bitrix24 shows each user only what their CRM role allows: never mix two users' rows.
   if (cache.key !== cacheKey(client.memberId, client.userId)) {
-    throw new Error(`This cache belongs to ${cache.key}, not to ${client.memberId}:${client.userId}; open the cache for the signed-in user.`)
+    throw new Error(
+      `This cache belongs to ${cache.key}, not to ${client.memberId}:${client.userId}; open the cache for the signed-in user.`,
+    )
   }
   const tables = options.tables ?? ALL_TABLES
   const run: Run = { client, cache, options, tables, startRequests: client.requests }

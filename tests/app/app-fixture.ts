@@ -23,8 +23,20 @@ export function hostilePortal(): CrmData {
   data.cities = [{ id: 'msk', name: `Moscow ${XSS}` }]
   for (const d of data.deals) d.cityId = 'msk'
   const h = (day: string) => `2024-${day}T12:00:00+03:00`
-  addDeal(data, { id: 50, stageId: 'OFFER', created: h('02-10'), title: `Deal ${XSS}`, sourceId: 'ADS', cityId: 'msk', amount: 300,
-    history: [['NEW', h('02-10')], ['CONTACT', h('02-11')], ['OFFER', h('02-12')]] })
+  addDeal(data, {
+    id: 50,
+    stageId: 'OFFER',
+    created: h('02-10'),
+    title: `Deal ${XSS}`,
+    sourceId: 'ADS',
+    cityId: 'msk',
+    amount: 300,
+    history: [
+      ['NEW', h('02-10')],
+      ['CONTACT', h('02-11')],
+      ['OFFER', h('02-12')],
+    ],
+  })
   return data
 }
 

@@ -9,17 +9,35 @@ import { useDrillStore } from '../../src/app/stores/drill'
 import { REPORT_ACTIONS, type ReportActions } from '../../src/app/services/report-actions'
 import type { TableModel } from '../../src/app/services/table-model'
 
-interface Row { id: number; name: string; count: number; share: number | null; hours: number | null }
+interface Row {
+  id: number
+  name: string
+  count: number
+  share: number | null
+  hours: number | null
+}
 
 function table(n: number): TableModel<Row> {
-  const rows: Row[] = Array.from({ length: n }, (_, i) => ({ id: 1000 + i, name: `Row ${i}`, count: i % 3, share: i % 4 === 0 ? null : i / n, hours: i * 5 }))
+  const rows: Row[] = Array.from({ length: n }, (_, i) => ({
+    id: 1000 + i,
+    name: `Row ${i}`,
+    count: i % 3,
+    share: i % 4 === 0 ? null : i / n,
+    hours: i * 5,
+  }))
   return {
     id: 'demo',
     title: 'Demo',
     rows,
     columns: [
       { key: 'name', label: 'Name', kind: 'text', value: (r) => r.name, dealId: (r) => r.id },
-      { key: 'count', label: 'Count', kind: 'integer', value: (r) => r.count, drill: (r) => ({ ref: { section: 'kpis', measure: 'won' }, caption: r.name }) },
+      {
+        key: 'count',
+        label: 'Count',
+        kind: 'integer',
+        value: (r) => r.count,
+        drill: (r) => ({ ref: { section: 'kpis', measure: 'won' }, caption: r.name }),
+      },
       { key: 'share', label: 'Share', kind: 'percent', value: (r) => r.share, heat: 'good' },
       { key: 'hours', label: 'Time', kind: 'hours', value: (r) => r.hours },
     ],
@@ -30,7 +48,14 @@ function setup() {
   const pinia = createPinia()
   setActivePinia(pinia)
   const opened: number[] = []
-  const actions: ReportActions = { sync: () => undefined, openDeal: (id) => opened.push(id), fitWindow: () => undefined, scrollToTop: () => undefined, openSettings: () => undefined, print: () => undefined }
+  const actions: ReportActions = {
+    sync: () => undefined,
+    openDeal: (id) => opened.push(id),
+    fitWindow: () => undefined,
+    scrollToTop: () => undefined,
+    openSettings: () => undefined,
+    print: () => undefined,
+  }
   return { pinia, opened, actions }
 }
 
@@ -38,7 +63,10 @@ describe('DataTable', () => {
   it('renders the first 200 rows of a long table, the rest on request; exports hold every row', async () => {
     const { pinia, actions } = setup()
     const model = table(450)
-    const w = mount(DataTable, { props: { table: model as unknown as TableModel<unknown> }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    const w = mount(DataTable, {
+      props: { table: model as unknown as TableModel<unknown> },
+      global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } },
+    })
     expect(w.findAll('[data-testid="table-row"]').length).toBe(200)
     expect(w.text()).toContain('450')
     await w.find('[data-testid="show-all-demo"]').trigger('click')
@@ -53,7 +81,10 @@ describe('DataTable', () => {
 
   it('sorts by a clicked column: numbers high to low first, then reversed, then back; empty cells last', async () => {
     const { pinia, actions } = setup()
-    const w = mount(DataTable, { props: { table: table(8) as unknown as TableModel<unknown> }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    const w = mount(DataTable, {
+      props: { table: table(8) as unknown as TableModel<unknown> },
+      global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } },
+    })
     const shares = () => w.findAll('[data-col="share"]').map((c) => c.text())
     const names = () => w.findAll('[data-col="name"]').map((c) => c.text())
     await w.find('[data-testid="sort-share"]').trigger('click')
@@ -70,7 +101,10 @@ describe('DataTable', () => {
 
   it('links numbers to their deals (not zeros), names to the deal card, and shows — for missing figures', async () => {
     const { pinia, actions, opened } = setup()
-    const w = mount(DataTable, { props: { table: table(6) as unknown as TableModel<unknown> }, global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } } })
+    const w = mount(DataTable, {
+      props: { table: table(6) as unknown as TableModel<unknown> },
+      global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } },
+    })
     const rows = w.findAll('[data-testid="table-row"]')
     expect(rows[0].find('[data-col="count"] [data-testid="drill-link"]').exists()).toBe(false) // 0
     expect(rows[1].find('[data-col="count"] [data-testid="drill-link"]').exists()).toBe(true)

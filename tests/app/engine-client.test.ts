@@ -45,6 +45,8 @@ describe('engine client', () => {
   it('rejects with the engine message on a bad query', async () => {
     const client = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(workerPort())
     await client.load(hostilePortal())
-    await expect(client.report({ from: '2024-03-31', to: '2024-03-01', compare: 'none' })).rejects.toThrow(/swap the dates/)
+    await expect(client.report({ from: '2024-03-31', to: '2024-03-01', compare: 'none' })).rejects.toThrow(
+      /swap the dates/,
+    )
   })
 })

@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { escapeHtml } from '../../src/app/services/escape-html'
-import { funnelChart, groupedBarChart, heatmapChart, periodSeriesChart, safeTooltip } from '../../src/app/services/chart-options'
+import {
+  funnelChart,
+  groupedBarChart,
+  heatmapChart,
+  periodSeriesChart,
+  safeTooltip,
+} from '../../src/app/services/chart-options'
 import { csvCell, toCsv } from '../../src/app/services/csv'
 import ChurnPage from '../../src/app/pages/ChurnPage.vue'
 import LossPage from '../../src/app/pages/LossPage.vue'
@@ -34,12 +40,25 @@ describe('escapeHtml', () => {
 describe('chart options escape everything ApexCharts writes as HTML', () => {
   const format = (v: number | null) => String(v)
   const tooltipArgs = (names: string[]) => ({
-    series: [[5, 7], [3, 4]], seriesIndex: 0, dataPointIndex: 1,
+    series: [
+      [5, 7],
+      [3, 4],
+    ],
+    seriesIndex: 0,
+    dataPointIndex: 1,
     w: { globals: { seriesNames: names, labels: [], categoryLabels: [] }, config: { series: [] } },
   })
 
   it('legend and tooltip of a period chart', () => {
-    const spec = periodSeriesChart({ labels: ['a', XSS], comparisonLabels: ['b', XSS], current: [1, 2], comparison: [3, 4], names: { current: XSS, comparison: 'cmp' }, format, dark: false })
+    const spec = periodSeriesChart({
+      labels: ['a', XSS],
+      comparisonLabels: ['b', XSS],
+      current: [1, 2],
+      comparison: [3, 4],
+      names: { current: XSS, comparison: 'cmp' },
+      format,
+      dark: false,
+    })
     const legend = spec.options.legend!.formatter!(XSS, {} as never)
     expect(elementsIn(String(legend))).toEqual([])
     const html = (spec.options.tooltip!.custom as (a: unknown) => string)(tooltipArgs([XSS, 'cmp']))
@@ -48,9 +67,30 @@ describe('chart options escape everything ApexCharts writes as HTML', () => {
   })
 
   it('funnel, heatmap and bar tooltips', () => {
-    const funnel = funnelChart({ stages: [XSS, 'b'], values: [5, 3], names: { current: XSS, comparison: 'c' }, format, dark: true })
-    const heat = heatmapChart({ rows: [XSS], columns: [XSS, 'b'], values: [[0.5, null]], format, dark: false, valueName: XSS })
-    const bars = groupedBarChart({ categories: [XSS, 'b'], series: [{ name: XSS, data: [1, 2] }, { name: 'x', data: [3, 4] }], format, dark: false })
+    const funnel = funnelChart({
+      stages: [XSS, 'b'],
+      values: [5, 3],
+      names: { current: XSS, comparison: 'c' },
+      format,
+      dark: true,
+    })
+    const heat = heatmapChart({
+      rows: [XSS],
+      columns: [XSS, 'b'],
+      values: [[0.5, null]],
+      format,
+      dark: false,
+      valueName: XSS,
+    })
+    const bars = groupedBarChart({
+      categories: [XSS, 'b'],
+      series: [
+        { name: XSS, data: [1, 2] },
+        { name: 'x', data: [3, 4] },
+      ],
+      format,
+      dark: false,
+    })
     for (const spec of [funnel, heat, bars]) {
       const html = (spec.options.tooltip!.custom as (a: unknown) => string)(tooltipArgs([XSS, 'x']))
       expect(elementsIn(html).filter((t) => t !== 'div' && t !== 'b' && t !== 'span')).toEqual([])
@@ -62,7 +102,10 @@ describe('chart options escape everything ApexCharts writes as HTML', () => {
   })
 
   it('safeTooltip escapes titles, names and values', () => {
-    const html = safeTooltip(() => XSS, () => [{ name: XSS, value: XSS, color: '"><script>' }])(tooltipArgs([]))
+    const html = safeTooltip(
+      () => XSS,
+      () => [{ name: XSS, value: XSS, color: '"><script>' }],
+    )(tooltipArgs([]))
     expect(elementsIn(html).sort()).toEqual(['b', 'div', 'div', 'div', 'span'])
   })
 })
@@ -90,7 +133,13 @@ describe('CSV export', () => {
     expect(csvCell('a,b')).toBe('"a,b"')
     expect(csvCell(null)).toBe('')
     expect(csvCell(Number.NaN)).toBe('')
-    const text = toCsv(['Город', 'Сделки'], [['Москва', 3], [XSS, 1]])
+    const text = toCsv(
+      ['Город', 'Сделки'],
+      [
+        ['Москва', 3],
+        [XSS, 1],
+      ],
+    )
     expect(text.startsWith('\uFEFF')).toBe(true)
     expect(text.split('\r\n')).toEqual(['\uFEFFГород,Сделки', 'Москва,3', `${XSS},1`, ''])
   })

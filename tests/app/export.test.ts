@@ -5,7 +5,14 @@ import { exportFileName, sheetName, xlsxBuffer } from '../../src/app/services/ex
 describe('XLSX export', () => {
   it('writes numbers as numbers and CRM text as text, never as formulas', async () => {
     const hostile = '=HYPERLINK("http://evil","click")'
-    const buffer = await xlsxBuffer('Channel ROI: spend/revenue', ['Source', 'Deals', 'Share, %'], [[hostile, 12, 33.33], ['Москва', 0, null]])
+    const buffer = await xlsxBuffer(
+      'Channel ROI: spend/revenue',
+      ['Source', 'Deals', 'Share, %'],
+      [
+        [hostile, 12, 33.33],
+        ['Москва', 0, null],
+      ],
+    )
     const book = new ExcelJS.Workbook()
     await book.xlsx.load(buffer)
     const sheet = book.worksheets[0]
@@ -23,7 +30,9 @@ describe('XLSX export', () => {
   it('names sheets and files so Excel and file systems accept them', () => {
     expect(sheetName('a'.repeat(40))).toHaveLength(31)
     expect(sheetName('[x]:y*?/\\')).toBe(' x  y    ')
-    expect(exportFileName('sources-roi', '2024-01-01_2024-03-31', 'csv')).toBe('funnel-lens-sources-roi-2024-01-01_2024-03-31.csv')
+    expect(exportFileName('sources-roi', '2024-01-01_2024-03-31', 'csv')).toBe(
+      'funnel-lens-sources-roi-2024-01-01_2024-03-31.csv',
+    )
     expect(exportFileName('deals', 'Москва: won <b>', 'xlsx')).toBe('funnel-lens-deals-Москва_won_b_.xlsx')
   })
 })

@@ -12,7 +12,11 @@ function setup() {
   const pinia = createPinia()
   setActivePinia(pinia)
   const data = hostilePortal()
-  data.cities = [{ id: 'msk', name: 'Москва' }, { id: 'spb', name: 'Санкт-Петербург' }, { id: 'kzn', name: 'Казань' }]
+  data.cities = [
+    { id: 'msk', name: 'Москва' },
+    { id: 'spb', name: 'Санкт-Петербург' },
+    { id: 'kzn', name: 'Казань' },
+  ]
   data.users.push({ id: 9, name: 'Old Timer', active: false, departmentIds: [] })
   useSessionStore().finishSync(data)
   const filters = useFiltersStore()

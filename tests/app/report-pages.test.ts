@@ -28,11 +28,21 @@ describe('report pages render what the engine returned', () => {
     const report = useReportStore().report!
     const fmt = useSessionStore().formatter
     const w = mount(OverviewPage, { global: { plugins: [pinia] } })
-    expect(w.find('[data-testid="kpi-dealsCreated"] [data-testid="kpi-value"]').text()).toBe(fmt.number(report.kpis.dealsCreated.value, 0))
-    expect(w.find('[data-testid="kpi-won"] [data-testid="kpi-value"]').text()).toBe(fmt.number(report.kpis.won.value, 0))
-    expect(w.find('[data-testid="kpi-wonSum"] [data-testid="kpi-value"]').text()).toBe(fmt.money(report.kpis.wonSum.value))
-    expect(w.find('[data-testid="kpi-conversion"] [data-testid="kpi-value"]').text()).toBe(fmt.percent(report.kpis.conversion.value))
-    expect(w.find('[data-testid="kpi-lost"] [data-testid="kpi-comparison"]').text()).toContain(fmt.number(report.kpis.lost.previous, 0))
+    expect(w.find('[data-testid="kpi-dealsCreated"] [data-testid="kpi-value"]').text()).toBe(
+      fmt.number(report.kpis.dealsCreated.value, 0),
+    )
+    expect(w.find('[data-testid="kpi-won"] [data-testid="kpi-value"]').text()).toBe(
+      fmt.number(report.kpis.won.value, 0),
+    )
+    expect(w.find('[data-testid="kpi-wonSum"] [data-testid="kpi-value"]').text()).toBe(
+      fmt.money(report.kpis.wonSum.value),
+    )
+    expect(w.find('[data-testid="kpi-conversion"] [data-testid="kpi-value"]').text()).toBe(
+      fmt.percent(report.kpis.conversion.value),
+    )
+    expect(w.find('[data-testid="kpi-lost"] [data-testid="kpi-comparison"]').text()).toContain(
+      fmt.number(report.kpis.lost.previous, 0),
+    )
     // February has deal 50 (created 02-10) and deal 5: the comparison is a real, different period.
     expect(report.comparison?.period.from).toBe('2024-02-01')
   })
@@ -52,7 +62,9 @@ describe('report pages render what the engine returned', () => {
     await w.find('[data-testid="funnel-mode-flow"]').trigger('click')
     const flow = report.funnel.flow[0]
     const flowRows = w.findAll(`[data-testid="table-funnel-flow-${flow.categoryId}"] [data-testid="table-row"]`)
-    flow.order.forEach((id, i) => expect(cellText(flowRows[i].find('[data-col="entries"]').element)).toBe(String(flow.stages[id].entries)))
+    flow.order.forEach((id, i) =>
+      expect(cellText(flowRows[i].find('[data-col="entries"]').element)).toBe(String(flow.stages[id].entries)),
+    )
     expect(useFiltersStore().state.mode).toBe('flow')
   })
 
@@ -65,7 +77,9 @@ describe('report pages render what the engine returned', () => {
     const churn = mount(ChurnPage, opts)
     const pc = report.churn[0]
     const churnRows = churn.findAll(`[data-testid="table-churn-cohort-${pc.categoryId}"] [data-testid="table-row"]`)
-    pc.order.forEach((id, i) => expect(cellText(churnRows[i].find('[data-col="churn"]').element)).toBe(fmt.percent(pc.cohort[id].churn)))
+    pc.order.forEach((id, i) =>
+      expect(cellText(churnRows[i].find('[data-col="churn"]').element)).toBe(fmt.percent(pc.cohort[id].churn)),
+    )
 
     const sources = mount(SourcesPage, opts)
     const roiRows = sources.findAll('[data-testid="table-sources-roi"] [data-testid="table-row"]')
@@ -75,27 +89,41 @@ describe('report pages render what the engine returned', () => {
     const managers = mount(ManagersPage, opts)
     const mRows = managers.findAll('[data-testid="table-managers"] [data-testid="table-row"]')
     expect(mRows.length).toBe(report.managers.length)
-    report.managers.forEach((m, i) => expect(cellText(mRows[i].find('[data-col="won"]').element)).toBe(String(m.won.count)))
+    report.managers.forEach((m, i) =>
+      expect(cellText(mRows[i].find('[data-col="won"]').element)).toBe(String(m.won.count)),
+    )
 
     const time = mount(TimePage, opts)
-    expect(time.find('[data-testid="kpi-time-toWin"] [data-testid="kpi-value"]').text()).toBe(fmt.duration(report.timing.toWin.stats.median === null ? null : report.timing.toWin.stats.median * 3_600_000))
+    expect(time.find('[data-testid="kpi-time-toWin"] [data-testid="kpi-value"]').text()).toBe(
+      fmt.duration(report.timing.toWin.stats.median === null ? null : report.timing.toWin.stats.median * 3_600_000),
+    )
 
     const touches = mount(TouchesPage, opts)
-    expect(touches.find('[data-testid="kpi-touches-withTouches"] [data-testid="kpi-value"]').text()).toBe(fmt.number(report.touches.withTouches, 0))
+    expect(touches.find('[data-testid="kpi-touches-withTouches"] [data-testid="kpi-value"]').text()).toBe(
+      fmt.number(report.touches.withTouches, 0),
+    )
 
     const loss = mount(LossPage, opts)
     const lRows = loss.findAll('[data-testid="table-loss-reasons"] [data-testid="table-row"]')
     expect(lRows.length).toBe(report.lossReasons.byReason.length)
-    report.lossReasons.byReason.forEach((r, i) => expect(cellText(lRows[i].find('[data-col="count"]').element)).toBe(String(r.count)))
+    report.lossReasons.byReason.forEach((r, i) =>
+      expect(cellText(lRows[i].find('[data-col="count"]').element)).toBe(String(r.count)),
+    )
     const cellRows = loss.findAll('[data-testid="table-loss-cells"] [data-testid="table-row"]')
     expect(cellRows.length).toBe(report.lossReasons.cells.length)
-    report.lossReasons.cells.forEach((c, i) => expect(cellText(cellRows[i].find('[data-col="manager"]').element)).toBe(c.managerName))
+    report.lossReasons.cells.forEach((c, i) =>
+      expect(cellText(cellRows[i].find('[data-col="manager"]').element)).toBe(c.managerName),
+    )
 
     const forecast = mount(ForecastPage, opts)
-    expect(forecast.find('[data-testid="kpi-forecast-open"] [data-testid="kpi-value"]').text()).toBe(fmt.number(report.forecast.total.deals, 0))
+    expect(forecast.find('[data-testid="kpi-forecast-open"] [data-testid="kpi-value"]').text()).toBe(
+      fmt.number(report.forecast.total.deals, 0),
+    )
 
     const quality = mount(QualityPage, opts)
-    const qRow = quality.findAll('[data-testid="table-quality"] [data-testid="table-row"]').find((r) => r.find('[data-col="label"]').text().includes('stage history'))
+    const qRow = quality
+      .findAll('[data-testid="table-quality"] [data-testid="table-row"]')
+      .find((r) => r.find('[data-col="label"]').text().includes('stage history'))
     expect(qRow?.find('[data-col="count"]').text()).toBe(String(report.quality.reconstructed))
   })
 
@@ -104,7 +132,13 @@ describe('report pages render what the engine returned', () => {
     const store = useReportStore()
     await store.run({ from: MARCH.from, to: MARCH.to, compare: 'none', cityIds: ['nowhere'] })
     expect(store.report!.kpis.dealsCreated.value).toBe(0)
-    const direct = buildReport(engine.prepared(), { from: MARCH.from, to: MARCH.to, compare: 'none', cityIds: ['msk'], now: MARCH.now })
+    const direct = buildReport(engine.prepared(), {
+      from: MARCH.from,
+      to: MARCH.to,
+      compare: 'none',
+      cityIds: ['msk'],
+      now: MARCH.now,
+    })
     await store.run({ from: MARCH.from, to: MARCH.to, compare: 'none', cityIds: ['msk'] })
     expect(store.report!.kpis).toEqual(direct.kpis)
   })
@@ -116,12 +150,19 @@ describe('drill-down', () => {
     const report = useReportStore().report!
     const w = mount(FunnelsPage, { global: { plugins: [pinia] } })
     const pipe = report.funnel.cohort[0]
-    const first = w.find(`[data-testid="table-funnel-cohort-${pipe.categoryId}"] [data-col="reached"] [data-testid="drill-link"]`)
+    const first = w.find(
+      `[data-testid="table-funnel-cohort-${pipe.categoryId}"] [data-col="reached"] [data-testid="drill-link"]`,
+    )
     await first.trigger('click')
     await flushPromises()
     const drill = useDrillStore()
     expect(drill.status).toBe('ready')
-    const expected = engine.prepared() && (await engine.drill({ section: 'cohort', categoryId: pipe.categoryId, stageId: pipe.order[0], measure: 'reached' }, { from: MARCH.from, to: MARCH.to, compare: 'previous' }))
+    const expected =
+      engine.prepared() &&
+      (await engine.drill(
+        { section: 'cohort', categoryId: pipe.categoryId, stageId: pipe.order[0], measure: 'reached' },
+        { from: MARCH.from, to: MARCH.to, compare: 'previous' },
+      ))
     expect(drill.rows.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort())
     expect(drill.rows.length).toBe(pipe.stages[pipe.order[0]].reached)
 

@@ -12,7 +12,15 @@ import { hostilePortal, inProcessEngine } from './app-fixture'
 
 function recordingActions(): ReportActions & { syncs: boolean[] } {
   const syncs: boolean[] = []
-  return { syncs, sync: (force) => syncs.push(force), openDeal: () => undefined, fitWindow: () => undefined, scrollToTop: () => undefined, openSettings: () => undefined, print: () => undefined }
+  return {
+    syncs,
+    sync: (force) => syncs.push(force),
+    openDeal: () => undefined,
+    fitWindow: () => undefined,
+    scrollToTop: () => undefined,
+    openSettings: () => undefined,
+    print: () => undefined,
+  }
 }
 
 async function shell() {
@@ -24,7 +32,10 @@ async function shell() {
   const filters = useFiltersStore()
   filters.bindToUrl()
   filters.set({ preset: 'custom', from: MARCH.from, to: MARCH.to })
-  const w = mount(ReportApp, { global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } }, attachTo: document.body })
+  const w = mount(ReportApp, {
+    global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: actions } },
+    attachTo: document.body,
+  })
   return { w, actions, session: useSessionStore(), filters, report: useReportStore() }
 }
 
@@ -59,7 +70,9 @@ describe('report shell states', () => {
     await flushPromises()
     expect(w.find('[data-testid="synced-deals-count"]').text()).toBe(String(data.deals.length))
     expect(w.find('[data-testid="page-overview"]').exists()).toBe(true)
-    expect(w.find('[data-testid="kpi-dealsCreated"] [data-testid="kpi-value"]').text()).toBe(String(report.report!.kpis.dealsCreated.value))
+    expect(w.find('[data-testid="kpi-dealsCreated"] [data-testid="kpi-value"]').text()).toBe(
+      String(report.report!.kpis.dealsCreated.value),
+    )
 
     await w.find('[data-testid="tab-funnels"]').trigger('click')
     await flushPromises()

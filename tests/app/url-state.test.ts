@@ -7,8 +7,18 @@ describe('filters in the URL hash', () => {
   it('round-trips every field, ids with commas and spaces included', () => {
     const state: FilterState = {
       ...defaultFilters(),
-      page: 'churn', preset: 'custom', from: '2024-01-15', to: '2024-03-31', compare: 'year', pipeline: 3,
-      cities: ['msk', 'Nizhny, Novgorod', 'dep:12'], sources: ['WEB', 'CALL'], managers: [7, 11], mode: 'flow', churnBy: 'manager', lang: 'uk',
+      page: 'churn',
+      preset: 'custom',
+      from: '2024-01-15',
+      to: '2024-03-31',
+      compare: 'year',
+      pipeline: 3,
+      cities: ['msk', 'Nizhny, Novgorod', 'dep:12'],
+      sources: ['WEB', 'CALL'],
+      managers: [7, 11],
+      mode: 'flow',
+      churnBy: 'manager',
+      lang: 'uk',
     }
     const hash = toHash(state)
     expect(hash.startsWith('#/churn?')).toBe(true)
@@ -21,7 +31,9 @@ describe('filters in the URL hash', () => {
   })
 
   it('drops malformed parts and keeps the rest', () => {
-    const s = parseHash('#/nowhere?period=fortnight&cmp=decade&pipeline=x&manager=5&manager=abc&city=spb&period=custom&from=2024-02-30&to=2024-03-01')
+    const s = parseHash(
+      '#/nowhere?period=fortnight&cmp=decade&pipeline=x&manager=5&manager=abc&city=spb&period=custom&from=2024-02-30&to=2024-03-01',
+    )
     expect(s.page).toBe('overview')
     expect(s.preset).toBe('this-month')
     expect(s.compare).toBe('previous')
@@ -35,7 +47,13 @@ describe('filters in the URL hash', () => {
   it('turns filters into the engine query', () => {
     const state = { ...defaultFilters(), pipeline: 0, cities: ['msk'], managers: [2], compare: 'none' as const }
     expect(queryFromFilters(state, { from: '2024-03-01', to: '2024-03-31' })).toEqual({
-      from: '2024-03-01', to: '2024-03-31', compare: 'none', categoryIds: [0], cityIds: ['msk'], sourceIds: undefined, managerIds: [2],
+      from: '2024-03-01',
+      to: '2024-03-31',
+      compare: 'none',
+      categoryIds: [0],
+      cityIds: ['msk'],
+      sourceIds: undefined,
+      managerIds: [2],
     })
   })
 })

@@ -12,7 +12,9 @@ describe('connectFrame outside Bitrix24', () => {
   it('gives up with a clear message when the parent never answers', async () => {
     window.name = '127.0.0.1:9|0|APPSID'
     const started = Date.now()
-    await expect(connectFrame({ initTimeoutMs: 300 })).rejects.toThrow(/did not answer within 300 ms.*opened from the Bitrix24 menu/)
+    await expect(connectFrame({ initTimeoutMs: 300 })).rejects.toThrow(
+      /did not answer within 300 ms.*opened from the Bitrix24 menu/,
+    )
     expect(Date.now() - started).toBeGreaterThanOrEqual(290)
   })
 })

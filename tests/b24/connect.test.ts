@@ -6,9 +6,13 @@ import { FAST, demoDump, portalWith, tokenClient } from '../sync/portal'
 
 describe('connectWebhook: which addresses are accepted', () => {
   it('refuses plain http to anything but this computer', async () => {
-    await expect(connectWebhook('http://example.bitrix24.ru/rest/1/secret/')).rejects.toThrow(/only for a portal on this computer/)
+    await expect(connectWebhook('http://example.bitrix24.ru/rest/1/secret/')).rejects.toThrow(
+      /only for a portal on this computer/,
+    )
     await expect(connectWebhook('http://10.0.0.5/rest/1/secret/')).rejects.toBeInstanceOf(ConnectError)
-    await expect(connectToken('http://example.com', { accessToken: 't' })).rejects.toThrow(/only for a portal on this computer/)
+    await expect(connectToken('http://example.com', { accessToken: 't' })).rejects.toThrow(
+      /only for a portal on this computer/,
+    )
   })
 
   it('explains malformed webhook URLs', async () => {
@@ -18,7 +22,9 @@ describe('connectWebhook: which addresses are accepted', () => {
   })
 
   it('builds an https webhook client without any request, with the identity from the URL', async () => {
-    const c = await connectWebhook('https://example.bitrix24.ru/rest/7/s3cr3t/', { restriction: { burstLimit: 50, drainRate: 2 } })
+    const c = await connectWebhook('https://example.bitrix24.ru/rest/7/s3cr3t/', {
+      restriction: { burstLimit: 50, drainRate: 2 },
+    })
     expect(c).toMatchObject({ domain: 'example.bitrix24.ru', memberId: 'example.bitrix24.ru', userId: 7, requests: 0 })
     expect(c.restriction).toMatchObject({ burstLimit: 50, drainRate: 2 })
   })

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { acceptChain, newCursorState, newOffsetState, planBatch, runJobs, type Job, type Planned } from '../../src/b24/loader'
+import {
+  acceptChain,
+  newCursorState,
+  newOffsetState,
+  planBatch,
+  runJobs,
+  type Job,
+  type Planned,
+} from '../../src/b24/loader'
 import { TABLE_SPECS, type CursorSpec, type OffsetSpec } from '../../src/b24/tables'
 import type { RunningPortal } from '../../src/demo-portal/server'
 import type { B24Client } from '../../src/b24/client'
@@ -31,7 +39,11 @@ describe('planBatch (what one request asks for)', () => {
   })
 
   it('puts count probes and first offset pages in the first batch and fills the rest with the first chain', () => {
-    const jobs: Job[] = [{ kind: 'offset', key: 'users', spec: users, state: newOffsetState() }, cursorJob(deals), cursorJob(tasks)]
+    const jobs: Job[] = [
+      { kind: 'offset', key: 'users', spec: users, state: newOffsetState() },
+      cursorJob(deals),
+      cursorJob(tasks),
+    ]
     const { commands } = planBatch(jobs, true, true, 50)
     const names = Object.keys(commands)
     expect(names.slice(0, 3)).toEqual(['j1c', 'j2c', 'j0o0'])
@@ -41,7 +53,10 @@ describe('planBatch (what one request asks for)', () => {
   })
 
   it('never exceeds 50 commands', () => {
-    const jobs: Job[] = ['deals', 'leads', 'activities'].map((t) => ({ ...cursorJob(TABLE_SPECS[t as 'deals'] as CursorSpec), state: { ...newCursorState(), remaining: 100_000 } }))
+    const jobs: Job[] = ['deals', 'leads', 'activities'].map((t) => ({
+      ...cursorJob(TABLE_SPECS[t as 'deals'] as CursorSpec),
+      state: { ...newCursorState(), remaining: 100_000 },
+    }))
     expect(Object.keys(planBatch(jobs, false, true, 50).commands)).toHaveLength(50)
   })
 })
@@ -69,10 +84,23 @@ describe('acceptChain (reading one chain after the batch)', () => {
 
   it('stops at a failed page, and gives up a table the portal refuses for good', () => {
     const job = cursorJob(deals)
-    acceptChain({ kind: 'chain', job, names: ['a', 'b'] }, { a: reply(rows(1, 50)), b: { ok: false, result: null, total: 0, error: null } })
+    acceptChain(
+      { kind: 'chain', job, names: ['a', 'b'] },
+      { a: reply(rows(1, 50)), b: { ok: false, result: null, total: 0, error: null } },
+    )
     expect(job.state).toMatchObject({ cursor: 50, done: false })
     const refused = cursorJob(tasks)
-    const denied = { ok: false, result: null, total: 0, error: Object.assign(new Error('x'), { method: 'tasks.task.list', code: 'ACCESS_DENIED', description: 'Access denied!', status: 403 }) }
+    const denied = {
+      ok: false,
+      result: null,
+      total: 0,
+      error: Object.assign(new Error('x'), {
+        method: 'tasks.task.list',
+        code: 'ACCESS_DENIED',
+        description: 'Access denied!',
+        status: 403,
+      }),
+    }
     acceptChain({ kind: 'chain', job: refused, names: ['a'] }, { a: denied as never })
     expect(refused.state).toMatchObject({ done: true, skipped: 'ACCESS_DENIED: Access denied!' })
   })
@@ -102,17 +130,22 @@ describe('loading over HTTP (demo portal)', () => {
     const job = cursorJob(deals)
     const ids: string[] = []
     const before = client.requests
-    await runJobs(client, [job], { onBatch: (b) => void ids.push(...(b.rows.get('deals') ?? []).map((r) => String(r.ID))) })
+    await runJobs(client, [job], {
+      onBatch: (b) => void ids.push(...(b.rows.get('deals') ?? []).map((r) => String(r.ID))),
+    })
     return { ids, requests: client.requests - before, job }
   }
 
   // Sizes walked from large to small: each case deletes down to its size.
-  it.each([2501, 2500, 51, 50, 49, 1, 0])('loads exactly %i deals, each once, in ⌈n/2500⌉+1 requests at most', async (n) => {
-    const { ids, requests, job } = await loadDeals(n)
-    expect(ids).toHaveLength(n)
-    expect(new Set(ids).size).toBe(n)
-    expect(ids).toEqual(all.slice(0, n).map((d) => d.ID))
-    expect(job.state.done).toBe(true)
-    expect(requests).toBeLessThanOrEqual(Math.ceil(n / 2500) + 1)
-  })
+  it.each([2501, 2500, 51, 50, 49, 1, 0])(
+    'loads exactly %i deals, each once, in ⌈n/2500⌉+1 requests at most',
+    async (n) => {
+      const { ids, requests, job } = await loadDeals(n)
+      expect(ids).toHaveLength(n)
+      expect(new Set(ids).size).toBe(n)
+      expect(ids).toEqual(all.slice(0, n).map((d) => d.ID))
+      expect(job.state.done).toBe(true)
+      expect(requests).toBeLessThanOrEqual(Math.ceil(n / 2500) + 1)
+    },
+  )
 })

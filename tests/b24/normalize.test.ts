@@ -21,13 +21,48 @@ function portal(): PortalDump {
     status('SOURCE', 'WEB', 20, null, 'Website'),
     status('SOURCE', 'CALL', 10, null, 'Call'),
   ]
-  d.dealCategories = [{ id: 1, name: 'Wholesale', sort: 200, entityTypeId: 2, isDefault: 'N' }, { id: 0, name: 'General', sort: 100, entityTypeId: 2, isDefault: 'Y' }]
-  d.dealUserFields = [enumField('UF_CRM_CITY', [['101', 'Moscow'], ['102', 'Kazan']]), enumField('UF_CRM_LOSS_REASON', [['201', 'Too expensive']])]
+  d.dealCategories = [
+    { id: 1, name: 'Wholesale', sort: 200, entityTypeId: 2, isDefault: 'N' },
+    { id: 0, name: 'General', sort: 100, entityTypeId: 2, isDefault: 'Y' },
+  ]
+  d.dealUserFields = [
+    enumField('UF_CRM_CITY', [
+      ['101', 'Moscow'],
+      ['102', 'Kazan'],
+    ]),
+    enumField('UF_CRM_LOSS_REASON', [['201', 'Too expensive']]),
+  ]
   d.users = [user('1', [7]), user('2', [])]
   d.departments = [{ ID: '7', NAME: 'North office', SORT: 500, PARENT: '1' }]
   d.currencies = [
-    { CURRENCY: 'RUB', AMOUNT_CNT: '1', AMOUNT: '1.0000', SORT: '100', BASE: 'Y', FULL_NAME: 'Ruble', LID: 'ru', FORMAT_STRING: '#', DEC_POINT: '.', THOUSANDS_SEP: ' ', DECIMALS: '2', DATE_UPDATE: '' },
-    { CURRENCY: 'JPY', AMOUNT_CNT: '100', AMOUNT: '60.0000', SORT: '200', BASE: 'N', FULL_NAME: 'Yen', LID: 'ru', FORMAT_STRING: '#', DEC_POINT: '.', THOUSANDS_SEP: ' ', DECIMALS: '2', DATE_UPDATE: '' },
+    {
+      CURRENCY: 'RUB',
+      AMOUNT_CNT: '1',
+      AMOUNT: '1.0000',
+      SORT: '100',
+      BASE: 'Y',
+      FULL_NAME: 'Ruble',
+      LID: 'ru',
+      FORMAT_STRING: '#',
+      DEC_POINT: '.',
+      THOUSANDS_SEP: ' ',
+      DECIMALS: '2',
+      DATE_UPDATE: '',
+    },
+    {
+      CURRENCY: 'JPY',
+      AMOUNT_CNT: '100',
+      AMOUNT: '60.0000',
+      SORT: '200',
+      BASE: 'N',
+      FULL_NAME: 'Yen',
+      LID: 'ru',
+      FORMAT_STRING: '#',
+      DEC_POINT: '.',
+      THOUSANDS_SEP: ' ',
+      DECIMALS: '2',
+      DATE_UPDATE: '',
+    },
   ]
   return d
 }
@@ -40,14 +75,24 @@ describe('dictionaries', () => {
     expect(data.pipelines[1]).toMatchObject({ name: 'Wholesale', stageIds: ['C1:NEW', 'C1:WON'] })
     expect(data.stages.find((s) => s.id === 'PREPARATION')?.semantic).toBe('P')
     expect(data.stages.find((s) => s.id === 'C1:WON')).toMatchObject({ semantic: 'S', categoryId: 1 })
-    expect(data.leadStatuses.map((s) => [s.id, s.semantic])).toEqual([['NEW', 'P'], ['CONVERTED', 'S'], ['JUNK', 'F']])
-    expect(data.sources).toEqual([{ id: 'CALL', name: 'Call' }, { id: 'WEB', name: 'Website' }])
+    expect(data.leadStatuses.map((s) => [s.id, s.semantic])).toEqual([
+      ['NEW', 'P'],
+      ['CONVERTED', 'S'],
+      ['JUNK', 'F'],
+    ])
+    expect(data.sources).toEqual([
+      { id: 'CALL', name: 'Call' },
+      { id: 'WEB', name: 'Website' },
+    ])
     expect(data.lossReasons).toEqual([{ id: '201', name: 'Too expensive' }])
   })
 
   it('reads currency rates as AMOUNT / AMOUNT_CNT and picks the base currency', () => {
     const data = dumpToCrmData(portal())
-    expect(data.currencies).toEqual([{ code: 'RUB', rate: 1, base: true }, { code: 'JPY', rate: 0.6, base: false }])
+    expect(data.currencies).toEqual([
+      { code: 'RUB', rate: 1, base: true },
+      { code: 'JPY', rate: 0.6, base: false },
+    ])
     expect(data.portal.currency).toBe('RUB')
     expect(dumpToCrmData(portal(), { currency: 'JPY' }).portal.currency).toBe('JPY')
   })
@@ -58,30 +103,65 @@ describe('deals and leads', () => {
     const d = portal()
     d.leads = [lead('5', { SOURCE_ID: 'CALL' })]
     d.deals = [
-      deal('1', { UF_CRM_CITY: '102', UF_CRM_LOSS_REASON: '201', STAGE_ID: 'LOSE', STAGE_SEMANTIC_ID: 'F', CLOSED: 'Y', OPPORTUNITY: '19999.99' }),
+      deal('1', {
+        UF_CRM_CITY: '102',
+        UF_CRM_LOSS_REASON: '201',
+        STAGE_ID: 'LOSE',
+        STAGE_SEMANTIC_ID: 'F',
+        CLOSED: 'Y',
+        OPPORTUNITY: '19999.99',
+      }),
       deal('2', { SOURCE_ID: null, LEAD_ID: '5', UF_CRM_CITY: null, ASSIGNED_BY_ID: '1' }),
-      deal('3', { SOURCE_ID: '', LEAD_ID: null, UF_CRM_CITY: '', ASSIGNED_BY_ID: '2', COMPANY_ID: '0', CONTACT_ID: '44' }),
+      deal('3', {
+        SOURCE_ID: '',
+        LEAD_ID: null,
+        UF_CRM_CITY: '',
+        ASSIGNED_BY_ID: '2',
+        COMPANY_ID: '0',
+        CONTACT_ID: '44',
+      }),
     ]
     const data = dumpToCrmData(d)
     const [a, b, c] = data.deals
-    expect(a).toMatchObject({ id: 1, amount: 19999.99, semantic: 'F', closed: true, cityId: '102', lossReasonId: '201', closedAt: Date.parse('2024-02-01T00:00:00+03:00') })
+    expect(a).toMatchObject({
+      id: 1,
+      amount: 19999.99,
+      semantic: 'F',
+      closed: true,
+      cityId: '102',
+      lossReasonId: '201',
+      closedAt: Date.parse('2024-02-01T00:00:00+03:00'),
+    })
     expect(b).toMatchObject({ sourceId: 'CALL', leadId: 5, cityId: 'dep:7', closed: false, closedAt: null })
     expect(c).toMatchObject({ sourceId: null, cityId: null, companyId: null, contactId: 44 })
     expect(a.createdAt).toBe(Date.UTC(2024, 0, 10, 7, 0, 0))
-    expect(data.cities).toEqual([{ id: '101', name: 'Moscow' }, { id: '102', name: 'Kazan' }, { id: 'dep:7', name: 'North office' }])
+    expect(data.cities).toEqual([
+      { id: '101', name: 'Moscow' },
+      { id: '102', name: 'Kazan' },
+      { id: 'dep:7', name: 'North office' },
+    ])
     expect(data.problems).toEqual([])
   })
 
   it('merges city keys that name the same city: deal field, lead field and department', () => {
     const d = portal()
-    d.leadUserFields = [enumField('UF_CRM_CITY', [['501', 'Kazan'], ['502', 'Omsk']])]
+    d.leadUserFields = [
+      enumField('UF_CRM_CITY', [
+        ['501', 'Kazan'],
+        ['502', 'Omsk'],
+      ]),
+    ]
     d.departments = [{ ID: '7', NAME: 'Moscow', SORT: 500, PARENT: '1' }]
     d.leads = [lead('5', { UF_CRM_CITY: '501' }), lead('6', { UF_CRM_CITY: '502' })]
     d.deals = [deal('1', { UF_CRM_CITY: '102' }), deal('2', { UF_CRM_CITY: null, ASSIGNED_BY_ID: '1' })]
     const data = dumpToCrmData(d)
     expect(data.leads.map((l) => l.cityId)).toEqual(['102', '502'])
     expect(data.deals.map((x) => x.cityId)).toEqual(['102', '101'])
-    expect(data.cities).toEqual([{ id: '101', name: 'Moscow' }, { id: '102', name: 'Kazan' }, { id: '502', name: 'Omsk' }])
+    expect(data.cities).toEqual([
+      { id: '101', name: 'Moscow' },
+      { id: '102', name: 'Kazan' },
+      { id: '502', name: 'Omsk' },
+    ])
   })
 
   it('honours the settings field names', () => {
@@ -104,7 +184,11 @@ describe('deals and leads', () => {
       deal('5'),
     ]
     d.leads = [lead('7', { STATUS_ID: 'NOPE' })]
-    d.dealHistory = [history(1, 5, 'NEW', 'bad'), history(2, 5, 'GHOST', '2024-01-01T00:00:00+03:00'), { ...history(3, 5, 'NEW', '2024-01-01T00:00:00+03:00'), OWNER_ID: null as unknown as number }]
+    d.dealHistory = [
+      history(1, 5, 'NEW', 'bad'),
+      history(2, 5, 'GHOST', '2024-01-01T00:00:00+03:00'),
+      { ...history(3, 5, 'NEW', '2024-01-01T00:00:00+03:00'), OWNER_ID: null as unknown as number },
+    ]
     const data = dumpToCrmData(d)
     expect(data.deals.map((x) => x.id)).toEqual([4, 5])
     expect(data.deals[0].createdAt).toBe(Date.parse('2024-03-01T00:00:00+03:00'))
@@ -128,12 +212,34 @@ describe('deals and leads', () => {
 
   it('reads lead semantics and closing dates', () => {
     const d = portal()
-    d.leads = [lead('1', { STATUS_ID: 'JUNK', STATUS_SEMANTIC_ID: 'F', DATE_CLOSED: '2024-01-20T00:00:00+00:00' }), lead('2')]
-    d.leadHistory = [{ ID: 9, TYPE_ID: 1, OWNER_ID: 1, CREATED_TIME: '2024-01-05T10:00:00+03:00', STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P' }]
+    d.leads = [
+      lead('1', { STATUS_ID: 'JUNK', STATUS_SEMANTIC_ID: 'F', DATE_CLOSED: '2024-01-20T00:00:00+00:00' }),
+      lead('2'),
+    ]
+    d.leadHistory = [
+      {
+        ID: 9,
+        TYPE_ID: 1,
+        OWNER_ID: 1,
+        CREATED_TIME: '2024-01-05T10:00:00+03:00',
+        STATUS_ID: 'NEW',
+        STATUS_SEMANTIC_ID: 'P',
+      },
+    ]
     const data = dumpToCrmData(d)
     expect(data.leads[0]).toMatchObject({ semantic: 'F', closedAt: Date.UTC(2024, 0, 20) })
     expect(data.leads[1].closedAt).toBeNull()
-    expect(data.leadEvents).toEqual([{ id: 9, ownerId: 1, typeId: 1, stageId: 'NEW', categoryId: -1, semantic: 'P', at: Date.parse('2024-01-05T10:00:00+03:00') }])
+    expect(data.leadEvents).toEqual([
+      {
+        id: 9,
+        ownerId: 1,
+        typeId: 1,
+        stageId: 'NEW',
+        categoryId: -1,
+        semantic: 'P',
+        at: Date.parse('2024-01-05T10:00:00+03:00'),
+      },
+    ])
   })
 })
 
@@ -153,20 +259,63 @@ describe('touches', () => {
   it('resolves bindings, call durations, orphan calls and CRM tasks', () => {
     const d = portal()
     d.activities = [
-      activity('10', { BINDINGS: [{ OWNER_TYPE_ID: '2', OWNER_ID: '1' }, { OWNER_TYPE_ID: '3', OWNER_ID: '5' }, { OWNER_TYPE_ID: '2', OWNER_ID: '1' }] }),
-      activity('11', { TYPE_ID: '4', PROVIDER_ID: 'CRM_EMAIL', DIRECTION: '1', OWNER_TYPE_ID: '1', OWNER_ID: '8', COMPLETED: 'N' }),
-      activity('12', { TYPE_ID: '3', PROVIDER_ID: 'CRM_TASKS_TASK', ASSOCIATED_ENTITY_ID: '77', OWNER_TYPE_ID: '2', OWNER_ID: '1' }),
+      activity('10', {
+        BINDINGS: [
+          { OWNER_TYPE_ID: '2', OWNER_ID: '1' },
+          { OWNER_TYPE_ID: '3', OWNER_ID: '5' },
+          { OWNER_TYPE_ID: '2', OWNER_ID: '1' },
+        ],
+      }),
+      activity('11', {
+        TYPE_ID: '4',
+        PROVIDER_ID: 'CRM_EMAIL',
+        DIRECTION: '1',
+        OWNER_TYPE_ID: '1',
+        OWNER_ID: '8',
+        COMPLETED: 'N',
+      }),
+      activity('12', {
+        TYPE_ID: '3',
+        PROVIDER_ID: 'CRM_TASKS_TASK',
+        ASSOCIATED_ENTITY_ID: '77',
+        OWNER_TYPE_ID: '2',
+        OWNER_ID: '1',
+      }),
       activity('13', { CREATED: '', START_TIME: 'garbage' }),
     ]
-    d.calls = [call('1', '10', '95'), call('2', null, '30', { CRM_ENTITY_TYPE: 'COMPANY', CRM_ENTITY_ID: '3', CALL_TYPE: '2' })]
+    d.calls = [
+      call('1', '10', '95'),
+      call('2', null, '30', { CRM_ENTITY_TYPE: 'COMPANY', CRM_ENTITY_ID: '3', CALL_TYPE: '2' }),
+    ]
     d.tasks = [task('77', ['D_1']), task('78', ['D_1', 'CO_3', 'X_1', 'L_abc']), task('79', [])]
     const data = dumpToCrmData(d)
     const byId = new Map(data.touches.map((t) => [t.id, t]))
     expect([...byId.keys()].sort((a, b) => a - b)).toEqual([-156, -5, 10, 11, 12])
-    expect(byId.get(10)).toMatchObject({ kind: 'call', direction: 'out', durationSec: 95, dealIds: [1], contactIds: [5], at: Date.parse('2024-01-12T08:30:00+03:00') })
-    expect(byId.get(11)).toMatchObject({ kind: 'email', direction: 'in', leadIds: [8], completed: false, at: Date.parse('2024-01-12T09:00:00+03:00') })
+    expect(byId.get(10)).toMatchObject({
+      kind: 'call',
+      direction: 'out',
+      durationSec: 95,
+      dealIds: [1],
+      contactIds: [5],
+      at: Date.parse('2024-01-12T08:30:00+03:00'),
+    })
+    expect(byId.get(11)).toMatchObject({
+      kind: 'email',
+      direction: 'in',
+      leadIds: [8],
+      completed: false,
+      at: Date.parse('2024-01-12T09:00:00+03:00'),
+    })
     expect(byId.get(-5)).toMatchObject({ kind: 'call', direction: 'in', durationSec: 30, companyIds: [3] })
-    expect(byId.get(-156)).toMatchObject({ kind: 'task', dealIds: [1], companyIds: [3], responsibleId: 2, completed: false })
-    expect(data.problems).toEqual([expect.objectContaining({ table: 'activities', rowId: '13', kind: 'bad date', dropped: true })])
+    expect(byId.get(-156)).toMatchObject({
+      kind: 'task',
+      dealIds: [1],
+      companyIds: [3],
+      responsibleId: 2,
+      completed: false,
+    })
+    expect(data.problems).toEqual([
+      expect.objectContaining({ table: 'activities', rowId: '13', kind: 'bad date', dropped: true }),
+    ])
   })
 })

@@ -41,7 +41,9 @@ export async function run(): Promise<void> {
     const manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8')) as Manifest
     const { initial, lazy } = reportPageChunks(manifest)
     const charts = [...lazy.entries()].filter(([src]) => src.includes('services/apex')).map(([, file]) => file)
-    const worker = readdirSync(join(outDir, 'assets')).filter((f) => /^worker-.*\.js$/.test(f)).map((f) => `assets/${f}`)
+    const worker = readdirSync(join(outDir, 'assets'))
+      .filter((f) => /^worker-.*\.js$/.test(f))
+      .map((f) => `assets/${f}`)
     const rows: [string, string, number][] = []
     for (const f of initial) if (f.endsWith('.js')) rows.push(['initial', f, gz(join(outDir, f))])
     for (const f of worker) rows.push(['worker', f, gz(join(outDir, f))])
@@ -54,7 +56,9 @@ export async function run(): Promise<void> {
       total += size
       console.log(`  ${kind.padEnd(14)} ${(size / 1024).toFixed(1).padStart(7)} KB  ${file}`)
     }
-    console.log(`  ${'total'.padEnd(14)} ${(total / 1024).toFixed(1).padStart(7)} KB  (target ≤ ${BUDGET_KB} KB: ${total / 1024 <= BUDGET_KB ? 'within' : 'OVER'})`)
+    console.log(
+      `  ${'total'.padEnd(14)} ${(total / 1024).toFixed(1).padStart(7)} KB  (target ≤ ${BUDGET_KB} KB: ${total / 1024 <= BUDGET_KB ? 'within' : 'OVER'})`,
+    )
     console.log('Not loaded by the report page unless asked for:')
     for (const f of new Set(other)) console.log(`  ${(gz(join(outDir, f)) / 1024).toFixed(1).padStart(7)} KB  ${f}`)
   } finally {

@@ -14,7 +14,12 @@ export const BENCH_END = Date.parse('2026-11-20T09:00:00Z')
 const HISTORY_DAYS = 730
 
 export const BENCH_PIPELINES = [
-  { id: 0, process: ['NEW', 'QUALIFY', 'MEET', 'PROPOSAL', 'NEGOTIATE', 'CONTRACT'], won: 'WON', lost: ['LOSE', 'APOLOGY'] },
+  {
+    id: 0,
+    process: ['NEW', 'QUALIFY', 'MEET', 'PROPOSAL', 'NEGOTIATE', 'CONTRACT'],
+    won: 'WON',
+    lost: ['LOSE', 'APOLOGY'],
+  },
   { id: 1, process: ['C1:NEW', 'C1:TRIAL', 'C1:OFFER'], won: 'C1:WON', lost: ['C1:LOSE'] },
 ]
 export const BENCH_SOURCES = ['ADS', 'WEB', 'CALL', 'EMAIL', 'PARTNER', 'RECOMMEND', 'EXPO', 'OTHER']
@@ -39,26 +44,51 @@ export function generateBenchData(seed: number, sizes: BenchSizes): CrmData {
   const sourceDrop = BENCH_SOURCES.map((_, i) => 0.025 + 0.01 * i)
   const data: CrmData = {
     portal: { memberId: 'bench', domain: 'bench.example', timeZone: 'Europe/Moscow', currency: 'RUB', language: 'en' },
-    pipelines: [], stages: [], leadStatuses: [
-      { id: 'NEW', name: 'New', sort: 10, semantic: 'P' }, { id: 'IN_PROCESS', name: 'In process', sort: 20, semantic: 'P' },
-      { id: 'CONVERTED', name: 'Converted', sort: 30, semantic: 'S' }, { id: 'JUNK', name: 'Junk', sort: 40, semantic: 'F' },
+    pipelines: [],
+    stages: [],
+    leadStatuses: [
+      { id: 'NEW', name: 'New', sort: 10, semantic: 'P' },
+      { id: 'IN_PROCESS', name: 'In process', sort: 20, semantic: 'P' },
+      { id: 'CONVERTED', name: 'Converted', sort: 30, semantic: 'S' },
+      { id: 'JUNK', name: 'Junk', sort: 40, semantic: 'F' },
     ],
     sources: BENCH_SOURCES.map((id) => ({ id, name: `Source ${id}` })),
     cities: BENCH_CITIES.map((id) => ({ id, name: `City ${id}` })),
     lossReasons: REASONS.map((id) => ({ id, name: `Reason ${id}` })),
     users: MANAGERS.map((id) => ({ id, name: `Manager ${id}`, active: id % 17 !== 0, departmentIds: [1 + (id % 32)] })),
-    departments: Array.from({ length: 33 }, (_, i) => ({ id: i + 1, name: i === 0 ? 'Company' : `Branch ${i}`, parentId: i === 0 ? null : 1 })),
+    departments: Array.from({ length: 33 }, (_, i) => ({
+      id: i + 1,
+      name: i === 0 ? 'Company' : `Branch ${i}`,
+      parentId: i === 0 ? null : 1,
+    })),
     currencies: [{ code: 'RUB', rate: 1, base: true }],
-    deals: [], leads: [], dealEvents: [], leadEvents: [], touches: [], budgets: [], plans: [],
-    settings: { consultationStageIds: ['MEET'], noShowStageIds: [], contractStageIds: ['CONTRACT'], workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] } },
+    deals: [],
+    leads: [],
+    dealEvents: [],
+    leadEvents: [],
+    touches: [],
+    budgets: [],
+    plans: [],
+    settings: {
+      consultationStageIds: ['MEET'],
+      noShowStageIds: [],
+      contractStageIds: ['CONTRACT'],
+      workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },
+    },
   }
   for (const pl of BENCH_PIPELINES) {
     const ids = [...pl.process, pl.won, ...pl.lost]
     data.pipelines.push({ id: pl.id, name: `Pipeline ${pl.id}`, sort: pl.id * 10, stageIds: ids })
-    ids.forEach((id, i) => data.stages.push({
-      id, categoryId: pl.id, name: `Stage ${id}`, sort: (i + 1) * 10, color: null,
-      semantic: i < pl.process.length ? 'P' : id === pl.won ? 'S' : 'F',
-    }))
+    ids.forEach((id, i) =>
+      data.stages.push({
+        id,
+        categoryId: pl.id,
+        name: `Stage ${id}`,
+        sort: (i + 1) * 10,
+        color: null,
+        semantic: i < pl.process.length ? 'P' : id === pl.won ? 'S' : 'F',
+      }),
+    )
   }
   const events: StageEvent[] = []
   let touchId = 1
@@ -93,10 +123,26 @@ export function generateBenchData(seed: number, sizes: BenchSizes): CrmData {
     }
     const manager = pick(MANAGERS)
     const deal: Deal = {
-      id, title: `Deal ${id}`, categoryId: pl.id, stageId, semantic, createdAt: created, modifiedAt: t, movedAt: Math.min(t, BENCH_END),
-      closedAt: semantic === 'P' ? null : t, closed: semantic !== 'P', amount: Math.round(5_000 + r() * 200_000), currency: 'RUB',
-      sourceId: BENCH_SOURCES[src], utmSource: r() < 0.5 ? `utm-${src % 4}` : null, assignedById: manager, leadId: null, contactId: id,
-      companyId: null, cityId: pick(BENCH_CITIES), lossReasonId: semantic === 'F' ? pick(REASONS) : null,
+      id,
+      title: `Deal ${id}`,
+      categoryId: pl.id,
+      stageId,
+      semantic,
+      createdAt: created,
+      modifiedAt: t,
+      movedAt: Math.min(t, BENCH_END),
+      closedAt: semantic === 'P' ? null : t,
+      closed: semantic !== 'P',
+      amount: Math.round(5_000 + r() * 200_000),
+      currency: 'RUB',
+      sourceId: BENCH_SOURCES[src],
+      utmSource: r() < 0.5 ? `utm-${src % 4}` : null,
+      assignedById: manager,
+      leadId: null,
+      contactId: id,
+      companyId: null,
+      cityId: pick(BENCH_CITIES),
+      lossReasonId: semantic === 'F' ? pick(REASONS) : null,
     }
     data.deals.push(deal)
     const life = Math.max(MINUTE, Math.min(t, BENCH_END) - created)
@@ -104,9 +150,17 @@ export function generateBenchData(seed: number, sizes: BenchSizes): CrmData {
     for (let k = 0; k < touches; k++) {
       const kind = pick(KINDS)
       const touch: Touch = {
-        id: touchId++, kind, direction: kind === 'call' ? (r() < 0.3 ? 'in' : 'out') : null, at: created + Math.floor(r() * life),
-        durationSec: kind === 'call' ? Math.floor(r() * 600) : null, responsibleId: manager, completed: true,
-        dealIds: [id], leadIds: NONE, contactIds: [id], companyIds: NONE,
+        id: touchId++,
+        kind,
+        direction: kind === 'call' ? (r() < 0.3 ? 'in' : 'out') : null,
+        at: created + Math.floor(r() * life),
+        durationSec: kind === 'call' ? Math.floor(r() * 600) : null,
+        responsibleId: manager,
+        completed: true,
+        dealIds: [id],
+        leadIds: NONE,
+        contactIds: [id],
+        companyIds: NONE,
       }
       data.touches.push(touch)
     }
@@ -120,14 +174,32 @@ export function generateBenchData(seed: number, sizes: BenchSizes): CrmData {
     const u = r()
     const semantic: Semantic = u < 0.3 ? 'S' : u < 0.55 ? 'F' : 'P'
     const lead: Lead = {
-      id, title: `Lead ${id}`, statusId: semantic === 'S' ? 'CONVERTED' : semantic === 'F' ? 'JUNK' : 'NEW', semantic, createdAt: created,
-      modifiedAt: created, closedAt: semantic === 'P' ? null : created + DAY, amount: 0, currency: 'RUB', sourceId: pick(BENCH_SOURCES),
-      utmSource: null, assignedById: pick(MANAGERS), cityId: pick(BENCH_CITIES), contactId: null,
+      id,
+      title: `Lead ${id}`,
+      statusId: semantic === 'S' ? 'CONVERTED' : semantic === 'F' ? 'JUNK' : 'NEW',
+      semantic,
+      createdAt: created,
+      modifiedAt: created,
+      closedAt: semantic === 'P' ? null : created + DAY,
+      amount: 0,
+      currency: 'RUB',
+      sourceId: pick(BENCH_SOURCES),
+      utmSource: null,
+      assignedById: pick(MANAGERS),
+      cityId: pick(BENCH_CITIES),
+      contactId: null,
     }
     data.leads.push(lead)
   }
   for (const src of BENCH_SOURCES) {
-    for (let m = 1; m <= 12; m++) data.budgets.push({ sourceId: src, cityId: null, month: `2026-${String(m).padStart(2, '0')}`, amount: 100_000, currency: 'RUB' })
+    for (let m = 1; m <= 12; m++)
+      data.budgets.push({
+        sourceId: src,
+        cityId: null,
+        month: `2026-${String(m).padStart(2, '0')}`,
+        amount: 100_000,
+        currency: 'RUB',
+      })
   }
   return data
 }

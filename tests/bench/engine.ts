@@ -123,18 +123,31 @@ async function loadDuck(conn: Awaited<ReturnType<DuckDBInstance['connect']>>, da
     let buf = header + '\n'
     for (const row of rows) {
       buf += toLine(row) + '\n'
-      if (buf.length > 1 << 20) { writeSync(fd, buf); buf = '' }
+      if (buf.length > 1 << 20) {
+        writeSync(fd, buf)
+        buf = ''
+      }
     }
     writeSync(fd, buf)
     closeSync(fd)
   }
-  writeCsv('deals.csv', 'id,pipeline,semantic,created,source,city', data.deals,
-    (d) => `${d.id},${d.categoryId},${d.semantic},${d.createdAt},${d.sourceId ?? ''},${d.cityId ?? ''}`)
-  writeCsv('events.csv', 'id,deal,pipeline,stage_idx,at', data.dealEvents,
-    (e) => `${e.id},${e.ownerId},${e.categoryId},${stageIndex.get(e.stageId)},${e.at}`)
+  writeCsv(
+    'deals.csv',
+    'id,pipeline,semantic,created,source,city',
+    data.deals,
+    (d) => `${d.id},${d.categoryId},${d.semantic},${d.createdAt},${d.sourceId ?? ''},${d.cityId ?? ''}`,
+  )
+  writeCsv(
+    'events.csv',
+    'id,deal,pipeline,stage_idx,at',
+    data.dealEvents,
+    (e) => `${e.id},${e.ownerId},${e.categoryId},${stageIndex.get(e.stageId)},${e.at}`,
+  )
   const t0 = performance.now()
   for (const t of ['stages', 'deals', 'events']) {
-    await conn.run(`create or replace table ${t} as select * from read_csv('${join(dir, `${t}.csv`)}', header = true, all_varchar = false)`)
+    await conn.run(
+      `create or replace table ${t} as select * from read_csv('${join(dir, `${t}.csv`)}', header = true, all_varchar = false)`,
+    )
   }
   return { dir, loadMs: performance.now() - t0 }
 }
@@ -199,7 +212,8 @@ function diff(ours: Map<string, number>, theirs: Map<string, number>): string[] 
 
 function ourFigures(r: Report) {
   const funnel = new Map<string, number>()
-  for (const pl of r.funnel.cohort) for (const id of pl.order) funnel.set(`${pl.categoryId}|${id}`, pl.stages[id].reached)
+  for (const pl of r.funnel.cohort)
+    for (const id of pl.order) funnel.set(`${pl.categoryId}|${id}`, pl.stages[id].reached)
   const churn = new Map<string, number>()
   for (const pc of r.churn) {
     for (const id of pc.order) {
@@ -208,17 +222,24 @@ function ourFigures(r: Report) {
     }
   }
   const matrix = new Map<string, number>()
-  for (const m of r.sources.matrix) for (const row of m.rows) for (const id of m.order) matrix.set(`${m.categoryId}|${row.key}|${id}`, row.stages[id]?.reached ?? 0)
+  for (const m of r.sources.matrix)
+    for (const row of m.rows)
+      for (const id of m.order) matrix.set(`${m.categoryId}|${row.key}|${id}`, row.stages[id]?.reached ?? 0)
   return { funnel, churn, matrix }
 }
 
 function duckFigures(funnel: Row[], churn: Row[], matrix: Row[]) {
   return {
     funnel: new Map(funnel.map((x) => [`${num(x.pipeline)}|${x.stage_id}`, num(x.reached)])),
-    churn: new Map(churn.flatMap((x) => [
-      [`${num(x.pipeline)}|${x.stage_id}|lost_at`, num(x.lost_at)] as [string, number],
-      [`${num(x.pipeline)}|${x.stage_id}|churn`, Math.round((x.churn === null ? 0 : num(x.churn)) * 1e4) / 1e4] as [string, number],
-    ])),
+    churn: new Map(
+      churn.flatMap((x) => [
+        [`${num(x.pipeline)}|${x.stage_id}|lost_at`, num(x.lost_at)] as [string, number],
+        [`${num(x.pipeline)}|${x.stage_id}|churn`, Math.round((x.churn === null ? 0 : num(x.churn)) * 1e4) / 1e4] as [
+          string,
+          number,
+        ],
+      ]),
+    ),
     matrix: new Map(matrix.map((x) => [`${num(x.pipeline)}|${x.source}|${x.stage_id}`, num(x.reached)])),
   }
 }
@@ -232,25 +253,43 @@ function duckFigures(funnel: Row[], churn: Row[], matrix: Row[]) {
  */
 function cappedRun(): void {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'support', 'engine-capped.ts')
-  const child = spawnSync(process.execPath, ['--max-old-space-size=400', '--import', 'tsx', script], { encoding: 'utf8' })
+  const child = spawnSync(process.execPath, ['--max-old-space-size=400', '--import', 'tsx', script], {
+    encoding: 'utf8',
+  })
   const last = child.stdout.trim().split('\n').pop() ?? ''
   if (child.status !== 0 || !last.startsWith('{')) {
-    line('same work under a 400 MB heap cap', 'FAILED', `≤ ${TARGET.heapMb} MB  ${verdict(false)} (${(child.stderr || '').trim().split('\n').pop() ?? ''})`)
+    line(
+      'same work under a 400 MB heap cap',
+      'FAILED',
+      `≤ ${TARGET.heapMb} MB  ${verdict(false)} (${(child.stderr || '').trim().split('\n').pop() ?? ''})`,
+    )
     return
   }
   const r = JSON.parse(last) as { peakHeapMb: number; peakBuffersMb: number; reportMedianMs: number }
-  line('same work under a 400 MB heap cap', `completes, heap ${r.peakHeapMb.toFixed(0)} MB`, `≤ ${TARGET.heapMb} MB  ${verdict(r.peakHeapMb <= TARGET.heapMb)} (+ ${r.peakBuffersMb.toFixed(0)} MB typed arrays outside the heap; report median ${r.reportMedianMs.toFixed(0)} ms)`)
+  line(
+    'same work under a 400 MB heap cap',
+    `completes, heap ${r.peakHeapMb.toFixed(0)} MB`,
+    `≤ ${TARGET.heapMb} MB  ${verdict(r.peakHeapMb <= TARGET.heapMb)} (+ ${r.peakBuffersMb.toFixed(0)} MB typed arrays outside the heap; report median ${r.reportMedianMs.toFixed(0)} ms)`,
+  )
 }
 
 export async function run(): Promise<void> {
-  console.log(`data: direct seeded CrmData generator (tests/bench/engine-data.ts), not generatePortal + dumpToCrmData —`)
+  console.log(
+    `data: direct seeded CrmData generator (tests/bench/engine-data.ts), not generatePortal + dumpToCrmData —`,
+  )
   console.log(`      the wire round trip of 100k deals costs minutes and is measured by the sync bench instead`)
   let t0 = performance.now()
   const data = generateBenchData(7, SIZES)
-  console.log(`generated ${data.deals.length} deals, ${data.dealEvents.length} stage events, ${data.touches.length} touches, ${data.leads.length} leads in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  console.log(
+    `generated ${data.deals.length} deals, ${data.dealEvents.length} stage events, ${data.touches.length} touches, ${data.leads.length} leads in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  )
   gc()
   const dataHeap = sampleHeap()
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (the team shares it: high load inflates every time below)`)
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (the team shares it: high load inflates every time below)`,
+  )
   console.log(`\nquery: ${QUERY.from} … ${QUERY.to}, compare previous, all pipelines\n`)
   line('figure', 'value', 'target')
 
@@ -260,13 +299,27 @@ export async function run(): Promise<void> {
   sampleHeap()
   gc()
   const preparedHeap = sampleHeap()
-  line('prepare, first call (what a user waits for)', `${prepareMs.toFixed(0)} ms`, `≤ ${TARGET.prepareMs} ms  ${verdict(prepareMs <= TARGET.prepareMs)}`)
+  line(
+    'prepare, first call (what a user waits for)',
+    `${prepareMs.toFixed(0)} ms`,
+    `≤ ${TARGET.prepareMs} ms  ${verdict(prepareMs <= TARGET.prepareMs)}`,
+  )
 
   let report: Report | null = null
   const fullMs = await timed(RUNS, () => (report = buildReport(p, QUERY)))
-  line(`full report, median of ${RUNS}`, withMin(fullMs), `≤ ${TARGET.reportMs} ms  ${verdict(fullMs <= TARGET.reportMs)}`)
-  const filterMs = await timed(RUNS, (i) => buildReport(p, { ...QUERY, cityIds: [BENCH_CITIES[(i + 1 + BENCH_CITIES.length) % BENCH_CITIES.length]] }))
-  line(`filter change (one city), median of ${RUNS}`, withMin(filterMs), `≤ ${TARGET.filterMs} ms  ${verdict(filterMs <= TARGET.filterMs)}`)
+  line(
+    `full report, median of ${RUNS}`,
+    withMin(fullMs),
+    `≤ ${TARGET.reportMs} ms  ${verdict(fullMs <= TARGET.reportMs)}`,
+  )
+  const filterMs = await timed(RUNS, (i) =>
+    buildReport(p, { ...QUERY, cityIds: [BENCH_CITIES[(i + 1 + BENCH_CITIES.length) % BENCH_CITIES.length]] }),
+  )
+  line(
+    `filter change (one city), median of ${RUNS}`,
+    withMin(filterMs),
+    `≤ ${TARGET.filterMs} ms  ${verdict(filterMs <= TARGET.filterMs)}`,
+  )
   const dims = ['source', 'manager', 'city'] as const
   const breakdownMs = await timed(RUNS, (i) => buildReport(p, { ...QUERY, breakdown: dims[(i + 3) % 3] }))
   line(`breakdown switch (source/manager/city), median`, withMin(breakdownMs))
@@ -275,14 +328,22 @@ export async function run(): Promise<void> {
   line('heap+buffers: data alone (after gc)', `${mb(dataHeap)} MB`)
   line('heap+buffers: data + prepared (after gc)', `${mb(preparedHeap)} MB`)
   line('heap+buffers: + last report kept (after gc)', `${mb(withReport)} MB`)
-  line('heap+buffers: peak sampled between steps', `${mb(peakHeap)} MB`, `≤ ${TARGET.heapMb} MB  ${verdict(peakHeap / 1024 / 1024 <= TARGET.heapMb)} (target checked here)`)
+  line(
+    'heap+buffers: peak sampled between steps',
+    `${mb(peakHeap)} MB`,
+    `≤ ${TARGET.heapMb} MB  ${verdict(peakHeap / 1024 / 1024 <= TARGET.heapMb)} (target checked here)`,
+  )
   line('heap+buffers: peak minus the data itself', `${mb(peakHeap - dataHeap)} MB`)
   line('max RSS of the process so far (upper bound)', `${mb(process.resourceUsage().maxRSS * 1024)} MB`)
   // After the memory figures: each call leaves a whole index set behind as garbage. Later calls run
   // JIT-compiled code, so the spread between the first and these shows what warm-up costs.
   const warmMs = await timed(PREPARE_RUNS, () => prepare(data))
   line(`prepare, median of ${PREPARE_RUNS} further calls`, withMin(warmMs))
-  console.log(`load average now: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`)
+  console.log(
+    `load average now: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  )
   cappedRun()
 
   // The same three figures alone on our side (funnel section also builds the flow funnel, churn
@@ -302,29 +363,47 @@ export async function run(): Promise<void> {
   const { start, end } = report!.period
   const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Row[]
   let duckRows: Row[][] = []
-  const duckFunnelMs = await timed(RUNS, async () => { duckRows[0] = await q(funnelSql(start, end)) })
+  const duckFunnelMs = await timed(RUNS, async () => {
+    duckRows[0] = await q(funnelSql(start, end))
+  })
   const duckFunnel = withMin(duckFunnelMs, 1)
-  const duckChurnMs = await timed(RUNS, async () => { duckRows[1] = await q(churnSql(start, end)) })
+  const duckChurnMs = await timed(RUNS, async () => {
+    duckRows[1] = await q(churnSql(start, end))
+  })
   const duckChurn = withMin(duckChurnMs, 1)
-  const duckMatrixMs = await timed(RUNS, async () => { duckRows[2] = await q(matrixSql(start, end)) })
+  const duckMatrixMs = await timed(RUNS, async () => {
+    duckRows[2] = await q(matrixSql(start, end))
+  })
   const duckMatrix = withMin(duckMatrixMs, 1)
   const duckMs = duckFunnelMs + duckChurnMs + duckMatrixMs
-  console.log(`\nDuckDB ${String((await import('@duckdb/node-api')).default.version())}, ${String(threads)} threads; CSV load ${tables.loadMs.toFixed(0)} ms (not counted)`)
+  console.log(
+    `\nDuckDB ${String((await import('@duckdb/node-api')).default.version())}, ${String(threads)} threads; CSV load ${tables.loadMs.toFixed(0)} ms (not counted)`,
+  )
   line('duckdb: cohort funnel, median', duckFunnel)
   line('duckdb: churn by stage, median', duckChurn)
   line('duckdb: source × stage matrix, median', duckMatrix)
   line('duckdb: the three together', `${duckMs.toFixed(1)} ms`)
   line('ours: the same three sections, median', ourTrio)
   const ratio = ourTrioMs / duckMs
-  line('ratio ours / duckdb (same three figures)', `${ratio.toFixed(2)}×`, `≤ ${TARGET.duckRatio}×  ${verdict(ratio <= TARGET.duckRatio)}`)
+  line(
+    'ratio ours / duckdb (same three figures)',
+    `${ratio.toFixed(2)}×`,
+    `≤ ${TARGET.duckRatio}×  ${verdict(ratio <= TARGET.duckRatio)}`,
+  )
   line('ratio full report / duckdb three figures', `${(fullMs / duckMs).toFixed(2)}×`, '(the report computes far more)')
 
   const ours = ourFigures(report!)
   const theirs = duckFigures(duckRows[0], duckRows[1], duckRows[2])
   for (const k of ['funnel', 'churn', 'matrix'] as const) {
     const d = diff(ours[k], theirs[k])
-    const label = { funnel: 'cohort funnel reached(s)', churn: 'cohort churn lost_at/churn', matrix: 'source × stage reached' }[k]
-    console.log(`${label.padEnd(44)} ${d.length === 0 ? `match (${ours[k].size} figures)` : `DIFF in ${d.length} of ${ours[k].size}: ${d.slice(0, 5).join('; ')}`}`)
+    const label = {
+      funnel: 'cohort funnel reached(s)',
+      churn: 'cohort churn lost_at/churn',
+      matrix: 'source × stage reached',
+    }[k]
+    console.log(
+      `${label.padEnd(44)} ${d.length === 0 ? `match (${ours[k].size} figures)` : `DIFF in ${d.length} of ${ours[k].size}: ${d.slice(0, 5).join('; ')}`}`,
+    )
   }
   duckRows = []
   conn.closeSync()

@@ -18,11 +18,19 @@ import { launchBrowser } from '../e2e/support/browser'
 import { openHost } from '../e2e/support/host-page'
 
 const PAGES = ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality']
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+}
 
 function serveStatic(dir: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    )
     let file = join(dir, path)
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html')
@@ -32,7 +40,11 @@ function serveStatic(dir: string): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end()
     }
   })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }),
+    ),
+  )
 }
 
 const ms = (t0: number) => `${Math.round(performance.now() - t0)} ms`
@@ -46,12 +58,22 @@ export async function run(): Promise<void> {
     const app = await serveStatic(outDir)
     stops.push(() => new Promise((r) => app.server.close(r)))
     const dump = generatePortal({ seed: 20261123, deals })
-    const portal = await startPortal({ dump, port: 0, installed: true, webhookSecret: 'bench', rate: 1000, burst: 1000, extraRoutes: hostRoutes({ appUrl: app.url }) })
+    const portal = await startPortal({
+      dump,
+      port: 0,
+      installed: true,
+      webhookSecret: 'bench',
+      rate: 1000,
+      burst: 1000,
+      extraRoutes: hostRoutes({ appUrl: app.url }),
+    })
     stops.push(() => portal.close())
     const browser = await launchBrowser()
     stops.push(() => browser.close())
 
-    console.log(`Report in Chromium, production build, ${deals} deals (${dump.dealHistory.length} history rows, ${dump.activities.length} activities):`)
+    console.log(
+      `Report in Chromium, production build, ${deals} deals (${dump.dealHistory.length} history rows, ${dump.activities.length} activities):`,
+    )
     let t0 = performance.now()
     const host = await openHost(browser, portal.url, { placement: 'DEFAULT', user: 1, lang: 'en' })
     await host.waitForApp('[data-testid="synced-deals-count"]', 600_000)
@@ -61,7 +83,9 @@ export async function run(): Promise<void> {
 
     t0 = performance.now()
     await frame.selectOption('[data-testid="filter-period"]', 'last-year')
-    await frame.waitForSelector('[data-testid="report-app"][data-report-status="loading"]', { timeout: 5_000 }).catch(() => undefined)
+    await frame
+      .waitForSelector('[data-testid="report-app"][data-report-status="loading"]', { timeout: 5_000 })
+      .catch(() => undefined)
     await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 120_000 })
     console.log(`  period change (last year) → new report   ${ms(t0)}`)
 
@@ -94,15 +118,32 @@ export async function run(): Promise<void> {
       frame = await host.appFrame()
       await frame.waitForSelector('.apexcharts-canvas', { timeout: 600_000 })
       console.log(`  ${label} → first chart drawn`.padEnd(62) + ms(t1))
-      await frame.waitForFunction(() => performance.getEntriesByName('fl:snapshot-saved').length > 0, undefined, { timeout: 600_000, polling: 50 })
+      await frame.waitForFunction(() => performance.getEntriesByName('fl:snapshot-saved').length > 0, undefined, {
+        timeout: 600_000,
+        polling: 50,
+      })
       console.log(`  ${label} → delta synced, report fresh`.padEnd(62) + ms(t1))
       // Where the reopen's time goes: the app's performance marks, ms since the frame's navigation.
-      const marks = await frame.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fl:')).map((m) => [m.name, m.startTime] as const))
+      const marks = await frame.evaluate(() =>
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('fl:'))
+          .map((m) => [m.name, m.startTime] as const),
+      )
       for (const [name, at] of marks) console.log(`    mark ${name.padEnd(34)} ${Math.round(at)} ms`)
       return Number(((await frame.textContent('[data-testid="synced-deals-count"]')) ?? '').replace(/\D/g, ''))
     }
     await reopen('warm reopen')
-    portal.mutate.addDeal({ TITLE: 'Bench deal', CATEGORY_ID: '0', STAGE_ID: 'NEW', STAGE_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '1', OPPORTUNITY: '10.00', CURRENCY_ID: 'RUB', CLOSED: 'N' })
+    portal.mutate.addDeal({
+      TITLE: 'Bench deal',
+      CATEGORY_ID: '0',
+      STAGE_ID: 'NEW',
+      STAGE_SEMANTIC_ID: 'P',
+      ASSIGNED_BY_ID: '1',
+      OPPORTUNITY: '10.00',
+      CURRENCY_ID: 'RUB',
+      CLOSED: 'N',
+    })
     portal.mutate.updateDeal(5, { TITLE: 'Bench rename' })
     const shown = await reopen('reopen, 1 new + 1 changed deal')
     console.log(`    deals shown after the change: ${shown} (portal: ${deals + 1})`)

@@ -22,7 +22,17 @@ const DEALS = Number(process.env.BENCH_DEALS ?? 100_000)
 const SDK_DEALS = Number(process.env.BENCH_SDK_DEALS ?? 5_000)
 const BURST = 50
 const RATE = 2
-const TABLES: TableName[] = ['statuses', 'dealCategories', 'dealUserFields', 'leadUserFields', 'users', 'departments', 'currencies', 'deals', 'dealHistory']
+const TABLES: TableName[] = [
+  'statuses',
+  'dealCategories',
+  'dealUserFields',
+  'leadUserFields',
+  'users',
+  'departments',
+  'currencies',
+  'deals',
+  'dealHistory',
+]
 
 const LIMITED: ClientOptions = { restriction: { burstLimit: BURST, drainRate: RATE } }
 const UNLIMITED: ClientOptions = { restriction: { burstLimit: 1e6, drainRate: 1e6 } }
@@ -47,7 +57,9 @@ export async function run(): Promise<void> {
   // Only what this benchmark syncs is served: the other tables would just cost memory.
   const dump: PortalDump = { ...full, leads: [], leadHistory: [], activities: [], calls: [], tasks: [] }
   const rows = TABLES.reduce((n, t) => n + (dump[t] as unknown[]).length, 0)
-  console.log(`portal: ${dump.deals.length} deals, ${dump.dealHistory.length} deal stage-history rows, ${rows} rows in the synced tables`)
+  console.log(
+    `portal: ${dump.deals.length} deals, ${dump.dealHistory.length} deal stage-history rows, ${rows} rows in the synced tables`,
+  )
 
   // 1. Pure server time: same sync, no limiter anywhere.
   let p = await portal(dump, false)
@@ -88,15 +100,31 @@ export async function run(): Promise<void> {
   const bound = lowerBound(ours.requests)
   const fairBound = Math.max(bound * 1000, pureMs)
   console.log('')
-  console.log(`full sync (ours)       ${ours.requests} requests for ${ours.upserted} rows, wall ${s(oursMs)}; portal 503s: ${rejected}`)
-  console.log(`  requests target      ≤ 1.05 × ceil(${rows}/2500) + 10 = ${target.toFixed(1)}  → ${mark(ours.requests <= target)}`)
-  console.log(`  limiter lower bound  max(0, (${ours.requests} − ${BURST}) / ${RATE}) = ${bound.toFixed(1)} s; pure server time (no limiter) ${s(pureMs)} in ${pure.requests} requests`)
+  console.log(
+    `full sync (ours)       ${ours.requests} requests for ${ours.upserted} rows, wall ${s(oursMs)}; portal 503s: ${rejected}`,
+  )
+  console.log(
+    `  requests target      ≤ 1.05 × ceil(${rows}/2500) + 10 = ${target.toFixed(1)}  → ${mark(ours.requests <= target)}`,
+  )
+  console.log(
+    `  limiter lower bound  max(0, (${ours.requests} − ${BURST}) / ${RATE}) = ${bound.toFixed(1)} s; pure server time (no limiter) ${s(pureMs)} in ${pure.requests} requests`,
+  )
   const ratio = bound > 0 ? (oursMs / 1000 / bound).toFixed(2) : 'n/a (all requests fit in the burst)'
-  console.log(`  wall / bound         ${ratio}; wall / max(bound, pure) ${(oursMs / fairBound).toFixed(2)} (target ≤ 1.2 → ${mark(oursMs <= 1.2 * fairBound)})`)
-  console.log(`SDK callList           ${sdkRequests} requests for ${sdkRows.length} deals (capped at ${SDK_DEALS}), wall ${s(sdkMs)}`)
-  console.log(`  extrapolated to ${DEALS} deals (deals only, no history): ⌊N/50⌋+1 = ${sdkFullRequests} sequential requests, ≥ ${sdkFullBound.toFixed(0)} s by the limiter (≈ ${s(Math.max(sdkFullBound * 1000, sdkFullRequests * sdkPerRequest))} at the measured pace)`)
-  console.log(`  ours per 1000 rows   ${((ours.requests / ours.upserted) * 1000).toFixed(2)} requests; SDK ${((sdkRequests / Math.max(1, sdkRows.length)) * 1000).toFixed(2)} requests`)
-  console.log(`warm reopen, no change ${warm.requests} request(s) (target ≤ 3 → ${mark(warm.requests <= 3)}), ${warmMs.toFixed(0)} ms incl. normalising ${warm.data.deals.length} deals; mode ${warm.mode}`)
+  console.log(
+    `  wall / bound         ${ratio}; wall / max(bound, pure) ${(oursMs / fairBound).toFixed(2)} (target ≤ 1.2 → ${mark(oursMs <= 1.2 * fairBound)})`,
+  )
+  console.log(
+    `SDK callList           ${sdkRequests} requests for ${sdkRows.length} deals (capped at ${SDK_DEALS}), wall ${s(sdkMs)}`,
+  )
+  console.log(
+    `  extrapolated to ${DEALS} deals (deals only, no history): ⌊N/50⌋+1 = ${sdkFullRequests} sequential requests, ≥ ${sdkFullBound.toFixed(0)} s by the limiter (≈ ${s(Math.max(sdkFullBound * 1000, sdkFullRequests * sdkPerRequest))} at the measured pace)`,
+  )
+  console.log(
+    `  ours per 1000 rows   ${((ours.requests / ours.upserted) * 1000).toFixed(2)} requests; SDK ${((sdkRequests / Math.max(1, sdkRows.length)) * 1000).toFixed(2)} requests`,
+  )
+  console.log(
+    `warm reopen, no change ${warm.requests} request(s) (target ≤ 3 → ${mark(warm.requests <= 3)}), ${warmMs.toFixed(0)} ms incl. normalising ${warm.data.deals.length} deals; mode ${warm.mode}`,
+  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run()

@@ -40,10 +40,15 @@ async function nodeDataPath(): Promise<void> {
   const dump = generatePortal({ seed: 42, deals: DEALS })
   // The real cloud pacing (2 requests/s, burst 50): the widget's few requests never wait.
   const portal = await startPortal({ dump, admins: [1] })
-  console.log(`portal: ${dump.deals.length} deals, ${dump.dealHistory.length} history rows, ${dump.activities.length} activities (up in ${(performance.now() - t0).toFixed(0)} ms)`)
+  console.log(
+    `portal: ${dump.deals.length} deals, ${dump.dealHistory.length} history rows, ${dump.activities.length} activities (up in ${(performance.now() - t0).toFixed(0)} ms)`,
+  )
   try {
     const client = await connectToken(portal.url, { accessToken: portal.issueToken(1).accessToken })
-    const open = dump.deals.filter((d) => d.CLOSED === 'N').slice(0, CARDS).map((d) => Number(d.ID))
+    const open = dump.deals
+      .filter((d) => d.CLOSED === 'N')
+      .slice(0, CARDS)
+      .map((d) => Number(d.ID))
     const load: number[] = []
     const compute: number[] = []
     const requests: number[] = []
@@ -57,19 +62,29 @@ async function nodeDataPath(): Promise<void> {
       load.push(b - a)
       requests.push(client.requests - before)
     }
-    console.log(`data path (Node, SDK over HTTP): ${stats(load)}; requests per card: ${[...new Set(requests)].join(', ')}`)
+    console.log(
+      `data path (Node, SDK over HTTP): ${stats(load)}; requests per card: ${[...new Set(requests)].join(', ')}`,
+    )
     console.log(`norms + risks (engine):          ${stats(compute)}`)
   } finally {
     await portal.close()
   }
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+}
 
 /** Serves a built app folder the way Bitrix24 serves an uploaded static app: plain files. */
 async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    )
     const file = join(dir, path.endsWith('/') ? `${path}index.html` : path)
     try {
       if (!file.startsWith(dir) || !statSync(file).isFile()) throw new Error('not a file')
@@ -91,12 +106,15 @@ async function paints(browser: Browser, portalUrl: string, dealIds: number[], la
     const host = await openHost(browser, portalUrl, { placement: 'CRM_DEAL_DETAIL_TAB', deal: id, user: 1 })
     const rest: string[] = []
     host.page.on('request', (req: Request) => {
-      if (req.frame() !== host.page.mainFrame() && new URL(req.url()).pathname.startsWith('/rest/')) rest.push(new URL(req.url()).pathname)
+      if (req.frame() !== host.page.mainFrame() && new URL(req.url()).pathname.startsWith('/rest/'))
+        rest.push(new URL(req.url()).pathname)
     })
     const frame = await host.appFrame()
     await frame.waitForSelector('[data-widget="deal-health"] .fw-step', { timeout: 120_000 })
     const ms = await frame.evaluate(() => performance.getEntriesByName('fl-deal-tab-painted')[0]?.startTime ?? NaN)
-    console.log(`  ${label} deal ${id}: first paint ${ms.toFixed(0)} ms after the frame started, ${rest.length} REST requests${i === 0 ? ' (cold)' : ''}`)
+    console.log(
+      `  ${label} deal ${id}: first paint ${ms.toFixed(0)} ms after the frame started, ${rest.length} REST requests${i === 0 ? ' (cold)' : ''}`,
+    )
     if (i > 0) times.push(ms)
     await host.close()
   }
@@ -105,12 +123,20 @@ async function paints(browser: Browser, portalUrl: string, dealIds: number[], la
 
 async function browserFirstPaint(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-widget-bench-'))
-  await build({ configFile: join(REPO_ROOT, 'vite.config.ts'), root: REPO_ROOT, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } })
+  await build({
+    configFile: join(REPO_ROOT, 'vite.config.ts'),
+    root: REPO_ROOT,
+    logLevel: 'warn',
+    build: { outDir: dir, emptyOutDir: true },
+  })
   const app = await serveStatic(dir)
   const dump = generatePortal({ seed: 42, deals: DEALS })
   const portal = await startPortal({ dump, admins: [1], installed: true, extraRoutes: hostRoutes({ appUrl: app.url }) })
   const browser = await launchBrowser()
-  const ids = dump.deals.filter((d) => d.CLOSED === 'N').slice(0, 6).map((d) => Number(d.ID))
+  const ids = dump.deals
+    .filter((d) => d.CLOSED === 'N')
+    .slice(0, 6)
+    .map((d) => Number(d.ID))
   try {
     await paints(browser, portal.url, ids, 'built app')
   } finally {
@@ -121,7 +147,10 @@ async function browserFirstPaint(): Promise<void> {
   }
   const e2e = await startE2E({ deals: DEALS, installed: true })
   try {
-    const devIds = e2e.portal.state.dump.deals.filter((d) => d.CLOSED === 'N').slice(0, 4).map((d) => Number(d.ID))
+    const devIds = e2e.portal.state.dump.deals
+      .filter((d) => d.CLOSED === 'N')
+      .slice(0, 4)
+      .map((d) => Number(d.ID))
     await paints(e2e.browser, e2e.portal.url, devIds, 'dev server')
   } finally {
     await e2e.stop()

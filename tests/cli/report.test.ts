@@ -19,8 +19,20 @@ const START = Date.parse('2026-07-01T00:00:00+03:00')
 const END = Date.parse('2026-10-01T00:00:00+03:00')
 
 type Json = Record<string, unknown>
-interface StageRow { name: string; reached: number; current: number; conversion: number | null; overall: number | null }
-interface CohortPipeline { categoryId: number; name: string; size: number; order: string[]; stages: Record<string, StageRow> }
+interface StageRow {
+  name: string
+  reached: number
+  current: number
+  conversion: number | null
+  overall: number | null
+}
+interface CohortPipeline {
+  categoryId: number
+  name: string
+  size: number
+  order: string[]
+  stages: Record<string, StageRow>
+}
 
 let dir: string
 let dumpPath: string
@@ -54,14 +66,45 @@ afterAll(() => {
 
 describe('JSON report from a dump file', () => {
   it('has every documented top-level section, and the comparison holds the period sections', () => {
-    for (const key of ['schema', 'meta', 'period', 'comparison', 'funnel', 'churn', 'sources', 'leads', 'managers', 'cities',
-      'timing', 'touches', 'roi', 'forecast', 'quality', 'kpis', 'series', 'stuck', 'plan', 'lossReasons']) {
+    for (const key of [
+      'schema',
+      'meta',
+      'period',
+      'comparison',
+      'funnel',
+      'churn',
+      'sources',
+      'leads',
+      'managers',
+      'cities',
+      'timing',
+      'touches',
+      'roi',
+      'forecast',
+      'quality',
+      'kpis',
+      'series',
+      'stuck',
+      'plan',
+      'lossReasons',
+    ]) {
       expect(base, key).toHaveProperty(key)
     }
     expect(base.schema).toBe('funnel-lens-report/1')
     expect(Object.keys(base.funnel as Json).sort()).toEqual(['cohort', 'flow'])
     const cmp = base.comparison as Json
-    for (const key of ['period', 'funnel', 'churn', 'sources', 'leads', 'managers', 'cities', 'timing', 'touches', 'roi']) {
+    for (const key of [
+      'period',
+      'funnel',
+      'churn',
+      'sources',
+      'leads',
+      'managers',
+      'cities',
+      'timing',
+      'touches',
+      'roi',
+    ]) {
       expect(cmp, key).toHaveProperty(key)
     }
     // The default comparison is the previous period of the same length: the previous quarter.
@@ -72,7 +115,9 @@ describe('JSON report from a dump file', () => {
   })
 
   it('keys each stage row by STAGE_ID with the stage name from the portal', () => {
-    const names = new Map(dump.statuses.filter((s) => s.ENTITY_ID.startsWith('DEAL_STAGE')).map((s) => [s.STATUS_ID, s.NAME]))
+    const names = new Map(
+      dump.statuses.filter((s) => s.ENTITY_ID.startsWith('DEAL_STAGE')).map((s) => [s.STATUS_ID, s.NAME]),
+    )
     const pipelines = cohort(base)
     expect(pipelines.length).toBe(dump.dealCategories.length)
     for (const pl of pipelines) {
@@ -107,7 +152,9 @@ describe('JSON report from a dump file', () => {
     const sizes = (r: Json) => cohort(r).reduce((n, pl) => n + pl.size, 0)
     expect(sizes(filtered)).toBeLessThanOrEqual(sizes(base))
     const src = await json(['--dump', dumpPath, ...period, '--source', source])
-    const fromSummary = ((base.sources as Json).summary as { key: string; deals: number }[]).find((r) => r.key === source)
+    const fromSummary = ((base.sources as Json).summary as { key: string; deals: number }[]).find(
+      (r) => r.key === source,
+    )
     expect(sizes(src)).toBe(fromSummary?.deals ?? 0)
   })
 })
@@ -121,12 +168,31 @@ describe('CSV report', () => {
     for (const row of rows) expect(row).toHaveLength(CSV_COLUMNS.length)
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name)
     const sections = new Set(rows.slice(1).map((x) => x[0]))
-    for (const s of ['period', 'funnel', 'churn', 'sources', 'leads', 'managers', 'timing', 'touches', 'roi', 'forecast', 'quality']) expect(sections).toContain(s)
+    for (const s of [
+      'period',
+      'funnel',
+      'churn',
+      'sources',
+      'leads',
+      'managers',
+      'timing',
+      'touches',
+      'roi',
+      'forecast',
+      'quality',
+    ])
+      expect(sections).toContain(s)
     const prevCohort = cohort(base.comparison as Json)
     let checked = 0
     for (const pl of cohort(base)) {
       for (const id of pl.order) {
-        const row = rows.find((x) => x[col('section')] === 'funnel' && x[col('pipeline')] === String(pl.categoryId) && x[col('stage')] === id && x[col('measure')] === 'cohort.reached')
+        const row = rows.find(
+          (x) =>
+            x[col('section')] === 'funnel' &&
+            x[col('pipeline')] === String(pl.categoryId) &&
+            x[col('stage')] === id &&
+            x[col('measure')] === 'cohort.reached',
+        )
         expect(row, `${pl.categoryId}/${id}`).toBeDefined()
         expect(Number(row![col('value')])).toBe(pl.stages[id].reached)
         expect(row![col('name')]).toBe(pl.stages[id].name)
@@ -145,15 +211,20 @@ describe('--inputs (budgets and plans from a file)', () => {
     const source = (base.sources as { summary: { key: string }[] }).summary.find((r) => r.key !== '')!.key
     const manager = (base.managers as { managerId: string }[])[0].managerId
     const file = join(dir, 'inputs.json')
-    writeFileSync(file, JSON.stringify({
-      budgets: ['2026-07', '2026-08', '2026-09'].map((month) => ({ sourceId: source, month, amount: 1000 })),
-      plans: [{ userId: Number(manager), month: '2026-08', amount: 50000, deals: 3 }],
-    }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        budgets: ['2026-07', '2026-08', '2026-09'].map((month) => ({ sourceId: source, month, amount: 1000 })),
+        plans: [{ userId: Number(manager), month: '2026-08', amount: 50000, deals: 3 }],
+      }),
+    )
     const r = await json(['--dump', dumpPath, ...period, '--inputs', file])
     const roi = r.roi as { rows: { sourceId: string; spend: number }[]; total: { spend: number } }
     expect(roi.total.spend).toBe(3000)
     expect(roi.rows.find((x) => x.sourceId === source)?.spend).toBe(3000)
-    const m = (r.managers as { managerId: string; plan: { amount: number; deals: number } | null }[]).find((x) => x.managerId === manager)
+    const m = (r.managers as { managerId: string; plan: { amount: number; deals: number } | null }[]).find(
+      (x) => x.managerId === manager,
+    )
     expect(m?.plan).toEqual({ amount: 50000, deals: 3 })
     expect((r.meta as Json).rows).toMatchObject({ budgets: 3, plans: 1 })
   })
@@ -165,7 +236,8 @@ describe('--help', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     expect(r.stdout).toMatch(/^Usage: npm run report -- \(--webhook URL \| --dump FILE\)/)
-    for (const flag of ['--compare', '--category', '--city', '--source', '--manager', '--format', '--inputs']) expect(r.stdout).toContain(flag)
+    for (const flag of ['--compare', '--category', '--city', '--source', '--manager', '--format', '--inputs'])
+      expect(r.stdout).toContain(flag)
   })
 })
 
@@ -184,8 +256,22 @@ describe('errors: one line on stderr, non-zero exit, nothing on stdout', () => {
     ['stray argument', () => ['--dump', dumpPath, ...period, 'extra'], /extra/],
     ['unknown pipeline', () => ['--dump', dumpPath, ...period, '--category', '99'], /--category 99: no such pipeline/],
     ['missing dump file', () => ['--dump', join(dir, 'nope.json'), ...period], /nope\.json/],
-    ['not a dump', () => { writeFileSync(join(dir, 'bad.json'), '{"hello": 1}'); return ['--dump', join(dir, 'bad.json'), ...period] }, /not a Funnel Lens dump|missing the key/],
-    ['broken inputs file', () => { writeFileSync(join(dir, 'in.json'), '{"budgets": [{"sourceId": "X", "month": "2026-13", "amount": 1}]}'); return ['--dump', dumpPath, ...period, '--inputs', join(dir, 'in.json')] }, /month/],
+    [
+      'not a dump',
+      () => {
+        writeFileSync(join(dir, 'bad.json'), '{"hello": 1}')
+        return ['--dump', join(dir, 'bad.json'), ...period]
+      },
+      /not a Funnel Lens dump|missing the key/,
+    ],
+    [
+      'broken inputs file',
+      () => {
+        writeFileSync(join(dir, 'in.json'), '{"budgets": [{"sourceId": "X", "month": "2026-13", "amount": 1}]}')
+        return ['--dump', dumpPath, ...period, '--inputs', join(dir, 'in.json')]
+      },
+      /month/,
+    ],
   ]
   for (const [name, args, message] of cases) {
     it(name, async () => {

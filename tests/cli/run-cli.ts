@@ -16,11 +16,15 @@ export interface CliResult {
 
 export function runCli(args: string[], timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolveRun) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/report.ts', ...args],
+      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
         resolveRun({ code, stdout: String(stdout), stderr: String(stderr) })
-      })
+      },
+    )
   })
 }
 
@@ -33,13 +37,25 @@ export function readCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++ } else if (c === '"') quoted = false
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (c === '"') quoted = false
       else cell += c
     } else if (c === '"') quoted = true
-    else if (c === ',') { row.push(cell); cell = '' }
-    else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = '' }
-    else cell += c
+    else if (c === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (c === '\n') {
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
+    } else cell += c
   }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row) }
+  if (cell !== '' || row.length) {
+    row.push(cell)
+    rows.push(row)
+  }
   return rows
 }

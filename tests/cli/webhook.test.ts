@@ -11,7 +11,16 @@ import { generatePortal, writeDump } from '../../src/demo-portal/generator'
 import { startPortal, type RunningPortal } from '../../src/demo-portal/server'
 import { runCli } from './run-cli'
 
-const PERIOD = ['--from', '2026-04-01', '--to', '2026-06-30', '--now', '2026-11-20T12:00:00+03:00', '--breakdown', 'source']
+const PERIOD = [
+  '--from',
+  '2026-04-01',
+  '--to',
+  '2026-06-30',
+  '--now',
+  '2026-11-20T12:00:00+03:00',
+  '--breakdown',
+  'source',
+]
 
 type Json = Record<string, unknown>
 
@@ -69,13 +78,22 @@ describe('--webhook against the demo portal', () => {
   it('without --time-zone uses the offset the portal dates carry, with the same figures (Moscow has no DST)', async () => {
     const hook = await report(['--webhook', `${portal.url}/rest/1/demo/`, ...PERIOD])
     expect((hook.period as Json).timeZone).toBe('+03:00')
-    const zoneless = (r: Json) => JSON.parse(JSON.stringify(withoutMeta(r)).replace(/"timeZone":"[^"]*"/g, '"timeZone":""')) as Json
+    const zoneless = (r: Json) =>
+      JSON.parse(JSON.stringify(withoutMeta(r)).replace(/"timeZone":"[^"]*"/g, '"timeZone":""')) as Json
     expect(zoneless(hook)).toEqual(zoneless(fromDump))
   })
 
   it('--cache-dir keeps a file cache: a second run reads it and asks the portal only for the delta', async () => {
     const cacheDir = join(dir, 'cache')
-    const args = ['--webhook', `${portal.url}/rest/1/demo/`, '--time-zone', 'Europe/Moscow', '--cache-dir', cacheDir, ...PERIOD]
+    const args = [
+      '--webhook',
+      `${portal.url}/rest/1/demo/`,
+      '--time-zone',
+      'Europe/Moscow',
+      '--cache-dir',
+      cacheDir,
+      ...PERIOD,
+    ]
     portal.stats.reset()
     const first = await report(args)
     const fullRequests = portal.stats.requests
@@ -106,7 +124,10 @@ describe('--webhook against the demo portal', () => {
   })
 
   it('a webhook that is not a URL, or a bad --time-zone, is one line on stderr', async () => {
-    for (const args of [['--webhook', 'not a url', ...PERIOD], ['--webhook', `${portal.url}/rest/1/demo/`, '--time-zone', 'Mars/Olympus', ...PERIOD]]) {
+    for (const args of [
+      ['--webhook', 'not a url', ...PERIOD],
+      ['--webhook', `${portal.url}/rest/1/demo/`, '--time-zone', 'Mars/Olympus', ...PERIOD],
+    ]) {
       const r = await runCli(args)
       expect(r.code).not.toBe(0)
       expect(r.stdout).toBe('')

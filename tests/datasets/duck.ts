@@ -22,7 +22,9 @@ export async function openDuck(): Promise<Duck> {
   return {
     async rows<T>(sql: string): Promise<T[]> {
       const reader = await conn.runAndReadAll(sql)
-      return reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])) as T)
+      return reader
+        .getRowObjectsJS()
+        .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])) as T)
     },
     close() {
       conn.closeSync()

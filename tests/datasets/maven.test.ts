@@ -29,7 +29,13 @@ const TEAMS = lit(`${MAVEN_DIR}/sales_teams.csv`)
 /** Every opportunity is engaged and closed inside these dates (2016-10-20 … 2017-12-31). */
 const ALL = { from: '2016-10-01', to: '2017-12-31' }
 const NOW = Date.parse('2018-01-01T00:00:00Z')
-const QUARTERS = [['2016-10-01', '2016-12-31'], ['2017-01-01', '2017-03-31'], ['2017-04-01', '2017-06-30'], ['2017-07-01', '2017-09-30'], ['2017-10-01', '2017-12-31']]
+const QUARTERS = [
+  ['2016-10-01', '2016-12-31'],
+  ['2017-01-01', '2017-03-31'],
+  ['2017-04-01', '2017-06-30'],
+  ['2017-07-01', '2017-09-30'],
+  ['2017-10-01', '2017-12-31'],
+]
 
 let duck: Duck
 let data: CrmData
@@ -100,7 +106,7 @@ describe('Maven: money and time', () => {
       const want = byQuarter.get(from)
       expect(r.kpis.wonSum.value, from).toBe(want?.revenue ?? 0)
       expect(r.kpis.won.value, from).toBe(want?.won ?? 0)
-      const prev = i > 0 ? byQuarter.get(QUARTERS[i - 1][0])?.revenue ?? 0 : 0
+      const prev = i > 0 ? (byQuarter.get(QUARTERS[i - 1][0])?.revenue ?? 0) : 0
       expect(r.kpis.wonSum.previous, `previous of ${from}`).toBe(prev)
       total += r.kpis.wonSum.value ?? 0
     })
@@ -145,7 +151,11 @@ describe('Maven: funnels for a period', () => {
     expect(f.size).toBe(c.size)
     // Prospecting: every engaged deal passed it; nobody engaged is still there.
     expect([f.stages.NEW.reached, f.stages.NEW.current]).toEqual([c.size, 0])
-    expect([f.stages.PREPARATION.reached, f.stages.PREPARATION.current, f.stages.PREPARATION.lostAt]).toEqual([c.engaging, c.open, c.lost])
+    expect([f.stages.PREPARATION.reached, f.stages.PREPARATION.current, f.stages.PREPARATION.lostAt]).toEqual([
+      c.engaging,
+      c.open,
+      c.lost,
+    ])
     expect([f.stages.WON.reached, f.stages.LOSE.reached]).toEqual([c.won, c.lost])
     expect(f.stages.PREPARATION.conversion).toBeCloseTo(c.won / c.engaging, 4)
     expect(f.stages.WON.overall).toBeCloseTo(c.won / c.size, 4)
@@ -187,7 +197,18 @@ describe('Maven through the command line', () => {
     try {
       const file = join(dir, 'maven.json')
       writeDump(file, mavenToDump(readMaven()))
-      const run = await runCli(['--dump', file, '--from', ALL.from, '--to', ALL.to, '--compare', 'none', '--now', '2018-01-01T00:00:00Z'])
+      const run = await runCli([
+        '--dump',
+        file,
+        '--from',
+        ALL.from,
+        '--to',
+        ALL.to,
+        '--compare',
+        'none',
+        '--now',
+        '2018-01-01T00:00:00Z',
+      ])
       expect(run.stderr).toBe('')
       const printed = JSON.parse(run.stdout) as Report
       const sql = await duck.rows<{ office: string; won: number; lost: number; amount: number }>(`

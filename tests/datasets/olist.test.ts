@@ -42,7 +42,10 @@ function months(from: string, to: string): [string, string][] {
     if (key > to) return out
     const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`
     out.push([`${key}-01`, formatDay(parseDay(next) - 1)])
-    if (++m === 13) { m = 1; y++ }
+    if (++m === 13) {
+      m = 1
+      y++
+    }
   }
 }
 

@@ -51,7 +51,10 @@ function initReply(log: HostLogEntry[], frame = 'main'): Record<string, unknown>
 }
 
 /** REST requests the browser sent to the portal, with the `auth` token in their JSON body. */
-function watchRest(host: HostSession, portalUrl: string): Array<{ method: string; auth: unknown; status: Promise<number> }> {
+function watchRest(
+  host: HostSession,
+  portalUrl: string,
+): Array<{ method: string; auth: unknown; status: Promise<number> }> {
   const seen: Array<{ method: string; auth: unknown; status: Promise<number> }> = []
   host.page.on('request', (req: Request) => {
     const url = new URL(req.url())
@@ -83,7 +86,14 @@ describe('host page ⇄ real SDK frame protocol', () => {
     expect(init.accessToken).toBe(reply.AUTH_ID)
     expect(init.targetOrigin).toBe(e2e.portal.url)
     // The SDK's own traps (sdk.md §1.6): strings, real booleans, objects.
-    expect(reply).toMatchObject({ DOMAIN: new URL(e2e.portal.url).host, PROTOCOL: '0', PATH: '/rest/', IS_ADMIN: true, INSTALL: false, FIRST_RUN: false })
+    expect(reply).toMatchObject({
+      DOMAIN: new URL(e2e.portal.url).host,
+      PROTOCOL: '0',
+      PATH: '/rest/',
+      IS_ADMIN: true,
+      INSTALL: false,
+      FIRST_RUN: false,
+    })
     expect(typeof reply.AUTH_EXPIRES).toBe('string')
     expect(Number(reply.AUTH_EXPIRES)).toBeGreaterThan(3000)
     expect(reply.USER_OPTIONS).toEqual({})
@@ -152,7 +162,11 @@ describe('host page ⇄ real SDK frame protocol', () => {
 
     expect(init.placement).toBe('CRM_DEAL_DETAIL_TAB')
     expect(init.placementOptions.ID).toBe(String(dealId))
-    const title = await waitFor('deal card title', () => host.page.textContent('#dealcard-title'), (t) => t === deal.TITLE)
+    const title = await waitFor(
+      'deal card title',
+      () => host.page.textContent('#dealcard-title'),
+      (t) => t === deal.TITLE,
+    )
     expect(title).toBe(HOSTILE_TITLE)
     await noMarkupRendered(host, '#dealcard')
     await host.screenshot('host-deal-tab')
@@ -167,7 +181,11 @@ describe('host page ⇄ real SDK frame protocol', () => {
     await frame.evaluate((id) => {
       ;(window as unknown as { opened: Promise<unknown> }).opened = window.probe.openPath(`/crm/deal/details/${id}/`)
     }, dealId)
-    const title = await waitFor('slider deal title', () => host.page.textContent('#slider dd[data-field="title"]'), (t) => !!t)
+    const title = await waitFor(
+      'slider deal title',
+      () => host.page.textContent('#slider dd[data-field="title"]'),
+      (t) => !!t,
+    )
     expect(await host.page.isVisible('#slider-panel')).toBe(true)
     expect(title).toBe(HOSTILE_TITLE)
     await noMarkupRendered(host, '#slider')
@@ -198,7 +216,11 @@ describe('host page ⇄ real SDK frame protocol', () => {
     await waitFor('frame height 777', heightOf, (h) => Math.round(h) === 777)
 
     await frame.evaluate(() => window.probe.fit(1500))
-    const fit = await host.waitForLog({ dir: 'in', command: 'resizeWindow', frame: 'main' }, 20_000, (await host.waitForLog({ dir: 'out', command: 'resizeWindow' })).at)
+    const fit = await host.waitForLog(
+      { dir: 'in', command: 'resizeWindow', frame: 'main' },
+      20_000,
+      (await host.waitForLog({ dir: 'out', command: 'resizeWindow' })).at,
+    )
     const sent = fit.params as { width: string; height: number }
     expect(sent.width).toBe('100%')
     expect(sent.height).toBeGreaterThan(1500)
@@ -257,7 +279,10 @@ describe('host page ⇄ real SDK frame protocol', () => {
   it('opens the app in a slider with openApplication; closeApplication from it answers the opener', async () => {
     const { host, frame } = await openProbe()
     await frame.evaluate(() => {
-      ;(window as unknown as { opened: Promise<unknown> }).opened = window.probe.openApplication({ dealId: '42', bx24_title: 'Loss drill-down' })
+      ;(window as unknown as { opened: Promise<unknown> }).opened = window.probe.openApplication({
+        dealId: '42',
+        bx24_title: 'Loss drill-down',
+      })
     })
     const handle = await host.page.waitForSelector('#slider iframe[data-app-frame="slider-1"]')
     const child = await handle.contentFrame()
@@ -276,7 +301,11 @@ describe('host page ⇄ real SDK frame protocol', () => {
     const { host, frame } = await openProbe()
     const title = 'Funnel: Q3 vs Q2 — 12:30 <b>not bold</b>'
     await frame.evaluate((t) => window.probe.setTitle(t), title)
-    await waitFor('page title', () => host.page.textContent('#pagetitle'), (t) => t === title)
+    await waitFor(
+      'page title',
+      () => host.page.textContent('#pagetitle'),
+      (t) => t === title,
+    )
     expect(await host.page.locator('#pagetitle b').count()).toBe(0)
     await host.close()
   })
@@ -302,7 +331,13 @@ describe('host routes on the portal', () => {
     expect(script.status).toBe(200)
     expect(script.headers.get('content-type')).toContain('text/javascript')
 
-    for (const path of ['/host/routes.ts', '/host/../server.ts', '/host/%2e%2e/server.ts', '/host/host.html', '/host/nope.js']) {
+    for (const path of [
+      '/host/routes.ts',
+      '/host/../server.ts',
+      '/host/%2e%2e/server.ts',
+      '/host/host.html',
+      '/host/nope.js',
+    ]) {
       const res = await fetch(`${e2e.portal.url}${path}`)
       expect(res.status, path).toBe(404)
       await res.body?.cancel()

@@ -22,7 +22,11 @@ beforeAll(async () => {
   // A source that has deals, so the ROI table has a row for it.
   const used = new Set(e2e.portal.state.dump.deals.map((d) => d.SOURCE_ID))
   source = sources.find((s) => used.has(s.STATUS_ID))!
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: e2e.portal.state.dump.portal.timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date())
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: e2e.portal.state.dump.portal.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(new Date())
   month = `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`
 })
 
@@ -60,7 +64,10 @@ describe('install and budgets (admin)', () => {
     expect(bound.map((p) => p.placement).sort()).toEqual(['CRM_ANALYTICS_MENU', 'CRM_DEAL_DETAIL_TAB'])
     expect(new Set(bound.map((p) => p.handler))).toEqual(new Set([`${e2e.app.origin}/index.html`]))
     expect(e2e.portal.state.store.data.entities.map((e) => e.ENTITY).sort()).toEqual(['flbudget', 'flplan'])
-    expect(JSON.parse(String(e2e.portal.state.store.data.appOptions.flSettings))).toMatchObject({ cityField: 'UF_CRM_CITY', version: 1 })
+    expect(JSON.parse(String(e2e.portal.state.store.data.appOptions.flSettings))).toMatchObject({
+      cityField: 'UF_CRM_CITY',
+      version: 1,
+    })
   })
 
   it('enters budgets by typing and by pasting a spreadsheet block; a bad cell is marked and the rest saves', async () => {
@@ -75,7 +82,9 @@ describe('install and budgets (admin)', () => {
     await frame.press(cell(typed), 'Tab')
 
     // Paste a 2×2 block at January of the first two rows: one of the four values is refused.
-    const [first, second] = (await frame.locator('tr[data-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!))).slice(0, 2)
+    const [first, second] = (
+      await frame.locator('tr[data-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')!))
+    ).slice(0, 2)
     const year = month.slice(0, 4)
     const at = (row: string, m: string) => budgetKey(row.split('|')[0], null, `${year}-${m}`)
     await pasteInto(frame, cell(at(first, '01')), '100\t200\n300\t-5\n')
@@ -83,7 +92,11 @@ describe('install and budgets (admin)', () => {
     expect(await frame.locator(cell(at(second, '02'))).getAttribute('aria-invalid')).toBe('true')
 
     await frame.click('button[data-action="save"]')
-    const message = await waitFor('save message', () => frame.textContent('[data-test="message"]'), (t) => /Saved/.test(t ?? ''))
+    const message = await waitFor(
+      'save message',
+      () => frame.textContent('[data-test="message"]'),
+      (t) => /Saved/.test(t ?? ''),
+    )
     expect(message).toMatch(/Saved 4 cell\(s\)/)
     // The refused cell keeps its text and reason.
     expect(await frame.locator('input[aria-invalid="true"]').inputValue()).toBe('-5')
@@ -96,12 +109,14 @@ describe('install and budgets (admin)', () => {
     expect(byName.size).toBe(4)
   })
 
-  it('the report\'s ROI table shows the entered spend', async () => {
+  it("the report's ROI table shows the entered spend", async () => {
     const report = await e2e.openHost({ placement: 'DEFAULT', user: 1 })
     const frame = await report.appFrame()
     await frame.waitForSelector('[data-testid="tab-sources"]', { timeout: 60_000 })
     await frame.click('[data-testid="tab-sources"]')
-    const row = frame.locator('[data-testid="table-sources-roi"] [data-testid="table-row"]', { hasText: source.NAME }).first()
+    const row = frame
+      .locator('[data-testid="table-sources-roi"] [data-testid="table-row"]', { hasText: source.NAME })
+      .first()
     await row.waitFor({ timeout: 60_000 })
     const spend = await row.locator('[data-col="spend"]').innerText()
     expect(spend.replace(/\D/g, '')).toMatch(/^1234550?$/)
@@ -126,7 +141,11 @@ describe('two admins editing the same cell', () => {
     await a.frame.fill(cell(key), '111')
     await a.frame.press(cell(key), 'Tab')
     await a.frame.click('button[data-action="save"]')
-    await waitFor('A saved', () => a.frame.textContent('[data-test="message"]'), (t) => /Saved 1 cell/.test(t ?? ''))
+    await waitFor(
+      'A saved',
+      () => a.frame.textContent('[data-test="message"]'),
+      (t) => /Saved 1 cell/.test(t ?? ''),
+    )
 
     await b.frame.fill(cell(key), '222')
     await b.frame.press(cell(key), 'Tab')
@@ -140,7 +159,11 @@ describe('two admins editing the same cell', () => {
 
     await conflict.locator('[data-pick="mine"]').click()
     await b.frame.click('button[data-action="save"]')
-    await waitFor('B saved its pick', async () => stored(), (v) => v === '222')
+    await waitFor(
+      'B saved its pick',
+      async () => stored(),
+      (v) => v === '222',
+    )
     await a.host.close()
     await b.host.close()
   })

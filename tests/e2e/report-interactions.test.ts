@@ -28,7 +28,9 @@ async function kpiNumber(f: Frame, id: string): Promise<number> {
 async function openKpiDrill(f: Frame, id: string): Promise<number> {
   await f.click(`[data-testid="kpi-${id}"] [data-testid="kpi-value"] button`)
   await f.waitForSelector('[data-testid="drill-panel"]')
-  await f.waitForFunction(() => !document.querySelector('[data-testid="drill-panel"]')?.textContent?.match(/Loading deals|Загружаем/))
+  await f.waitForFunction(
+    () => !document.querySelector('[data-testid="drill-panel"]')?.textContent?.match(/Loading deals|Загружаем/),
+  )
   return Number((await f.textContent('[data-testid="drill-count"]'))?.trim())
 }
 
@@ -147,8 +149,13 @@ describe('report interactions', () => {
     expect(rendered).toBeLessThan(created)
     // Scrolling the list brings later deals into the DOM.
     const firstId = await frame.locator('[data-testid="drill-row"]').first().getAttribute('data-deal-id')
-    await frame.locator('[data-testid="drill-scroll"]').evaluate((el) => { el.scrollTop = el.scrollHeight })
-    await frame.waitForFunction((id) => document.querySelector('[data-testid="drill-row"]')?.getAttribute('data-deal-id') !== id, firstId)
+    await frame.locator('[data-testid="drill-scroll"]').evaluate((el) => {
+      el.scrollTop = el.scrollHeight
+    })
+    await frame.waitForFunction(
+      (id) => document.querySelector('[data-testid="drill-row"]')?.getAttribute('data-deal-id') !== id,
+      firstId,
+    )
     await host.screenshot('report-interactions-drill')
     await frame.click('[data-testid="drill-close"]')
     await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
@@ -159,8 +166,15 @@ describe('report interactions', () => {
     await frame.click('[data-testid="tab-sources"]')
     const table = frame.locator('[data-testid="table-sources-roi"]')
     const rows = await table.locator('[data-testid="table-row"]').count()
-    const firstSource = (await table.locator('[data-testid="table-row"]').first().locator('[data-col="name"]').textContent())!.trim()
-    const [csv] = await Promise.all([host.page.waitForEvent('download'), frame.click('[data-testid="export-csv-sources-roi"]')])
+    const firstSource = (await table
+      .locator('[data-testid="table-row"]')
+      .first()
+      .locator('[data-col="name"]')
+      .textContent())!.trim()
+    const [csv] = await Promise.all([
+      host.page.waitForEvent('download'),
+      frame.click('[data-testid="export-csv-sources-roi"]'),
+    ])
     expect(csv.suggestedFilename()).toMatch(/^funnel-lens-sources-roi-.*\.csv$/)
     const text = readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, '')
     const lines = text.trim().split('\r\n')
@@ -168,7 +182,10 @@ describe('report interactions', () => {
     expect(lines[0].split(',')[0]).toBe('Source')
     expect(lines[1].startsWith(firstSource.includes(',') ? `"${firstSource}` : firstSource)).toBe(true)
 
-    const [xlsx] = await Promise.all([host.page.waitForEvent('download'), frame.click('[data-testid="export-xlsx-sources-roi"]')])
+    const [xlsx] = await Promise.all([
+      host.page.waitForEvent('download'),
+      frame.click('[data-testid="export-xlsx-sources-roi"]'),
+    ])
     expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/)
     const bytes = readFileSync((await xlsx.path())!)
     expect(bytes.subarray(0, 2).toString()).toBe('PK') // an OOXML zip
@@ -217,7 +234,9 @@ describe('report interactions', () => {
 
   it('switches language by hand and follows the portal language', { timeout: 120_000 }, async () => {
     await frame.selectOption('[data-testid="lang-select"]', 'ru')
-    await frame.waitForFunction(() => document.querySelector('[data-testid="tab-overview"]')?.textContent?.trim() === 'Обзор')
+    await frame.waitForFunction(
+      () => document.querySelector('[data-testid="tab-overview"]')?.textContent?.trim() === 'Обзор',
+    )
     expect(hash(frame)).toContain('lang=ru')
     expect(await frame.evaluate(() => document.documentElement.lang)).toBe('ru')
     await host.screenshot('report-interactions-ru')

@@ -8,7 +8,18 @@ import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
 import type { HostSession } from './support/host-page'
 
-const PAGES = ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality'] as const
+const PAGES = [
+  'overview',
+  'funnels',
+  'churn',
+  'sources',
+  'managers',
+  'time',
+  'touches',
+  'loss',
+  'forecast',
+  'quality',
+] as const
 /** Pages that always draw at least one chart on this portal. */
 const CHART_PAGES = new Set(['overview', 'funnels', 'churn', 'sources', 'managers', 'forecast'])
 
@@ -44,7 +55,9 @@ describe('report pages in the browser', () => {
       expect(await frame.locator('[data-testid="state-error"]').count()).toBe(0)
       if (p === 'overview') {
         // Money axes keep their currency after the filter change redrew the chart.
-        const labels = await frame.locator('[data-testid="chart-series-revenue"] .apexcharts-yaxis-label tspan').allTextContents()
+        const labels = await frame
+          .locator('[data-testid="chart-series-revenue"] .apexcharts-yaxis-label tspan')
+          .allTextContents()
         expect(labels.length).toBeGreaterThan(1)
         expect(labels.filter((l) => /^\d+$/.test(l.trim()) && l.trim() !== '0')).toEqual([])
       }
@@ -78,24 +91,32 @@ describe('report pages in the browser', () => {
     }
   })
 
-  it('asks the Bitrix24 window to fit the frame to its content, growing and shrinking', { timeout: 60_000 }, async () => {
-    const lastHeight = async (after: number) => {
-      await host.page.waitForTimeout(400)
-      const resizes = (await host.hostLog()).filter((e) => e.dir === 'in' && e.command === 'resizeWindow' && e.at > after)
-      expect(resizes.length).toBeGreaterThan(0)
-      return Number((resizes.at(-1)!.params as { height?: number }).height)
-    }
-    let mark = (await host.hostLog()).at(-1)?.at ?? -1
-    await frame.click('[data-testid="tab-churn"]')
-    await frame.waitForSelector('[data-testid="page-churn"] .apexcharts-canvas')
-    const tall = await lastHeight(mark)
-    mark = (await host.hostLog()).at(-1)?.at ?? -1
-    await frame.click('[data-testid="tab-quality"]')
-    await frame.waitForSelector('[data-testid="page-quality"]')
-    const short = await lastHeight(mark)
-    expect(short).toBeLessThan(tall)
-    // The frame now is as tall as the app's content, so the host shows no empty band below it.
-    const content = await frame.evaluate(() => document.querySelector('[data-testid="report-app"]')!.getBoundingClientRect().height)
-    expect(Math.abs(short - content)).toBeLessThan(40)
-  })
+  it(
+    'asks the Bitrix24 window to fit the frame to its content, growing and shrinking',
+    { timeout: 60_000 },
+    async () => {
+      const lastHeight = async (after: number) => {
+        await host.page.waitForTimeout(400)
+        const resizes = (await host.hostLog()).filter(
+          (e) => e.dir === 'in' && e.command === 'resizeWindow' && e.at > after,
+        )
+        expect(resizes.length).toBeGreaterThan(0)
+        return Number((resizes.at(-1)!.params as { height?: number }).height)
+      }
+      let mark = (await host.hostLog()).at(-1)?.at ?? -1
+      await frame.click('[data-testid="tab-churn"]')
+      await frame.waitForSelector('[data-testid="page-churn"] .apexcharts-canvas')
+      const tall = await lastHeight(mark)
+      mark = (await host.hostLog()).at(-1)?.at ?? -1
+      await frame.click('[data-testid="tab-quality"]')
+      await frame.waitForSelector('[data-testid="page-quality"]')
+      const short = await lastHeight(mark)
+      expect(short).toBeLessThan(tall)
+      // The frame now is as tall as the app's content, so the host shows no empty band below it.
+      const content = await frame.evaluate(
+        () => document.querySelector('[data-testid="report-app"]')!.getBoundingClientRect().height,
+      )
+      expect(Math.abs(short - content)).toBeLessThan(40)
+    },
+  )
 })

@@ -29,7 +29,15 @@ beforeAll(async () => {
   for (const d of dump.departments) d.NAME = `${d.NAME} ${PAYLOAD}`
   for (const d of dump.deals) d.TITLE = `${d.TITLE} ${PAYLOAD}`
   for (const f of dump.dealUserFields) for (const item of f.LIST ?? []) item.VALUE = `${item.VALUE} ${PAYLOAD}`
-  portal = await startPortal({ dump, port: 0, installed: true, webhookSecret: 'xss', rate: 1000, burst: 1000, extraRoutes: hostRoutes({ appUrl: app.url }) })
+  portal = await startPortal({
+    dump,
+    port: 0,
+    installed: true,
+    webhookSecret: 'xss',
+    rate: 1000,
+    burst: 1000,
+    extraRoutes: hostRoutes({ appUrl: app.url }),
+  })
   host = await openHost(browser, portal.url, { placement: 'DEFAULT', user: 1, lang: 'en' })
   await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
   frame = await host.appFrame()
@@ -48,7 +56,18 @@ const pwned = () => host.page.evaluate(() => (window as unknown as { __pwned?: n
 
 describe('hostile CRM names', () => {
   it('render as text on every page and in drill-downs, and never run', { timeout: 120_000 }, async () => {
-    for (const p of ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality']) {
+    for (const p of [
+      'overview',
+      'funnels',
+      'churn',
+      'sources',
+      'managers',
+      'time',
+      'touches',
+      'loss',
+      'forecast',
+      'quality',
+    ]) {
       await frame.click(`[data-testid="tab-${p}"]`)
       await frame.waitForSelector(`[data-testid="page-${p}"]`)
       expect(await frame.locator('img').count(), `an <img> element on ${p}`).toBe(0)
@@ -64,7 +83,10 @@ describe('hostile CRM names', () => {
     await frame.click('[data-testid="drill-close"]')
 
     // Tooltips are ApexCharts innerHTML: hover the heatmap and the funnel bars with poisoned names.
-    for (const [p, selector] of [['churn', '[data-testid="chart-churn-heatmap"] .apexcharts-heatmap-rect'], ['funnels', '[data-testid="chart-funnel"] .apexcharts-bar-area']] as const) {
+    for (const [p, selector] of [
+      ['churn', '[data-testid="chart-churn-heatmap"] .apexcharts-heatmap-rect'],
+      ['funnels', '[data-testid="chart-funnel"] .apexcharts-bar-area'],
+    ] as const) {
       await frame.click(`[data-testid="tab-${p}"]`)
       const cells = frame.locator(selector)
       await cells.first().waitFor()

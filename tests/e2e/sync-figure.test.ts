@@ -53,11 +53,17 @@ describe('host page → app → sync → figure on screen', () => {
     expect(await shownDealCount({ placement: 'DEFAULT', user: 1 }, 'sync-figure-admin')).toBe(total)
   })
 
-  it('shows only what the portal lets a restricted manager see (CRM analytics menu)', { timeout: 120_000 }, async () => {
-    const total = await portalDealTotal(RESTRICTED_USER)
-    // The role really narrows the list, so equality below is not the admin's figure by accident.
-    expect(total).toBeGreaterThan(0)
-    expect(total).toBeLessThan(DEALS)
-    expect(await shownDealCount({ placement: 'CRM_ANALYTICS_MENU', user: RESTRICTED_USER }, 'sync-figure-restricted')).toBe(total)
-  })
+  it(
+    'shows only what the portal lets a restricted manager see (CRM analytics menu)',
+    { timeout: 120_000 },
+    async () => {
+      const total = await portalDealTotal(RESTRICTED_USER)
+      // The role really narrows the list, so equality below is not the admin's figure by accident.
+      expect(total).toBeGreaterThan(0)
+      expect(total).toBeLessThan(DEALS)
+      expect(
+        await shownDealCount({ placement: 'CRM_ANALYTICS_MENU', user: RESTRICTED_USER }, 'sync-figure-restricted'),
+      ).toBe(total)
+    },
+  )
 })

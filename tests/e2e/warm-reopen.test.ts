@@ -27,7 +27,12 @@ afterAll(async () => {
 type Marks = Array<{ name: string; at: number }>
 
 async function marks(frame: Frame): Promise<Marks> {
-  return frame.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fl:')).map((m) => ({ name: m.name, at: m.startTime })))
+  return frame.evaluate(() =>
+    performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('fl:'))
+      .map((m) => ({ name: m.name, at: m.startTime })),
+  )
 }
 
 const count = (list: Marks, name: string) => list.filter((m) => m.name === name).length
@@ -38,7 +43,9 @@ async function settled(host: HostSession): Promise<Frame> {
   await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
   const frame = await host.appFrame()
   await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
-  await frame.waitForFunction(() => performance.getEntriesByName('fl:snapshot-saved').length > 0, undefined, { timeout: 20_000 })
+  await frame.waitForFunction(() => performance.getEntriesByName('fl:snapshot-saved').length > 0, undefined, {
+    timeout: 20_000,
+  })
   return frame
 }
 
@@ -55,39 +62,61 @@ async function dealsShown(frame: Frame): Promise<number> {
 }
 
 describe('warm reopen of the report', () => {
-  it('shows the saved report first, posts unchanged data once, picks up a change, and keeps users apart', { timeout: 240_000 }, async () => {
-    const host = await e2e.openHost({ placement: 'DEFAULT', user: 1 })
-    try {
-      // First visit: nothing saved yet, so no saved report is shown.
-      const first = await settled(host)
-      expect(count(await marks(first), 'fl:snapshot-shown')).toBe(0)
-      const total = await dealsShown(first)
-      expect(total).toBe(300)
+  it(
+    'shows the saved report first, posts unchanged data once, picks up a change, and keeps users apart',
+    { timeout: 240_000 },
+    async () => {
+      const host = await e2e.openHost({ placement: 'DEFAULT', user: 1 })
+      try {
+        // First visit: nothing saved yet, so no saved report is shown.
+        const first = await settled(host)
+        expect(count(await marks(first), 'fl:snapshot-shown')).toBe(0)
+        const total = await dealsShown(first)
+        expect(total).toBe(300)
 
-      // Reopen with nothing changed on the portal.
-      const warm = await reopen(host)
-      const m = await marks(warm)
-      expect(count(m, 'fl:snapshot-shown')).toBe(1)
-      expect(at(m, 'fl:snapshot-shown')).toBeLessThan(at(m, 'fl:worker-loaded-1'))
-      expect(count(m, 'fl:engine-load')).toBe(1) // the cached data only; the delta changed nothing
-      expect(await warm.locator('[data-testid="report-cached"]').count()).toBe(0) // replaced by fresh figures
-      expect(await dealsShown(warm)).toBe(total)
+        // Reopen with nothing changed on the portal.
+        const warm = await reopen(host)
+        const m = await marks(warm)
+        expect(count(m, 'fl:snapshot-shown')).toBe(1)
+        expect(at(m, 'fl:snapshot-shown')).toBeLessThan(at(m, 'fl:worker-loaded-1'))
+        expect(count(m, 'fl:engine-load')).toBe(1) // the cached data only; the delta changed nothing
+        expect(await warm.locator('[data-testid="report-cached"]').count()).toBe(0) // replaced by fresh figures
+        expect(await dealsShown(warm)).toBe(total)
 
-      // A deal added and one deleted on the portal: the reopen posts the new data and shows it.
-      e2e.portal.mutate.addDeal({ TITLE: 'Fresh deal', CATEGORY_ID: '0', STAGE_ID: 'NEW', STAGE_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '1', OPPORTUNITY: '10.00', CURRENCY_ID: 'RUB', CLOSED: 'N' })
-      e2e.portal.mutate.addDeal({ TITLE: 'Second fresh deal', CATEGORY_ID: '0', STAGE_ID: 'NEW', STAGE_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '1', OPPORTUNITY: '20.00', CURRENCY_ID: 'RUB', CLOSED: 'N' })
-      e2e.portal.mutate.deleteDeal(9)
-      const changed = await reopen(host)
-      expect(count(await marks(changed), 'fl:engine-load')).toBe(2)
-      expect(await dealsShown(changed)).toBe(total + 1)
+        // A deal added and one deleted on the portal: the reopen posts the new data and shows it.
+        e2e.portal.mutate.addDeal({
+          TITLE: 'Fresh deal',
+          CATEGORY_ID: '0',
+          STAGE_ID: 'NEW',
+          STAGE_SEMANTIC_ID: 'P',
+          ASSIGNED_BY_ID: '1',
+          OPPORTUNITY: '10.00',
+          CURRENCY_ID: 'RUB',
+          CLOSED: 'N',
+        })
+        e2e.portal.mutate.addDeal({
+          TITLE: 'Second fresh deal',
+          CATEGORY_ID: '0',
+          STAGE_ID: 'NEW',
+          STAGE_SEMANTIC_ID: 'P',
+          ASSIGNED_BY_ID: '1',
+          OPPORTUNITY: '20.00',
+          CURRENCY_ID: 'RUB',
+          CLOSED: 'N',
+        })
+        e2e.portal.mutate.deleteDeal(9)
+        const changed = await reopen(host)
+        expect(count(await marks(changed), 'fl:engine-load')).toBe(2)
+        expect(await dealsShown(changed)).toBe(total + 1)
 
-      // Another user in the same browser: their own database, so no saved report of user 1.
-      await host.page.goto(hostUrl(e2e.portal.url, { placement: 'DEFAULT', user: RESTRICTED_USER }))
-      const other = await settled(host)
-      expect(count(await marks(other), 'fl:snapshot-shown')).toBe(0)
-      expect(await dealsShown(other)).toBeLessThan(total)
-    } finally {
-      await host.close()
-    }
-  })
+        // Another user in the same browser: their own database, so no saved report of user 1.
+        await host.page.goto(hostUrl(e2e.portal.url, { placement: 'DEFAULT', user: RESTRICTED_USER }))
+        const other = await settled(host)
+        expect(count(await marks(other), 'fl:snapshot-shown')).toBe(0)
+        expect(await dealsShown(other)).toBeLessThan(total)
+      } finally {
+        await host.close()
+      }
+    },
+  )
 })

@@ -31,12 +31,13 @@ function pickDeal(): { id: number; stages: string[]; activities: number } {
 }
 
 describe('deal-card widget', () => {
-  it('paints the deal\'s path, touches, risks and conversion with ≤ 5 REST requests', async () => {
+  it("paints the deal's path, touches, risks and conversion with ≤ 5 REST requests", async () => {
     const deal = pickDeal()
     const host = await e2e.openHost({ placement: 'CRM_DEAL_DETAIL_TAB', deal: deal.id, user: 1 })
     const rest: string[] = []
     host.page.on('request', (req: Request) => {
-      if (req.frame() !== host.page.mainFrame() && new URL(req.url()).pathname.startsWith('/rest/')) rest.push(new URL(req.url()).pathname)
+      if (req.frame() !== host.page.mainFrame() && new URL(req.url()).pathname.startsWith('/rest/'))
+        rest.push(new URL(req.url()).pathname)
     })
     const frame = await host.appFrame()
     await frame.waitForSelector('[data-widget="deal-health"] .fw-step', { timeout: 60_000 })

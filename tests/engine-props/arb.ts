@@ -46,23 +46,30 @@ interface DealSpec {
   touches: { offsetHours: number; kind: number }[]
 }
 
-const dealSpec = (ties: boolean): fc.Arbitrary<DealSpec> => fc.record({
-  pipeline: fc.integer({ min: 0, max: 1 }),
-  createdHour: fc.integer({ min: 0, max: HISTORY_DAYS * 24 - 1 }),
-  walk: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 5 }),
-  // 0 h gaps make events at the same instant (real data has them: Maven engages at creation).
-  gapsHours: fc.array(ties ? fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })) : fc.integer({ min: 1, max: 400 }), { minLength: 6, maxLength: 6 }),
-  outcome: fc.constantFrom<'open' | 'won' | 'lost'>('open', 'won', 'lost'),
-  lostStage: fc.integer({ min: 0, max: 1 }),
-  // One deal in five has no stage history: the engine reconstructs it (metrics.md "Inputs").
-  withHistory: fc.integer({ min: 0, max: 4 }).map((x) => x > 0),
-  source: fc.option(fc.integer({ min: 0, max: SOURCES.length - 1 }), { nil: null }),
-  city: fc.option(fc.integer({ min: 0, max: CITIES.length - 1 }), { nil: null }),
-  manager: fc.integer({ min: 0, max: MANAGERS.length - 1 }),
-  reason: fc.option(fc.integer({ min: 0, max: REASONS.length - 1 }), { nil: null }),
-  amount: fc.integer({ min: 0, max: 100_000 }),
-  touches: fc.array(fc.record({ offsetHours: fc.integer({ min: -48, max: 800 }), kind: fc.integer({ min: 0, max: 4 }) }), { maxLength: 4 }),
-})
+const dealSpec = (ties: boolean): fc.Arbitrary<DealSpec> =>
+  fc.record({
+    pipeline: fc.integer({ min: 0, max: 1 }),
+    createdHour: fc.integer({ min: 0, max: HISTORY_DAYS * 24 - 1 }),
+    walk: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 5 }),
+    // 0 h gaps make events at the same instant (real data has them: Maven engages at creation).
+    gapsHours: fc.array(
+      ties ? fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })) : fc.integer({ min: 1, max: 400 }),
+      { minLength: 6, maxLength: 6 },
+    ),
+    outcome: fc.constantFrom<'open' | 'won' | 'lost'>('open', 'won', 'lost'),
+    lostStage: fc.integer({ min: 0, max: 1 }),
+    // One deal in five has no stage history: the engine reconstructs it (metrics.md "Inputs").
+    withHistory: fc.integer({ min: 0, max: 4 }).map((x) => x > 0),
+    source: fc.option(fc.integer({ min: 0, max: SOURCES.length - 1 }), { nil: null }),
+    city: fc.option(fc.integer({ min: 0, max: CITIES.length - 1 }), { nil: null }),
+    manager: fc.integer({ min: 0, max: MANAGERS.length - 1 }),
+    reason: fc.option(fc.integer({ min: 0, max: REASONS.length - 1 }), { nil: null }),
+    amount: fc.integer({ min: 0, max: 100_000 }),
+    touches: fc.array(
+      fc.record({ offsetHours: fc.integer({ min: -48, max: 800 }), kind: fc.integer({ min: 0, max: 4 }) }),
+      { maxLength: 4 },
+    ),
+  })
 
 interface LeadSpec {
   createdHour: number
@@ -83,7 +90,9 @@ const TOUCH_KINDS: TouchKind[] = ['call', 'email', 'sms', 'meeting', 'task']
 function emptyPortal(timeZone: string): CrmData {
   const data: CrmData = {
     portal: { memberId: 'props', domain: 'props.example', timeZone, currency: 'RUB', language: 'en' },
-    pipelines: [], stages: [], leadStatuses: [
+    pipelines: [],
+    stages: [],
+    leadStatuses: [
       { id: 'NEW', name: 'New', sort: 10, semantic: 'P' },
       { id: 'CONVERTED', name: 'Converted', sort: 20, semantic: 'S' },
       { id: 'JUNK', name: 'Junk', sort: 30, semantic: 'F' },
@@ -94,8 +103,19 @@ function emptyPortal(timeZone: string): CrmData {
     users: MANAGERS.map((id) => ({ id, name: `Manager ${id}`, active: true, departmentIds: [] })),
     departments: [],
     currencies: [{ code: 'RUB', rate: 1, base: true }],
-    deals: [], leads: [], dealEvents: [], leadEvents: [], touches: [], budgets: [], plans: [],
-    settings: { consultationStageIds: [], noShowStageIds: [], contractStageIds: [], workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] } },
+    deals: [],
+    leads: [],
+    dealEvents: [],
+    leadEvents: [],
+    touches: [],
+    budgets: [],
+    plans: [],
+    settings: {
+      consultationStageIds: [],
+      noShowStageIds: [],
+      contractStageIds: [],
+      workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },
+    },
   }
   for (const pl of PIPELINES) {
     const ids = [...pl.process, pl.won, ...pl.lost]
@@ -125,24 +145,55 @@ function addDeal(data: CrmData, id: number, s: DealSpec, nextEventId: () => numb
   }
   const last = path[path.length - 1]
   const deal: Deal = {
-    id, title: `Deal ${id}`, categoryId: pl.id, stageId: last.stage, semantic: last.semantic, createdAt: created,
-    modifiedAt: last.at, movedAt: last.at, closedAt: last.semantic === 'P' ? null : last.at, closed: last.semantic !== 'P',
-    amount: s.amount, currency: 'RUB', sourceId: s.source === null ? null : SOURCES[s.source], utmSource: null,
-    assignedById: MANAGERS[s.manager], leadId: null, contactId: null, companyId: null,
-    cityId: s.city === null ? null : CITIES[s.city], lossReasonId: s.outcome === 'lost' && s.reason !== null ? REASONS[s.reason] : null,
+    id,
+    title: `Deal ${id}`,
+    categoryId: pl.id,
+    stageId: last.stage,
+    semantic: last.semantic,
+    createdAt: created,
+    modifiedAt: last.at,
+    movedAt: last.at,
+    closedAt: last.semantic === 'P' ? null : last.at,
+    closed: last.semantic !== 'P',
+    amount: s.amount,
+    currency: 'RUB',
+    sourceId: s.source === null ? null : SOURCES[s.source],
+    utmSource: null,
+    assignedById: MANAGERS[s.manager],
+    leadId: null,
+    contactId: null,
+    companyId: null,
+    cityId: s.city === null ? null : CITIES[s.city],
+    lossReasonId: s.outcome === 'lost' && s.reason !== null ? REASONS[s.reason] : null,
   }
   data.deals.push(deal)
   if (s.withHistory) {
     path.forEach((p, i) => {
-      const ev: StageEvent = { id: nextEventId(), ownerId: id, typeId: i === 0 ? 1 : p.semantic === 'P' ? 2 : 3, stageId: p.stage, categoryId: pl.id, semantic: p.semantic, at: p.at }
+      const ev: StageEvent = {
+        id: nextEventId(),
+        ownerId: id,
+        typeId: i === 0 ? 1 : p.semantic === 'P' ? 2 : 3,
+        stageId: p.stage,
+        categoryId: pl.id,
+        semantic: p.semantic,
+        at: p.at,
+      }
       data.dealEvents.push(ev)
     })
   }
   for (const tc of s.touches) {
     const touch: Touch = {
-      id: nextTouchId(), kind: TOUCH_KINDS[tc.kind], direction: tc.kind === 0 ? 'out' : null, at: created + tc.offsetHours * HOUR,
-      durationSec: tc.kind === 0 ? 60 + tc.offsetHours : null, responsibleId: deal.assignedById, completed: true,
-      dealIds: [id], leadIds: [], contactIds: [], companyIds: [],
+      id: nextTouchId(),
+      kind: TOUCH_KINDS[tc.kind],
+      direction: tc.kind === 0 ? 'out' : null,
+      at: created + tc.offsetHours * HOUR,
+      durationSec: tc.kind === 0 ? 60 + tc.offsetHours : null,
+      responsibleId: deal.assignedById,
+      completed: true,
+      dealIds: [id],
+      leadIds: [],
+      contactIds: [],
+      companyIds: [],
     }
     data.touches.push(touch)
   }
@@ -151,9 +202,20 @@ function addDeal(data: CrmData, id: number, s: DealSpec, nextEventId: () => numb
 function addLead(data: CrmData, id: number, s: LeadSpec): void {
   const created = T0 + s.createdHour * HOUR
   const lead: Lead = {
-    id, title: `Lead ${id}`, statusId: s.semantic === 'P' ? 'NEW' : s.semantic === 'S' ? 'CONVERTED' : 'JUNK', semantic: s.semantic,
-    createdAt: created, modifiedAt: created, closedAt: s.semantic === 'P' ? null : created + HOUR, amount: 0, currency: 'RUB',
-    sourceId: s.source === null ? null : SOURCES[s.source], utmSource: null, assignedById: MANAGERS[s.manager], cityId: null, contactId: null,
+    id,
+    title: `Lead ${id}`,
+    statusId: s.semantic === 'P' ? 'NEW' : s.semantic === 'S' ? 'CONVERTED' : 'JUNK',
+    semantic: s.semantic,
+    createdAt: created,
+    modifiedAt: created,
+    closedAt: s.semantic === 'P' ? null : created + HOUR,
+    amount: 0,
+    currency: 'RUB',
+    sourceId: s.source === null ? null : SOURCES[s.source],
+    utmSource: null,
+    assignedById: MANAGERS[s.manager],
+    cityId: null,
+    contactId: null,
   }
   data.leads.push(lead)
 }
@@ -167,21 +229,44 @@ export interface PortalOptions {
 
 /** A whole small portal. */
 export function crmData(opts: PortalOptions = {}): fc.Arbitrary<CrmData> {
-  return fc.record({
-    timeZone: fc.constantFrom('UTC', '+03:00', 'Europe/Berlin'),
-    deals: fc.array(dealSpec(opts.ties ?? true), { minLength: 1, maxLength: opts.maxDeals ?? 40 }),
-    leads: fc.array(leadSpec, { maxLength: opts.maxLeads ?? 20 }),
-    budgets: fc.array(fc.record({ source: fc.integer({ min: 0, max: SOURCES.length - 1 }), month: fc.integer({ min: 1, max: 4 }), amount: fc.integer({ min: 0, max: 5000 }) }), { maxLength: 4 }),
-  }).map(({ timeZone, deals, leads, budgets }) => {
-    const data = emptyPortal(timeZone)
-    let ev = 1
-    let tc = 1
-    deals.forEach((s, i) => addDeal(data, i + 1, s, () => ev++, () => tc++))
-    leads.forEach((s, i) => addLead(data, i + 1, s))
-    data.dealEvents.sort((a, b) => a.at - b.at || a.id - b.id)
-    data.budgets = budgets.map((b): Budget => ({ sourceId: SOURCES[b.source], cityId: null, month: `2024-0${b.month}`, amount: b.amount, currency: 'RUB' }))
-    return data
-  })
+  return fc
+    .record({
+      timeZone: fc.constantFrom('UTC', '+03:00', 'Europe/Berlin'),
+      deals: fc.array(dealSpec(opts.ties ?? true), { minLength: 1, maxLength: opts.maxDeals ?? 40 }),
+      leads: fc.array(leadSpec, { maxLength: opts.maxLeads ?? 20 }),
+      budgets: fc.array(
+        fc.record({
+          source: fc.integer({ min: 0, max: SOURCES.length - 1 }),
+          month: fc.integer({ min: 1, max: 4 }),
+          amount: fc.integer({ min: 0, max: 5000 }),
+        }),
+        { maxLength: 4 },
+      ),
+    })
+    .map(({ timeZone, deals, leads, budgets }) => {
+      const data = emptyPortal(timeZone)
+      let ev = 1
+      let tc = 1
+      deals.forEach((s, i) =>
+        addDeal(
+          data,
+          i + 1,
+          s,
+          () => ev++,
+          () => tc++,
+        ),
+      )
+      leads.forEach((s, i) => addLead(data, i + 1, s))
+      data.dealEvents.sort((a, b) => a.at - b.at || a.id - b.id)
+      data.budgets = budgets.map((b): Budget => ({
+        sourceId: SOURCES[b.source],
+        cityId: null,
+        month: `2024-0${b.month}`,
+        amount: b.amount,
+        currency: 'RUB',
+      }))
+      return data
+    })
 }
 
 /** A period inside the generated history, by whole days ('YYYY-MM-DD'). */

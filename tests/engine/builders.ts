@@ -18,23 +18,73 @@ export interface StageSpec {
   semantic?: Semantic
 }
 
-export function portal(opts: { timeZone?: string; currency?: string; pipelines?: { id: number; name?: string; stages: StageSpec[] }[] } = {}): CrmData {
-  const pipelines = opts.pipelines ?? [{
-    id: 0, name: 'Sales',
-    stages: [{ id: 'NEW' }, { id: 'CONTACT' }, { id: 'OFFER' }, { id: 'WON', semantic: 'S' as Semantic }, { id: 'LOSE', semantic: 'F' as Semantic }],
-  }]
+export function portal(
+  opts: { timeZone?: string; currency?: string; pipelines?: { id: number; name?: string; stages: StageSpec[] }[] } = {},
+): CrmData {
+  const pipelines = opts.pipelines ?? [
+    {
+      id: 0,
+      name: 'Sales',
+      stages: [
+        { id: 'NEW' },
+        { id: 'CONTACT' },
+        { id: 'OFFER' },
+        { id: 'WON', semantic: 'S' as Semantic },
+        { id: 'LOSE', semantic: 'F' as Semantic },
+      ],
+    },
+  ]
   const data: CrmData = {
-    portal: { memberId: 'test', domain: 'test.bitrix24.ru', timeZone: opts.timeZone ?? '+03:00', currency: opts.currency ?? 'RUB', language: 'en' },
-    pipelines: [], stages: [], leadStatuses: [], sources: [], cities: [], lossReasons: [],
-    users: [{ id: 1, name: 'Anna', active: true, departmentIds: [] }, { id: 2, name: 'Boris', active: true, departmentIds: [] }],
+    portal: {
+      memberId: 'test',
+      domain: 'test.bitrix24.ru',
+      timeZone: opts.timeZone ?? '+03:00',
+      currency: opts.currency ?? 'RUB',
+      language: 'en',
+    },
+    pipelines: [],
+    stages: [],
+    leadStatuses: [],
+    sources: [],
+    cities: [],
+    lossReasons: [],
+    users: [
+      { id: 1, name: 'Anna', active: true, departmentIds: [] },
+      { id: 2, name: 'Boris', active: true, departmentIds: [] },
+    ],
     departments: [],
     currencies: [{ code: 'RUB', rate: 1, base: true }],
-    deals: [], leads: [], dealEvents: [], leadEvents: [], touches: [], budgets: [], plans: [],
-    settings: { consultationStageIds: [], noShowStageIds: [], contractStageIds: [], workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] } },
+    deals: [],
+    leads: [],
+    dealEvents: [],
+    leadEvents: [],
+    touches: [],
+    budgets: [],
+    plans: [],
+    settings: {
+      consultationStageIds: [],
+      noShowStageIds: [],
+      contractStageIds: [],
+      workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },
+    },
   }
   pipelines.forEach((pl, pi) => {
-    data.pipelines.push({ id: pl.id, name: pl.name ?? `Pipeline ${pl.id}`, sort: pi * 10, stageIds: pl.stages.map((s) => s.id) })
-    pl.stages.forEach((s, i) => data.stages.push({ id: s.id, categoryId: pl.id, name: s.name ?? s.id, sort: (i + 1) * 10, semantic: s.semantic ?? 'P', color: null }))
+    data.pipelines.push({
+      id: pl.id,
+      name: pl.name ?? `Pipeline ${pl.id}`,
+      sort: pi * 10,
+      stageIds: pl.stages.map((s) => s.id),
+    })
+    pl.stages.forEach((s, i) =>
+      data.stages.push({
+        id: s.id,
+        categoryId: pl.id,
+        name: s.name ?? s.id,
+        sort: (i + 1) * 10,
+        semantic: s.semantic ?? 'P',
+        color: null,
+      }),
+    )
   })
   return data
 }
@@ -45,27 +95,47 @@ let eventId = 1
  * Adds a deal. `history` is a list of [stageId, iso time]; the first entry is the creation.
  * Without `history` the deal has no stage events (the engine must reconstruct it).
  */
-export function addDeal(data: CrmData, d: Partial<Deal> & { id: number; stageId: string; created: string; history?: [string, string][] }): Deal {
+export function addDeal(
+  data: CrmData,
+  d: Partial<Deal> & { id: number; stageId: string; created: string; history?: [string, string][] },
+): Deal {
   const stage = data.stages.find((s) => s.id === d.stageId)
   const semantic = d.semantic ?? stage?.semantic ?? 'P'
   const hist = d.history ?? []
   const lastAt = hist.length ? at(hist[hist.length - 1][1]) : at(d.created)
   const deal: Deal = {
-    id: d.id, title: d.title ?? `Deal ${d.id}`, categoryId: d.categoryId ?? stage?.categoryId ?? 0,
-    stageId: d.stageId, semantic, createdAt: at(d.created), modifiedAt: d.modifiedAt ?? lastAt,
+    id: d.id,
+    title: d.title ?? `Deal ${d.id}`,
+    categoryId: d.categoryId ?? stage?.categoryId ?? 0,
+    stageId: d.stageId,
+    semantic,
+    createdAt: at(d.created),
+    modifiedAt: d.modifiedAt ?? lastAt,
     movedAt: d.movedAt !== undefined ? d.movedAt : lastAt,
     closedAt: d.closedAt !== undefined ? d.closedAt : semantic === 'P' ? null : lastAt,
-    closed: semantic !== 'P', amount: d.amount ?? 0, currency: d.currency ?? 'RUB',
-    sourceId: d.sourceId ?? null, utmSource: d.utmSource ?? null, assignedById: d.assignedById ?? 1,
-    leadId: d.leadId ?? null, contactId: d.contactId ?? null, companyId: null,
-    cityId: d.cityId ?? null, lossReasonId: d.lossReasonId ?? null,
+    closed: semantic !== 'P',
+    amount: d.amount ?? 0,
+    currency: d.currency ?? 'RUB',
+    sourceId: d.sourceId ?? null,
+    utmSource: d.utmSource ?? null,
+    assignedById: d.assignedById ?? 1,
+    leadId: d.leadId ?? null,
+    contactId: d.contactId ?? null,
+    companyId: null,
+    cityId: d.cityId ?? null,
+    lossReasonId: d.lossReasonId ?? null,
   }
   data.deals.push(deal)
   hist.forEach(([stageId, iso], i) => {
     const st = data.stages.find((s) => s.id === stageId)
     const ev: StageEvent = {
-      id: eventId++, ownerId: d.id, typeId: i === 0 ? 1 : st?.semantic === 'P' || !st ? 2 : 3,
-      stageId, categoryId: st?.categoryId ?? deal.categoryId, semantic: st?.semantic ?? 'P', at: at(iso),
+      id: eventId++,
+      ownerId: d.id,
+      typeId: i === 0 ? 1 : st?.semantic === 'P' || !st ? 2 : 3,
+      stageId,
+      categoryId: st?.categoryId ?? deal.categoryId,
+      semantic: st?.semantic ?? 'P',
+      at: at(iso),
     }
     data.dealEvents.push(ev)
   })
@@ -74,10 +144,20 @@ export function addDeal(data: CrmData, d: Partial<Deal> & { id: number; stageId:
 
 export function addLead(data: CrmData, l: Partial<Lead> & { id: number; created: string; semantic: Semantic }): Lead {
   const lead: Lead = {
-    id: l.id, title: l.title ?? `Lead ${l.id}`, statusId: l.statusId ?? (l.semantic === 'S' ? 'CONVERTED' : l.semantic === 'F' ? 'JUNK' : 'NEW'),
-    semantic: l.semantic, createdAt: at(l.created), modifiedAt: at(l.created), closedAt: null, amount: l.amount ?? 0,
-    currency: l.currency ?? 'RUB', sourceId: l.sourceId ?? null, utmSource: l.utmSource ?? null,
-    assignedById: l.assignedById ?? 1, cityId: l.cityId ?? null, contactId: l.contactId ?? null,
+    id: l.id,
+    title: l.title ?? `Lead ${l.id}`,
+    statusId: l.statusId ?? (l.semantic === 'S' ? 'CONVERTED' : l.semantic === 'F' ? 'JUNK' : 'NEW'),
+    semantic: l.semantic,
+    createdAt: at(l.created),
+    modifiedAt: at(l.created),
+    closedAt: null,
+    amount: l.amount ?? 0,
+    currency: l.currency ?? 'RUB',
+    sourceId: l.sourceId ?? null,
+    utmSource: l.utmSource ?? null,
+    assignedById: l.assignedById ?? 1,
+    cityId: l.cityId ?? null,
+    contactId: l.contactId ?? null,
   }
   data.leads.push(lead)
   return lead
@@ -87,9 +167,17 @@ let touchId = 1
 
 export function addTouch(data: CrmData, t: Omit<Partial<Touch>, 'at'> & { at: string; kind: Touch['kind'] }): Touch {
   const touch: Touch = {
-    id: t.id ?? touchId++, kind: t.kind, direction: t.direction ?? null, at: at(t.at), durationSec: t.durationSec ?? null,
-    responsibleId: t.responsibleId ?? 1, completed: t.completed ?? true,
-    dealIds: t.dealIds ?? [], leadIds: t.leadIds ?? [], contactIds: t.contactIds ?? [], companyIds: t.companyIds ?? [],
+    id: t.id ?? touchId++,
+    kind: t.kind,
+    direction: t.direction ?? null,
+    at: at(t.at),
+    durationSec: t.durationSec ?? null,
+    responsibleId: t.responsibleId ?? 1,
+    completed: t.completed ?? true,
+    dealIds: t.dealIds ?? [],
+    leadIds: t.leadIds ?? [],
+    contactIds: t.contactIds ?? [],
+    companyIds: t.companyIds ?? [],
   }
   data.touches.push(touch)
   return touch

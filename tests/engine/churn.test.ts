@@ -61,11 +61,26 @@ describe('churn by stage', () => {
     const feb = '2024-02-10T10:00:00+03:00'
     // Two deals entered CONTACT in February and were lost in March; one other entered CONTACT in March.
     for (const id of [1, 2]) {
-      addDeal(data, { id, stageId: 'LOSE', created: feb,
-        history: [['NEW', feb], ['CONTACT', '2024-02-11T10:00:00+03:00'], ['LOSE', '2024-03-05T10:00:00+03:00']] })
+      addDeal(data, {
+        id,
+        stageId: 'LOSE',
+        created: feb,
+        history: [
+          ['NEW', feb],
+          ['CONTACT', '2024-02-11T10:00:00+03:00'],
+          ['LOSE', '2024-03-05T10:00:00+03:00'],
+        ],
+      })
     }
-    addDeal(data, { id: 3, stageId: 'CONTACT', created: feb,
-      history: [['NEW', feb], ['CONTACT', '2024-03-06T10:00:00+03:00']] })
+    addDeal(data, {
+      id: 3,
+      stageId: 'CONTACT',
+      created: feb,
+      history: [
+        ['NEW', feb],
+        ['CONTACT', '2024-03-06T10:00:00+03:00'],
+      ],
+    })
     const c2 = churn(data)
     expect(c2.flow.CONTACT).toMatchObject({ reached: 1, lostAt: 2, churn: 2, exceedsOne: true })
     expect(c2.flowExceedsOne).toBe(true)

@@ -26,27 +26,38 @@ describe('drill-down returns exactly the deals counted', () => {
     for (const stageId of cohort.order) {
       for (const measure of ['reached', 'current', 'notNext', 'lostAt'] as const) {
         const n = cohort.stages[stageId][measure] ?? 0
-        expect(drill({ section: 'cohort', categoryId: 0, stageId, measure }), `cohort ${stageId} ${measure}`).toHaveLength(n)
+        expect(
+          drill({ section: 'cohort', categoryId: 0, stageId, measure }),
+          `cohort ${stageId} ${measure}`,
+        ).toHaveLength(n)
       }
       for (const measure of ['entered', 'current', 'notNext', 'lostAt'] as const) {
         const n = flow.stages[stageId][measure] ?? 0
-        expect(drill({ section: 'flow', categoryId: 0, stageId, measure }), `flow ${stageId} ${measure}`).toHaveLength(n)
+        expect(drill({ section: 'flow', categoryId: 0, stageId, measure }), `flow ${stageId} ${measure}`).toHaveLength(
+          n,
+        )
       }
     }
     expect(drill({ section: 'flow', categoryId: 0, measure: 'size' })).toHaveLength(flow.size)
   })
 
   it('flow cells and churn (hand-checked)', () => {
-    expect(drill({ section: 'flow', categoryId: 0, stageId: 'CONTACT', measure: 'entered' })).toEqual([1, 2, 3, 5, 7, 9])
+    expect(drill({ section: 'flow', categoryId: 0, stageId: 'CONTACT', measure: 'entered' })).toEqual([
+      1, 2, 3, 5, 7, 9,
+    ])
     expect(drill({ section: 'churn', mode: 'flow', categoryId: 0, stageId: 'CONTACT', measure: 'lostAt' })).toEqual([5])
-    expect(drill({ section: 'churn', mode: 'cohort', categoryId: 0, stageId: 'OFFER', measure: 'reached' })).toEqual([1, 2, 9])
+    expect(drill({ section: 'churn', mode: 'cohort', categoryId: 0, stageId: 'OFFER', measure: 'reached' })).toEqual([
+      1, 2, 9,
+    ])
   })
 
   it('split rows', () => {
     const split = { dim: 'source' as const, key: 'ADS' }
     expect(drill({ section: 'cohort', categoryId: 0, stageId: 'OFFER', measure: 'reached', split })).toEqual([1, 2])
     const ads = r.churn[0].splits.source!.find((x) => x.key === 'ADS')!
-    expect(drill({ section: 'churn', mode: 'cohort', categoryId: 0, stageId: 'OFFER', measure: 'lostAt', split })).toHaveLength(ads.cohort.OFFER.lostAt)
+    expect(
+      drill({ section: 'churn', mode: 'cohort', categoryId: 0, stageId: 'OFFER', measure: 'lostAt', split }),
+    ).toHaveLength(ads.cohort.OFFER.lostAt)
   })
 
   it('KPIs, series, comparison period', () => {
@@ -67,8 +78,9 @@ describe('drill-down returns exactly the deals counted', () => {
     expect(drill({ section: 'lossReasons', measure: 'lost', reasonKey: 'R1' })).toEqual([2])
     expect(drill({ section: 'lossReasons', measure: 'lost', categoryId: 0, stageId: 'CONTACT' })).toEqual([5])
     expect(drill({ section: 'timing', measure: 'toWin' })).toHaveLength(r.timing.toWin.stats.count)
-    expect(drill({ section: 'timing', measure: 'between', categoryId: 0, from: 'NEW', to: 'CONTACT' }))
-      .toHaveLength(r.timing.betweenStages[0].pairs[0].stats.count)
+    expect(drill({ section: 'timing', measure: 'between', categoryId: 0, from: 'NEW', to: 'CONTACT' })).toHaveLength(
+      r.timing.betweenStages[0].pairs[0].stats.count,
+    )
     expect(drill({ section: 'timing', measure: 'toFirstTouch' })).toEqual([1])
     expect(drill({ section: 'timing', measure: 'noTouch' })).toHaveLength(r.timing.toFirstTouch.noTouch)
     expect(drill({ section: 'touches', measure: 'beforeWon' })).toEqual([1, 9])
@@ -77,8 +89,18 @@ describe('drill-down returns exactly the deals counted', () => {
   it('rows carry the deal, its stage, manager, source and amount', () => {
     const [row] = drillDown(p, q, { section: 'cohort', categoryId: 0, stageId: 'OFFER', measure: 'lostAt' })
     expect(row).toMatchObject({
-      id: 2, title: 'Deal 2', stageId: 'LOSE', stageName: 'LOSE', managerId: 1, managerName: 'Anna',
-      sourceId: 'ADS', sourceName: 'Ads', cityId: null, cityName: null, amount: 500, currency: 'RUB',
+      id: 2,
+      title: 'Deal 2',
+      stageId: 'LOSE',
+      stageName: 'LOSE',
+      managerId: 1,
+      managerName: 'Anna',
+      sourceId: 'ADS',
+      sourceName: 'Ads',
+      cityId: null,
+      cityName: null,
+      amount: 500,
+      currency: 'RUB',
       lossReasonName: 'Too expensive',
     })
     expect(row.closedAt).toBe(Date.parse('2024-03-09T12:00:00+03:00'))
@@ -89,8 +111,12 @@ describe('drill-down returns exactly the deals counted', () => {
   })
 
   it('explains a bad reference', () => {
-    expect(() => drillDown(p, q, { section: 'cohort', categoryId: 0, stageId: 'NOPE', measure: 'reached' })).toThrow(/No stage NOPE/)
-    expect(() => drillDown(p, { ...q, compare: 'none' }, { section: 'kpis', measure: 'won', period: 'comparison' })).toThrow(/no comparison/)
+    expect(() => drillDown(p, q, { section: 'cohort', categoryId: 0, stageId: 'NOPE', measure: 'reached' })).toThrow(
+      /No stage NOPE/,
+    )
+    expect(() =>
+      drillDown(p, { ...q, compare: 'none' }, { section: 'kpis', measure: 'won', period: 'comparison' }),
+    ).toThrow(/no comparison/)
     expect(() => drillDown(p, q, { section: 'cohort', categoryId: 0, measure: 'reached' })).toThrow(/needs a stageId/)
     expect(() => drillDown(p, q, { section: 'cohort', categoryId: 7, measure: 'size' })).toThrow(/No pipeline 7/)
   })

@@ -10,21 +10,80 @@ const NOW = at('2024-06-28T12:00:00+03:00')
 function forecast() {
   const data = portal()
   // History: closed in the 12 months before now.
-  addDeal(data, { id: 1, stageId: 'WON', created: d('2024-01-01'),
-    history: [['NEW', d('2024-01-01')], ['CONTACT', d('2024-01-03')], ['OFFER', d('2024-01-05')], ['WON', d('2024-01-06')]] })
-  addDeal(data, { id: 2, stageId: 'WON', created: d('2024-02-01'),
-    history: [['NEW', d('2024-02-01')], ['CONTACT', d('2024-02-02')], ['OFFER', d('2024-02-03')], ['WON', d('2024-02-04')]] })
-  addDeal(data, { id: 3, stageId: 'LOSE', created: d('2024-03-01'),
-    history: [['NEW', d('2024-03-01')], ['CONTACT', d('2024-03-02')], ['LOSE', d('2024-03-03')]] })
-  addDeal(data, { id: 4, stageId: 'LOSE', created: d('2024-03-01'), history: [['NEW', d('2024-03-01')], ['LOSE', d('2024-03-02')]] })
+  addDeal(data, {
+    id: 1,
+    stageId: 'WON',
+    created: d('2024-01-01'),
+    history: [
+      ['NEW', d('2024-01-01')],
+      ['CONTACT', d('2024-01-03')],
+      ['OFFER', d('2024-01-05')],
+      ['WON', d('2024-01-06')],
+    ],
+  })
+  addDeal(data, {
+    id: 2,
+    stageId: 'WON',
+    created: d('2024-02-01'),
+    history: [
+      ['NEW', d('2024-02-01')],
+      ['CONTACT', d('2024-02-02')],
+      ['OFFER', d('2024-02-03')],
+      ['WON', d('2024-02-04')],
+    ],
+  })
+  addDeal(data, {
+    id: 3,
+    stageId: 'LOSE',
+    created: d('2024-03-01'),
+    history: [
+      ['NEW', d('2024-03-01')],
+      ['CONTACT', d('2024-03-02')],
+      ['LOSE', d('2024-03-03')],
+    ],
+  })
+  addDeal(data, {
+    id: 4,
+    stageId: 'LOSE',
+    created: d('2024-03-01'),
+    history: [
+      ['NEW', d('2024-03-01')],
+      ['LOSE', d('2024-03-02')],
+    ],
+  })
   // Closed before the 12-month window: ignored.
-  addDeal(data, { id: 5, stageId: 'WON', created: d('2023-01-01'), history: [['NEW', d('2023-01-01')], ['WON', d('2023-02-01')]] })
+  addDeal(data, {
+    id: 5,
+    stageId: 'WON',
+    created: d('2023-01-01'),
+    history: [
+      ['NEW', d('2023-01-01')],
+      ['WON', d('2023-02-01')],
+    ],
+  })
   // Open deals to forecast.
-  addDeal(data, { id: 11, stageId: 'OFFER', created: d('2024-06-01'), amount: 1000,
-    history: [['NEW', d('2024-06-01')], ['CONTACT', d('2024-06-02')], ['OFFER', d('2024-06-03')]] })
+  addDeal(data, {
+    id: 11,
+    stageId: 'OFFER',
+    created: d('2024-06-01'),
+    amount: 1000,
+    history: [
+      ['NEW', d('2024-06-01')],
+      ['CONTACT', d('2024-06-02')],
+      ['OFFER', d('2024-06-03')],
+    ],
+  })
   addDeal(data, { id: 12, stageId: 'NEW', created: d('2024-06-10'), amount: 2000, history: [['NEW', d('2024-06-10')]] })
-  addDeal(data, { id: 13, stageId: 'CONTACT', created: d('2024-06-10'), amount: 3000,
-    history: [['NEW', d('2024-06-10')], ['CONTACT', d('2024-06-11')]] })
+  addDeal(data, {
+    id: 13,
+    stageId: 'CONTACT',
+    created: d('2024-06-10'),
+    amount: 3000,
+    history: [
+      ['NEW', d('2024-06-10')],
+      ['CONTACT', d('2024-06-11')],
+    ],
+  })
   const p = prepare(data)
   const s = resolveQuery(p, { from: '2024-06-01', to: '2024-06-30', compare: 'none', now: NOW })
   return forecastSection(s)

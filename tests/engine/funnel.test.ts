@@ -33,8 +33,13 @@ describe('cohort funnel', () => {
   })
 
   it('current, notNext, lostAt', () => {
-    expect([c.stages.NEW.current, c.stages.CONTACT.current, c.stages.OFFER.current, c.stages.WON.current, c.stages.LOSE.current])
-      .toEqual([2, 1, 0, 2, 2])
+    expect([
+      c.stages.NEW.current,
+      c.stages.CONTACT.current,
+      c.stages.OFFER.current,
+      c.stages.WON.current,
+      c.stages.LOSE.current,
+    ]).toEqual([2, 1, 0, 2, 2])
     expect([c.stages.NEW.notNext, c.stages.CONTACT.notNext, c.stages.OFFER.notNext]).toEqual([2, 2, 1])
     expect(c.stages.WON.notNext).toBeNull()
     expect([c.stages.NEW.lostAt, c.stages.CONTACT.lostAt, c.stages.OFFER.lostAt]).toEqual([1, 0, 1])
@@ -90,7 +95,12 @@ describe('flow funnel', () => {
 describe('zero denominators', () => {
   it('a pipeline with no deals in the period shows null rates, never 0 or NaN', () => {
     const data = portal()
-    addDeal(data, { id: 1, stageId: 'NEW', created: '2024-01-10T10:00:00+03:00', history: [['NEW', '2024-01-10T10:00:00+03:00']] })
+    addDeal(data, {
+      id: 1,
+      stageId: 'NEW',
+      created: '2024-01-10T10:00:00+03:00',
+      history: [['NEW', '2024-01-10T10:00:00+03:00']],
+    })
     const { f } = funnel(data)
     expect(f.cohort[0].size).toBe(0)
     expect(f.cohort[0].stages.NEW.conversion).toBeNull()
@@ -102,13 +112,27 @@ describe('zero denominators', () => {
     const data = portal({
       pipelines: [
         { id: 0, stages: [{ id: 'NEW' }, { id: 'WON', semantic: 'S' }, { id: 'LOSE', semantic: 'F' }] },
-        { id: 3, name: 'Rent', stages: [{ id: 'C3:NEW' }, { id: 'C3:WON', semantic: 'S' }, { id: 'C3:LOSE', semantic: 'F' }] },
+        {
+          id: 3,
+          name: 'Rent',
+          stages: [{ id: 'C3:NEW' }, { id: 'C3:WON', semantic: 'S' }, { id: 'C3:LOSE', semantic: 'F' }],
+        },
       ],
     })
-    addDeal(data, { id: 1, stageId: 'C3:WON', created: '2024-03-10T10:00:00+03:00',
-      history: [['C3:NEW', '2024-03-10T10:00:00+03:00'], ['C3:WON', '2024-03-11T10:00:00+03:00']] })
+    addDeal(data, {
+      id: 1,
+      stageId: 'C3:WON',
+      created: '2024-03-10T10:00:00+03:00',
+      history: [
+        ['C3:NEW', '2024-03-10T10:00:00+03:00'],
+        ['C3:WON', '2024-03-11T10:00:00+03:00'],
+      ],
+    })
     const { f } = funnel(data)
-    expect(f.cohort.map((x) => [x.categoryId, x.size])).toEqual([[0, 0], [3, 1]])
+    expect(f.cohort.map((x) => [x.categoryId, x.size])).toEqual([
+      [0, 0],
+      [3, 1],
+    ])
     expect(f.cohort[1].stages['C3:NEW'].conversion).toBe(1)
     const only = funnel(data, { categoryIds: [3] }).f
     expect(only.cohort.map((x) => x.categoryId)).toEqual([3])

@@ -30,7 +30,11 @@ describe('lead funnel', () => {
   })
 
   it('by current status in status order', () => {
-    expect(leads().byStatus.map((x) => [x.id, x.count])).toEqual([['NEW', 1], ['CONVERTED', 2], ['JUNK', 2]])
+    expect(leads().byStatus.map((x) => [x.id, x.count])).toEqual([
+      ['NEW', 1],
+      ['CONVERTED', 2],
+      ['JUNK', 2],
+    ])
   })
 
   it('per manager and per source', () => {

@@ -8,11 +8,33 @@ const t = (s: string) => `2024-${s}T12:00:00+03:00`
 
 function losses() {
   const d = portal()
-  d.lossReasons = [{ id: 'R1', name: 'Postponed' }, { id: 'R2', name: 'Too expensive' }, { id: 'R3', name: 'Не дозвонились' }]
+  d.lossReasons = [
+    { id: 'R1', name: 'Postponed' },
+    { id: 'R2', name: 'Too expensive' },
+    { id: 'R3', name: 'Не дозвонились' },
+  ]
   // Passes the `via` stages one hour apart from creation, then moves to LOSE on `lostAt`.
-  const lost = (id: number, created: string, lostAt: string, via: string[], reason: string | null, amount: number, manager = 1) =>
-    addDeal(d, { id, stageId: 'LOSE', created: t(created), lossReasonId: reason, amount, assignedById: manager,
-      history: [...via.map((st, i): [string, string] => [st, `2024-${created}T${String(12 + i)}:00:00+03:00`]), ['LOSE', t(lostAt)]] })
+  const lost = (
+    id: number,
+    created: string,
+    lostAt: string,
+    via: string[],
+    reason: string | null,
+    amount: number,
+    manager = 1,
+  ) =>
+    addDeal(d, {
+      id,
+      stageId: 'LOSE',
+      created: t(created),
+      lossReasonId: reason,
+      amount,
+      assignedById: manager,
+      history: [
+        ...via.map((st, i): [string, string] => [st, `2024-${created}T${String(12 + i)}:00:00+03:00`]),
+        ['LOSE', t(lostAt)],
+      ],
+    })
   lost(1, '03-01', '03-05', ['NEW', 'CONTACT'], 'R1', 500)
   lost(2, '03-02', '03-10', ['NEW'], 'R2', 900, 2)
   lost(3, '03-03', '03-20', ['NEW', 'CONTACT'], 'R1', 2000, 2)

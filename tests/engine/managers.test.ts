@@ -11,15 +11,67 @@ function data() {
   d.currencies.push({ code: 'USD', rate: 90, base: false })
   d.users.push({ id: 3, name: 'Vera', active: false, departmentIds: [] })
   // Anna (1)
-  addDeal(d, { id: 1, stageId: 'WON', created: t('03-02T10:00'), amount: 1000, history: [['NEW', t('03-02T10:00')], ['WON', t('03-10T10:00')]] })
-  addDeal(d, { id: 2, stageId: 'WON', created: t('02-20T10:00'), amount: 500, currency: 'USD', history: [['NEW', t('02-20T10:00')], ['WON', t('03-15T10:00')]] })
-  addDeal(d, { id: 3, stageId: 'LOSE', created: t('03-05T10:00'), history: [['NEW', t('03-05T10:00')], ['LOSE', t('03-20T10:00')]] })
-  addDeal(d, { id: 4, stageId: 'CONTACT', created: t('03-07T10:00'), amount: 300, history: [['NEW', t('03-07T10:00')], ['CONTACT', t('03-08T10:00')]] })
+  addDeal(d, {
+    id: 1,
+    stageId: 'WON',
+    created: t('03-02T10:00'),
+    amount: 1000,
+    history: [
+      ['NEW', t('03-02T10:00')],
+      ['WON', t('03-10T10:00')],
+    ],
+  })
+  addDeal(d, {
+    id: 2,
+    stageId: 'WON',
+    created: t('02-20T10:00'),
+    amount: 500,
+    currency: 'USD',
+    history: [
+      ['NEW', t('02-20T10:00')],
+      ['WON', t('03-15T10:00')],
+    ],
+  })
+  addDeal(d, {
+    id: 3,
+    stageId: 'LOSE',
+    created: t('03-05T10:00'),
+    history: [
+      ['NEW', t('03-05T10:00')],
+      ['LOSE', t('03-20T10:00')],
+    ],
+  })
+  addDeal(d, {
+    id: 4,
+    stageId: 'CONTACT',
+    created: t('03-07T10:00'),
+    amount: 300,
+    history: [
+      ['NEW', t('03-07T10:00')],
+      ['CONTACT', t('03-08T10:00')],
+    ],
+  })
   addDeal(d, { id: 5, stageId: 'NEW', created: t('01-10T10:00'), amount: 700, history: [['NEW', t('01-10T10:00')]] })
   // Boris (2)
-  addDeal(d, { id: 6, stageId: 'LOSE', created: t('03-01T10:00'), assignedById: 2, history: [['NEW', t('03-01T10:00')], ['LOSE', t('03-03T10:00')]] })
+  addDeal(d, {
+    id: 6,
+    stageId: 'LOSE',
+    created: t('03-01T10:00'),
+    assignedById: 2,
+    history: [
+      ['NEW', t('03-01T10:00')],
+      ['LOSE', t('03-03T10:00')],
+    ],
+  })
   // Vera (3, fired): a deal still open
-  addDeal(d, { id: 7, stageId: 'NEW', created: t('03-09T10:00'), assignedById: 3, amount: 50, history: [['NEW', t('03-09T10:00')]] })
+  addDeal(d, {
+    id: 7,
+    stageId: 'NEW',
+    created: t('03-09T10:00'),
+    assignedById: 3,
+    amount: 50,
+    history: [['NEW', t('03-09T10:00')]],
+  })
   addTouch(d, { at: t('03-02T12:00'), kind: 'call', durationSec: 100, dealIds: [1] })
   addTouch(d, { at: t('03-05T14:00'), kind: 'call', durationSec: 50, dealIds: [3] })
   addTouch(d, { at: t('04-02T10:00'), kind: 'call', durationSec: 999, dealIds: [3] })
@@ -82,7 +134,9 @@ describe('plan', () => {
 
   it('fact per month is the won sum', () => {
     const { plan } = managers('2024-03-01', '2024-03-31')
-    expect(plan.months).toEqual([{ month: '2024-03', plan: 100_000, planDeals: 4, fact: 46_000, factDeals: 2, done: 0.46 }])
+    expect(plan.months).toEqual([
+      { month: '2024-03', plan: 100_000, planDeals: 4, fact: 46_000, factDeals: 2, done: 0.46 },
+    ])
     expect(plan.total.done).toBe(0.46)
   })
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
-  bucketIndex, comparisonDays, defaultBucket, formatDay, isoWeekday, makeBuckets, parseDay, parsePeriod, timeZone,
+  bucketIndex,
+  comparisonDays,
+  defaultBucket,
+  formatDay,
+  isoWeekday,
+  makeBuckets,
+  parseDay,
+  parsePeriod,
+  timeZone,
 } from '../../src/engine/periods'
 import { at } from './builders'
 
@@ -70,14 +78,25 @@ describe('periods', () => {
     const b = makeBuckets(timeZone('+03:00'), 'week', parseDay('2024-03-01'), parseDay('2024-03-14'))
     expect(b.labels).toEqual(['2024-02-26', '2024-03-04', '2024-03-11'])
     expect(b.edges).toEqual([
-      at('2024-03-01T00:00:00+03:00'), at('2024-03-04T00:00:00+03:00'), at('2024-03-11T00:00:00+03:00'), at('2024-03-15T00:00:00+03:00'),
+      at('2024-03-01T00:00:00+03:00'),
+      at('2024-03-04T00:00:00+03:00'),
+      at('2024-03-11T00:00:00+03:00'),
+      at('2024-03-15T00:00:00+03:00'),
     ])
   })
 
   it('month, quarter and year buckets', () => {
     const tz = timeZone('+03:00')
-    expect(makeBuckets(tz, 'month', parseDay('2024-01-15'), parseDay('2024-03-02')).labels).toEqual(['2024-01', '2024-02', '2024-03'])
-    expect(makeBuckets(tz, 'quarter', parseDay('2024-02-01'), parseDay('2024-07-01')).labels).toEqual(['2024-Q1', '2024-Q2', '2024-Q3'])
+    expect(makeBuckets(tz, 'month', parseDay('2024-01-15'), parseDay('2024-03-02')).labels).toEqual([
+      '2024-01',
+      '2024-02',
+      '2024-03',
+    ])
+    expect(makeBuckets(tz, 'quarter', parseDay('2024-02-01'), parseDay('2024-07-01')).labels).toEqual([
+      '2024-Q1',
+      '2024-Q2',
+      '2024-Q3',
+    ])
     expect(makeBuckets(tz, 'year', parseDay('2023-12-31'), parseDay('2024-01-01')).labels).toEqual(['2023', '2024'])
   })
 

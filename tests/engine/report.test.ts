@@ -26,16 +26,41 @@ describe('report', () => {
   const r = buildReport(p, { ...MARCH, compare: 'previous' })
 
   it('has every section and is plain JSON', () => {
-    expect(Object.keys(r).sort()).toEqual([
-      'churn', 'cities', 'comparison', 'forecast', 'funnel', 'kpis', 'leads', 'lossReasons', 'managers',
-      'period', 'plan', 'quality', 'roi', 'series', 'sources', 'stuck', 'timing', 'touches',
-    ].sort())
+    expect(Object.keys(r).sort()).toEqual(
+      [
+        'churn',
+        'cities',
+        'comparison',
+        'forecast',
+        'funnel',
+        'kpis',
+        'leads',
+        'lossReasons',
+        'managers',
+        'period',
+        'plan',
+        'quality',
+        'roi',
+        'series',
+        'sources',
+        'stuck',
+        'timing',
+        'touches',
+      ].sort(),
+    )
     assertPlainJson(r)
     expect(JSON.parse(JSON.stringify(r))).toEqual(r)
   })
 
   it('the period and the comparison period (previous calendar month)', () => {
-    expect(r.period).toMatchObject({ from: '2024-03-01', to: '2024-03-31', days: 31, timeZone: '+03:00', currency: 'RUB', bucket: 'day' })
+    expect(r.period).toMatchObject({
+      from: '2024-03-01',
+      to: '2024-03-31',
+      days: 31,
+      timeZone: '+03:00',
+      currency: 'RUB',
+      bucket: 'day',
+    })
     expect(r.period.start).toBe(at('2024-03-01T00:00:00+03:00'))
     expect(r.comparison!.period).toMatchObject({ from: '2024-02-01', to: '2024-02-29', days: 29 })
     // February's cohort is deal 5 alone (deal 8 is March 1 in +03:00).
@@ -80,8 +105,17 @@ describe('report', () => {
   it('converts amounts to the report currency', () => {
     const data = marchPortal()
     data.currencies.push({ code: 'EUR', rate: 100, base: false })
-    addDeal(data, { id: 50, stageId: 'WON', created: '2024-03-20T10:00:00+03:00', amount: 12.345, currency: 'EUR',
-      history: [['NEW', '2024-03-20T10:00:00+03:00'], ['WON', '2024-03-21T10:00:00+03:00']] })
+    addDeal(data, {
+      id: 50,
+      stageId: 'WON',
+      created: '2024-03-20T10:00:00+03:00',
+      amount: 12.345,
+      currency: 'EUR',
+      history: [
+        ['NEW', '2024-03-20T10:00:00+03:00'],
+        ['WON', '2024-03-21T10:00:00+03:00'],
+      ],
+    })
     const rep = buildReport(prepare(data), { ...MARCH })
     expect(rep.kpis.wonSum.value).toBe(4234.5) // 3000 + 12.345 × 100
   })
@@ -96,7 +130,8 @@ describe('report', () => {
 
   it('cuts periods and day buckets in a DST zone (Europe/Berlin, last Sunday of March and October)', () => {
     const data = portal({ timeZone: 'Europe/Berlin' })
-    const deal = (id: number, iso: string) => addDeal(data, { id, stageId: 'NEW', created: iso, history: [['NEW', iso]] })
+    const deal = (id: number, iso: string) =>
+      addDeal(data, { id, stageId: 'NEW', created: iso, history: [['NEW', iso]] })
     deal(1, '2024-03-31T00:30:00+01:00') // before the jump: March 31
     deal(2, '2024-03-31T23:30:00+02:00') // after the jump, still March 31 (21:30 UTC)
     deal(3, '2024-04-01T00:00:00+02:00') // April 1 00:00 local = 22:00 UTC March 31: outside March
@@ -127,7 +162,9 @@ describe('report', () => {
   it('refuses a bad query with a message', () => {
     expect(() => buildReport(p, { ...MARCH, from: '2024-04-01' })).toThrow(/before it starts/)
     expect(() => buildReport(p, { ...MARCH, to: '31.03.2024' })).toThrow(/YYYY-MM-DD/)
-    expect(() => buildReport(p, { ...MARCH, compare: 'last' as never })).toThrow(/compare must be one of previous, year, none/)
+    expect(() => buildReport(p, { ...MARCH, compare: 'last' as never })).toThrow(
+      /compare must be one of previous, year, none/,
+    )
     expect(() => buildReport(p, { ...MARCH, breakdown: 'color' as never })).toThrow(/breakdown must be one of/)
   })
 })

@@ -9,19 +9,51 @@ const t = (s: string) => `2024-${s}:00+03:00`
 function roi(q: Record<string, unknown> = {}, cityBudget = false) {
   const d = portal()
   d.currencies.push({ code: 'USD', rate: 90, base: false })
-  d.sources = [{ id: 'ADS', name: 'Ads' }, { id: 'SEO', name: 'Search' }, { id: 'TV', name: 'TV' }]
+  d.sources = [
+    { id: 'ADS', name: 'Ads' },
+    { id: 'SEO', name: 'Search' },
+    { id: 'TV', name: 'TV' },
+  ]
   d.budgets.push({ sourceId: 'ADS', cityId: null, month: '2024-03', amount: 3100, currency: 'RUB' })
   d.budgets.push({ sourceId: 'ADS', cityId: null, month: '2024-04', amount: 3000, currency: 'RUB' })
   d.budgets.push({ sourceId: 'ADS', cityId: null, month: '2024-05', amount: 9999, currency: 'RUB' }) // outside
   d.budgets.push({ sourceId: 'TV', cityId: null, month: '2024-04', amount: 10, currency: 'USD' })
   if (cityBudget) d.budgets.push({ sourceId: 'ADS', cityId: 'msk', month: '2024-03', amount: 620, currency: 'RUB' })
-  for (let i = 1; i <= 4; i++) addLead(d, { id: i, created: t('03-20T10:00'), semantic: 'P', sourceId: 'ADS', cityId: 'msk' })
+  for (let i = 1; i <= 4; i++)
+    addLead(d, { id: i, created: t('03-20T10:00'), semantic: 'P', sourceId: 'ADS', cityId: 'msk' })
   addLead(d, { id: 5, created: t('03-10T10:00'), semantic: 'P', sourceId: 'ADS' }) // before the period
-  addDeal(d, { id: 1, stageId: 'WON', created: t('03-20T10:00'), sourceId: 'ADS', amount: 100, currency: 'USD', cityId: 'msk',
-    history: [['NEW', t('03-20T10:00')], ['WON', t('04-01T10:00')]] })
-  addDeal(d, { id: 2, stageId: 'NEW', created: t('04-02T10:00'), sourceId: 'ADS', cityId: 'msk', history: [['NEW', t('04-02T10:00')]] })
-  addDeal(d, { id: 3, stageId: 'WON', created: t('03-17T10:00'), sourceId: 'SEO', amount: 500,
-    history: [['NEW', t('03-17T10:00')], ['WON', t('03-18T10:00')]] })
+  addDeal(d, {
+    id: 1,
+    stageId: 'WON',
+    created: t('03-20T10:00'),
+    sourceId: 'ADS',
+    amount: 100,
+    currency: 'USD',
+    cityId: 'msk',
+    history: [
+      ['NEW', t('03-20T10:00')],
+      ['WON', t('04-01T10:00')],
+    ],
+  })
+  addDeal(d, {
+    id: 2,
+    stageId: 'NEW',
+    created: t('04-02T10:00'),
+    sourceId: 'ADS',
+    cityId: 'msk',
+    history: [['NEW', t('04-02T10:00')]],
+  })
+  addDeal(d, {
+    id: 3,
+    stageId: 'WON',
+    created: t('03-17T10:00'),
+    sourceId: 'SEO',
+    amount: 500,
+    history: [
+      ['NEW', t('03-17T10:00')],
+      ['WON', t('03-18T10:00')],
+    ],
+  })
   const p = prepare(d)
   const s = resolveQuery(p, { from: '2024-03-16', to: '2024-04-15', compare: 'none', ...q })
   return roiSection(s, s.current)
@@ -46,20 +78,39 @@ describe('channel ROI', () => {
 
   it('no spend → CPL, CPA, ROI are null; no leads → conversion = won/deals', () => {
     const seo = r.rows.find((x) => x.sourceId === 'SEO')!
-    expect(seo).toMatchObject({ spend: 0, leads: 0, deals: 1, won: 1, revenue: 500, conversion: 1, cpl: null, cpa: null, roi: null })
+    expect(seo).toMatchObject({
+      spend: 0,
+      leads: 0,
+      deals: 1,
+      won: 1,
+      revenue: 500,
+      conversion: 1,
+      cpl: null,
+      cpa: null,
+      roi: null,
+    })
   })
 
   it('a channel with spend and nothing else: CPL/CPA null, ROI −100 %', () => {
     const tv = r.rows.find((x) => x.sourceId === 'TV')!
     // 10 USD × 90 × 15/30 = 450
-    expect(tv).toMatchObject({ name: 'TV', spend: 450, leads: 0, won: 0, cpl: null, cpa: null, roi: -100, conversion: null })
+    expect(tv).toMatchObject({
+      name: 'TV',
+      spend: 450,
+      leads: 0,
+      won: 0,
+      cpl: null,
+      cpa: null,
+      roi: -100,
+      conversion: null,
+    })
   })
 
   it('total row', () => {
     expect(r.total).toMatchObject({ spend: 3550, leads: 4, deals: 3, won: 2, revenue: 9500 })
   })
 
-  it('a city filter counts that city\'s budgets and reports all-city budgets apart', () => {
+  it("a city filter counts that city's budgets and reports all-city budgets apart", () => {
     const c = roi({ cityIds: ['msk'] }, true)
     const a = c.rows.find((x) => x.sourceId === 'ADS')!
     expect(a.spend).toBe(320) // 620 × 16/31

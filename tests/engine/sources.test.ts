@@ -48,15 +48,25 @@ describe('sources', () => {
   })
 })
 
-describe('a deal without a source takes its lead\'s', () => {
-  it('counts under the lead\'s source and shows it in drill rows', () => {
+describe("a deal without a source takes its lead's", () => {
+  it("counts under the lead's source and shows it in drill rows", () => {
     const data = marchPortal()
     addLead(data, { id: 70, created: '2024-03-01T09:00:00+03:00', semantic: 'S', sourceId: 'ADS' })
-    addDeal(data, { id: 70, stageId: 'NEW', created: '2024-03-20T10:00:00+03:00', leadId: 70, history: [['NEW', '2024-03-20T10:00:00+03:00']] })
+    addDeal(data, {
+      id: 70,
+      stageId: 'NEW',
+      created: '2024-03-20T10:00:00+03:00',
+      leadId: 70,
+      history: [['NEW', '2024-03-20T10:00:00+03:00']],
+    })
     const p = prepare(data)
     const r = buildReport(p, MARCH)
     expect(r.sources.summary.find((x) => x.key === 'ADS')).toMatchObject({ leads: 1, deals: 3 })
     const rows = drillDown(p, MARCH, { section: 'sources', key: 'ADS', measure: 'deals' })
-    expect(rows.map((x) => [x.id, x.sourceId, x.sourceName])).toEqual([[1, 'ADS', 'Ads'], [2, 'ADS', 'Ads'], [70, 'ADS', 'Ads']])
+    expect(rows.map((x) => [x.id, x.sourceId, x.sourceName])).toEqual([
+      [1, 'ADS', 'Ads'],
+      [2, 'ADS', 'Ads'],
+      [70, 'ADS', 'Ads'],
+    ])
   })
 })

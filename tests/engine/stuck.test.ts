@@ -13,15 +13,43 @@ function stuck() {
   // Ten deals stayed 1..10 days in NEW, then moved to CONTACT (where they still are).
   for (let k = 1; k <= 10; k++) {
     const t0 = at('2024-01-01T12:00:00+03:00') + k * DAY
-    addDeal(data, { id: k, stageId: 'CONTACT', created: iso(t0), history: [['NEW', iso(t0)], ['CONTACT', iso(t0 + k * DAY)]] })
+    addDeal(data, {
+      id: k,
+      stageId: 'CONTACT',
+      created: iso(t0),
+      history: [
+        ['NEW', iso(t0)],
+        ['CONTACT', iso(t0 + k * DAY)],
+      ],
+    })
   }
   // A reconstructed deal (no history): its guessed 100-day stay must not count.
   addDeal(data, { id: 50, stageId: 'CONTACT', created: iso(NOW - 200 * DAY), movedAt: NOW - 100 * DAY })
   // Open in NEW for 10 days (> p90 of 9 days) and for exactly 9 days (not more than p90: not stuck).
-  addDeal(data, { id: 20, stageId: 'NEW', created: iso(NOW - 10 * DAY), amount: 700, history: [['NEW', iso(NOW - 10 * DAY)]] })
-  addDeal(data, { id: 21, stageId: 'NEW', created: iso(NOW - 9 * DAY), amount: 900, history: [['NEW', iso(NOW - 9 * DAY)]] })
+  addDeal(data, {
+    id: 20,
+    stageId: 'NEW',
+    created: iso(NOW - 10 * DAY),
+    amount: 700,
+    history: [['NEW', iso(NOW - 10 * DAY)]],
+  })
+  addDeal(data, {
+    id: 21,
+    stageId: 'NEW',
+    created: iso(NOW - 9 * DAY),
+    amount: 900,
+    history: [['NEW', iso(NOW - 9 * DAY)]],
+  })
   // Lost long ago: closed deals are never stuck.
-  addDeal(data, { id: 22, stageId: 'LOSE', created: iso(NOW - 300 * DAY), history: [['NEW', iso(NOW - 300 * DAY)], ['LOSE', iso(NOW - 299 * DAY)]] })
+  addDeal(data, {
+    id: 22,
+    stageId: 'LOSE',
+    created: iso(NOW - 300 * DAY),
+    history: [
+      ['NEW', iso(NOW - 300 * DAY)],
+      ['LOSE', iso(NOW - 299 * DAY)],
+    ],
+  })
   const p = prepare(data)
   return stuckSection(resolveQuery(p, { from: '2024-06-01', to: '2024-06-30', compare: 'none', now: NOW }))
 }

@@ -8,19 +8,67 @@ const t = (s: string) => `2024-${s}:00+03:00`
 
 function timing(q: Record<string, unknown> = {}) {
   const data = portal()
-  data.cities = [{ id: 'MSK', name: 'Moscow' }, { id: 'SPB', name: 'St Petersburg' }]
-  addDeal(data, { id: 1, stageId: 'WON', created: t('03-01T10:00'), cityId: 'MSK', assignedById: 1,
-    history: [['NEW', t('03-01T10:00')], ['CONTACT', t('03-01T12:00')], ['OFFER', t('03-02T12:00')], ['WON', t('03-03T12:00')]] })
-  addDeal(data, { id: 2, stageId: 'LOSE', created: t('03-02T10:00'), cityId: 'MSK', assignedById: 2,
-    history: [['NEW', t('03-02T10:00')], ['CONTACT', t('03-02T14:00')], ['OFFER', t('03-04T14:00')], ['LOSE', t('03-05T14:00')]] })
-  addDeal(data, { id: 3, stageId: 'CONTACT', created: t('03-03T10:00'), cityId: 'SPB', assignedById: 1,
-    history: [['NEW', t('03-03T10:00')], ['CONTACT', t('03-03T20:00')]] })
+  data.cities = [
+    { id: 'MSK', name: 'Moscow' },
+    { id: 'SPB', name: 'St Petersburg' },
+  ]
+  addDeal(data, {
+    id: 1,
+    stageId: 'WON',
+    created: t('03-01T10:00'),
+    cityId: 'MSK',
+    assignedById: 1,
+    history: [
+      ['NEW', t('03-01T10:00')],
+      ['CONTACT', t('03-01T12:00')],
+      ['OFFER', t('03-02T12:00')],
+      ['WON', t('03-03T12:00')],
+    ],
+  })
+  addDeal(data, {
+    id: 2,
+    stageId: 'LOSE',
+    created: t('03-02T10:00'),
+    cityId: 'MSK',
+    assignedById: 2,
+    history: [
+      ['NEW', t('03-02T10:00')],
+      ['CONTACT', t('03-02T14:00')],
+      ['OFFER', t('03-04T14:00')],
+      ['LOSE', t('03-05T14:00')],
+    ],
+  })
+  addDeal(data, {
+    id: 3,
+    stageId: 'CONTACT',
+    created: t('03-03T10:00'),
+    cityId: 'SPB',
+    assignedById: 1,
+    history: [
+      ['NEW', t('03-03T10:00')],
+      ['CONTACT', t('03-03T20:00')],
+    ],
+  })
   // Entered CONTACT in February: not in March's NEW→CONTACT.
-  addDeal(data, { id: 4, stageId: 'CONTACT', created: t('02-20T10:00'),
-    history: [['NEW', t('02-20T10:00')], ['CONTACT', t('02-20T11:00')]] })
+  addDeal(data, {
+    id: 4,
+    stageId: 'CONTACT',
+    created: t('02-20T10:00'),
+    history: [
+      ['NEW', t('02-20T10:00')],
+      ['CONTACT', t('02-20T11:00')],
+    ],
+  })
   // Skipped CONTACT: no actual entry, so neither NEW→CONTACT nor CONTACT→OFFER.
-  addDeal(data, { id: 5, stageId: 'OFFER', created: t('03-05T10:00'),
-    history: [['NEW', t('03-05T10:00')], ['OFFER', t('03-06T10:00')]] })
+  addDeal(data, {
+    id: 5,
+    stageId: 'OFFER',
+    created: t('03-05T10:00'),
+    history: [
+      ['NEW', t('03-05T10:00')],
+      ['OFFER', t('03-06T10:00')],
+    ],
+  })
   addTouch(data, { at: t('03-01T11:00'), kind: 'call', dealIds: [1] })
   addTouch(data, { at: t('03-02T09:00'), kind: 'email', dealIds: [2] }) // before creation: not a first touch
   addTouch(data, { at: t('03-02T16:00'), kind: 'call', dealIds: [2] })

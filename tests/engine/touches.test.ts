@@ -8,17 +8,46 @@ const t = (s: string) => `2024-${s}:00+03:00`
 
 function touches(q: Record<string, unknown> = {}) {
   const data = portal({
-    pipelines: [{
-      id: 0, stages: [{ id: 'NEW' }, { id: 'CONSULT' }, { id: 'NOSHOW' }, { id: 'CONTRACT' }, { id: 'WON', semantic: 'S' }, { id: 'LOSE', semantic: 'F' }],
-    }],
+    pipelines: [
+      {
+        id: 0,
+        stages: [
+          { id: 'NEW' },
+          { id: 'CONSULT' },
+          { id: 'NOSHOW' },
+          { id: 'CONTRACT' },
+          { id: 'WON', semantic: 'S' },
+          { id: 'LOSE', semantic: 'F' },
+        ],
+      },
+    ],
   })
   data.settings.consultationStageIds = ['CONSULT']
   data.settings.noShowStageIds = ['NOSHOW']
   data.settings.contractStageIds = ['CONTRACT']
-  addDeal(data, { id: 1, stageId: 'WON', created: t('03-04T09:00'),
-    history: [['NEW', t('03-04T09:00')], ['CONSULT', t('03-04T10:00')], ['CONTRACT', t('03-05T10:00')], ['WON', t('03-06T10:00')]] })
-  addDeal(data, { id: 2, stageId: 'LOSE', created: t('03-04T09:00'), leadId: 77, assignedById: 2,
-    history: [['NEW', t('03-04T09:00')], ['NOSHOW', t('03-04T12:00')], ['LOSE', t('03-06T12:00')]] })
+  addDeal(data, {
+    id: 1,
+    stageId: 'WON',
+    created: t('03-04T09:00'),
+    history: [
+      ['NEW', t('03-04T09:00')],
+      ['CONSULT', t('03-04T10:00')],
+      ['CONTRACT', t('03-05T10:00')],
+      ['WON', t('03-06T10:00')],
+    ],
+  })
+  addDeal(data, {
+    id: 2,
+    stageId: 'LOSE',
+    created: t('03-04T09:00'),
+    leadId: 77,
+    assignedById: 2,
+    history: [
+      ['NEW', t('03-04T09:00')],
+      ['NOSHOW', t('03-04T12:00')],
+      ['LOSE', t('03-06T12:00')],
+    ],
+  })
   addDeal(data, { id: 3, stageId: 'NEW', created: t('03-05T09:00'), history: [['NEW', t('03-05T09:00')]] })
   // Deal 1 (manager 1). Monday March 4 … Thursday March 7.
   addTouch(data, { at: t('03-04T09:30'), kind: 'call', durationSec: 120, dealIds: [1] })
@@ -76,7 +105,9 @@ describe('touches per manager and day', () => {
   const tc = touches()
 
   it('counts touches and tasks per local day, idle gap only inside working hours', () => {
-    const anna = tc.managerDays.filter((r) => r.managerId === '1').map((r) => [r.day, r.touches, r.tasks, r.meanIdleGapMinutes])
+    const anna = tc.managerDays
+      .filter((r) => r.managerId === '1')
+      .map((r) => [r.day, r.touches, r.tasks, r.meanIdleGapMinutes])
     expect(anna).toEqual([
       ['2024-03-04', 2, 0, 90],
       ['2024-03-05', 1, 1, null],
@@ -84,11 +115,21 @@ describe('touches per manager and day', () => {
       ['2024-03-09', 2, 2, null], // Saturday
     ])
     const boris = tc.managerDays.filter((r) => r.managerId === '2').map((r) => [r.day, r.touches, r.meanIdleGapMinutes])
-    expect(boris).toEqual([['2024-03-01', 1, null], ['2024-03-05', 3, 360], ['2024-03-06', 1, null]])
+    expect(boris).toEqual([
+      ['2024-03-01', 1, null],
+      ['2024-03-05', 3, 360],
+      ['2024-03-06', 1, null],
+    ])
   })
 
   it('summarises per manager', () => {
-    expect(tc.managers.find((m) => m.managerId === '1')).toMatchObject({ days: 4, touches: 6, tasks: 3, tasksPerDay: 0.75, meanIdleGapMinutes: 90 })
+    expect(tc.managers.find((m) => m.managerId === '1')).toMatchObject({
+      days: 4,
+      touches: 6,
+      tasks: 3,
+      tasksPerDay: 0.75,
+      meanIdleGapMinutes: 90,
+    })
   })
 
   it('the manager filter limits the rows', () => {

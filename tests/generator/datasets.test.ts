@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import type { PortalDump, StageHistoryRow } from '../../src/b24/wire'
 import { mavenToDump, normalizeProduct, olistToDump, parseCsv, readMaven, readOlist } from '../support/datasets'
 
-const lastRowByOwner = (rows: StageHistoryRow[]): Map<number, StageHistoryRow> => new Map(rows.map((r) => [r.OWNER_ID, r]))
+const lastRowByOwner = (rows: StageHistoryRow[]): Map<number, StageHistoryRow> =>
+  new Map(rows.map((r) => [r.OWNER_ID, r]))
 const countBy = <T>(items: T[], key: (item: T) => string): Record<string, number> => {
   const out: Record<string, number> = {}
   for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1
@@ -16,11 +17,18 @@ const countBy = <T>(items: T[], key: (item: T) => string): Record<string, number
 
 describe('parseCsv (RFC 4180)', () => {
   it('reads quoted fields with commas, escaped quotes and line breaks', () => {
-    expect(parseCsv('a,b,c\n"x, y","say ""hi""","two\nlines"\n')).toEqual([['a', 'b', 'c'], ['x, y', 'say "hi"', 'two\nlines']])
+    expect(parseCsv('a,b,c\n"x, y","say ""hi""","two\nlines"\n')).toEqual([
+      ['a', 'b', 'c'],
+      ['x, y', 'say "hi"', 'two\nlines'],
+    ])
   })
 
   it('handles CRLF, empty fields, a missing final newline and a BOM', () => {
-    expect(parseCsv('\uFEFFa,b\r\n1,\r\n,2')).toEqual([['a', 'b'], ['1', ''], ['', '2']])
+    expect(parseCsv('\uFEFFa,b\r\n1,\r\n,2')).toEqual([
+      ['a', 'b'],
+      ['1', ''],
+      ['', '2'],
+    ])
     expect(parseCsv('')).toEqual([])
   })
 
@@ -53,11 +61,15 @@ describe('Maven CRM sales opportunities → PortalDump', () => {
     const office = new Map(dump.dealUserFields[0].LIST!.map((i) => [i.ID, i.VALUE]))
     const byOffice = countBy(dump.deals, (d) => office.get(d.UF_CRM_CITY as string)!)
     expect(byOffice).toEqual({ Central: 3512, West: 2997, East: 2291 })
-    const wonByOffice = countBy(dump.deals.filter((d) => d.STAGE_ID === 'WON'), (d) => office.get(d.UF_CRM_CITY as string)!)
+    const wonByOffice = countBy(
+      dump.deals.filter((d) => d.STAGE_ID === 'WON'),
+      (d) => office.get(d.UF_CRM_CITY as string)!,
+    )
     expect(wonByOffice).toEqual({ Central: 1629, West: 1438, East: 1171 })
     const departments = new Map(dump.departments.map((d) => [Number(d.ID), d.NAME]))
     const users = new Map(dump.users.map((u) => [u.ID, u]))
-    for (const d of dump.deals) expect(departments.get(users.get(d.ASSIGNED_BY_ID)!.UF_DEPARTMENT[0])).toBe(office.get(d.UF_CRM_CITY as string))
+    for (const d of dump.deals)
+      expect(departments.get(users.get(d.ASSIGNED_BY_ID)!.UF_DEPARTMENT[0])).toBe(office.get(d.UF_CRM_CITY as string))
     expect(dump.users).toHaveLength(35 + 6)
   })
 
@@ -74,7 +86,10 @@ describe('Maven CRM sales opportunities → PortalDump', () => {
     const o = raw.pipeline[0]
     const rows = dump.dealHistory.filter((r) => r.OWNER_ID === 1)
     expect(rows.map((r) => [r.STAGE_ID, r.CREATED_TIME.slice(0, 10)])).toEqual([
-      ['NEW', o.engage_date], ['PREPARATION', o.engage_date], ['WON', o.close_date]])
+      ['NEW', o.engage_date],
+      ['PREPARATION', o.engage_date],
+      ['WON', o.close_date],
+    ])
   })
 
   it('normalises product names', () => {
@@ -98,7 +113,13 @@ describe('Olist marketing funnel → PortalDump', () => {
   it('makes every MQL a lead with its origin as the source', () => {
     expect(dump.leads).toHaveLength(8000)
     const bySource = countBy(dump.leads, (l) => l.SOURCE_ID ?? '(empty)')
-    expect(bySource).toMatchObject({ ORGANIC_SEARCH: 2296, PAID_SEARCH: 1586, SOCIAL: 1350, UNKNOWN: 1099, '(empty)': 60 })
+    expect(bySource).toMatchObject({
+      ORGANIC_SEARCH: 2296,
+      PAID_SEARCH: 1586,
+      SOCIAL: 1350,
+      UNKNOWN: 1099,
+      '(empty)': 60,
+    })
     expect(dump.leads.filter((l) => l.STATUS_ID === 'CONVERTED')).toHaveLength(842)
   })
 
@@ -118,7 +139,8 @@ describe('Olist marketing funnel → PortalDump', () => {
     expect(early[0].DATE_CREATE).toBe(early[0].MOVED_TIME)
     const rows = new Map<number, StageHistoryRow[]>()
     for (const r of dump.dealHistory) rows.set(r.OWNER_ID, [...(rows.get(r.OWNER_ID) ?? []), r])
-    for (const list of rows.values()) expect(list.map((r) => r.CREATED_TIME)).toEqual([...list.map((r) => r.CREATED_TIME)].sort())
+    for (const list of rows.values())
+      expect(list.map((r) => r.CREATED_TIME)).toEqual([...list.map((r) => r.CREATED_TIME)].sort())
     expect(lastRowByOwner(dump.leadHistory).size).toBe(8000)
   })
 })

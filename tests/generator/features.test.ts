@@ -12,17 +12,21 @@ const history = new Map<number, StageHistoryRow[]>()
 for (const row of dump.dealHistory) history.set(row.OWNER_ID, [...(history.get(row.OWNER_ID) ?? []), row])
 const knownStages = new Set(dump.statuses.filter((s) => s.ENTITY_ID.startsWith('DEAL_STAGE')).map((s) => s.STATUS_ID))
 /** Process stages of a pipeline in SORT order (metrics.md "Stage order"). */
-const processStages = (category: number): string[] => dump.statuses
-  .filter((s) => s.ENTITY_ID === (category === 0 ? 'DEAL_STAGE' : `DEAL_STAGE_${category}`) && s.SEMANTICS === null)
-  .sort((a, b) => Number(a.SORT) - Number(b.SORT)).map((s) => s.STATUS_ID)
+const processStages = (category: number): string[] =>
+  dump.statuses
+    .filter((s) => s.ENTITY_ID === (category === 0 ? 'DEAL_STAGE' : `DEAL_STAGE_${category}`) && s.SEMANTICS === null)
+    .sort((a, b) => Number(a.SORT) - Number(b.SORT))
+    .map((s) => s.STATUS_ID)
 const order = [processStages(0), processStages(1)]
 /** Consecutive pairs of process-stage moves inside one pipeline: [from index, to index]. */
 const processMoves = (rows: StageHistoryRow[]): [number, number][] => {
   const out: [number, number][] = []
   for (let i = 1; i < rows.length; i++) {
-    const a = rows[i - 1], b = rows[i]
+    const a = rows[i - 1],
+      b = rows[i]
     if (a.CATEGORY_ID !== b.CATEGORY_ID) continue
-    const from = order[a.CATEGORY_ID!].indexOf(a.STAGE_ID!), to = order[b.CATEGORY_ID!].indexOf(b.STAGE_ID!)
+    const from = order[a.CATEGORY_ID!].indexOf(a.STAGE_ID!),
+      to = order[b.CATEGORY_ID!].indexOf(b.STAGE_ID!)
     if (from >= 0 && to >= 0) out.push([from, to])
   }
   return out
@@ -58,11 +62,22 @@ describe('the generated branch network', () => {
 
   it('has the six marketing channels among the sources, and UTM sources', () => {
     const sources = new Set(dump.statuses.filter((s) => s.ENTITY_ID === 'SOURCE').map((s) => s.STATUS_ID))
-    for (const id of ['YANDEX_DIRECT', 'GOOGLE_ADS', 'WORD_OF_MOUTH', 'STREET_ADS', 'SEO', 'SOCIAL', 'CALL', 'WEB', 'OTHER']) {
+    for (const id of [
+      'YANDEX_DIRECT',
+      'GOOGLE_ADS',
+      'WORD_OF_MOUTH',
+      'STREET_ADS',
+      'SEO',
+      'SOCIAL',
+      'CALL',
+      'WEB',
+      'OTHER',
+    ]) {
       expect(sources.has(id)).toBe(true)
     }
     const used = new Set(dump.deals.map((d) => d.SOURCE_ID))
-    for (const id of ['YANDEX_DIRECT', 'GOOGLE_ADS', 'WORD_OF_MOUTH', 'STREET_ADS', 'SEO', 'SOCIAL']) expect(used.has(id)).toBe(true)
+    for (const id of ['YANDEX_DIRECT', 'GOOGLE_ADS', 'WORD_OF_MOUTH', 'STREET_ADS', 'SEO', 'SOCIAL'])
+      expect(used.has(id)).toBe(true)
     expect(new Set(dump.deals.map((d) => d.UTM_SOURCE).filter(Boolean)).size).toBeGreaterThan(4)
   })
 
@@ -75,7 +90,10 @@ describe('the generated branch network', () => {
       expect(order[category].length).toBeLessThanOrEqual(7)
       expect(rows.filter((s) => s.SEMANTICS === 'S')).toHaveLength(1)
       const prefix = category === 0 ? '' : `C${category}:`
-      expect(rows.filter((s) => s.SEMANTICS === 'F').map((s) => s.STATUS_ID)).toEqual([`${prefix}LOSE`, `${prefix}APOLOGY`])
+      expect(rows.filter((s) => s.SEMANTICS === 'F').map((s) => s.STATUS_ID)).toEqual([
+        `${prefix}LOSE`,
+        `${prefix}APOLOGY`,
+      ])
       for (const meaning of ['Consultation booked', 'No-show', 'Contract signed']) expect(names).toContain(meaning)
       expect(dump.deals.filter((d) => d.CATEGORY_ID === String(category)).length).toBeGreaterThan(300)
     }
@@ -99,7 +117,9 @@ describe('stage histories with every quirk', () => {
     // A skip that is not just past the optional "No-show" detour: e.g. New → Consultation booked.
     expect(moves.filter(([a, b]) => b - a >= 2 && !(a === 2 && b === 4)).length).toBeGreaterThan(10)
     expect(moves.filter(([a, b]) => b < a).length).toBeGreaterThan(10)
-    const reopened = all.filter((rows) => rows.some((r, i) => i > 0 && r.STAGE_SEMANTIC_ID === 'P' && rows[i - 1].STAGE_SEMANTIC_ID === 'F'))
+    const reopened = all.filter((rows) =>
+      rows.some((r, i) => i > 0 && r.STAGE_SEMANTIC_ID === 'P' && rows[i - 1].STAGE_SEMANTIC_ID === 'F'),
+    )
     expect(reopened.length).toBeGreaterThan(5)
   })
 
@@ -109,7 +129,7 @@ describe('stage histories with every quirk', () => {
     expect(share(missing, dump.deals.length)).toBeLessThan(0.08)
   })
 
-  it('record pipeline changes as TYPE_ID 5 into the deal\'s current pipeline', () => {
+  it("record pipeline changes as TYPE_ID 5 into the deal's current pipeline", () => {
     const changes = dump.dealHistory.filter((r) => r.TYPE_ID === 5)
     expect(changes.length).toBeGreaterThan(2)
     for (const row of changes) {
@@ -132,7 +152,8 @@ describe('stage histories with every quirk', () => {
       const rows = history.get(Number(d.ID))
       if (!rows) continue
       let furthest = -1
-      for (const r of rows) furthest = Math.max(furthest, r.STAGE_SEMANTIC_ID === 'S' ? path.length : path.indexOf(r.STAGE_ID!))
+      for (const r of rows)
+        furthest = Math.max(furthest, r.STAGE_SEMANTIC_ID === 'S' ? path.length : path.indexOf(r.STAGE_ID!))
       for (let i = 0; i <= furthest; i++) reached[i]++
     }
     const conversions = reached.slice(1).map((n, i) => n / reached[i])
@@ -170,9 +191,13 @@ describe('structure that analytics can find', () => {
   it('leaves the city field empty on some deals whose manager sits in a city department', () => {
     const empty = dump.deals.filter((d) => d[CITY_FIELD] === null)
     expect(empty.length).toBeGreaterThan(0)
-    const cityDepartments = new Set(dump.departments.filter((d) => d.PARENT === '1' && /^[А-ЯЁ]/.test(d.NAME)).map((d) => Number(d.ID)))
+    const cityDepartments = new Set(
+      dump.departments.filter((d) => d.PARENT === '1' && /^[А-ЯЁ]/.test(d.NAME)).map((d) => Number(d.ID)),
+    )
     const users = new Map(dump.users.map((u) => [u.ID, u]))
-    expect(empty.some((d) => users.get(d.ASSIGNED_BY_ID)?.UF_DEPARTMENT.some((id) => cityDepartments.has(id)))).toBe(true)
+    expect(empty.some((d) => users.get(d.ASSIGNED_BY_ID)?.UF_DEPARTMENT.some((id) => cityDepartments.has(id)))).toBe(
+      true,
+    )
   })
 
   it('gives most lost deals a loss reason, and about 5% of deals are in USD with 2-decimal amounts', () => {
@@ -203,14 +228,20 @@ describe('leads and touches', () => {
   it('binds touches to leads and contacts before the deal existed', () => {
     const dealByLead = new Map(dump.deals.filter((d) => d.LEAD_ID).map((d) => [d.LEAD_ID!, d]))
     const dealByContact = new Map(dump.deals.map((d) => [d.CONTACT_ID!, d]))
-    const before = (owner: DealRow | undefined, start: string): boolean => owner !== undefined && start < owner.DATE_CREATE
-    expect(dump.activities.some((a) => a.OWNER_TYPE_ID === '1' && before(dealByLead.get(a.OWNER_ID), a.START_TIME))).toBe(true)
-    expect(dump.activities.some((a) => a.OWNER_TYPE_ID === '3' && before(dealByContact.get(a.OWNER_ID), a.START_TIME))).toBe(true)
+    const before = (owner: DealRow | undefined, start: string): boolean =>
+      owner !== undefined && start < owner.DATE_CREATE
+    expect(
+      dump.activities.some((a) => a.OWNER_TYPE_ID === '1' && before(dealByLead.get(a.OWNER_ID), a.START_TIME)),
+    ).toBe(true)
+    expect(
+      dump.activities.some((a) => a.OWNER_TYPE_ID === '3' && before(dealByContact.get(a.OWNER_ID), a.START_TIME)),
+    ).toBe(true)
   })
 
   it('has every kind of touch, calls in both directions with voximplant rows, and tasks', () => {
     const types = new Set(dump.activities.map((a) => `${a.TYPE_ID}/${a.PROVIDER_ID}`))
-    for (const t of ['1/CRM_MEETING', '2/VOXIMPLANT_CALL', '3/CRM_TASKS_TASK', '4/CRM_EMAIL', '6/CRM_SMS']) expect(types.has(t)).toBe(true)
+    for (const t of ['1/CRM_MEETING', '2/VOXIMPLANT_CALL', '3/CRM_TASKS_TASK', '4/CRM_EMAIL', '6/CRM_SMS'])
+      expect(types.has(t)).toBe(true)
     const calls = dump.activities.filter((a) => a.TYPE_ID === '2')
     expect(new Set(calls.map((a) => a.DIRECTION))).toEqual(new Set(['1', '2']))
     expect(dump.calls.length).toBeGreaterThan(calls.length * 0.8)

@@ -12,7 +12,8 @@ const ID = /^[1-9]\d*$/
 
 const stageEntity = (category: number): string => (category === 0 ? 'DEAL_STAGE' : `DEAL_STAGE_${category}`)
 const stageRows = new Map<string, StatusRow>()
-for (const s of dump.statuses) if (s.ENTITY_ID.startsWith('DEAL_STAGE')) stageRows.set(`${s.ENTITY_ID}|${s.STATUS_ID}`, s)
+for (const s of dump.statuses)
+  if (s.ENTITY_ID.startsWith('DEAL_STAGE')) stageRows.set(`${s.ENTITY_ID}|${s.STATUS_ID}`, s)
 /** Semantic a stage should carry: from its SEMANTICS (null → P); unknown stages are in progress. */
 const expectedSemantic = (category: number, stage: string): string => {
   const row = stageRows.get(`${stageEntity(category)}|${stage}`)
@@ -36,8 +37,10 @@ describe('generated deals on the wire', () => {
       expect(d.OPPORTUNITY).toMatch(/^\d+\.\d{2}$/)
       expect(['RUB', 'USD']).toContain(d.CURRENCY_ID)
       expect(d.ASSIGNED_BY_ID).toMatch(ID)
-      for (const flag of [d.CLOSED, d.OPENED, d.IS_NEW, d.IS_RETURN_CUSTOMER, d.IS_MANUAL_OPPORTUNITY]) expect(flag).toMatch(/^[YN]$/)
-      for (const date of [d.DATE_CREATE, d.DATE_MODIFY, d.MOVED_TIME, d.BEGINDATE, d.CLOSEDATE]) expect(date).toMatch(WIRE_DATE)
+      for (const flag of [d.CLOSED, d.OPENED, d.IS_NEW, d.IS_RETURN_CUSTOMER, d.IS_MANUAL_OPPORTUNITY])
+        expect(flag).toMatch(/^[YN]$/)
+      for (const date of [d.DATE_CREATE, d.DATE_MODIFY, d.MOVED_TIME, d.BEGINDATE, d.CLOSEDATE])
+        expect(date).toMatch(WIRE_DATE)
       expect(d.LEAD_ID === null || ID.test(d.LEAD_ID)).toBe(true)
       expect(Date.parse(d.DATE_MODIFY)).toBeGreaterThanOrEqual(Date.parse(d.MOVED_TIME!))
     }
@@ -93,7 +96,7 @@ describe('generated stage history', () => {
     }
   })
 
-  it('starts with creation and ends at the deal\'s current stage, MOVED_TIME and category', () => {
+  it("starts with creation and ends at the deal's current stage, MOVED_TIME and category", () => {
     for (const [owner, rows] of history) {
       const deal = deals.get(owner)!
       const last = rows[rows.length - 1]
@@ -107,7 +110,7 @@ describe('generated stage history', () => {
     }
   })
 
-  it('marks final moves TYPE_ID 3 and every row\'s semantic matches its stage', () => {
+  it("marks final moves TYPE_ID 3 and every row's semantic matches its stage", () => {
     for (const row of dump.dealHistory) {
       const semantic = expectedSemantic(row.CATEGORY_ID!, row.STAGE_ID!)
       expect(row.STAGE_SEMANTIC_ID).toBe(semantic)
@@ -118,7 +121,9 @@ describe('generated stage history', () => {
 
   it('keeps lead history consistent with lead statuses', () => {
     const leads = new Map(dump.leads.map((l) => [Number(l.ID), l]))
-    const statusSemantic = new Map(dump.statuses.filter((s) => s.ENTITY_ID === 'STATUS').map((s) => [s.STATUS_ID, s.SEMANTICS ?? 'P']))
+    const statusSemantic = new Map(
+      dump.statuses.filter((s) => s.ENTITY_ID === 'STATUS').map((s) => [s.STATUS_ID, s.SEMANTICS ?? 'P']),
+    )
     for (const [owner, rows] of byOwner(dump.leadHistory)) {
       const lead = leads.get(owner)!
       expect(rows[0].TYPE_ID).toBe(1)
@@ -137,7 +142,13 @@ describe('generated touches, calls and tasks', () => {
   const activities = new Map(dump.activities.map((a) => [a.ID, a]))
 
   it('are activity rows with the documented type/provider pairs and bindings', () => {
-    const providers: Record<string, string> = { '1': 'CRM_MEETING', '2': 'VOXIMPLANT_CALL', '3': 'CRM_TASKS_TASK', '4': 'CRM_EMAIL', '6': 'CRM_SMS' }
+    const providers: Record<string, string> = {
+      '1': 'CRM_MEETING',
+      '2': 'VOXIMPLANT_CALL',
+      '3': 'CRM_TASKS_TASK',
+      '4': 'CRM_EMAIL',
+      '6': 'CRM_SMS',
+    }
     const dealIds = new Set(dump.deals.map((d) => d.ID))
     const leadIds = new Set(dump.leads.map((l) => l.ID))
     // Collected rather than asserted row by row: ~20k rows × many expect() calls is slow.
@@ -147,13 +158,18 @@ describe('generated touches, calls and tasks', () => {
       if (a.ID !== String(i + 1)) bad.push(`${a.ID}: id out of sequence`)
       if (a.PROVIDER_ID !== providers[a.TYPE_ID]) bad.push(`${a.ID}: TYPE_ID ${a.TYPE_ID} with ${a.PROVIDER_ID}`)
       if (!Array.isArray(a.SETTINGS) || a.SETTINGS.length !== 0) bad.push(`${a.ID}: SETTINGS is not []`)
-      if (a.TYPE_ID === '2' && a.DIRECTION !== '1' && a.DIRECTION !== '2') bad.push(`${a.ID}: call DIRECTION ${a.DIRECTION}`)
-      if (first?.OWNER_TYPE_ID !== a.OWNER_TYPE_ID || first?.OWNER_ID !== a.OWNER_ID) bad.push(`${a.ID}: owner is not the first binding`)
+      if (a.TYPE_ID === '2' && a.DIRECTION !== '1' && a.DIRECTION !== '2')
+        bad.push(`${a.ID}: call DIRECTION ${a.DIRECTION}`)
+      if (first?.OWNER_TYPE_ID !== a.OWNER_TYPE_ID || first?.OWNER_ID !== a.OWNER_ID)
+        bad.push(`${a.ID}: owner is not the first binding`)
       for (const b of a.BINDINGS ?? []) {
-        if (b.OWNER_TYPE_ID === '2' && !dealIds.has(b.OWNER_ID)) bad.push(`${a.ID}: bound to missing deal ${b.OWNER_ID}`)
-        if (b.OWNER_TYPE_ID === '1' && !leadIds.has(b.OWNER_ID)) bad.push(`${a.ID}: bound to missing lead ${b.OWNER_ID}`)
+        if (b.OWNER_TYPE_ID === '2' && !dealIds.has(b.OWNER_ID))
+          bad.push(`${a.ID}: bound to missing deal ${b.OWNER_ID}`)
+        if (b.OWNER_TYPE_ID === '1' && !leadIds.has(b.OWNER_ID))
+          bad.push(`${a.ID}: bound to missing lead ${b.OWNER_ID}`)
       }
-      for (const date of [a.CREATED, a.START_TIME, a.END_TIME, a.DEADLINE]) if (!WIRE_DATE.test(date)) bad.push(`${a.ID}: date ${date}`)
+      for (const date of [a.CREATED, a.START_TIME, a.END_TIME, a.DEADLINE])
+        if (!WIRE_DATE.test(date)) bad.push(`${a.ID}: date ${date}`)
     })
     expect(bad.slice(0, 10)).toEqual([])
   })
@@ -166,9 +182,10 @@ describe('generated touches, calls and tasks', () => {
     const bad: string[] = []
     for (const a of dump.activities) {
       const owner = created.get(`${a.OWNER_TYPE_ID}|${a.OWNER_ID}`)
-      if (owner !== undefined && Date.parse(a.CREATED) < Date.parse(owner)) bad.push(`${a.ID}: created before its owner`)
+      if (owner !== undefined && Date.parse(a.CREATED) < Date.parse(owner))
+        bad.push(`${a.ID}: created before its owner`)
       if (Date.parse(a.CREATED) > now) bad.push(`${a.ID}: created after now`)
-      if ((Date.parse(a.START_TIME) > now) !== (a.COMPLETED === 'N')) bad.push(`${a.ID}: future iff planned`)
+      if (Date.parse(a.START_TIME) > now !== (a.COMPLETED === 'N')) bad.push(`${a.ID}: future iff planned`)
     }
     expect(bad.slice(0, 10)).toEqual([])
   })
@@ -185,7 +202,8 @@ describe('generated touches, calls and tasks', () => {
       if (activity?.TYPE_ID !== '2') bad.push(`${c.ID}: CRM_ACTIVITY_ID ${c.CRM_ACTIVITY_ID} is not a call activity`)
       else if (activity.START_TIME !== c.CALL_START_DATE) bad.push(`${c.ID}: start differs from its activity`)
       else if (c.CALL_TYPE !== (activity.DIRECTION === '1' ? '2' : '1')) bad.push(`${c.ID}: CALL_TYPE vs DIRECTION`)
-      if (c.CRM_ENTITY_TYPE !== 'CONTACT' && c.CRM_ENTITY_TYPE !== 'LEAD') bad.push(`${c.ID}: CRM_ENTITY_TYPE ${c.CRM_ENTITY_TYPE}`)
+      if (c.CRM_ENTITY_TYPE !== 'CONTACT' && c.CRM_ENTITY_TYPE !== 'LEAD')
+        bad.push(`${c.ID}: CRM_ENTITY_TYPE ${c.CRM_ENTITY_TYPE}`)
     }
     expect(bad.slice(0, 10)).toEqual([])
     expect(linked).toBeGreaterThan(dump.calls.length * 0.95)
@@ -200,7 +218,8 @@ describe('generated touches, calls and tasks', () => {
       if (a.OWNER_TYPE_ID === '2') expect(task.ufCrmTask).toEqual([`D_${a.OWNER_ID}`])
     }
     expect(tasks.size).toBe(dump.activities.filter((x) => x.TYPE_ID === '3').length)
-    for (const t of dump.tasks) for (const b of t.ufCrmTask!) if (b.startsWith('D_')) expect(dealIds.has(b.slice(2))).toBe(true)
+    for (const t of dump.tasks)
+      for (const b of t.ufCrmTask!) if (b.startsWith('D_')) expect(dealIds.has(b.slice(2))).toBe(true)
   })
 })
 

@@ -46,7 +46,12 @@ describe('install', () => {
   })
 
   it('binds the placements with titles in three languages, creates storages and stores settings', async () => {
-    const settings = { ...defaultSettings(), cityField: 'UF_CRM_CITY', lossReasonField: 'UF_CRM_LOSS_REASON', currency: 'RUB' }
+    const settings = {
+      ...defaultSettings(),
+      cityField: 'UF_CRM_CITY',
+      lossReasonField: 'UF_CRM_LOSS_REASON',
+      currency: 'RUB',
+    }
     const report = await runInstall(admin, { handler: HANDLER, lang: 'ru', settings })
     expect(report.placements.bound.sort()).toEqual(['CRM_ANALYTICS_MENU', 'CRM_DEAL_DETAIL_TAB'])
     expect(report.storages.created.sort()).toEqual(['flbudget', 'flplan'])
@@ -65,9 +70,19 @@ describe('install', () => {
 
   it('re-install keeps data and duplicates nothing; a moved app is re-bound', async () => {
     const base = await readStorage(admin, BUDGET_STORAGE)
-    await saveEdits(admin, BUDGET_STORAGE, base, new Map([[budgetKey('WEB', null, '2026-05'), { amount: '10', currency: 'RUB' }]]), new Set(['RUB']))
+    await saveEdits(
+      admin,
+      BUDGET_STORAGE,
+      base,
+      new Map([[budgetKey('WEB', null, '2026-05'), { amount: '10', currency: 'RUB' }]]),
+      new Set(['RUB']),
+    )
     const again = await runInstall(admin, { handler: HANDLER, lang: 'en', settings: await readSettings(admin) })
-    expect(again.placements).toEqual({ bound: [], alreadyBound: ['CRM_ANALYTICS_MENU', 'CRM_DEAL_DETAIL_TAB'], rebound: [] })
+    expect(again.placements).toEqual({
+      bound: [],
+      alreadyBound: ['CRM_ANALYTICS_MENU', 'CRM_DEAL_DETAIL_TAB'],
+      rebound: [],
+    })
     expect(again.storages.created).toEqual([])
     expect((await admin.call<Bound[]>('placement.get')).length).toBe(2)
     expect((await loadInputs(manager)).budgets).toHaveLength(1)
@@ -79,8 +94,10 @@ describe('install', () => {
     expect(bound.map((b) => b.handler)).toEqual([moved, moved])
   })
 
-  it('upgrades settings written by an older version and keeps the admin\'s choices', async () => {
-    await admin.call('app.option.set', { options: { [SETTINGS_OPTION]: JSON.stringify({ version: 0, cityField: 'UF_CRM_CITY', currency: 'USD' }) } })
+  it("upgrades settings written by an older version and keeps the admin's choices", async () => {
+    await admin.call('app.option.set', {
+      options: { [SETTINGS_OPTION]: JSON.stringify({ version: 0, cityField: 'UF_CRM_CITY', currency: 'USD' }) },
+    })
     const choices = await loadInstallChoices(admin, 'en')
     expect(choices.storedVersion).toBe(0)
     expect(choices.settings).toMatchObject({ cityField: 'UF_CRM_CITY', currency: 'USD', version: 1 })
@@ -89,8 +106,12 @@ describe('install', () => {
   })
 
   it('a non-admin cannot install or change settings', async () => {
-    await expect(runInstall(manager, { handler: HANDLER, lang: 'en', settings: defaultSettings() })).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
-    await expect(saveSettings(manager, defaultSettings())).rejects.toMatchObject({ code: expect.stringMatching(/ACCESS|Access/) })
+    await expect(
+      runInstall(manager, { handler: HANDLER, lang: 'en', settings: defaultSettings() }),
+    ).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    await expect(saveSettings(manager, defaultSettings())).rejects.toMatchObject({
+      code: expect.stringMatching(/ACCESS|Access/),
+    })
   })
 
   it('uninstall unbinds every placement and keeps the stored inputs', async () => {
@@ -102,13 +123,21 @@ describe('install', () => {
 
 describe('pickLang', () => {
   it('maps Bitrix24 language ids to the three the app speaks', () => {
-    expect([pickLang('ua'), pickLang('ru'), pickLang('kz'), pickLang('de'), pickLang(null)]).toEqual(['uk', 'ru', 'ru', 'en', 'en'])
+    expect([pickLang('ua'), pickLang('ru'), pickLang('kz'), pickLang('de'), pickLang(null)]).toEqual([
+      'uk',
+      'ru',
+      'ru',
+      'en',
+      'en',
+    ])
   })
 })
 
 describe('appHandlerUrl', () => {
   it('points every placement at index.html next to the page', () => {
-    expect(appHandlerUrl('https://cdn.example/app_local/abc/install.html?DOMAIN=x&APP_SID=1')).toBe('https://cdn.example/app_local/abc/index.html')
+    expect(appHandlerUrl('https://cdn.example/app_local/abc/install.html?DOMAIN=x&APP_SID=1')).toBe(
+      'https://cdn.example/app_local/abc/index.html',
+    )
     expect(appHandlerUrl('http://127.0.0.1:5173/?DOMAIN=x')).toBe('http://127.0.0.1:5173/index.html')
   })
 })

@@ -19,15 +19,28 @@ describe('manifest.json', () => {
     expect(manifest.build.archive).toBe(`dist/funnel-lens-${pkg.version}.zip`)
     for (const h of Object.values(manifest.handlers) as string[]) expect(existsSync(join(root, h))).toBe(true)
     const bound = manifest.placements.filter((p: { bound: boolean }) => p.bound)
-    expect(bound.map((p: { code: string; title: unknown }) => [p.code, p.title])).toEqual(BOUND_PLACEMENTS.map((p) => [p.code, p.title]))
+    expect(bound.map((p: { code: string; title: unknown }) => [p.code, p.title])).toEqual(
+      BOUND_PLACEMENTS.map((p) => [p.code, p.title]),
+    )
     expect(manifest.placements[0]).toMatchObject({ code: 'DEFAULT', handler: 'index.html', bound: false })
-    expect(manifest.storage.entities).toEqual(STORAGES.map((s) => ({ code: s.entity, name: s.name, access: STORAGE_ACCESS })))
+    expect(manifest.storage.entities).toEqual(
+      STORAGES.map((s) => ({ code: s.entity, name: s.name, access: STORAGE_ACCESS })),
+    )
     for (const s of STORAGES) expect(s.entity.length).toBeLessThanOrEqual(13)
     expect(manifest.storage.options).toEqual([SETTINGS_OPTION])
   })
 
   it('asks for every scope the app calls and explains each', () => {
-    expect([...manifest.scopes].sort()).toEqual(['basic', 'crm', 'department', 'entity', 'placement', 'task', 'telephony', 'user_brief'])
+    expect([...manifest.scopes].sort()).toEqual([
+      'basic',
+      'crm',
+      'department',
+      'entity',
+      'placement',
+      'task',
+      'telephony',
+      'user_brief',
+    ])
     expect(Object.keys(manifest.scopeUse).sort()).toEqual([...manifest.scopes].sort())
   })
 })

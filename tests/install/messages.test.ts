@@ -12,8 +12,18 @@ function reasons(): string[] {
   }
   const c = parseCount('2.5')
   if (!c.ok) out.push(c.reason)
-  out.push(...validateRecord({ key: budgetKey('WEB', null, '2024-01'), values: { amount: '1', currency: 'EUR' } }, new Set(['RUB'])).map((e) => e.reason))
-  out.push(...validateRecord({ key: budgetKey('WEB', null, '2024-01'), values: { amount: '1', currency: null } }, new Set(['RUB'])).map((e) => e.reason))
+  out.push(
+    ...validateRecord(
+      { key: budgetKey('WEB', null, '2024-01'), values: { amount: '1', currency: 'EUR' } },
+      new Set(['RUB']),
+    ).map((e) => e.reason),
+  )
+  out.push(
+    ...validateRecord(
+      { key: budgetKey('WEB', null, '2024-01'), values: { amount: '1', currency: null } },
+      new Set(['RUB']),
+    ).map((e) => e.reason),
+  )
   out.push(WRITE_REFUSED_HINT)
   return out
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { SETTINGS_VERSION, defaultSettings, parseSettings, serializeSettings, storedSettingsVersion } from '../../src/b24/settings'
+import {
+  SETTINGS_VERSION,
+  defaultSettings,
+  parseSettings,
+  serializeSettings,
+  storedSettingsVersion,
+} from '../../src/b24/settings'
 
 describe('settings', () => {
   it('round-trips through the app option string', () => {
@@ -12,7 +18,11 @@ describe('settings', () => {
   })
 
   it('upgrades an older blob field by field and keeps what the admin chose', () => {
-    const old = JSON.stringify({ version: 0, cityField: 'UF_CRM_TOWN', analytics: { workingHours: { start: 25, end: 3 } } })
+    const old = JSON.stringify({
+      version: 0,
+      cityField: 'UF_CRM_TOWN',
+      analytics: { workingHours: { start: 25, end: 3 } },
+    })
     const s = parseSettings(old)
     expect(storedSettingsVersion(old)).toBe(0)
     expect(s.version).toBe(SETTINGS_VERSION)

@@ -31,7 +31,10 @@ describe('auth', () => {
     const inBody = await post(`${p.url}/rest`, 'user.current', { auth: t.accessToken })
     expect((inBody.body.result as { ID: string }).ID).toBe('2')
     const inQuery = await fetch(`${p.url}/rest//profile?auth=${t.accessToken}`)
-    expect(((await inQuery.json()) as { result: { ID: string; ADMIN: boolean } }).result).toMatchObject({ ID: '2', ADMIN: false })
+    expect(((await inQuery.json()) as { result: { ID: string; ADMIN: boolean } }).result).toMatchObject({
+      ID: '2',
+      ADMIN: false,
+    })
     expect((await post(`${p.url}/rest`, 'profile', { auth: 'nope' })).body.error).toBe('invalid_token')
     expect((await post(`${p.url}/rest`, 'profile', {})).body.error).toBe('NO_AUTH_FOUND')
     p.expireTokens()
@@ -52,15 +55,25 @@ describe('auth', () => {
 
   it('demo token routes issue and refresh tokens with CORS', async () => {
     const p = await start()
-    const res = await fetch(`${p.url}/demo/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userId: 1 }) })
+    const res = await fetch(`${p.url}/demo/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ userId: 1 }),
+    })
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
     const tok = (await res.json()) as { accessToken: string; refreshToken: string; expiresIn: number; isAdmin: boolean }
     expect(tok.expiresIn).toBe(3600)
     expect(tok.isAdmin).toBe(true)
-    const ref = await fetch(`${p.url}/demo/refresh`, { method: 'POST', body: JSON.stringify({ refreshToken: tok.refreshToken }) })
+    const ref = await fetch(`${p.url}/demo/refresh`, {
+      method: 'POST',
+      body: JSON.stringify({ refreshToken: tok.refreshToken }),
+    })
     const again = (await ref.json()) as { accessToken: string }
     expect((await post(`${p.url}/rest`, 'user.admin', { auth: again.accessToken })).body.result).toBe(true)
-    const pre = await fetch(`${p.url}/rest/crm.deal.list`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'POST' } })
+    const pre = await fetch(`${p.url}/rest/crm.deal.list`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'POST' },
+    })
     expect(pre.status).toBe(204)
     expect(pre.headers.get('access-control-allow-headers')).toContain('Content-Type')
   })
@@ -79,7 +92,10 @@ describe('errors', () => {
     const hook = `${p.url}/rest/1/demo`
     const opt = await post(hook, 'app.option.get')
     expect(opt.status).toBe(403)
-    expect(opt.body).toEqual({ error: 'ACCESS_DENIED', error_description: 'Access denied! Application context required' })
+    expect(opt.body).toEqual({
+      error: 'ACCESS_DENIED',
+      error_description: 'Access denied! Application context required',
+    })
     expect((await post(hook, 'user.option.set', { options: { a: 1 } })).body.error).toBe('ACCESS_DENIED')
     expect((await post(hook, 'entity.get')).body.error).toBe('ACCESS_DENIED')
     const pl = await post(hook, 'placement.bind', { PLACEMENT: 'CRM_DEAL_DETAIL_TAB', HANDLER: 'http://127.0.0.1/x' })
@@ -140,7 +156,10 @@ describe('faults', () => {
     const hook = `${p.url}/rest/1/demo`
     expect((await post(hook, 'server.time')).status).toBe(200)
     const five = await post(hook, 'server.time')
-    expect(five).toEqual({ status: 500, body: { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' } })
+    expect(five).toEqual({
+      status: 500,
+      body: { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' },
+    })
     expect(p.stats.faults).toEqual({ 'expired-skipped': 1, 500: 1 })
   })
 

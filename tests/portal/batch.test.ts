@@ -11,7 +11,13 @@ beforeAll(async () => {
 })
 afterAll(() => portal.close())
 
-type BatchResult = { result: unknown; result_error: unknown; result_total: unknown; result_next: unknown; result_time: unknown }
+type BatchResult = {
+  result: unknown
+  result_error: unknown
+  result_total: unknown
+  result_next: unknown
+  result_time: unknown
+}
 
 describe('batch', () => {
   it('runs named commands and fills the five sub-maps, empty ones as []', async () => {
@@ -38,7 +44,9 @@ describe('batch', () => {
   })
 
   it('array cmd gives list-shaped sub-maps; command errors stay HTTP 200', async () => {
-    const { status, body } = await post(hook, 'batch', { cmd: ['crm.deal.get?id=1', 'no.such.method', 'crm.deal.list?filter=x&start=-1'] })
+    const { status, body } = await post(hook, 'batch', {
+      cmd: ['crm.deal.get?id=1', 'no.such.method', 'crm.deal.list?filter=x&start=-1'],
+    })
     expect(status).toBe(200)
     const r = body.result as BatchResult
     // PHP json_encode: keys exactly 0..n-1 → list; keys 1, 2 → object.
@@ -94,10 +102,11 @@ describe('batch', () => {
   })
 
   it('reads double-encoded urlencoded batches (data-encoding.md)', async () => {
-    const qs = 'halt=0&cmd[a]=crm.deal.list%3Ffilter%255B%253EID%255D%3D118%26select%255B0%255D%3DID&cmd[b]=user.current'
+    const qs =
+      'halt=0&cmd[a]=crm.deal.list%3Ffilter%255B%253EID%255D%3D118%26select%255B0%255D%3DID&cmd[b]=user.current'
     const res = await fetch(`${hook}/batch?${qs}`)
     const body = (await res.json()) as { result: BatchResult }
-    expect(((body.result.result as Record<string, { ID: string }[]>).a).map((d) => d.ID)).toEqual(['119', '120'])
+    expect((body.result.result as Record<string, { ID: string }[]>).a.map((d) => d.ID)).toEqual(['119', '120'])
   })
 
   it('counts as one request for the limiter', async () => {

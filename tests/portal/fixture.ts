@@ -17,7 +17,15 @@ import type {
 
 export const TZ = 'Europe/Berlin'
 
-function status(entity: string, id: string, name: string, sort: number, semantics: 'S' | 'F' | null, cat: string | null, n: number): StatusRow {
+function status(
+  entity: string,
+  id: string,
+  name: string,
+  sort: number,
+  semantics: 'S' | 'F' | null,
+  cat: string | null,
+  n: number,
+): StatusRow {
   return {
     ID: String(n),
     ENTITY_ID: entity,
@@ -168,7 +176,13 @@ function activity(n: number): ActivityRow {
     EDITOR_ID: '1',
     SETTINGS: [],
     PROVIDER_PARAMS: [],
-    BINDINGS: n === 1 ? [{ OWNER_TYPE_ID: '2', OWNER_ID: String(dealId) }, { OWNER_TYPE_ID: '1', OWNER_ID: '5' }] : undefined,
+    BINDINGS:
+      n === 1
+        ? [
+            { OWNER_TYPE_ID: '2', OWNER_ID: String(dealId) },
+            { OWNER_TYPE_ID: '1', OWNER_ID: '5' },
+          ]
+        : undefined,
   }
 }
 
@@ -220,13 +234,36 @@ export function makeDump(dealCount = 120): PortalDump {
   const deals = Array.from({ length: dealCount }, (_, i) => deal(i + 1))
   const dealHistory: StageHistoryRow[] = []
   for (const d of deals) {
-    dealHistory.push({ ID: dealHistory.length + 1, TYPE_ID: 1, OWNER_ID: Number(d.ID), CREATED_TIME: d.DATE_CREATE, CATEGORY_ID: Number(d.CATEGORY_ID), STAGE_ID: d.CATEGORY_ID === '1' ? 'C1:NEW' : 'NEW', STAGE_SEMANTIC_ID: 'P' })
+    dealHistory.push({
+      ID: dealHistory.length + 1,
+      TYPE_ID: 1,
+      OWNER_ID: Number(d.ID),
+      CREATED_TIME: d.DATE_CREATE,
+      CATEGORY_ID: Number(d.CATEGORY_ID),
+      STAGE_ID: d.CATEGORY_ID === '1' ? 'C1:NEW' : 'NEW',
+      STAGE_SEMANTIC_ID: 'P',
+    })
     if (d.STAGE_SEMANTIC_ID !== 'P') {
-      dealHistory.push({ ID: dealHistory.length + 1, TYPE_ID: 3, OWNER_ID: Number(d.ID), CREATED_TIME: d.MOVED_TIME ?? d.DATE_CREATE, CATEGORY_ID: Number(d.CATEGORY_ID), STAGE_ID: d.STAGE_ID, STAGE_SEMANTIC_ID: d.STAGE_SEMANTIC_ID })
+      dealHistory.push({
+        ID: dealHistory.length + 1,
+        TYPE_ID: 3,
+        OWNER_ID: Number(d.ID),
+        CREATED_TIME: d.MOVED_TIME ?? d.DATE_CREATE,
+        CATEGORY_ID: Number(d.CATEGORY_ID),
+        STAGE_ID: d.STAGE_ID,
+        STAGE_SEMANTIC_ID: d.STAGE_SEMANTIC_ID,
+      })
     }
   }
   const leads = Array.from({ length: 10 }, (_, i) => lead(i + 1))
-  const leadHistory: StageHistoryRow[] = leads.map((l, i) => ({ ID: i + 1, TYPE_ID: 1, OWNER_ID: Number(l.ID), CREATED_TIME: l.DATE_CREATE, STATUS_ID: 'NEW', STATUS_SEMANTIC_ID: 'P' }))
+  const leadHistory: StageHistoryRow[] = leads.map((l, i) => ({
+    ID: i + 1,
+    TYPE_ID: 1,
+    OWNER_ID: Number(l.ID),
+    CREATED_TIME: l.DATE_CREATE,
+    STATUS_ID: 'NEW',
+    STATUS_SEMANTIC_ID: 'P',
+  }))
   const calls: CallRow[] = Array.from({ length: 5 }, (_, i) => ({
     ID: String(i + 1),
     PORTAL_USER_ID: String((i % 3) + 1),
@@ -295,15 +332,48 @@ export function makeDump(dealCount = 120): PortalDump {
     calls,
     tasks,
     currencies: [
-      { CURRENCY: 'EUR', AMOUNT_CNT: '1', AMOUNT: '1.0000', SORT: '100', BASE: 'Y', FULL_NAME: 'Euro', LID: 'en', FORMAT_STRING: '# €', DEC_POINT: '.', THOUSANDS_SEP: ' ', DECIMALS: '2', DATE_UPDATE: '2024-01-01T00:00:00+01:00' },
-      { CURRENCY: 'USD', AMOUNT_CNT: '1', AMOUNT: '0.9000', SORT: '200', BASE: 'N', FULL_NAME: 'US Dollar', LID: 'en', FORMAT_STRING: '$#', DEC_POINT: '.', THOUSANDS_SEP: ',', DECIMALS: '2', DATE_UPDATE: '2024-01-01T00:00:00+01:00' },
+      {
+        CURRENCY: 'EUR',
+        AMOUNT_CNT: '1',
+        AMOUNT: '1.0000',
+        SORT: '100',
+        BASE: 'Y',
+        FULL_NAME: 'Euro',
+        LID: 'en',
+        FORMAT_STRING: '# €',
+        DEC_POINT: '.',
+        THOUSANDS_SEP: ' ',
+        DECIMALS: '2',
+        DATE_UPDATE: '2024-01-01T00:00:00+01:00',
+      },
+      {
+        CURRENCY: 'USD',
+        AMOUNT_CNT: '1',
+        AMOUNT: '0.9000',
+        SORT: '200',
+        BASE: 'N',
+        FULL_NAME: 'US Dollar',
+        LID: 'en',
+        FORMAT_STRING: '$#',
+        DEC_POINT: '.',
+        THOUSANDS_SEP: ',',
+        DECIMALS: '2',
+        DATE_UPDATE: '2024-01-01T00:00:00+01:00',
+      },
     ],
   }
 }
 
 export interface Reply {
   status: number
-  body: Record<string, unknown> & { result?: unknown; total?: number; next?: number; time?: Record<string, unknown>; error?: unknown; error_description?: string }
+  body: Record<string, unknown> & {
+    result?: unknown
+    total?: number
+    next?: number
+    time?: Record<string, unknown>
+    error?: unknown
+    error_description?: string
+  }
 }
 
 /** POSTs JSON to `${base}/${method}` the way the SDK does (with a bx24_request_id query). */
@@ -316,4 +386,13 @@ export async function post(base: string, method: string, params: Record<string, 
   return { status: res.status, body: (await res.json()) as Reply['body'] }
 }
 
-export const TIME_KEYS = ['start', 'finish', 'duration', 'processing', 'date_start', 'date_finish', 'operating_reset_at', 'operating']
+export const TIME_KEYS = [
+  'start',
+  'finish',
+  'duration',
+  'processing',
+  'date_start',
+  'date_finish',
+  'operating_reset_at',
+  'operating',
+]

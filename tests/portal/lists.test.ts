@@ -66,25 +66,44 @@ describe('paging', () => {
   })
 
   it('start=-1 returns up to 50 rows after >ID, total 0 and no next', async () => {
-    const { body } = await post(hook, 'crm.deal.list', { select: ['ID'], order: { ID: 'ASC' }, filter: { '>ID': 60 }, start: -1 })
+    const { body } = await post(hook, 'crm.deal.list', {
+      select: ['ID'],
+      order: { ID: 'ASC' },
+      filter: { '>ID': 60 },
+      start: -1,
+    })
     expect(ids(body.result)).toEqual(Array.from({ length: 50 }, (_, i) => 61 + i))
     expect(body.total).toBe(0)
     expect('next' in body).toBe(false)
-    const desc = await post(hook, 'crm.deal.list', { select: ['ID'], order: { ID: 'DESC' }, filter: { '<ID': 10 }, start: -1 })
+    const desc = await post(hook, 'crm.deal.list', {
+      select: ['ID'],
+      order: { ID: 'DESC' },
+      filter: { '<ID': 10 },
+      start: -1,
+    })
     expect(ids(desc.body.result)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1])
   })
 
   it('orders by any field, ties by ID', async () => {
-    const { body } = await post(hook, 'crm.deal.list', { select: ['ID', 'OPPORTUNITY'], order: { OPPORTUNITY: 'DESC' }, filter: { '<=ID': 12 } })
+    const { body } = await post(hook, 'crm.deal.list', {
+      select: ['ID', 'OPPORTUNITY'],
+      order: { OPPORTUNITY: 'DESC' },
+      filter: { '<=ID': 12 },
+    })
     expect(ids(body.result)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1])
-    const byDate = await post(hook, 'crm.deal.list', { select: ['ID'], order: { DATE_CREATE: 'ASC' }, filter: { '@ID': [1, 12, 13] } })
+    const byDate = await post(hook, 'crm.deal.list', {
+      select: ['ID'],
+      order: { DATE_CREATE: 'ASC' },
+      filter: { '@ID': [1, 12, 13] },
+    })
     // deal 12 is created in January (month 1), deal 1 in February, deal 13 in February too (day 14 > day 2).
     expect(ids(byDate.body.result)).toEqual([12, 1, 13])
   })
 })
 
 describe('filters', () => {
-  const count = async (filter: Record<string, unknown>): Promise<number> => (await post(hook, 'crm.deal.list', { filter, select: ['ID'] })).body.total as number
+  const count = async (filter: Record<string, unknown>): Promise<number> =>
+    (await post(hook, 'crm.deal.list', { filter, select: ['ID'] })).body.total as number
 
   it('supports comparison, IN, NOT IN, LIKE and negation prefixes', async () => {
     expect(await count({ '>=ID': 100, '<ID': 110 })).toBe(10)
@@ -108,7 +127,9 @@ describe('filters', () => {
     const b = await count({ '>=DATE_CREATE': '2024-11-30T23:00:00+00:00', '<DATE_CREATE': '2024-12-31T23:00:00Z' })
     expect(a).toBe(10)
     expect(b).toBe(a)
-    expect(await count({ '>DATE_CREATE': '2024-12-29T09:59:59+01:00', '<DATE_CREATE': '2024-12-29T10:00:01+01:00' })).toBe(0)
+    expect(
+      await count({ '>DATE_CREATE': '2024-12-29T09:59:59+01:00', '<DATE_CREATE': '2024-12-29T10:00:01+01:00' }),
+    ).toBe(0)
     // Deals 1 and 85 are created 2024-02-02 10:00 Berlin = 09:00Z; local wall-clock values work too.
     expect(await count({ '>=DATE_CREATE': '2024-02-02T09:00:00Z', '<=DATE_CREATE': '2024-02-02 10:00:00' })).toBe(2)
   })
@@ -130,11 +151,18 @@ describe('select', () => {
   })
 
   it('* without UF_* drops user fields; names and UF_* add them; ID always comes', async () => {
-    const star = (await post(hook, 'crm.deal.list', { filter: { ID: 1 }, select: ['*'] })).body.result as Record<string, unknown>[]
+    const star = (await post(hook, 'crm.deal.list', { filter: { ID: 1 }, select: ['*'] })).body.result as Record<
+      string,
+      unknown
+    >[]
     expect('UF_CRM_CITY' in star[0]).toBe(false)
-    const named = (await post(hook, 'crm.deal.list', { filter: { ID: 1 }, select: ['TITLE', 'UF_CRM_TAGS'] })).body.result as Record<string, unknown>[]
+    const named = (await post(hook, 'crm.deal.list', { filter: { ID: 1 }, select: ['TITLE', 'UF_CRM_TAGS'] })).body
+      .result as Record<string, unknown>[]
     expect(named[0]).toEqual({ ID: '1', TITLE: 'Deal 1', UF_CRM_TAGS: ['7', '8'] })
-    const uf = (await post(hook, 'crm.deal.list', { filter: { ID: 1 }, select: ['UF_*'] })).body.result as Record<string, unknown>[]
+    const uf = (await post(hook, 'crm.deal.list', { filter: { ID: 1 }, select: ['UF_*'] })).body.result as Record<
+      string,
+      unknown
+    >[]
     expect(uf[0]).toEqual({ ID: '1', UF_CRM_CITY: '101' })
   })
 
@@ -156,7 +184,12 @@ describe('select', () => {
 
 describe('other list methods', () => {
   it('crm.stagehistory.list: result.items with JSON numbers; strict fields', async () => {
-    const { body } = await post(hook, 'crm.stagehistory.list', { entityTypeId: 2, order: { ID: 'ASC' }, filter: { OWNER_ID: 5 }, select: ['ID', 'STAGE_ID', 'OWNER_ID'] })
+    const { body } = await post(hook, 'crm.stagehistory.list', {
+      entityTypeId: 2,
+      order: { ID: 'ASC' },
+      filter: { OWNER_ID: 5 },
+      select: ['ID', 'STAGE_ID', 'OWNER_ID'],
+    })
     const items = (body.result as { items: Record<string, unknown>[] }).items
     expect(items).toEqual([
       { ID: 5, STAGE_ID: 'NEW', OWNER_ID: 5 },
@@ -165,11 +198,17 @@ describe('other list methods', () => {
     expect(body.total).toBe(2)
     const bad = await post(hook, 'crm.stagehistory.list', { entityTypeId: 2, filter: { STATUS_ID: 'NEW' } })
     expect(bad.status).toBe(400)
-    expect(bad.body).toEqual({ error: 'INVALID_ARG_VALUE', error_description: "Invalid filter: field 'STATUS_ID' is not allowed in filter" })
+    expect(bad.body).toEqual({
+      error: 'INVALID_ARG_VALUE',
+      error_description: "Invalid filter: field 'STATUS_ID' is not allowed in filter",
+    })
     const badDir = await post(hook, 'crm.stagehistory.list', { entityTypeId: 2, order: { ID: 'UP' } })
     expect(badDir.body.error).toBe('INVALID_ARG_VALUE')
     const leads = await post(hook, 'crm.stagehistory.list', { entityTypeId: 1, filter: { '>ID': 8 } })
-    expect((leads.body.result as { items: { STATUS_ID: string }[] }).items.map((i) => i.STATUS_ID)).toEqual(['NEW', 'NEW'])
+    expect((leads.body.result as { items: { STATUS_ID: string }[] }).items.map((i) => i.STATUS_ID)).toEqual([
+      'NEW',
+      'NEW',
+    ])
     const other = await post(hook, 'crm.stagehistory.list', { entityTypeId: 31 })
     expect(other.body.error).toBe('ENTITY_TYPE_NOT_SUPPORTED')
   })
@@ -181,7 +220,10 @@ describe('other list methods', () => {
     const bad = await post(hook, 'crm.status.list', { filter: { ENTITY_ID: ['DEAL_STAGE'] } })
     expect(bad.status).toBe(400)
     expect(bad.body.error_description).toBe('Filter by ENTITY_ID must be a string')
-    const types = (await post(hook, 'crm.status.entity.types')).body.result as { ID: string; SEMANTIC_INFO?: Record<string, string> }[]
+    const types = (await post(hook, 'crm.status.entity.types')).body.result as {
+      ID: string
+      SEMANTIC_INFO?: Record<string, string>
+    }[]
     expect(types.find((t) => t.ID === 'DEAL_STAGE_1')?.SEMANTIC_INFO?.FINAL_SUCCESS_FIELD).toBe('C1:WON')
   })
 
@@ -189,7 +231,10 @@ describe('other list methods', () => {
     const cats = await post(hook, 'crm.category.list', { entityTypeId: 2 })
     expect((cats.body.result as { categories: { id: number }[] }).categories.map((c) => c.id)).toEqual([1, 0])
     const uf = await post(hook, 'crm.deal.userfield.list', {})
-    expect((uf.body.result as Record<string, unknown>[]).map((f) => f.FIELD_NAME)).toEqual(['UF_CRM_CITY', 'UF_CRM_TAGS'])
+    expect((uf.body.result as Record<string, unknown>[]).map((f) => f.FIELD_NAME)).toEqual([
+      'UF_CRM_CITY',
+      'UF_CRM_TAGS',
+    ])
     expect((uf.body.result as Record<string, unknown>[])[0]).not.toHaveProperty('EDIT_FORM_LABEL')
     const ufLang = await post(hook, 'crm.deal.userfield.list', { filter: { LANG: 'en' } })
     expect((ufLang.body.result as Record<string, unknown>[])[0].EDIT_FORM_LABEL).toBe('City')
@@ -200,14 +245,22 @@ describe('other list methods', () => {
 
   it('crm.activity.list filters BINDINGS and selects BINDINGS only by name', async () => {
     const { body } = await post(hook, 'crm.activity.list', {
-      filter: { BINDINGS: [{ OWNER_TYPE_ID: 1, OWNER_ID: 5 }, { OWNER_TYPE_ID: 2, OWNER_ID: 3 }] },
+      filter: {
+        BINDINGS: [
+          { OWNER_TYPE_ID: 1, OWNER_ID: 5 },
+          { OWNER_TYPE_ID: 2, OWNER_ID: 3 },
+        ],
+      },
       select: ['ID', 'OWNER_ID', 'BINDINGS'],
       order: { ID: 'ASC' },
     })
     const rows = body.result as { ID: string; BINDINGS: unknown[] }[]
     expect(rows.map((r) => r.ID)).toEqual(['1001', '1002', '1032'])
     expect(rows[0].BINDINGS).toHaveLength(2)
-    const plain = (await post(hook, 'crm.activity.list', { filter: { ID: 1002 } })).body.result as Record<string, unknown>[]
+    const plain = (await post(hook, 'crm.activity.list', { filter: { ID: 1002 } })).body.result as Record<
+      string,
+      unknown
+    >[]
     expect(plain[0]).not.toHaveProperty('BINDINGS')
     expect(plain[0].SETTINGS).toEqual([])
     const b = await post(hook, 'crm.activity.binding.list', { activityId: 1001 })
@@ -233,11 +286,25 @@ describe('other list methods', () => {
   })
 
   it('voximplant.statistic.get and tasks.task.list', async () => {
-    const calls = await post(hook, 'voximplant.statistic.get', { FILTER: { CALL_FAILED_CODE: '200' }, SORT: 'CALL_DURATION', ORDER: 'DESC' })
+    const calls = await post(hook, 'voximplant.statistic.get', {
+      FILTER: { CALL_FAILED_CODE: '200' },
+      SORT: 'CALL_DURATION',
+      ORDER: 'DESC',
+    })
     expect(ids(calls.body.result)).toEqual([5, 4, 2, 1])
-    const tasks = await post(hook, 'tasks.task.list', { filter: { UF_CRM_TASK: 'D_2' }, select: ['ID', 'TITLE', 'UF_CRM_TASK'] })
-    expect((tasks.body.result as { tasks: unknown[] }).tasks).toEqual([{ id: '2', title: 'Task 2', ufCrmTask: ['D_2', 'L_1'] }])
-    const walk = await post(hook, 'tasks.task.list', { order: { ID: 'ASC' }, filter: { '>ID': 3 }, start: -1, select: ['ID'] })
+    const tasks = await post(hook, 'tasks.task.list', {
+      filter: { UF_CRM_TASK: 'D_2' },
+      select: ['ID', 'TITLE', 'UF_CRM_TASK'],
+    })
+    expect((tasks.body.result as { tasks: unknown[] }).tasks).toEqual([
+      { id: '2', title: 'Task 2', ufCrmTask: ['D_2', 'L_1'] },
+    ])
+    const walk = await post(hook, 'tasks.task.list', {
+      order: { ID: 'ASC' },
+      filter: { '>ID': 3 },
+      start: -1,
+      select: ['ID'],
+    })
     expect((walk.body.result as { tasks: { id: string }[] }).tasks.map((t) => t.id)).toEqual(['4', '5'])
     expect(walk.body.total).toBe(0)
   })

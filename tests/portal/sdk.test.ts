@@ -22,7 +22,11 @@ function authActions(base: string, data: () => AuthData, refresh: () => Promise<
     getUniq: (prefix: string) => `${prefix}_demo`,
     isAdmin: true,
     getTargetOrigin: () => portal.url,
-    getTargetOriginWithPath: () => new Map([[ApiVersion.v2, base], [ApiVersion.v3, `${base}/api`]]),
+    getTargetOriginWithPath: () =>
+      new Map([
+        [ApiVersion.v2, base],
+        [ApiVersion.v3, `${base}/api`],
+      ]),
   }
 }
 
@@ -32,8 +36,22 @@ function hookClient(): B24Hook {
   b24.setLogger(LoggerFactory.createNullLogger())
   const auth = authActions(
     `${portal.url}/rest/1/demo`,
-    () => ({ access_token: 'demo', refresh_token: 'hook', expires: 0, expires_in: 0, domain: '127.0.0.1', member_id: 'member-demo' }),
-    async () => ({ access_token: 'demo', refresh_token: 'hook', expires: 0, expires_in: 0, domain: '127.0.0.1', member_id: 'member-demo' }),
+    () => ({
+      access_token: 'demo',
+      refresh_token: 'hook',
+      expires: 0,
+      expires_in: 0,
+      domain: '127.0.0.1',
+      member_id: 'member-demo',
+    }),
+    async () => ({
+      access_token: 'demo',
+      refresh_token: 'hook',
+      expires: 0,
+      expires_in: 0,
+      domain: '127.0.0.1',
+      member_id: 'member-demo',
+    }),
   )
   b24.setHttpClient(ApiVersion.v2, new HttpV2(auth, null, {}))
   return b24
@@ -47,13 +65,19 @@ describe('real SDK against the demo portal', () => {
     expect(String(time.getData()?.result)).toMatch(/^\d{4}-\d{2}-\d{2}T/)
 
     portal.stats.reset()
-    const list = await b24.actions.v2.callList.make<{ ID: string }>({ method: 'crm.deal.list', params: { select: ['ID'], filter: { '>OPPORTUNITY': 0 } } })
+    const list = await b24.actions.v2.callList.make<{ ID: string }>({
+      method: 'crm.deal.list',
+      params: { select: ['ID'], filter: { '>OPPORTUNITY': 0 } },
+    })
     expect(list.isSuccess).toBe(true)
     expect(list.getData()?.map((r) => Number(r.ID))).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
     expect(portal.stats.byMethod['crm.deal.list']).toBe(3)
 
     const batch = await b24.actions.v2.batch.make<unknown>({
-      calls: { me: { method: 'user.current' }, deals: { method: 'crm.deal.list', params: { filter: { '<=ID': 2 }, select: ['ID'] } } },
+      calls: {
+        me: { method: 'user.current' },
+        deals: { method: 'crm.deal.list', params: { filter: { '<=ID': 2 }, select: ['ID'] } },
+      },
       options: { isHaltOnError: true },
     })
     expect(batch.isSuccess).toBe(true)
@@ -62,18 +86,36 @@ describe('real SDK against the demo portal', () => {
     expect(data.deals).toEqual([{ ID: '1' }, { ID: '2' }])
 
     // Array-shaped commands in chunks of 50, the way a windowed sync pages deals.
-    const windows = Array.from({ length: 60 }, (_, i) => ({ method: 'crm.deal.list', params: { order: { ID: 'ASC' }, filter: { '>=ID': i * 2 + 1, '<ID': i * 2 + 3 }, select: ['ID'], start: -1 } }))
+    const windows = Array.from({ length: 60 }, (_, i) => ({
+      method: 'crm.deal.list',
+      params: { order: { ID: 'ASC' }, filter: { '>=ID': i * 2 + 1, '<ID': i * 2 + 3 }, select: ['ID'], start: -1 },
+    }))
     portal.stats.reset()
-    const chunks = await b24.actions.v2.batchByChunk.make<{ ID: string }[]>({ calls: windows.map((w) => [w.method, w.params]), options: { isHaltOnError: true } })
+    const chunks = await b24.actions.v2.batchByChunk.make<{ ID: string }[]>({
+      calls: windows.map((w) => [w.method, w.params]),
+      options: { isHaltOnError: true },
+    })
     expect(chunks.isSuccess).toBe(true)
-    expect(chunks.getData()?.flat().map((r) => Number(r.ID))).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
+    expect(
+      chunks
+        .getData()
+        ?.flat()
+        .map((r) => Number(r.ID)),
+    ).toEqual(Array.from({ length: 120 }, (_, i) => i + 1))
     expect(portal.stats.byMethod).toEqual({ batch: 2 })
   })
 
   it('refreshes and retries once when the portal answers 401 expired_token', async () => {
     let token = portal.issueToken(1)
     let refreshes = 0
-    const current = (): AuthData => ({ access_token: token.accessToken, refresh_token: token.refreshToken, expires: Date.now() / 1000 + 3600, expires_in: 3600, domain: '127.0.0.1', member_id: token.memberId })
+    const current = (): AuthData => ({
+      access_token: token.accessToken,
+      refresh_token: token.refreshToken,
+      expires: Date.now() / 1000 + 3600,
+      expires_in: 3600,
+      domain: '127.0.0.1',
+      member_id: token.memberId,
+    })
     const auth = authActions(`${portal.url}/rest`, current, async () => {
       refreshes++
       const next = portal.refreshToken(token.refreshToken)

@@ -4,7 +4,10 @@ import { detectDelimiter, parseDelimited } from '../../src/app/inputs/table-text
 import { budgetKey, planKey } from '../../src/b24/input-cells'
 
 const ctx: ImportContext = {
-  sources: [{ id: 'WEB', name: 'Website' }, { id: 'UC_1', name: 'Яндекс Директ' }],
+  sources: [
+    { id: 'WEB', name: 'Website' },
+    { id: 'UC_1', name: 'Яндекс Директ' },
+  ],
   cities: [{ id: 'msk', name: 'Москва' }],
   managers: [{ id: '3', name: 'Anna Petrova' }],
   currencies: new Set(['RUB', 'USD']),
@@ -20,7 +23,10 @@ describe('parseDelimited', () => {
   })
 
   it('keeps empty cells so columns stay aligned', () => {
-    expect(parseDelimited('1,,3\n,,\n4,5,', ',')).toEqual([['1', '', '3'], ['4', '5', '']])
+    expect(parseDelimited('1,,3\n,,\n4,5,', ',')).toEqual([
+      ['1', '', '3'],
+      ['4', '5', ''],
+    ])
   })
 
   it('guesses the delimiter from the header line', () => {
@@ -64,13 +70,18 @@ describe('importBudgetsCsv', () => {
   })
 
   it('explains a missing column instead of guessing', () => {
-    expect(importBudgetsCsv('source,amount\nWEB,5', ctx).errors).toEqual([{ line: 1, reason: 'missing column(s): month' }])
+    expect(importBudgetsCsv('source,amount\nWEB,5', ctx).errors).toEqual([
+      { line: 1, reason: 'missing column(s): month' },
+    ])
   })
 })
 
 describe('importPlansCsv', () => {
   it('resolves managers by name or id', () => {
-    const out = importPlansCsv('manager,month,amount,deals\nAnna Petrova,2024-05,100000,5\n3,2024-06,,2\nBob,2024-06,1,1', ctx)
+    const out = importPlansCsv(
+      'manager,month,amount,deals\nAnna Petrova,2024-05,100000,5\n3,2024-06,,2\nBob,2024-06,1,1',
+      ctx,
+    )
     expect(out.records).toEqual([
       { key: planKey(3, '2024-05'), values: { amount: '100000', deals: '5', currency: 'RUB' } },
       { key: planKey(3, '2024-06'), values: { amount: null, deals: '2', currency: 'RUB' } },

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { applySaved, cellText, newGridState, pasteBlock, resolveConflict, setCell, type GridColumn, type GridRow } from '../../src/app/inputs/grid-model'
+import {
+  applySaved,
+  cellText,
+  newGridState,
+  pasteBlock,
+  resolveConflict,
+  setCell,
+  type GridColumn,
+  type GridRow,
+} from '../../src/app/inputs/grid-model'
 import { PLAN_FIELDS, budgetKey, planKey, BUDGET_FIELDS } from '../../src/b24/input-cells'
 import { mergeRecord, type VersionedRecord } from '../../src/b24/input-merge'
 
@@ -9,7 +18,18 @@ const cols: GridColumn[] = ['2024-01', '2024-02'].map((month) => ({ month, field
 describe('grid model', () => {
   it('pastes a spreadsheet block, keeps refused text with its reason, counts cells that fall outside', () => {
     const s = newGridState(BUDGET_FIELDS, new Map())
-    const out = pasteBlock(s, rows, cols, 0, 0, [['100', '1 200,5', '9'], ['-1', '']], 'RUB')
+    const out = pasteBlock(
+      s,
+      rows,
+      cols,
+      0,
+      0,
+      [
+        ['100', '1 200,5', '9'],
+        ['-1', ''],
+      ],
+      'RUB',
+    )
     expect(out).toEqual({ applied: 3, refused: 1, outside: 1 })
     expect(s.edits.get(budgetKey('WEB', null, '2024-02'))).toEqual({ amount: '1200.50', currency: 'RUB' })
     expect(cellText(s, budgetKey('ADS', null, '2024-01'), 'amount')).toBe('-1')
@@ -19,7 +39,9 @@ describe('grid model', () => {
 
   it('drops an edit that returns to the loaded value and turns a cleared cell into a delete', () => {
     const key = budgetKey('WEB', null, '2024-01')
-    const base = new Map<string, VersionedRecord>([[key, { key, id: 5, version: 2, values: { amount: '10', currency: 'RUB' } }]])
+    const base = new Map<string, VersionedRecord>([
+      [key, { key, id: 5, version: 2, values: { amount: '10', currency: 'RUB' } }],
+    ])
     const s = newGridState(BUDGET_FIELDS, base)
     setCell(s, key, 'amount', '11', 'USD')
     expect(s.edits.get(key)).toEqual({ amount: '11', currency: 'RUB' })
@@ -40,7 +62,11 @@ describe('grid model', () => {
     if (out.kind !== 'conflict') return
     resolveConflict(s, out.conflicts[0], 'mine', stored)
     expect(s.edits.get(key)).toEqual({ amount: '150', deals: '3', currency: 'RUB' })
-    expect(mergeRecord(key, s.base.get(key)!, s.edits.get(key)!, stored)).toEqual({ kind: 'write', key, values: { amount: '150', deals: '3', currency: 'RUB' } })
+    expect(mergeRecord(key, s.base.get(key)!, s.edits.get(key)!, stored)).toEqual({
+      kind: 'write',
+      key,
+      values: { amount: '150', deals: '3', currency: 'RUB' },
+    })
 
     const s2 = newGridState(PLAN_FIELDS, new Map([[key, base]]))
     setCell(s2, key, 'amount', '150', 'RUB')

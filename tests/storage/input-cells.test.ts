@@ -49,7 +49,12 @@ describe('cell keys', () => {
   it('round-trip sources and cities with separators in them', () => {
     const k = budgetKey('UC_A|B', 'Санкт-Петербург', '2024-03')
     expect(parseKey(k)).toEqual({ kind: 'budget', sourceId: 'UC_A|B', cityId: 'Санкт-Петербург', month: '2024-03' })
-    expect(parseKey(budgetKey('WEB', null, '2024-12'))).toEqual({ kind: 'budget', sourceId: 'WEB', cityId: null, month: '2024-12' })
+    expect(parseKey(budgetKey('WEB', null, '2024-12'))).toEqual({
+      kind: 'budget',
+      sourceId: 'WEB',
+      cityId: null,
+      month: '2024-12',
+    })
     expect(parseKey(planKey(7, '2025-01'))).toEqual({ kind: 'plan', userId: 7, month: '2025-01' })
   })
 
@@ -62,7 +67,10 @@ describe('cell keys', () => {
 
 describe('validateRecord', () => {
   it('marks each bad field with its reason', () => {
-    const errs = validateRecord({ key: planKey(3, '2024-02'), values: { amount: '-1', deals: '2.5', currency: 'EUR' } }, currencies)
+    const errs = validateRecord(
+      { key: planKey(3, '2024-02'), values: { amount: '-1', deals: '2.5', currency: 'EUR' } },
+      currencies,
+    )
     expect(errs.map((e) => [e.field, e.reason])).toEqual([
       ['amount', 'must be 0 or more'],
       ['deals', '"2.5" is not a whole number'],
@@ -71,8 +79,15 @@ describe('validateRecord', () => {
   })
 
   it('accepts a valid budget and a cleared cell without currency', () => {
-    expect(validateRecord({ key: budgetKey('WEB', null, '2024-02'), values: { amount: '10.50', currency: 'RUB' } }, currencies)).toEqual([])
-    expect(validateRecord({ key: budgetKey('WEB', null, '2024-02'), values: { amount: null, currency: null } }, currencies)).toEqual([])
+    expect(
+      validateRecord(
+        { key: budgetKey('WEB', null, '2024-02'), values: { amount: '10.50', currency: 'RUB' } },
+        currencies,
+      ),
+    ).toEqual([])
+    expect(
+      validateRecord({ key: budgetKey('WEB', null, '2024-02'), values: { amount: null, currency: null } }, currencies),
+    ).toEqual([])
   })
 
   it('refuses a month that is not real', () => {

@@ -36,7 +36,10 @@ describe('mergeRecord', () => {
   })
 
   it('sees no conflict when both typed the same value', () => {
-    expect(mergeRecord('k', rec(1, '10'), { amount: '30', currency: 'RUB' }, rec(2, '30'))).toEqual({ kind: 'same', key: 'k' })
+    expect(mergeRecord('k', rec(1, '10'), { amount: '30', currency: 'RUB' }, rec(2, '30'))).toEqual({
+      kind: 'same',
+      key: 'k',
+    })
   })
 
   it('treats a record created meanwhile by someone else as theirs', () => {
@@ -56,9 +59,17 @@ describe('mergeRecord', () => {
 
 describe('mergeEdits', () => {
   it('merges only the keys the admin edited', () => {
-    const base = new Map([['a', { ...rec(1, '1'), key: 'a' }], ['b', { ...rec(1, '2'), key: 'b', id: 2 }]])
-    const theirs = new Map([['a', { ...rec(2, '100'), key: 'a' }], ['b', { ...rec(1, '2'), key: 'b', id: 2 }]])
+    const base = new Map([
+      ['a', { ...rec(1, '1'), key: 'a' }],
+      ['b', { ...rec(1, '2'), key: 'b', id: 2 }],
+    ])
+    const theirs = new Map([
+      ['a', { ...rec(2, '100'), key: 'a' }],
+      ['b', { ...rec(1, '2'), key: 'b', id: 2 }],
+    ])
     const edits = new Map([['b', { amount: '3', currency: 'RUB' }]])
-    expect(mergeEdits(base, edits, theirs)).toEqual([{ kind: 'write', key: 'b', values: { amount: '3', currency: 'RUB' } }])
+    expect(mergeEdits(base, edits, theirs)).toEqual([
+      { kind: 'write', key: 'b', values: { amount: '3', currency: 'RUB' } },
+    ])
   })
 })

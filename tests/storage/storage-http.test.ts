@@ -26,7 +26,10 @@ let adminB: B24Client
 let manager: B24Client
 
 async function clientFor(userId: number): Promise<B24Client> {
-  return connectToken(portal.url, { accessToken: portal.issueToken(userId).accessToken, restriction: { burstLimit: 500, drainRate: 100 } })
+  return connectToken(portal.url, {
+    accessToken: portal.issueToken(userId).accessToken,
+    restriction: { burstLimit: 500, drainRate: 100 },
+  })
 }
 
 beforeAll(async () => {
@@ -89,11 +92,29 @@ describe('saving budgets', () => {
     const baseA = await readStorage(adminA, BUDGET_STORAGE)
     const baseB = await readStorage(adminB, BUDGET_STORAGE)
 
-    const a = await saveEdits(adminA, BUDGET_STORAGE, baseA, edits([[jan, { amount: '1100', currency: 'RUB' }], [feb, { amount: '50', currency: 'RUB' }]]), CURRENCIES)
+    const a = await saveEdits(
+      adminA,
+      BUDGET_STORAGE,
+      baseA,
+      edits([
+        [jan, { amount: '1100', currency: 'RUB' }],
+        [feb, { amount: '50', currency: 'RUB' }],
+      ]),
+      CURRENCIES,
+    )
     expect(a.saved.sort()).toEqual([feb, jan].sort())
 
     // B never saw A's save: B changes January too (conflict) and adds March (no conflict).
-    const b = await saveEdits(adminB, BUDGET_STORAGE, baseB, edits([[jan, { amount: '999', currency: 'RUB' }], [mar, { amount: '300', currency: 'USD' }]]), CURRENCIES)
+    const b = await saveEdits(
+      adminB,
+      BUDGET_STORAGE,
+      baseB,
+      edits([
+        [jan, { amount: '999', currency: 'RUB' }],
+        [mar, { amount: '300', currency: 'USD' }],
+      ]),
+      CURRENCIES,
+    )
     expect(b.saved).toEqual([mar])
     expect(b.conflicts).toEqual([{ key: jan, field: 'amount', base: '1000.50', mine: '999', theirs: '1100' }])
     // B's fresh view already holds A's February: merged silently.
@@ -106,17 +127,32 @@ describe('saving budgets', () => {
 
   it('after the admin picks a side, the next save writes it', async () => {
     const fresh = await readStorage(adminB, BUDGET_STORAGE)
-    const out = await saveEdits(adminB, BUDGET_STORAGE, fresh, edits([[jan, { amount: '999', currency: 'RUB' }]]), CURRENCIES)
+    const out = await saveEdits(
+      adminB,
+      BUDGET_STORAGE,
+      fresh,
+      edits([[jan, { amount: '999', currency: 'RUB' }]]),
+      CURRENCIES,
+    )
     expect(out.conflicts).toEqual([])
     expect(out.saved).toEqual([jan])
-    expect((await readStorage(adminA, BUDGET_STORAGE)).get(jan)).toMatchObject({ version: 3, values: { amount: '999' } })
+    expect((await readStorage(adminA, BUDGET_STORAGE)).get(jan)).toMatchObject({
+      version: 3,
+      values: { amount: '999' },
+    })
   })
 
   it('one field each: A changes the amount, B the currency of the same cell — both kept', async () => {
     const baseA = await readStorage(adminA, BUDGET_STORAGE)
     const baseB = await readStorage(adminB, BUDGET_STORAGE)
     await saveEdits(adminA, BUDGET_STORAGE, baseA, edits([[mar, { amount: '350', currency: 'USD' }]]), CURRENCIES)
-    const b = await saveEdits(adminB, BUDGET_STORAGE, baseB, edits([[mar, { amount: '300', currency: 'RUB' }]]), CURRENCIES)
+    const b = await saveEdits(
+      adminB,
+      BUDGET_STORAGE,
+      baseB,
+      edits([[mar, { amount: '300', currency: 'RUB' }]]),
+      CURRENCIES,
+    )
     expect(b.conflicts).toEqual([])
     expect((await readStorage(adminA, BUDGET_STORAGE)).get(mar)?.values).toEqual({ amount: '350', currency: 'RUB' })
   })
@@ -124,7 +160,16 @@ describe('saving budgets', () => {
   it('a non-admin reads everything but the portal refuses the write', async () => {
     const base = await readStorage(manager, BUDGET_STORAGE)
     expect(base.size).toBe(3)
-    const out = await saveEdits(manager, BUDGET_STORAGE, base, edits([[jan, { amount: '1', currency: 'RUB' }], [budgetKey('ADS', null, '2026-04'), { amount: '5', currency: 'RUB' }]]), CURRENCIES)
+    const out = await saveEdits(
+      manager,
+      BUDGET_STORAGE,
+      base,
+      edits([
+        [jan, { amount: '1', currency: 'RUB' }],
+        [budgetKey('ADS', null, '2026-04'), { amount: '5', currency: 'RUB' }],
+      ]),
+      CURRENCIES,
+    )
     expect(out.saved).toEqual([])
     expect(out.failed.map((f) => f.code)).toEqual(['ACCESS_DENIED', 'ACCESS_DENIED'])
     expect(out.failed[0].reason).toBe(WRITE_REFUSED_HINT)
@@ -144,7 +189,13 @@ describe('saving budgets', () => {
 describe('loadInputs', () => {
   it('gives the report typed budgets and plans, for any app user', async () => {
     const base = await readStorage(adminA, PLAN_STORAGE)
-    await saveEdits(adminA, PLAN_STORAGE, base, edits([[planKey(3, '2026-01'), { amount: '250000', deals: '6', currency: 'RUB' }]]), CURRENCIES)
+    await saveEdits(
+      adminA,
+      PLAN_STORAGE,
+      base,
+      edits([[planKey(3, '2026-01'), { amount: '250000', deals: '6', currency: 'RUB' }]]),
+      CURRENCIES,
+    )
     const inputs = await loadInputs(manager)
     expect(inputs.plans).toEqual([{ userId: 3, month: '2026-01', amount: 250000, currency: 'RUB', deals: 6 }])
     expect(inputs.budgets.sort((x, y) => x.month.localeCompare(y.month))).toEqual([
@@ -155,7 +206,12 @@ describe('loadInputs', () => {
 
   it('reads more than one page of cells', async () => {
     const base = await readStorage(adminA, PLAN_STORAGE)
-    const many = edits(Array.from({ length: 60 }, (_, i) => [planKey(100 + i, '2026-02'), { amount: String(i), deals: '1', currency: 'USD' }]))
+    const many = edits(
+      Array.from({ length: 60 }, (_, i) => [
+        planKey(100 + i, '2026-02'),
+        { amount: String(i), deals: '1', currency: 'USD' },
+      ]),
+    )
     const out = await saveEdits(adminA, PLAN_STORAGE, base, many, CURRENCIES)
     expect(out.saved).toHaveLength(60)
     expect(out.fresh.size).toBe(61)

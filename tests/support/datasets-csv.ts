@@ -40,13 +40,18 @@ export function parseCsv(text: string): string[][] {
 }
 
 /** Records as objects keyed by the header row; throws on a record with the wrong field count. */
-export function parseCsvObjects<K extends string>(text: string, columns: readonly K[], origin: string): Record<K, string>[] {
+export function parseCsvObjects<K extends string>(
+  text: string,
+  columns: readonly K[],
+  origin: string,
+): Record<K, string>[] {
   const [header, ...rows] = parseCsv(text)
   if (!header || columns.some((c, i) => header[i] !== c) || header.length !== columns.length) {
     throw new Error(`${origin}: expected columns ${columns.join(',')}, got ${header?.join(',') ?? 'nothing'}`)
   }
   return rows.map((row, n) => {
-    if (row.length !== columns.length) throw new Error(`${origin}: record ${n + 2} has ${row.length} fields, expected ${columns.length}`)
+    if (row.length !== columns.length)
+      throw new Error(`${origin}: record ${n + 2} has ${row.length} fields, expected ${columns.length}`)
     const out = {} as Record<K, string>
     columns.forEach((c, i) => (out[c] = row[i]))
     return out

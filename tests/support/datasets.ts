@@ -41,23 +41,65 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { CategoryRow, CurrencyRow, DealRow, DepartmentRow, LeadRow, PortalDump, StageHistoryRow, StatusRow, UserRow } from '../../src/b24/wire'
+import type {
+  CategoryRow,
+  CurrencyRow,
+  DealRow,
+  DepartmentRow,
+  LeadRow,
+  PortalDump,
+  StageHistoryRow,
+  StatusRow,
+  UserRow,
+} from '../../src/b24/wire'
 import { parseCsvObjects } from './datasets-csv'
 import { dealRow, enumerationField, leadRow, statusRow, userRow, utcWire } from './datasets-wire'
 
 export { parseCsv, parseCsvObjects } from './datasets-csv'
 
-export const DATASETS_DIR = process.env.FUNNEL_LENS_DATASETS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets')
+export const DATASETS_DIR =
+  process.env.FUNNEL_LENS_DATASETS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/datasets')
 export const MAVEN_DIR = join(DATASETS_DIR, 'maven-crm-sales-opportunities')
 export const OLIST_DIR = join(DATASETS_DIR, 'olist-marketing-funnel')
 
-const MAVEN_PIPELINE = ['opportunity_id', 'sales_agent', 'product', 'account', 'deal_stage', 'engage_date', 'close_date', 'close_value'] as const
+const MAVEN_PIPELINE = [
+  'opportunity_id',
+  'sales_agent',
+  'product',
+  'account',
+  'deal_stage',
+  'engage_date',
+  'close_date',
+  'close_value',
+] as const
 const MAVEN_TEAMS = ['sales_agent', 'manager', 'regional_office'] as const
 const MAVEN_PRODUCTS = ['product', 'series', 'sales_price'] as const
-const MAVEN_ACCOUNTS = ['account', 'sector', 'year_established', 'revenue', 'employees', 'office_location', 'subsidiary_of'] as const
+const MAVEN_ACCOUNTS = [
+  'account',
+  'sector',
+  'year_established',
+  'revenue',
+  'employees',
+  'office_location',
+  'subsidiary_of',
+] as const
 const OLIST_MQLS = ['mql_id', 'first_contact_date', 'landing_page_id', 'origin'] as const
-const OLIST_DEALS = ['mql_id', 'seller_id', 'sdr_id', 'sr_id', 'won_date', 'business_segment', 'lead_type', 'lead_behaviour_profile',
-  'has_company', 'has_gtin', 'average_stock', 'business_type', 'declared_product_catalog_size', 'declared_monthly_revenue'] as const
+const OLIST_DEALS = [
+  'mql_id',
+  'seller_id',
+  'sdr_id',
+  'sr_id',
+  'won_date',
+  'business_segment',
+  'lead_type',
+  'lead_behaviour_profile',
+  'has_company',
+  'has_gtin',
+  'average_stock',
+  'business_type',
+  'declared_product_catalog_size',
+  'declared_monthly_revenue',
+] as const
 const OLIST_SELLERS = ['seller_id', 'seller_zip_code_prefix', 'seller_city', 'seller_state'] as const
 
 export type MavenOpportunity = Record<(typeof MAVEN_PIPELINE)[number], string>
@@ -109,16 +151,27 @@ export function normalizeProduct(name: string): string {
 
 export const MAVEN_STAGES = { Prospecting: 'NEW', Engaging: 'PREPARATION', Won: 'WON', Lost: 'LOSE' } as const
 
-interface Event { owner: number; time: string; type: number; stage: string; semantic: 'P' | 'S' | 'F' }
+interface Event {
+  owner: number
+  time: string
+  type: number
+  stage: string
+  semantic: 'P' | 'S' | 'F'
+}
 
 export function mavenToDump(raw: MavenRaw): PortalDump {
   const offices = unique(raw.teams.map((t) => t.regional_office))
   const managers = unique(raw.teams.map((t) => t.manager))
   const products = raw.products.map((p) => p.product)
-  const earliest = raw.pipeline.map((o) => o.engage_date).filter(Boolean).sort()[0]
+  const earliest = raw.pipeline
+    .map((o) => o.engage_date)
+    .filter(Boolean)
+    .sort()[0]
   const registered = utcWire(earliest)
-  const departments: DepartmentRow[] = [{ ID: '1', NAME: 'Maven Analytics', SORT: 500 },
-    ...offices.map((name, i) => ({ ID: String(i + 2), NAME: name, SORT: 500, PARENT: '1' }))]
+  const departments: DepartmentRow[] = [
+    { ID: '1', NAME: 'Maven Analytics', SORT: 500 },
+    ...offices.map((name, i) => ({ ID: String(i + 2), NAME: name, SORT: 500, PARENT: '1' })),
+  ]
   const officeDepartment = (office: string): number => offices.indexOf(office) + 2
   const users: UserRow[] = raw.teams.map((t, i) => {
     const [first, ...last] = t.sales_agent.split(' ')
@@ -127,7 +180,9 @@ export function mavenToDump(raw: MavenRaw): PortalDump {
   managers.forEach((name, i) => {
     const office = raw.teams.find((t) => t.manager === name)!.regional_office
     const [first, ...last] = name.split(' ')
-    users.push(userRow(raw.teams.length + i + 1, first, last.join(' '), 'Manager', officeDepartment(office), registered))
+    users.push(
+      userRow(raw.teams.length + i + 1, first, last.join(' '), 'Manager', officeDepartment(office), registered),
+    )
   })
   const agentIndex = new Map(raw.teams.map((t, i) => [t.sales_agent, i]))
   const accountIndex = new Map(raw.accounts.map((a, i) => [a.account, i + 1]))
@@ -138,21 +193,32 @@ export function mavenToDump(raw: MavenRaw): PortalDump {
   const deals: DealRow[] = raw.pipeline.map((o, i) => {
     const id = i + 1
     const agent = agentIndex.get(o.sales_agent)
-    if (agent === undefined) throw new Error(`sales_pipeline.csv record ${i + 2}: agent "${o.sales_agent}" is not in sales_teams.csv`)
+    if (agent === undefined)
+      throw new Error(`sales_pipeline.csv record ${i + 2}: agent "${o.sales_agent}" is not in sales_teams.csv`)
     const stage = MAVEN_STAGES[o.deal_stage as keyof typeof MAVEN_STAGES]
     if (!stage) throw new Error(`sales_pipeline.csv record ${i + 2}: unknown deal_stage "${o.deal_stage}"`)
     const created = utcWire(o.engage_date || earliest)
     events.push({ owner: id, time: created, type: 1, stage: 'NEW', semantic: 'P' })
-    if (o.engage_date) events.push({ owner: id, time: utcWire(o.engage_date), type: 2, stage: 'PREPARATION', semantic: 'P' })
+    if (o.engage_date)
+      events.push({ owner: id, time: utcWire(o.engage_date), type: 2, stage: 'PREPARATION', semantic: 'P' })
     const semantic = stage === 'WON' ? 'S' : stage === 'LOSE' ? 'F' : 'P'
     if (o.close_date) events.push({ owner: id, time: utcWire(o.close_date), type: 3, stage, semantic })
     const moved = o.close_date ? utcWire(o.close_date) : created
     const product = normalizeProduct(o.product)
-    const amount = o.close_value !== '' ? o.close_value : priceOf.get(product) ?? '0'
+    const amount = o.close_value !== '' ? o.close_value : (priceOf.get(product) ?? '0')
     return dealRow({
-      ID: String(id), TITLE: `${o.account || 'No account'}: ${product}`, STAGE_ID: stage, STAGE_SEMANTIC_ID: semantic,
-      CURRENCY_ID: 'USD', OPPORTUNITY: Number(amount).toFixed(2), ASSIGNED_BY_ID: String(agent + 1), DATE_CREATE: created,
-      MOVED_TIME: moved, COMPANY_ID: String(accountIndex.get(o.account) ?? 0), ORIGINATOR_ID: 'maven', ORIGIN_ID: o.opportunity_id,
+      ID: String(id),
+      TITLE: `${o.account || 'No account'}: ${product}`,
+      STAGE_ID: stage,
+      STAGE_SEMANTIC_ID: semantic,
+      CURRENCY_ID: 'USD',
+      OPPORTUNITY: Number(amount).toFixed(2),
+      ASSIGNED_BY_ID: String(agent + 1),
+      DATE_CREATE: created,
+      MOVED_TIME: moved,
+      COMPANY_ID: String(accountIndex.get(o.account) ?? 0),
+      ORIGINATOR_ID: 'maven',
+      ORIGIN_ID: o.opportunity_id,
       IS_NEW: stage === 'NEW' ? 'Y' : 'N',
       UF_CRM_CITY: cityField.LIST![offices.indexOf(raw.teams[agent].regional_office)].ID,
       UF_CRM_PRODUCT: productField.LIST![products.indexOf(product)]?.ID ?? null,
@@ -168,9 +234,20 @@ export function mavenToDump(raw: MavenRaw): PortalDump {
   return {
     format: 'funnel-lens-dump/1',
     portal: { domain: 'maven.example', memberId: 'maven-crm-sales-opportunities', timeZone: 'UTC', language: 'en' },
-    deals, leads: [], dealHistory: historyRows(events, 'deal'), leadHistory: [], statuses,
-    dealCategories: [defaultCategory()], dealUserFields: [cityField, productField], leadUserFields: [], users, departments,
-    activities: [], calls: [], tasks: [], currencies: [baseCurrency('USD', 'US Dollar', registered)],
+    deals,
+    leads: [],
+    dealHistory: historyRows(events, 'deal'),
+    leadHistory: [],
+    statuses,
+    dealCategories: [defaultCategory()],
+    dealUserFields: [cityField, productField],
+    leadUserFields: [],
+    users,
+    departments,
+    activities: [],
+    calls: [],
+    tasks: [],
+    currencies: [baseCurrency('USD', 'US Dollar', registered)],
   }
 }
 
@@ -181,9 +258,11 @@ export function olistToDump(raw: OlistRaw): PortalDump {
   const srs = unique(raw.closedDeals.map((d) => d.sr_id))
   const first = raw.mqls.map((m) => m.first_contact_date).sort()[0]
   const registered = utcWire(first)
-  const users: UserRow[] = [userRow(1, 'Olist', 'marketing', 'Marketing', 1, registered),
+  const users: UserRow[] = [
+    userRow(1, 'Olist', 'marketing', 'Marketing', 1, registered),
     ...sdrs.map((id, i) => userRow(i + 2, 'SDR', id.slice(0, 6), 'Sales development representative', 2, registered)),
-    ...srs.map((id, i) => userRow(sdrs.length + i + 2, 'SR', id.slice(0, 6), 'Sales representative', 3, registered))]
+    ...srs.map((id, i) => userRow(sdrs.length + i + 2, 'SR', id.slice(0, 6), 'Sales representative', 3, registered)),
+  ]
   const sdrUser = (id: string): string => String(sdrs.indexOf(id) + 2)
   const srUser = (id: string): string => String(sdrs.length + srs.indexOf(id) + 2)
   const origins = unique(raw.mqls.map((m) => m.origin).filter(Boolean))
@@ -199,16 +278,23 @@ export function olistToDump(raw: OlistRaw): PortalDump {
     leadEvents.push({ owner: id, time: created, type: 1, stage: 'NEW', semantic: 'P' })
     if (deal) leadEvents.push({ owner: id, time: created, type: 3, stage: 'CONVERTED', semantic: 'S' })
     return leadRow({
-      ID: String(id), TITLE: m.mql_id, STATUS_ID: deal ? 'CONVERTED' : 'NEW', STATUS_SEMANTIC_ID: deal ? 'S' : 'P',
-      SOURCE_ID: m.origin ? m.origin.toUpperCase() : null, ASSIGNED_BY_ID: deal ? sdrUser(deal.sdr_id) : '1',
-      DATE_CREATE: created, DATE_CLOSED: deal ? created : '', MOVED_TIME: created,
+      ID: String(id),
+      TITLE: m.mql_id,
+      STATUS_ID: deal ? 'CONVERTED' : 'NEW',
+      STATUS_SEMANTIC_ID: deal ? 'S' : 'P',
+      SOURCE_ID: m.origin ? m.origin.toUpperCase() : null,
+      ASSIGNED_BY_ID: deal ? sdrUser(deal.sdr_id) : '1',
+      DATE_CREATE: created,
+      DATE_CLOSED: deal ? created : '',
+      MOVED_TIME: created,
     })
   })
   const dealEvents: Event[] = []
   const deals: DealRow[] = raw.closedDeals.map((d, i) => {
     const id = i + 1
     const leadId = leadIdByMql.get(d.mql_id)
-    if (leadId === undefined) throw new Error(`olist_closed_deals_dataset.csv record ${i + 2}: mql_id ${d.mql_id} is not an MQL`)
+    if (leadId === undefined)
+      throw new Error(`olist_closed_deals_dataset.csv record ${i + 2}: mql_id ${d.mql_id} is not an MQL`)
     const lead = leads[leadId - 1]
     const won = utcWire(d.won_date)
     const created = won < lead.DATE_CREATE ? won : lead.DATE_CREATE
@@ -216,10 +302,20 @@ export function olistToDump(raw: OlistRaw): PortalDump {
     dealEvents.push({ owner: id, time: won, type: 3, stage: 'WON', semantic: 'S' })
     const city = sellerCity.get(d.seller_id)
     return dealRow({
-      ID: String(id), TITLE: `${d.business_segment || 'unknown segment'}: ${d.seller_id.slice(0, 8)}`, STAGE_ID: 'WON',
-      STAGE_SEMANTIC_ID: 'S', CURRENCY_ID: 'BRL', OPPORTUNITY: Number(d.declared_monthly_revenue || '0').toFixed(2),
-      ASSIGNED_BY_ID: srUser(d.sr_id), DATE_CREATE: created, MOVED_TIME: won, LEAD_ID: String(leadId), SOURCE_ID: lead.SOURCE_ID,
-      ORIGINATOR_ID: 'olist', ORIGIN_ID: d.mql_id, UF_CRM_CITY: city ? cityField.LIST![cities.indexOf(city)].ID : null,
+      ID: String(id),
+      TITLE: `${d.business_segment || 'unknown segment'}: ${d.seller_id.slice(0, 8)}`,
+      STAGE_ID: 'WON',
+      STAGE_SEMANTIC_ID: 'S',
+      CURRENCY_ID: 'BRL',
+      OPPORTUNITY: Number(d.declared_monthly_revenue || '0').toFixed(2),
+      ASSIGNED_BY_ID: srUser(d.sr_id),
+      DATE_CREATE: created,
+      MOVED_TIME: won,
+      LEAD_ID: String(leadId),
+      SOURCE_ID: lead.SOURCE_ID,
+      ORIGINATOR_ID: 'olist',
+      ORIGIN_ID: d.mql_id,
+      UF_CRM_CITY: city ? cityField.LIST![cities.indexOf(city)].ID : null,
     })
   })
   let statusId = 101
@@ -232,23 +328,56 @@ export function olistToDump(raw: OlistRaw): PortalDump {
     statusRow(statusId++, 'DEAL_STAGE', 'WON', 'Seller signed', 20, 'S', true),
     statusRow(statusId++, 'DEAL_STAGE', 'LOSE', 'Lost', 30, 'F', true),
   ]
-  const departments: DepartmentRow[] = [{ ID: '1', NAME: 'Olist', SORT: 500 },
-    { ID: '2', NAME: 'SDR team', SORT: 500, PARENT: '1' }, { ID: '3', NAME: 'SR team', SORT: 500, PARENT: '1' }]
+  const departments: DepartmentRow[] = [
+    { ID: '1', NAME: 'Olist', SORT: 500 },
+    { ID: '2', NAME: 'SDR team', SORT: 500, PARENT: '1' },
+    { ID: '3', NAME: 'SR team', SORT: 500, PARENT: '1' },
+  ]
   return {
     format: 'funnel-lens-dump/1',
     portal: { domain: 'olist.example', memberId: 'olist-marketing-funnel', timeZone: 'UTC', language: 'en' },
-    deals, leads, dealHistory: historyRows(dealEvents, 'deal'), leadHistory: historyRows(leadEvents, 'lead'), statuses,
-    dealCategories: [defaultCategory()], dealUserFields: [cityField], leadUserFields: [], users, departments,
-    activities: [], calls: [], tasks: [], currencies: [baseCurrency('BRL', 'Brazilian Real', registered)],
+    deals,
+    leads,
+    dealHistory: historyRows(dealEvents, 'deal'),
+    leadHistory: historyRows(leadEvents, 'lead'),
+    statuses,
+    dealCategories: [defaultCategory()],
+    dealUserFields: [cityField],
+    leadUserFields: [],
+    users,
+    departments,
+    activities: [],
+    calls: [],
+    tasks: [],
+    currencies: [baseCurrency('BRL', 'Brazilian Real', registered)],
   }
 }
 
 /** History ids follow time (ties keep per-owner order), like a real auto-increment. */
 function historyRows(events: Event[], kind: 'deal' | 'lead'): StageHistoryRow[] {
-  const ordered = events.map((e, i) => ({ e, i })).sort((a, b) => (a.e.time < b.e.time ? -1 : a.e.time > b.e.time ? 1 : a.i - b.i))
-  return ordered.map(({ e }, n) => kind === 'deal'
-    ? { ID: n + 1, TYPE_ID: e.type, OWNER_ID: e.owner, CREATED_TIME: e.time, CATEGORY_ID: 0, STAGE_SEMANTIC_ID: e.semantic, STAGE_ID: e.stage }
-    : { ID: n + 1, TYPE_ID: e.type, OWNER_ID: e.owner, CREATED_TIME: e.time, STATUS_SEMANTIC_ID: e.semantic, STATUS_ID: e.stage })
+  const ordered = events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.time < b.e.time ? -1 : a.e.time > b.e.time ? 1 : a.i - b.i))
+  return ordered.map(({ e }, n) =>
+    kind === 'deal'
+      ? {
+          ID: n + 1,
+          TYPE_ID: e.type,
+          OWNER_ID: e.owner,
+          CREATED_TIME: e.time,
+          CATEGORY_ID: 0,
+          STAGE_SEMANTIC_ID: e.semantic,
+          STAGE_ID: e.stage,
+        }
+      : {
+          ID: n + 1,
+          TYPE_ID: e.type,
+          OWNER_ID: e.owner,
+          CREATED_TIME: e.time,
+          STATUS_SEMANTIC_ID: e.semantic,
+          STATUS_ID: e.stage,
+        },
+  )
 }
 
 function defaultCategory(): CategoryRow {
@@ -256,8 +385,20 @@ function defaultCategory(): CategoryRow {
 }
 
 function baseCurrency(code: string, name: string, updated: string): CurrencyRow {
-  return { CURRENCY: code, AMOUNT_CNT: '1', AMOUNT: '1.0000', SORT: '100', BASE: 'Y', FULL_NAME: name, LID: 'en',
-    FORMAT_STRING: '#', DEC_POINT: '.', THOUSANDS_SEP: ',', DECIMALS: '2', DATE_UPDATE: updated }
+  return {
+    CURRENCY: code,
+    AMOUNT_CNT: '1',
+    AMOUNT: '1.0000',
+    SORT: '100',
+    BASE: 'Y',
+    FULL_NAME: name,
+    LID: 'en',
+    FORMAT_STRING: '#',
+    DEC_POINT: '.',
+    THOUSANDS_SEP: ',',
+    DECIMALS: '2',
+    DATE_UPDATE: updated,
+  }
 }
 
 function unique(values: string[]): string[] {

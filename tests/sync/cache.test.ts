@@ -11,14 +11,40 @@ import type { RunningPortal } from '../../src/demo-portal/server'
 import { demoDump, portalWith, webhookClient } from './portal'
 
 function meta(over: Partial<SyncMeta> = {}): SyncMeta {
-  return { schema: 1, portal: { domain: 'd', memberId: 'm', timeZone: '+03:00', language: 'en' }, load: null, syncedAt: 1, tables: ['deals', 'users'], skipped: {}, ...over }
+  return {
+    schema: 1,
+    portal: { domain: 'd', memberId: 'm', timeZone: '+03:00', language: 'en' },
+    load: null,
+    syncedAt: 1,
+    tables: ['deals', 'users'],
+    skipped: {},
+    ...over,
+  }
 }
 
 async function exercise(cache: SyncCache): Promise<void> {
   expect(await cache.readMeta()).toBeNull()
-  await cache.commit({ upserts: { deals: [{ ID: '10', T: 'a' }, { ID: '9', T: 'b' }, { ID: '10', T: 'c' }], users: [{ ID: '1' }] }, meta: meta({ syncedAt: 5 }) })
-  expect(await cache.readRows('deals')).toEqual([{ ID: '9', T: 'b' }, { ID: '10', T: 'c' }]) // by id, numerically; one row per id
-  await cache.commit({ upserts: { deals: [{ ID: '11' }] }, deletes: { deals: ['9'] }, replace: { users: [{ ID: '2' }, { ID: '3' }] }, meta: meta({ syncedAt: 6 }) })
+  await cache.commit({
+    upserts: {
+      deals: [
+        { ID: '10', T: 'a' },
+        { ID: '9', T: 'b' },
+        { ID: '10', T: 'c' },
+      ],
+      users: [{ ID: '1' }],
+    },
+    meta: meta({ syncedAt: 5 }),
+  })
+  expect(await cache.readRows('deals')).toEqual([
+    { ID: '9', T: 'b' },
+    { ID: '10', T: 'c' },
+  ]) // by id, numerically; one row per id
+  await cache.commit({
+    upserts: { deals: [{ ID: '11' }] },
+    deletes: { deals: ['9'] },
+    replace: { users: [{ ID: '2' }, { ID: '3' }] },
+    meta: meta({ syncedAt: 6 }),
+  })
   expect((await cache.readRows('deals')).map((r) => r.ID)).toEqual(['10', '11'])
   expect(await cache.readRows('users')).toEqual([{ ID: '2' }, { ID: '3' }])
   expect((await cache.readMeta())?.syncedAt).toBe(6)

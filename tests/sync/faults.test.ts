@@ -64,7 +64,10 @@ describe('sync through portal faults', () => {
   })
 
   it('gives up with a clear message after bounded attempts, keeps what it loaded, and resumes later', async () => {
-    const client = await webhookClient(portal, 1, { restriction: { burstLimit: 1000, drainRate: 1000, sdkMaxRetries: 1 }, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } })
+    const client = await webhookClient(portal, 1, {
+      restriction: { burstLimit: 1000, drainRate: 1000, sdkMaxRetries: 1 },
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    })
     const cache = new MemoryCache('demo:1')
     let broken = false
     const failure = await syncAll(client, cache, {

@@ -9,7 +9,14 @@ import { BUCKET, IdbCache, bucketOf, idbName } from '../../src/sync/idb-cache'
 import type { SyncMeta } from '../../src/sync/cache'
 
 function meta(): SyncMeta {
-  return { schema: 1, portal: { domain: 'd', memberId: 'm', timeZone: 'UTC', language: 'en' }, load: null, syncedAt: 1, tables: ['deals', 'statuses'], skipped: {} }
+  return {
+    schema: 1,
+    portal: { domain: 'd', memberId: 'm', timeZone: 'UTC', language: 'en' },
+    load: null,
+    syncedAt: 1,
+    tables: ['deals', 'statuses'],
+    skipped: {},
+  }
 }
 
 const deal = (id: number, title = `deal ${id}`) => ({ ID: String(id), TITLE: title })
@@ -19,15 +26,33 @@ describe('IndexedDB buckets', () => {
     const cache = await IdbCache.open('bucket-portal', 1)
     const ids = [1, 2, BUCKET - 1, BUCKET, BUCKET + 5, 3 * BUCKET + 7]
     await cache.commit({ upserts: { deals: ids.reverse().map((i) => deal(i)) }, meta: meta() })
-    expect((await cache.readRows('deals')).map((r) => Number(r.ID))).toEqual([1, 2, BUCKET - 1, BUCKET, BUCKET + 5, 3 * BUCKET + 7])
+    expect((await cache.readRows('deals')).map((r) => Number(r.ID))).toEqual([
+      1,
+      2,
+      BUCKET - 1,
+      BUCKET,
+      BUCKET + 5,
+      3 * BUCKET + 7,
+    ])
     // Deleting the only row of a bucket and renaming one in another.
-    await cache.commit({ upserts: { deals: [deal(BUCKET, 'renamed')] }, deletes: { deals: [String(3 * BUCKET + 7), '2'] }, meta: meta() })
+    await cache.commit({
+      upserts: { deals: [deal(BUCKET, 'renamed')] },
+      deletes: { deals: [String(3 * BUCKET + 7), '2'] },
+      meta: meta(),
+    })
     const rows = await cache.readRows('deals')
     expect(rows.map((r) => Number(r.ID))).toEqual([1, BUCKET - 1, BUCKET, BUCKET + 5])
     expect(rows.find((r) => r.ID === String(BUCKET))?.TITLE).toBe('renamed')
     // A smaller id added later to a bucket still reads in id order.
     await cache.commit({ upserts: { deals: [deal(3), deal(BUCKET + 2)] }, meta: meta() })
-    expect((await cache.readRows('deals')).map((r) => Number(r.ID))).toEqual([1, 3, BUCKET - 1, BUCKET, BUCKET + 2, BUCKET + 5])
+    expect((await cache.readRows('deals')).map((r) => Number(r.ID))).toEqual([
+      1,
+      3,
+      BUCKET - 1,
+      BUCKET,
+      BUCKET + 2,
+      BUCKET + 5,
+    ])
     // String keys share one bucket; a replace drops what was there before.
     await cache.commit({ upserts: { statuses: [{ ID: 'b', ENTITY_ID: 'X', STATUS_ID: 'b' }] }, meta: meta() })
     await cache.commit({ replace: { statuses: [{ ID: 'a', ENTITY_ID: 'X', STATUS_ID: 'a' }] }, meta: meta() })

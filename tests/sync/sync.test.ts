@@ -64,14 +64,34 @@ describe('syncAll against the demo portal', () => {
   it('picks up new, modified and deleted rows with the delta', async () => {
     const cache = new MemoryCache('demo:1')
     await syncAll(await webhookClient(portal), cache)
-    const added = portal.mutate.addDeal({ TITLE: 'Fresh deal', CATEGORY_ID: '0', STAGE_ID: 'NEW', STAGE_SEMANTIC_ID: 'P', ASSIGNED_BY_ID: '1', OPPORTUNITY: '10.00', CURRENCY_ID: 'RUB', CLOSED: 'N' })
+    const added = portal.mutate.addDeal({
+      TITLE: 'Fresh deal',
+      CATEGORY_ID: '0',
+      STAGE_ID: 'NEW',
+      STAGE_SEMANTIC_ID: 'P',
+      ASSIGNED_BY_ID: '1',
+      OPPORTUNITY: '10.00',
+      CURRENCY_ID: 'RUB',
+      CLOSED: 'N',
+    })
     portal.mutate.updateDeal(5, { TITLE: 'Renamed' })
     const cat = dump.deals.find((d) => d.ID === '6')!.CATEGORY_ID
-    const won = dump.statuses.find((s) => s.ENTITY_ID === (cat === '0' ? 'DEAL_STAGE' : `DEAL_STAGE_${cat}`) && s.SEMANTICS === 'S')!.STATUS_ID
+    const won = dump.statuses.find(
+      (s) => s.ENTITY_ID === (cat === '0' ? 'DEAL_STAGE' : `DEAL_STAGE_${cat}`) && s.SEMANTICS === 'S',
+    )!.STATUS_ID
     const moved = portal.mutate.moveDeal(6, won)
     portal.mutate.deleteDeal(9)
     portal.mutate.updateLead(3, { TITLE: 'Lead renamed' })
-    const act = portal.mutate.addActivity({ TYPE_ID: '2', PROVIDER_ID: 'VOXIMPLANT_CALL', OWNER_TYPE_ID: '2', OWNER_ID: '5', START_TIME: '2026-11-23T10:00:00+03:00', RESPONSIBLE_ID: '1', COMPLETED: 'Y', DIRECTION: '1' })
+    const act = portal.mutate.addActivity({
+      TYPE_ID: '2',
+      PROVIDER_ID: 'VOXIMPLANT_CALL',
+      OWNER_TYPE_ID: '2',
+      OWNER_ID: '5',
+      START_TIME: '2026-11-23T10:00:00+03:00',
+      RESPONSIBLE_ID: '1',
+      COMPLETED: 'Y',
+      DIRECTION: '1',
+    })
     const client = await webhookClient(portal)
     const result = await syncAll(client, cache)
     expect(result.mode).toBe('delta')
@@ -95,7 +115,10 @@ describe('syncAll against the demo portal', () => {
     const clean = await syncAll(await webhookClient(portal), new MemoryCache('demo:1'))
     const cache = new MemoryCache('demo:1')
     const stop = new AbortController()
-    const first = await webhookClient(portal, 1, { restriction: { burstLimit: 1000, drainRate: 1000 }, retry: { baseDelayMs: 5 } })
+    const first = await webhookClient(portal, 1, {
+      restriction: { burstLimit: 1000, drainRate: 1000 },
+      retry: { baseDelayMs: 5 },
+    })
     let batches = 0
     // Small batches so that the abort lands in the middle of the big tables.
     await expect(

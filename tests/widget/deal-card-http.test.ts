@@ -24,7 +24,10 @@ afterAll(async () => {
 })
 
 async function client(userId = 1) {
-  return connectToken(portal.url, { accessToken: portal.issueToken(userId).accessToken, restriction: { burstLimit: 500, drainRate: 100 } })
+  return connectToken(portal.url, {
+    accessToken: portal.issueToken(userId).accessToken,
+    restriction: { burstLimit: 500, drainRate: 100 },
+  })
 }
 
 function openDealWithHistory(): { id: number; category: number } {
@@ -45,7 +48,12 @@ describe('loadDealCard', () => {
     const own = dump.dealHistory.filter((h) => h.OWNER_ID === id).sort((a, b) => a.ID - b.ID)
     expect(data.events.map((e) => e.stageId)).toEqual(own.map((h) => h.STAGE_ID))
     const acts = dump.activities.filter((a) => a.OWNER_TYPE_ID === '2' && a.OWNER_ID === String(id))
-    expect(data.touches.map((t) => t.id).sort((a, b) => a - b)).toEqual(acts.map((a) => Number(a.ID)).sort((a, b) => a - b).slice(0, 50))
+    expect(data.touches.map((t) => t.id).sort((a, b) => a - b)).toEqual(
+      acts
+        .map((a) => Number(a.ID))
+        .sort((a, b) => a - b)
+        .slice(0, 50),
+    )
     expect(data.stages.every((s) => s.categoryId === category)).toBe(true)
     expect(data.sampleEvents.every((e) => e.categoryId === category)).toBe(true)
     expect(data.sampleDeals.length).toBeGreaterThan(0)
@@ -59,7 +67,9 @@ describe('loadDealCard', () => {
   it("gives a deal without its own source its lead's source, still in two requests", async () => {
     const c = await client()
     const { id } = openDealWithHistory()
-    const lead = dump.leads.find((l) => l.SOURCE_ID && l.SOURCE_ID !== dump.deals.find((d) => d.ID === String(id))?.SOURCE_ID)!
+    const lead = dump.leads.find(
+      (l) => l.SOURCE_ID && l.SOURCE_ID !== dump.deals.find((d) => d.ID === String(id))?.SOURCE_ID,
+    )!
     portal.mutate.updateDeal(id, { SOURCE_ID: null, LEAD_ID: lead.ID })
     const before = c.requests
     const data = await loadDealCard(c, id)

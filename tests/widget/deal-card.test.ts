@@ -36,7 +36,7 @@ function history(owner: number, steps: [string, number][]): StageEvent[] {
   }))
 }
 
-describe('quantileSorted (the norms\' percentile)', () => {
+describe("quantileSorted (the norms' percentile)", () => {
   it('interpolates between ranks', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5)
     expect(quantileSorted([10], 0.9)).toBe(10)
@@ -46,7 +46,17 @@ describe('quantileSorted (the norms\' percentile)', () => {
 
 describe('stageNorms', () => {
   it('counts completed stays only, per stage', () => {
-    const ev = [...history(1, [['NEW', 0], ['MEET', 2], ['WON', 5]]), ...history(2, [['NEW', 0], ['MEET', 4]])]
+    const ev = [
+      ...history(1, [
+        ['NEW', 0],
+        ['MEET', 2],
+        ['WON', 5],
+      ]),
+      ...history(2, [
+        ['NEW', 0],
+        ['MEET', 4],
+      ]),
+    ]
     const n = stageNorms(ev)
     expect(n.get('NEW')).toEqual({ stageId: 'NEW', n: 2, medianMs: 3 * H, p90Ms: 3.8 * H })
     // deal 2 is still in MEET: its open stay is not a norm observation
@@ -58,9 +68,20 @@ describe('stageNorms', () => {
 describe('churnByStage', () => {
   it('counts skipped stages as reached and the last process stage as the loss stage', () => {
     const ev = [
-      ...history(1, [['NEW', 0], ['OFFER', 1], ['LOSE', 2]]),
-      ...history(2, [['NEW', 0], ['MEET', 1], ['WON', 2]]),
-      ...history(3, [['NEW', 0], ['LOSE', 1]]),
+      ...history(1, [
+        ['NEW', 0],
+        ['OFFER', 1],
+        ['LOSE', 2],
+      ]),
+      ...history(2, [
+        ['NEW', 0],
+        ['MEET', 1],
+        ['WON', 2],
+      ]),
+      ...history(3, [
+        ['NEW', 0],
+        ['LOSE', 1],
+      ]),
     ]
     const c = churnByStage(ev, stages, null)
     expect(c.get('NEW')).toMatchObject({ reached: 3, lost: 1, churn: 1 / 3 })
@@ -70,7 +91,11 @@ describe('churnByStage', () => {
   })
 
   it('ignores histories cut by the sample window (no creation event)', () => {
-    const cut = history(9, [['NEW', 0], ['OFFER', 1], ['LOSE', 2]]).slice(1)
+    const cut = history(9, [
+      ['NEW', 0],
+      ['OFFER', 1],
+      ['LOSE', 2],
+    ]).slice(1)
     expect(churnByStage(cut, stages, null).get('OFFER')).toMatchObject({ reached: 0, churn: null })
   })
 })
@@ -90,8 +115,17 @@ describe('conversion and touches', () => {
   it('counts days since the last past touch, ignoring planned ones', () => {
     const now = T0 + 10 * DAY_MS
     const t = (id: number, at: number): Touch => ({
-      id, kind: 'call', direction: 'out', at, durationSec: 60, responsibleId: 5, completed: at <= now,
-      dealIds: [1], leadIds: [], contactIds: [], companyIds: [],
+      id,
+      kind: 'call',
+      direction: 'out',
+      at,
+      durationSec: 60,
+      responsibleId: 5,
+      completed: at <= now,
+      dealIds: [1],
+      leadIds: [],
+      contactIds: [],
+      companyIds: [],
     })
     expect(daysSinceLastTouch([t(1, T0 + DAY_MS), t(2, T0 + 7.5 * DAY_MS), t(3, now + DAY_MS)], now)).toBe(2)
     expect(daysSinceLastTouch([], now)).toBeNull()
@@ -104,11 +138,33 @@ describe('dealCard', () => {
   const sampleDeals: ClosedDealSample[] = []
   for (let i = 1; i <= 10; i++) {
     const lost = i <= 6
-    sample.push(...history(100 + i, [['NEW', 0], ['MEET', i], [lost ? 'LOSE' : 'WON', i + 5]]))
-    sampleDeals.push({ id: 100 + i, assignedById: i % 2 ? 5 : 6, sourceId: 'WEB', semantic: (lost ? 'F' : 'S') as 'F' | 'S' })
+    sample.push(
+      ...history(100 + i, [
+        ['NEW', 0],
+        ['MEET', i],
+        [lost ? 'LOSE' : 'WON', i + 5],
+      ]),
+    )
+    sampleDeals.push({
+      id: 100 + i,
+      assignedById: i % 2 ? 5 : 6,
+      sourceId: 'WEB',
+      semantic: (lost ? 'F' : 'S') as 'F' | 'S',
+    })
   }
-  const deal: DealSummary = { id: 1, stageId: 'MEET', semantic: 'P', createdAt: T0, movedAt: T0 + 2 * H, sourceId: 'WEB', assignedById: 5 }
-  const events = history(1, [['NEW', 0], ['MEET', 2]])
+  const deal: DealSummary = {
+    id: 1,
+    stageId: 'MEET',
+    semantic: 'P',
+    createdAt: T0,
+    movedAt: T0 + 2 * H,
+    sourceId: 'WEB',
+    assignedById: 5,
+  }
+  const events = history(1, [
+    ['NEW', 0],
+    ['MEET', 2],
+  ])
 
   it('flags a deal stuck past p90 in a stage where its source is often lost', () => {
     const now = T0 + 2 * H + 10 * H // 10 h in MEET; MEET norm is exactly 5 h for every sample
@@ -133,15 +189,34 @@ describe('dealCard', () => {
 
   it('marks norms from too small a sample as unknown and reconstructs a path without history', () => {
     const now = T0 + 10 * DAY_MS // no touch for 10 days: idle
-    const card = dealCard({ deal, events: [], stages, touches: [], sampleEvents: sample.slice(0, 6), sampleDeals: [], now })
+    const card = dealCard({
+      deal,
+      events: [],
+      stages,
+      touches: [],
+      sampleEvents: sample.slice(0, 6),
+      sampleDeals: [],
+      now,
+    })
     expect(card.path).toHaveLength(1)
     expect(card.path[0]).toMatchObject({ stageId: 'MEET', enteredAt: T0 + 2 * H, verdict: 'unknown', current: true })
     expect(card.risks.map((r) => r.kind)).toEqual(['idle'])
   })
 
-  it('does not count time in a closed deal\'s final stage', () => {
+  it("does not count time in a closed deal's final stage", () => {
     const won = { ...deal, stageId: 'WON', semantic: 'S' as const }
-    const card = dealCard({ deal: won, events: history(1, [['NEW', 0], ['WON', 3]]), stages, touches: [], sampleEvents: sample, sampleDeals, now: T0 + 1000 * H })
+    const card = dealCard({
+      deal: won,
+      events: history(1, [
+        ['NEW', 0],
+        ['WON', 3],
+      ]),
+      stages,
+      touches: [],
+      sampleEvents: sample,
+      sampleDeals,
+      now: T0 + 1000 * H,
+    })
     expect(card.path[1]).toMatchObject({ stageId: 'WON', durationMs: 0, current: false })
     expect(card.risks).toEqual([])
   })

@@ -3,7 +3,7 @@ import { formatDuration, formatPercent } from '../../src/app/widgets/format'
 import { days, wt } from '../../src/app/widgets/messages'
 
 describe('widget words', () => {
-  it('counts days with each language\'s plural forms', () => {
+  it("counts days with each language's plural forms", () => {
     expect([1, 3, 5, 21].map((n) => days('ru', n))).toEqual(['1 день', '3 дня', '5 дней', '21 день'])
     expect([1, 2, 11].map((n) => days('uk', n))).toEqual(['1 день', '2 дні', '11 днів'])
     expect([1, 2].map((n) => days('en', n))).toEqual(['1 day', '2 days'])

@@ -74,7 +74,9 @@ function currencyOf(cell: string | undefined, ctx: ImportContext): string | { re
 
 export function importBudgetsCsv(text: string, ctx: ImportContext): ImportResult {
   const { header, rows } = rowsOf(text)
-  const col = Object.fromEntries(['source', 'city', 'month', 'amount', 'currency'].map((n) => [n, columnIndex(header, n)]))
+  const col = Object.fromEntries(
+    ['source', 'city', 'month', 'amount', 'currency'].map((n) => [n, columnIndex(header, n)]),
+  )
   const missing = ['source', 'month', 'amount'].filter((n) => col[n] < 0)
   if (missing.length) return { records: [], errors: [{ line: 1, reason: `missing column(s): ${missing.join(', ')}` }] }
   const out: ImportResult = { records: [], errors: [] }
@@ -99,7 +101,9 @@ export function importBudgetsCsv(text: string, ctx: ImportContext): ImportResult
 
 export function importPlansCsv(text: string, ctx: ImportContext): ImportResult {
   const { header, rows } = rowsOf(text)
-  const col = Object.fromEntries(['manager', 'month', 'amount', 'deals', 'currency'].map((n) => [n, columnIndex(header, n)]))
+  const col = Object.fromEntries(
+    ['manager', 'month', 'amount', 'deals', 'currency'].map((n) => [n, columnIndex(header, n)]),
+  )
   const missing = ['manager', 'month'].filter((n) => col[n] < 0)
   if (col.amount < 0 && col.deals < 0) missing.push('amount or deals')
   if (missing.length) return { records: [], errors: [{ line: 1, reason: `missing column(s): ${missing.join(', ')}` }] }
@@ -117,7 +121,10 @@ export function importPlansCsv(text: string, ctx: ImportContext): ImportResult {
     if (!deals.ok) return fail(`deals: ${deals.reason}`)
     const currency = currencyOf(col.currency >= 0 ? r[col.currency] : undefined, ctx)
     if (typeof currency !== 'string') return fail(currency.reason)
-    out.records.push({ key: planKey(Number(manager), month), values: { amount: amount.value, deals: deals.value, currency } })
+    out.records.push({
+      key: planKey(Number(manager), month),
+      values: { amount: amount.value, deals: deals.value, currency },
+    })
   })
   return out
 }

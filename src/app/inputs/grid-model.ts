@@ -57,7 +57,13 @@ function sameAsBase(s: GridState, key: string, values: RecordValues | null): boo
  * Sets one cell from text. Returns the reason when the text is refused (the text is kept
  * as a draft), else null. A new value takes `currency` unless the record already has one.
  */
-export function setCell(s: GridState, key: string, field: 'amount' | 'deals', text: string, currency: string): string | null {
+export function setCell(
+  s: GridState,
+  key: string,
+  field: 'amount' | 'deals',
+  text: string,
+  currency: string,
+): string | null {
   const parsed = field === 'deals' ? parseCount(text) : parseAmount(text)
   const id = cellId(key, field)
   if (!parsed.ok) {
@@ -119,7 +125,12 @@ export function applySaved(s: GridState, fresh: Map<string, VersionedRecord>, sa
  * Either way the stored record becomes the new base for that key, so the next save writes
  * the choice instead of reporting the same conflict again.
  */
-export function resolveConflict(s: GridState, c: FieldConflict, pick: 'mine' | 'theirs', stored: VersionedRecord | null): void {
+export function resolveConflict(
+  s: GridState,
+  c: FieldConflict,
+  pick: 'mine' | 'theirs',
+  stored: VersionedRecord | null,
+): void {
   const oldBase = s.base.get(c.key)?.values ?? null
   const cur = s.edits.has(c.key) ? s.edits.get(c.key)! : oldBase
   const nextBase = new Map(s.base)

@@ -18,7 +18,8 @@ const en = {
   notAdmin: 'Only portal administrators can change these settings; you can look at them.',
   readingPortal: "Reading the portal's fields, currencies and stages…",
   choicesError: "Could not read the portal's fields and stages: {error}",
-  adminOnly: 'The portal refused: only an administrator can install Funnel Lens or change its settings. Ask an administrator to open this page.',
+  adminOnly:
+    'The portal refused: only an administrator can install Funnel Lens or change its settings. Ask an administrator to open this page.',
   cityField: 'Deal field with the city',
   leadCityField: 'Lead field with the city',
   byDepartment: "None: use the manager's department",
@@ -109,7 +110,8 @@ const ru: Record<InstallKey, string> = {
   notAdmin: 'Менять настройки могут только администраторы портала; вы можете их посмотреть.',
   readingPortal: 'Читаем поля, валюты и стадии портала…',
   choicesError: 'Не удалось прочитать поля и стадии портала: {error}',
-  adminOnly: 'Портал отказал: устанавливать Funnel Lens и менять настройки может только администратор. Попросите администратора открыть эту страницу.',
+  adminOnly:
+    'Портал отказал: устанавливать Funnel Lens и менять настройки может только администратор. Попросите администратора открыть эту страницу.',
   cityField: 'Поле сделки с городом',
   leadCityField: 'Поле лида с городом',
   byDepartment: 'Нет: брать отдел менеджера',
@@ -198,7 +200,8 @@ const uk: Record<InstallKey, string> = {
   notAdmin: 'Змінювати налаштування можуть лише адміністратори порталу; ви можете їх переглянути.',
   readingPortal: 'Читаємо поля, валюти та стадії порталу…',
   choicesError: 'Не вдалося прочитати поля та стадії порталу: {error}',
-  adminOnly: 'Портал відмовив: встановлювати Funnel Lens і змінювати налаштування може лише адміністратор. Попросіть адміністратора відкрити цю сторінку.',
+  adminOnly:
+    'Портал відмовив: встановлювати Funnel Lens і змінювати налаштування може лише адміністратор. Попросіть адміністратора відкрити цю сторінку.',
   cityField: 'Поле угоди з містом',
   leadCityField: 'Поле ліда з містом',
   byDepartment: 'Немає: брати відділ менеджера',
@@ -223,8 +226,10 @@ const uk: Record<InstallKey, string> = {
   save: 'Зберегти налаштування',
   done: 'Готово. Вбудовування: {placements}. Сховища: {storages}.',
   uninstall: 'Прибрати вкладку та пункт меню',
-  uninstallConfirm: 'Прибрати вкладку та пункт меню Funnel Lens з Бітрікс24? Бюджети, плани та налаштування збережуться.',
-  uninstalled: 'Видалено вбудовувань: {n}. Щоб видалити застосунок повністю, видаліть його у списку застосунків Бітрікс24.',
+  uninstallConfirm:
+    'Прибрати вкладку та пункт меню Funnel Lens з Бітрікс24? Бюджети, плани та налаштування збережуться.',
+  uninstalled:
+    'Видалено вбудовувань: {n}. Щоб видалити застосунок повністю, видаліть його у списку застосунків Бітрікс24.',
   'grid.budget': 'Рекламні бюджети за джерелами, містами та місяцями',
   'grid.plan': 'Плани за менеджерами та місяцями',
   prevYear: 'Попередній рік',

@@ -15,7 +15,13 @@ export function leadTable(id: string, title: string, keyLabel: string, rows: Lea
       { key: 'converted', label: t('leads.converted'), kind: 'integer', value: (r) => r.converted },
       { key: 'junk', label: t('leads.junk'), kind: 'integer', value: (r) => r.junk },
       { key: 'lossRate', label: t('leads.lossRate'), kind: 'percent', value: (r) => r.lossRate, heat: true },
-      { key: 'conversionRate', label: t('leads.conversionRate'), kind: 'percent', value: (r) => r.conversionRate, heat: 'good' },
+      {
+        key: 'conversionRate',
+        label: t('leads.conversionRate'),
+        kind: 'percent',
+        value: (r) => r.conversionRate,
+        heat: 'good',
+      },
     ],
   }
 }

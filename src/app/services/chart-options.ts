@@ -34,14 +34,23 @@ interface TooltipArgs {
   series: (number | null)[][]
   seriesIndex: number
   dataPointIndex: number
-  w: { globals: { seriesNames: string[]; labels: string[]; categoryLabels: string[] }; config: { xaxis?: { categories?: unknown[] }; series: { name?: string; data: unknown[] }[] } }
+  w: {
+    globals: { seriesNames: string[]; labels: string[]; categoryLabels: string[] }
+    config: { xaxis?: { categories?: unknown[] }; series: { name?: string; data: unknown[] }[] }
+  }
 }
 
 /** A tooltip whose every piece of text is escaped before ApexCharts sets it as innerHTML. */
-export function safeTooltip(title: (args: TooltipArgs) => string, rows: (args: TooltipArgs) => { name: string; value: string; color?: string }[]) {
+export function safeTooltip(
+  title: (args: TooltipArgs) => string,
+  rows: (args: TooltipArgs) => { name: string; value: string; color?: string }[],
+) {
   return (args: TooltipArgs): string => {
     const body = rows(args)
-      .map((r) => `<div class="fl-tt-row">${r.color ? `<span class="fl-tt-dot" style="background:${escapeHtml(r.color)}"></span>` : ''}${escapeHtml(r.name)}: <b>${escapeHtml(r.value)}</b></div>`)
+      .map(
+        (r) =>
+          `<div class="fl-tt-row">${r.color ? `<span class="fl-tt-dot" style="background:${escapeHtml(r.color)}"></span>` : ''}${escapeHtml(r.name)}: <b>${escapeHtml(r.value)}</b></div>`,
+      )
       .join('')
     return `<div class="fl-tt"><div class="fl-tt-title">${escapeHtml(title(args))}</div>${body}</div>`
   }
@@ -54,7 +63,13 @@ function floorAtZero(values: (number | null)[][]): number | undefined {
 
 function base(dark: boolean, format: ValueFormat): ApexOptions {
   return {
-    chart: { toolbar: { show: false }, animations: { enabled: false }, background: 'transparent', fontFamily: 'inherit', zoom: { enabled: false } },
+    chart: {
+      toolbar: { show: false },
+      animations: { enabled: false },
+      background: 'transparent',
+      fontFamily: 'inherit',
+      zoom: { enabled: false },
+    },
     theme: { mode: dark ? 'dark' : 'light' },
     legend: { formatter: (name: string) => escapeHtml(name), position: 'top', horizontalAlign: 'left' },
     dataLabels: { enabled: false },
@@ -112,11 +127,15 @@ export function periodSeriesChart(input: {
         intersect: false,
         custom: safeTooltip(
           (a) => input.labels[a.dataPointIndex] ?? '',
-          (a) => series.map((s, i) => ({
-            name: i === 1 && cmpLabels[a.dataPointIndex] ? `${s.name} (${cmpLabels[a.dataPointIndex]})` : String(s.name ?? ''),
-            value: input.format((a.series[i]?.[a.dataPointIndex] ?? null) as number | null),
-            color: colors[i],
-          })),
+          (a) =>
+            series.map((s, i) => ({
+              name:
+                i === 1 && cmpLabels[a.dataPointIndex]
+                  ? `${s.name} (${cmpLabels[a.dataPointIndex]})`
+                  : String(s.name ?? ''),
+              value: input.format((a.series[i]?.[a.dataPointIndex] ?? null) as number | null),
+              color: colors[i],
+            })),
         ),
       },
     },
@@ -152,7 +171,12 @@ export function funnelChart(input: {
       tooltip: {
         custom: safeTooltip(
           (a) => input.stages[a.dataPointIndex] ?? '',
-          (a) => series.map((s, i) => ({ name: String(s.name ?? ''), value: input.format((a.series[i]?.[a.dataPointIndex] ?? null) as number | null), color: colors[i] })),
+          (a) =>
+            series.map((s, i) => ({
+              name: String(s.name ?? ''),
+              value: input.format((a.series[i]?.[a.dataPointIndex] ?? null) as number | null),
+              color: colors[i],
+            })),
         ),
       },
     },
@@ -183,13 +207,22 @@ export function heatmapChart(input: {
       legend: { ...b.legend, show: false },
       colors: [COLORS.heatHigh],
       plotOptions: { heatmap: { shadeIntensity: 0.7, radius: 2, enableShades: true } },
-      dataLabels: { enabled: true, formatter: (v: string | number | number[]) => (typeof v === 'number' ? input.format(v) : ''), style: { colors: [input.dark ? '#fff' : '#333'] } },
+      dataLabels: {
+        enabled: true,
+        formatter: (v: string | number | number[]) => (typeof v === 'number' ? input.format(v) : ''),
+        style: { colors: [input.dark ? '#fff' : '#333'] },
+      },
       xaxis: { ...b.xaxis, categories: input.columns, type: 'category' },
       yaxis: { labels: { maxWidth: 200 } },
       tooltip: {
         custom: safeTooltip(
           (a) => `${series[a.seriesIndex]?.name ?? ''} × ${input.columns[a.dataPointIndex] ?? ''}`,
-          (a) => [{ name: input.valueName, value: input.format((a.series[a.seriesIndex]?.[a.dataPointIndex] ?? null) as number | null) }],
+          (a) => [
+            {
+              name: input.valueName,
+              value: input.format((a.series[a.seriesIndex]?.[a.dataPointIndex] ?? null) as number | null),
+            },
+          ],
         ),
       },
     },
@@ -214,14 +247,23 @@ export function groupedBarChart(input: {
       ...b,
       colors,
       plotOptions: { bar: { horizontal: !!input.horizontal, borderRadius: 3 } },
-      yaxis: { min: floorAtZero(input.series.map((x) => x.data)), forceNiceScale: true, labels: { formatter: (v: number) => (input.axisFormat ?? input.format)(v) } },
+      yaxis: {
+        min: floorAtZero(input.series.map((x) => x.data)),
+        forceNiceScale: true,
+        labels: { formatter: (v: number) => (input.axisFormat ?? input.format)(v) },
+      },
       xaxis: { ...b.xaxis, categories: input.categories },
       tooltip: {
         shared: true,
         intersect: false,
         custom: safeTooltip(
           (a) => input.categories[a.dataPointIndex] ?? '',
-          (a) => input.series.map((s, i) => ({ name: s.name, value: input.format((a.series[i]?.[a.dataPointIndex] ?? null) as number | null), color: colors[i] })),
+          (a) =>
+            input.series.map((s, i) => ({
+              name: s.name,
+              value: input.format((a.series[i]?.[a.dataPointIndex] ?? null) as number | null),
+              color: colors[i],
+            })),
         ),
       },
     },

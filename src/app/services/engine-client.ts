@@ -33,16 +33,27 @@ export class EngineClient<Query, Report, Ref, Row> {
   private onMessage(msg: unknown): void {
     if (!msg || typeof msg !== 'object') return
     // src/engine/worker.ts answers { type: 'loaded' | 'report' | 'drill' | 'error', id, … }.
-    const m = msg as { type?: string; id?: number; report?: unknown; rows?: unknown; quality?: unknown; message?: string }
+    const m = msg as {
+      type?: string
+      id?: number
+      report?: unknown
+      rows?: unknown
+      quality?: unknown
+      message?: string
+    }
     if (typeof m.id !== 'number') return
     const p = this.pending.get(m.id)
     if (!p) return
     this.pending.delete(m.id)
     switch (m.type) {
-      case 'report': return p.resolve(m.report)
-      case 'drill': return p.resolve(m.rows)
-      case 'loaded': return p.resolve(m.quality)
-      default: p.reject(new Error(m.message || 'The report engine failed'))
+      case 'report':
+        return p.resolve(m.report)
+      case 'drill':
+        return p.resolve(m.rows)
+      case 'loaded':
+        return p.resolve(m.quality)
+      default:
+        p.reject(new Error(m.message || 'The report engine failed'))
     }
   }
 

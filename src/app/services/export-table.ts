@@ -11,9 +11,15 @@ export interface ExportUnits {
   days: string
 }
 
-export function tableMatrix<Row>(table: TableModel<Row>, fmt: Formatter, units: ExportUnits): { header: string[]; rows: Cell[][] } {
+export function tableMatrix<Row>(
+  table: TableModel<Row>,
+  fmt: Formatter,
+  units: ExportUnits,
+): { header: string[]; rows: Cell[][] } {
   const header = table.columns.map((c) => exportHeader(c as never, units))
-  const rows = [...table.rows, ...(table.footer ?? [])].map((row) => table.columns.map((c) => exportCell(c.kind, c.value(row), fmt)))
+  const rows = [...table.rows, ...(table.footer ?? [])].map((row) =>
+    table.columns.map((c) => exportCell(c.kind, c.value(row), fmt)),
+  )
   return { header, rows }
 }
 

@@ -69,7 +69,11 @@ export function createFormatter(ctx: FormatContext): Formatter {
   }
   let moneyFormat: Intl.NumberFormat
   try {
-    moneyFormat = new Intl.NumberFormat(ctx.locale, { style: 'currency', currency: ctx.currency || 'USD', maximumFractionDigits: 2 })
+    moneyFormat = new Intl.NumberFormat(ctx.locale, {
+      style: 'currency',
+      currency: ctx.currency || 'USD',
+      maximumFractionDigits: 2,
+    })
   } catch {
     // A portal currency Intl does not know (a custom code) still shows, with its code.
     const plain = num(2)
@@ -78,16 +82,36 @@ export function createFormatter(ctx: FormatContext): Formatter {
   const compactFormat = new Intl.NumberFormat(ctx.locale, { notation: 'compact', maximumFractionDigits: 1 })
   let compactMoneyFormat: Intl.NumberFormat
   try {
-    compactMoneyFormat = new Intl.NumberFormat(ctx.locale, { style: 'currency', currency: ctx.currency || 'USD', notation: 'compact', maximumFractionDigits: 1 })
+    compactMoneyFormat = new Intl.NumberFormat(ctx.locale, {
+      style: 'currency',
+      currency: ctx.currency || 'USD',
+      notation: 'compact',
+      maximumFractionDigits: 1,
+    })
   } catch {
     compactMoneyFormat = compactFormat
   }
   const percentFormat = new Intl.NumberFormat(ctx.locale, { style: 'percent', maximumFractionDigits: 1 })
-  const dateFormat = new Intl.DateTimeFormat(ctx.locale, { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
-  const dateTimeFormat = new Intl.DateTimeFormat(ctx.locale, {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+  const dateFormat = new Intl.DateTimeFormat(ctx.locale, {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
   })
-  const utcDate = new Intl.DateTimeFormat(ctx.locale, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' })
+  const dateTimeFormat = new Intl.DateTimeFormat(ctx.locale, {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+  const utcDate = new Intl.DateTimeFormat(ctx.locale, {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
   const sign = (v: number, text: string) => (v > 0 ? `+${text}` : text)
   const dayMonth = new Intl.DateTimeFormat(ctx.locale, { timeZone: 'UTC', day: 'numeric', month: 'short' })
   const monthYear = new Intl.DateTimeFormat(ctx.locale, { timeZone: 'UTC', month: 'short', year: 'numeric' })

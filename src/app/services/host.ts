@@ -52,5 +52,8 @@ export interface ReportHost {
   /** The snapshot saved last for this portal user, or null (optional: tests may go without). */
   loadSnapshot?(): Promise<ReportSnapshot | null>
   saveSnapshot?(snapshot: ReportSnapshot): Promise<void>
-  loadCrmData(onProgress: (p: SyncProgressInfo) => void, options: { force: boolean; onCached?: (data: CrmData) => void }): Promise<CrmData>
+  loadCrmData(
+    onProgress: (p: SyncProgressInfo) => void,
+    options: { force: boolean; onCached?: (data: CrmData) => void },
+  ): Promise<CrmData>
 }

@@ -3,8 +3,17 @@
  * dates includes its last day (metrics.md "Periods"): `to` is the last day, inclusive.
  */
 export const PERIOD_PRESETS = [
-  'this-week', 'last-week', 'this-month', 'last-month', 'this-quarter', 'last-quarter',
-  'this-half', 'last-half', 'this-year', 'last-year', 'custom',
+  'this-week',
+  'last-week',
+  'this-month',
+  'last-month',
+  'this-quarter',
+  'last-quarter',
+  'this-half',
+  'last-half',
+  'this-year',
+  'last-year',
+  'custom',
 ] as const
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number]
 
@@ -63,17 +72,27 @@ export function presetRange(preset: Exclude<PeriodPreset, 'custom'>, today: stri
       const monday = addDays(today, -weekday - (preset === 'last-week' ? 7 : 0))
       return { from: monday, to: addDays(monday, 6) }
     }
-    case 'this-month': return monthSpan(y, m0, 1)
-    case 'last-month': return monthSpan(y, m0 - 1, 1)
-    case 'this-quarter': return monthSpan(y, m0 - (m0 % 3), 3)
-    case 'last-quarter': return monthSpan(y, m0 - (m0 % 3) - 3, 3)
-    case 'this-half': return monthSpan(y, m0 < 6 ? 0 : 6, 6)
-    case 'last-half': return monthSpan(y, m0 < 6 ? -6 : 0, 6)
-    case 'this-year': return monthSpan(y, 0, 12)
-    case 'last-year': return monthSpan(y - 1, 0, 12)
+    case 'this-month':
+      return monthSpan(y, m0, 1)
+    case 'last-month':
+      return monthSpan(y, m0 - 1, 1)
+    case 'this-quarter':
+      return monthSpan(y, m0 - (m0 % 3), 3)
+    case 'last-quarter':
+      return monthSpan(y, m0 - (m0 % 3) - 3, 3)
+    case 'this-half':
+      return monthSpan(y, m0 < 6 ? 0 : 6, 6)
+    case 'last-half':
+      return monthSpan(y, m0 < 6 ? -6 : 0, 6)
+    case 'this-year':
+      return monthSpan(y, 0, 12)
+    case 'last-year':
+      return monthSpan(y - 1, 0, 12)
   }
 }
 
 export function isIsoDate(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  return (
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  )
 }

@@ -41,14 +41,22 @@ export function displayCell(kind: ColumnKind, value: string | number | null, fmt
   if (value === null || value === undefined) return '—'
   if (typeof value === 'string') return kind === 'text' ? value : value
   switch (kind) {
-    case 'integer': return fmt.number(value, 0)
-    case 'number': return fmt.number(value, 2)
-    case 'money': return fmt.money(value)
-    case 'percent': return fmt.percent(value)
-    case 'duration': return fmt.duration(value)
-    case 'hours': return fmt.duration(value * 3_600_000)
-    case 'date': return fmt.dateTime(value)
-    default: return String(value)
+    case 'integer':
+      return fmt.number(value, 0)
+    case 'number':
+      return fmt.number(value, 2)
+    case 'money':
+      return fmt.money(value)
+    case 'percent':
+      return fmt.percent(value)
+    case 'duration':
+      return fmt.duration(value)
+    case 'hours':
+      return fmt.duration(value * 3_600_000)
+    case 'date':
+      return fmt.dateTime(value)
+    default:
+      return String(value)
   }
 }
 
@@ -58,13 +66,19 @@ export function exportCell(kind: ColumnKind, value: string | number | null, fmt:
   if (typeof value === 'string') return value
   if (!Number.isFinite(value)) return null
   switch (kind) {
-    case 'percent': return Math.round(value * 10_000) / 100
-    case 'duration': return Math.round((value / 86_400_000) * 100) / 100
-    case 'hours': return Math.round((value / 24) * 100) / 100
-    case 'date': return fmt.dateTime(value)
+    case 'percent':
+      return Math.round(value * 10_000) / 100
+    case 'duration':
+      return Math.round((value / 86_400_000) * 100) / 100
+    case 'hours':
+      return Math.round((value / 24) * 100) / 100
+    case 'date':
+      return fmt.dateTime(value)
     case 'money':
-    case 'number': return Math.round(value * 100) / 100
-    default: return value
+    case 'number':
+      return Math.round(value * 100) / 100
+    default:
+      return value
   }
 }
 

@@ -6,7 +6,18 @@
  */
 import { PERIOD_PRESETS, isIsoDate, type PeriodPreset } from './period-presets'
 
-export const PAGES = ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality'] as const
+export const PAGES = [
+  'overview',
+  'funnels',
+  'churn',
+  'sources',
+  'managers',
+  'time',
+  'touches',
+  'loss',
+  'forecast',
+  'quality',
+] as const
 export type PageId = (typeof PAGES)[number]
 export const COMPARISONS = ['previous', 'year', 'none'] as const
 export type Comparison = (typeof COMPARISONS)[number]
@@ -33,8 +44,18 @@ export interface FilterState {
 
 export function defaultFilters(): FilterState {
   return {
-    page: 'overview', preset: 'this-month', from: null, to: null, compare: 'previous', pipeline: null,
-    cities: [], sources: [], managers: [], mode: 'cohort', churnBy: 'source', lang: null,
+    page: 'overview',
+    preset: 'this-month',
+    from: null,
+    to: null,
+    compare: 'previous',
+    pipeline: null,
+    cities: [],
+    sources: [],
+    managers: [],
+    mode: 'cohort',
+    churnBy: 'source',
+    lang: null,
   }
 }
 
@@ -68,7 +89,10 @@ export function parseHash(hash: string): FilterState {
   state.pipeline = intOrNull(q.get('pipeline'))
   state.cities = q.getAll('city').filter(Boolean)
   state.sources = q.getAll('source').filter(Boolean)
-  state.managers = q.getAll('manager').map(intOrNull).filter((v): v is number => v !== null)
+  state.managers = q
+    .getAll('manager')
+    .map(intOrNull)
+    .filter((v): v is number => v !== null)
   state.mode = oneOf(['cohort', 'flow'] as const, q.get('mode'), state.mode)
   state.churnBy = oneOf(['source', 'city', 'manager'] as const, q.get('by'), state.churnBy)
   const lang = q.get('lang')

@@ -59,7 +59,8 @@ export const useReportStore = defineStore('report', () => {
     dataLoaded.value = true
     dataVersion.value++
     useDrillStore().setLoader(async (target) => {
-      if (!engine || !query.value) throw new Error('The report engine is not ready yet; wait for the data to load and click again.')
+      if (!engine || !query.value)
+        throw new Error('The report engine is not ready yet; wait for the data to load and click again.')
       // The figure belongs to the report on screen: drill with the query that built it.
       const rows = await engine.drill(target.ref as DrillRef, query.value)
       return rows.map((r) => toDrillDealRow(r, t('none')))
@@ -113,5 +114,19 @@ export const useReportStore = defineStore('report', () => {
 
   const hasReport = computed(() => report.value !== null)
 
-  return { report, query, status, error, dataLoaded, dataVersion, builtFor, fromSnapshot, hasReport, attach, run, showSnapshot, keepSnapshotFor }
+  return {
+    report,
+    query,
+    status,
+    error,
+    dataLoaded,
+    dataVersion,
+    builtFor,
+    fromSnapshot,
+    hasReport,
+    attach,
+    run,
+    showSnapshot,
+    keepSnapshotFor,
+  }
 })

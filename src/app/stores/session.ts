@@ -123,7 +123,27 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   return {
-    portal, portalLanguage, status, progress, dealsCount, syncedAt, error, dictionaries, problems, theme, language, formatter, notice,
-    applyLanguage, startSync, reportProgress, finishSync, showCached, showSnapshot, failSync, setTheme, initTheme,
+    portal,
+    portalLanguage,
+    status,
+    progress,
+    dealsCount,
+    syncedAt,
+    error,
+    dictionaries,
+    problems,
+    theme,
+    language,
+    formatter,
+    notice,
+    applyLanguage,
+    startSync,
+    reportProgress,
+    finishSync,
+    showCached,
+    showSnapshot,
+    failSync,
+    setTheme,
+    initTheme,
   }
 })

@@ -20,5 +20,11 @@ export function formatPercent(rate: number | null, lang: WidgetLang = 'en'): str
 }
 
 export function formatDate(ms: number, lang: WidgetLang): string {
-  return new Intl.DateTimeFormat(lang, { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(ms)
+  return new Intl.DateTimeFormat(lang, {
+    day: '2-digit',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(ms)
 }

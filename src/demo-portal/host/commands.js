@@ -181,7 +181,10 @@ async function dealFields(host, id) {
   const fields = [
     ['Title', deal.TITLE ?? ''],
     ['Stage', stage],
-    ['Amount', `${Number.isFinite(amount) ? amount.toLocaleString(host.settings.lang) : deal.OPPORTUNITY} ${deal.CURRENCY_ID ?? ''}`.trim()],
+    [
+      'Amount',
+      `${Number.isFinite(amount) ? amount.toLocaleString(host.settings.lang) : deal.OPPORTUNITY} ${deal.CURRENCY_ID ?? ''}`.trim(),
+    ],
   ]
   if (deal.ASSIGNED_BY_ID) fields.push(['Responsible', `user #${deal.ASSIGNED_BY_ID}`])
   return fields
@@ -196,4 +199,3 @@ export async function stageName(host, stageId) {
     return stageId
   }
 }
-

@@ -42,10 +42,13 @@ host.sessionReady = startSession()
 renderChrome()
 wireSliderControls()
 window.addEventListener('message', onMessage)
-host.sessionReady.then((mount) => mount && mountMainFrame(), (err) => {
-  record({ dir: 'host', command: 'session', error: err.message })
-  setStatus(`The demo portal refused a session for user ${settings.user}: ${err.message}`, true)
-})
+host.sessionReady.then(
+  (mount) => mount && mountMainFrame(),
+  (err) => {
+    record({ dir: 'host', command: 'session', error: err.message })
+    setStatus(`The demo portal refused a session for user ${settings.user}: ${err.message}`, true)
+  },
+)
 
 /** The user's token, stored options and the install flag, before the app frame exists; false = no frame. */
 async function startSession() {
@@ -56,7 +59,9 @@ async function startSession() {
   if (settings.install === 'auto') settings.install = !installed && api.auth.isAdmin
   record({ dir: 'host', command: 'session', payload: { userId: settings.user, isAdmin: api.auth.isAdmin, installed } })
   if (!installed && !settings.install && !api.auth.isAdmin) {
-    setStatus('The application is not fully installed yet: an administrator has to open it once to finish the installation.')
+    setStatus(
+      'The application is not fully installed yet: an administrator has to open it once to finish the installation.',
+    )
     return false
   }
   return true
@@ -112,13 +117,28 @@ function newFrameContext(id, { placement, placementOptions, install }) {
   src.searchParams.set('LANG', settings.lang)
   src.searchParams.set('APP_SID', appSid)
   iframe.src = src.href
-  return { id, iframe, appSid, placement, placementOptions, install, firstRun: install, initialised: false, bindings: [] }
+  return {
+    id,
+    iframe,
+    appSid,
+    placement,
+    placementOptions,
+    install,
+    firstRun: install,
+    initialised: false,
+    bindings: [],
+  }
 }
 
 function createAppFrame(spec) {
   const frame = newFrameContext(`slider-${++sliderFrames}`, spec)
   frames.push(frame)
-  record({ dir: 'host', frame: frame.id, command: 'frame', payload: { src: frame.iframe.src, placement: spec.placement } })
+  record({
+    dir: 'host',
+    frame: frame.id,
+    command: 'frame',
+    payload: { src: frame.iframe.src, placement: spec.placement },
+  })
   return frame
 }
 
@@ -136,7 +156,12 @@ function mountMainFrame() {
     install: settings.install,
   })
   frames.push(frame)
-  record({ dir: 'host', frame: 'main', command: 'frame', payload: { src: frame.iframe.src, placement: settings.placement } })
+  record({
+    dir: 'host',
+    frame: 'main',
+    command: 'frame',
+    payload: { src: frame.iframe.src, placement: settings.placement },
+  })
   document.getElementById('appframe-holder').replaceChildren(frame.iframe)
 }
 

@@ -22,7 +22,10 @@ export async function postJson(path, body) {
     throw new Error(`${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 120)}`)
   }
   if (!res.ok || (data && data.error)) {
-    const reason = data && (data.error_description || data.error) ? `${data.error}: ${data.error_description ?? ''}` : `HTTP ${res.status}`
+    const reason =
+      data && (data.error_description || data.error)
+        ? `${data.error}: ${data.error_description ?? ''}`
+        : `HTTP ${res.status}`
     const err = new Error(`${path}: ${reason}`)
     err.status = res.status
     err.code = data && data.error
@@ -78,7 +81,9 @@ export function createPortalApi(userId) {
           await issueToken()
         }
         return auth
-      })().finally(() => { refreshing = null })
+      })().finally(() => {
+        refreshing = null
+      })
     }
     return refreshing
   }
@@ -120,8 +125,12 @@ export function createPortalApi(userId) {
   }
 
   return {
-    get auth() { return auth },
-    get session() { return session },
+    get auth() {
+      return auth
+    },
+    get session() {
+      return session
+    },
     issueToken,
     refresh,
     rest,

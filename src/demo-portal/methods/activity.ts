@@ -14,7 +14,9 @@ import { keyIndex, tableOfIds } from './narrow'
 type Binding = { OWNER_TYPE_ID: string; OWNER_ID: string }
 
 export function bindingsOf(row: ActivityRow): Binding[] {
-  return row.BINDINGS && row.BINDINGS.length ? row.BINDINGS : [{ OWNER_TYPE_ID: row.OWNER_TYPE_ID, OWNER_ID: row.OWNER_ID }]
+  return row.BINDINGS && row.BINDINGS.length
+    ? row.BINDINGS
+    : [{ OWNER_TYPE_ID: row.OWNER_TYPE_ID, OWNER_ID: row.OWNER_ID }]
 }
 
 const NAMED_ONLY = new Set(['BINDINGS', 'COMMUNICATIONS', 'FILES'])
@@ -31,7 +33,9 @@ define('crm.activity.list', 'crm', (ctx) => {
   const args = legacyArgs(params, knownFields(portal.activities.rows), filterOverride)
   let table = portal.activities
   if (bindingSpec !== undefined) {
-    const specs = (Array.isArray(bindingSpec) ? bindingSpec : isObject(bindingSpec) ? Object.values(bindingSpec) : []).filter(isObject)
+    const specs = (
+      Array.isArray(bindingSpec) ? bindingSpec : isObject(bindingSpec) ? Object.values(bindingSpec) : []
+    ).filter(isObject)
     const index = keyIndex(portal, 'activityBindings', portal.activities, (r) =>
       bindingsOf(r).flatMap((b) => [`${b.OWNER_TYPE_ID}:${b.OWNER_ID}`, `${b.OWNER_TYPE_ID}:*`, `*:${b.OWNER_ID}`]),
     )
@@ -49,7 +53,15 @@ define('crm.activity.list', 'crm', (ctx) => {
     predicates.push((r) => String(r.RESPONSIBLE_ID) === uid)
   }
   const order: Order = args.order.length ? args.order : [['START_TIME', 'ASC']]
-  const page = runList({ table, idField: 'ID', conditions: args.conditions, predicates, order, start: args.start, timeZone: portal.timeZone })
+  const page = runList({
+    table,
+    idField: 'ID',
+    conditions: args.conditions,
+    predicates,
+    order,
+    start: args.start,
+    timeZone: portal.timeZone,
+  })
   const plan = selectPlan(params.get('select'))
   const wantsBindings = plan.named.includes('BINDINGS')
   const result = page.rows.map((r) => {
@@ -65,6 +77,9 @@ define('crm.activity.binding.list', 'crm', (ctx) => {
   if (id === null) throw new RestError(400, '100', "Required fields missing: 'activityId'")
   const row = ctx.portal.activities.get(id)
   if (!row) throw new RestError(400, 'NOT_FOUND', 'Element not found')
-  if (ctx.portal.restricted(ctx.auth.userId) && String(row.RESPONSIBLE_ID) !== String(ctx.auth.userId)) throw crmError('Access denied.')
-  return { result: bindingsOf(row).map((b) => ({ entityTypeId: Number(b.OWNER_TYPE_ID), entityId: Number(b.OWNER_ID) })) }
+  if (ctx.portal.restricted(ctx.auth.userId) && String(row.RESPONSIBLE_ID) !== String(ctx.auth.userId))
+    throw crmError('Access denied.')
+  return {
+    result: bindingsOf(row).map((b) => ({ entityTypeId: Number(b.OWNER_TYPE_ID), entityId: Number(b.OWNER_ID) })),
+  }
 })

@@ -45,7 +45,8 @@ define('app.info', 'basic', (ctx) => {
 function optionsParam(ctx: CallContext): JsonObject {
   const given = ctx.params.get('options')
   const options = given === undefined ? ctx.params.without('auth') : given
-  if (!isObject(options) || Object.keys(options).length === 0) throw new RestError(400, 'ARGUMENT_NULL', "Argument 'options' is null or empty")
+  if (!isObject(options) || Object.keys(options).length === 0)
+    throw new RestError(400, 'ARGUMENT_NULL', "Argument 'options' is null or empty")
   return options
 }
 
@@ -107,7 +108,8 @@ const KNOWN_PLACEMENTS = [
   'CRM_ANALYTICS_TOOLBAR',
   'CRM_FUNNELS_TOOLBAR',
 ]
-const CRM_PLACEMENT = /^CRM_(DEAL|LEAD|CONTACT|COMPANY|QUOTE|SMART_INVOICE|ORDER|ACTIVITY|DYNAMIC_\d+)_(DETAIL_TAB|LIST_MENU|LIST_TOOLBAR|DETAIL_ACTIVITY|DETAIL_TOOLBAR|ACTIVITY_TIMELINE_MENU|DOCUMENTGENERATOR_BUTTON|ROBOT_DESIGNER_TOOLBAR|FUNNELS_TOOLBAR)$/
+const CRM_PLACEMENT =
+  /^CRM_(DEAL|LEAD|CONTACT|COMPANY|QUOTE|SMART_INVOICE|ORDER|ACTIVITY|DYNAMIC_\d+)_(DETAIL_TAB|LIST_MENU|LIST_TOOLBAR|DETAIL_ACTIVITY|DETAIL_TOOLBAR|ACTIVITY_TIMELINE_MENU|DOCUMENTGENERATOR_BUTTON|ROBOT_DESIGNER_TOOLBAR|FUNNELS_TOOLBAR)$/
 
 function requirePlacementContext(ctx: CallContext, admin: boolean): void {
   if (ctx.auth.kind !== 'oauth') throw wrongAuthType()
@@ -116,7 +118,8 @@ function requirePlacementContext(ctx: CallContext, admin: boolean): void {
 
 function placementCode(ctx: CallContext): string {
   const code = (ctx.params.string('PLACEMENT') ?? '').trim().toUpperCase()
-  if (!code) throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'PLACEMENT' is null or empty", { argument: 'PLACEMENT' })
+  if (!code)
+    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'PLACEMENT' is null or empty", { argument: 'PLACEMENT' })
   return code
 }
 
@@ -127,14 +130,16 @@ define('placement.bind', 'placement', (ctx) => {
     throw new RestError(400, 'ERROR_PLACEMENT_NOT_FOUND', 'Placement not found')
   }
   const handler = (ctx.params.string('HANDLER') ?? '').trim()
-  if (!handler) throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'HANDLER' is null or empty", { argument: 'HANDLER' })
+  if (!handler)
+    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'HANDLER' is null or empty", { argument: 'HANDLER' })
   let url: URL
   try {
     url = new URL(handler)
   } catch {
     throw new RestError(400, 'ERROR_WRONG_HANDLER_URL', 'Wrong handler URL')
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RestError(400, 'ERROR_UNSUPPORTED_PROTOCOL', 'Unsupported event handler protocol')
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new RestError(400, 'ERROR_UNSUPPORTED_PROTOCOL', 'Unsupported event handler protocol')
   const userId = Number(ctx.params.get('USER_ID') ?? 0) || 0
   const list = ctx.portal.store.data.placements
   if (list.some((p) => p.placement === placement && p.handler === handler && p.userId === userId)) {
@@ -166,8 +171,12 @@ define('placement.unbind', 'placement', (ctx) => {
   const keep: PlacementBinding[] = []
   let count = 0
   for (const p of store.placements) {
-    const hit = p.placement === placement && (handler === undefined || p.handler === handler) && (userId === undefined || p.userId === Number(userId))
-    if (hit) count += 2 // one for the found record, one for its removal (placement-unbind.md)
+    const hit =
+      p.placement === placement &&
+      (handler === undefined || p.handler === handler) &&
+      (userId === undefined || p.userId === Number(userId))
+    if (hit)
+      count += 2 // one for the found record, one for its removal (placement-unbind.md)
     else keep.push(p)
   }
   store.placements = keep
@@ -183,6 +192,14 @@ define('placement.get', 'placement', (ctx) => {
 define('placement.list', 'placement', (ctx) => {
   requirePlacementContext(ctx, false)
   return {
-    result: [...KNOWN_PLACEMENTS.filter((p) => p !== 'DEFAULT'), 'CRM_DEAL_DETAIL_TAB', 'CRM_DEAL_LIST_MENU', 'CRM_DEAL_LIST_TOOLBAR', 'CRM_DEAL_DETAIL_ACTIVITY', 'CRM_LEAD_DETAIL_TAB', 'CRM_LEAD_LIST_MENU'],
+    result: [
+      ...KNOWN_PLACEMENTS.filter((p) => p !== 'DEFAULT'),
+      'CRM_DEAL_DETAIL_TAB',
+      'CRM_DEAL_LIST_MENU',
+      'CRM_DEAL_LIST_TOOLBAR',
+      'CRM_DEAL_DETAIL_ACTIVITY',
+      'CRM_LEAD_DETAIL_TAB',
+      'CRM_LEAD_LIST_MENU',
+    ],
   }
 })

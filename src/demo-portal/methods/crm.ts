@@ -15,19 +15,38 @@ function multipleUf(fields: UserFieldRow[]): Set<string> {
   return new Set(fields.filter((f) => f.MULTIPLE === 'Y').map((f) => f.FIELD_NAME))
 }
 
-function crmList<R extends DealRow | LeadRow>(ctx: CallContext, table: Table<R>, userFields: UserFieldRow[]): MethodResult {
+function crmList<R extends DealRow | LeadRow>(
+  ctx: CallContext,
+  table: Table<R>,
+  userFields: UserFieldRow[],
+): MethodResult {
   const { portal, auth, params } = ctx
-  const known = knownFields(table.rows, userFields.map((f) => f.FIELD_NAME))
+  const known = knownFields(
+    table.rows,
+    userFields.map((f) => f.FIELD_NAME),
+  )
   const args = legacyArgs(params, known)
   const predicates: ((r: R) => boolean)[] = []
   if (portal.restricted(auth.userId)) {
     const uid = String(auth.userId)
     predicates.push((r) => String(r.ASSIGNED_BY_ID) === uid)
   }
-  const page = runList({ table, idField: 'ID', conditions: args.conditions, predicates, order: args.order, start: args.start, timeZone: portal.timeZone })
+  const page = runList({
+    table,
+    idField: 'ID',
+    conditions: args.conditions,
+    predicates,
+    order: args.order,
+    start: args.start,
+    timeZone: portal.timeZone,
+  })
   const plan = selectPlan(params.get('select'))
   const opts = { multipleUf: multipleUf(userFields) }
-  return { result: page.rows.map((r) => project(r, plan, opts)), total: page.total, ...(page.next !== undefined ? { next: page.next } : {}) }
+  return {
+    result: page.rows.map((r) => project(r, plan, opts)),
+    total: page.total,
+    ...(page.next !== undefined ? { next: page.next } : {}),
+  }
 }
 
 function crmGet<R extends DealRow | LeadRow>(ctx: CallContext, table: Table<R>): MethodResult {
@@ -35,7 +54,8 @@ function crmGet<R extends DealRow | LeadRow>(ctx: CallContext, table: Table<R>):
   if (id === null) throw crmError('ID is not defined or invalid.')
   const row = table.get(id)
   if (!row) throw crmError('Not found')
-  if (ctx.portal.restricted(ctx.auth.userId) && String(row.ASSIGNED_BY_ID) !== String(ctx.auth.userId)) throw crmError('Access denied.')
+  if (ctx.portal.restricted(ctx.auth.userId) && String(row.ASSIGNED_BY_ID) !== String(ctx.auth.userId))
+    throw crmError('Access denied.')
   return { result: row }
 }
 
@@ -60,7 +80,8 @@ function userFieldList(ctx: CallContext, fields: UserFieldRow[]): MethodResult {
   const result = rows.map((f) => {
     if (withLabels) return f
     const copy: Record<string, unknown> = { ...f }
-    for (const k of ['EDIT_FORM_LABEL', 'LIST_COLUMN_LABEL', 'LIST_FILTER_LABEL', 'ERROR_MESSAGE', 'HELP_MESSAGE']) delete copy[k]
+    for (const k of ['EDIT_FORM_LABEL', 'LIST_COLUMN_LABEL', 'LIST_FILTER_LABEL', 'ERROR_MESSAGE', 'HELP_MESSAGE'])
+      delete copy[k]
     return copy
   })
   return { result, total: result.length }
@@ -74,7 +95,8 @@ define('crm.status.list', 'crm', (ctx) => {
   const filter = asObject(ctx.params.get('filter'))
   if (filter === null) throw crmError("Parameter 'filter' must be array.")
   const entityKey = Object.keys(filter).find((k) => k.replace(/^=/, '') === 'ENTITY_ID')
-  if (entityKey !== undefined && typeof filter[entityKey] !== 'string') throw crmError('Filter by ENTITY_ID must be a string')
+  if (entityKey !== undefined && typeof filter[entityKey] !== 'string')
+    throw crmError('Filter by ENTITY_ID must be a string')
   const order = asObject(ctx.params.get('order')) ?? {}
   const tests = parseFilter(filter).map((c) => compileCondition(c, ctx.portal.timeZone))
   const rows = ctx.portal.dump.statuses.filter((s) => tests.every((t) => t(s)))
@@ -113,7 +135,14 @@ define('crm.status.entity.types', 'crm', (ctx) => {
       CATEGORY_ID: String(c.id),
     })
   }
-  result.push({ ID: 'DEAL_STAGE', NAME: 'General deal stages', SEMANTIC_INFO: semantic('DEAL_STAGE'), FIELD_ATTRIBUTE_SCOPE: '', ENTITY_TYPE_ID: 2, CATEGORY_ID: 0 })
+  result.push({
+    ID: 'DEAL_STAGE',
+    NAME: 'General deal stages',
+    SEMANTIC_INFO: semantic('DEAL_STAGE'),
+    FIELD_ATTRIBUTE_SCOPE: '',
+    ENTITY_TYPE_ID: 2,
+    CATEGORY_ID: 0,
+  })
   return { result }
 })
 

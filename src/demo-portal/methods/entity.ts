@@ -29,7 +29,11 @@ export function accessLevel(ctx: CallContext, storage: EntityStorage): number {
   if (ctx.portal.isAdmin(ctx.auth.userId)) return RANK.X
   let best = 0
   for (const [code, level] of Object.entries(storage.ACCESS)) {
-    const applies = code === `U${ctx.auth.userId}` || code === 'AU' || (code === 'G1' && ctx.portal.isAdmin(ctx.auth.userId)) || code === 'G2'
+    const applies =
+      code === `U${ctx.auth.userId}` ||
+      code === 'AU' ||
+      (code === 'G1' && ctx.portal.isAdmin(ctx.auth.userId)) ||
+      code === 'G2'
     if (applies) best = Math.max(best, RANK[level])
   }
   return best
@@ -64,15 +68,25 @@ function describe(s: EntityStorage): Record<string, unknown> {
 define('entity.add', 'entity', (ctx) => {
   entityContext(ctx)
   const code = entityCode(ctx)
-  if (!/^[A-Za-z0-9_]+$/.test(code)) throw new RestError(400, 'ERROR_ARGUMENT', 'Entity code contains invalid characters')
-  if (code.length > MAX_CODE) throw new RestError(400, 'ERROR_ARGUMENT', `Entity code is too long. Max length is ${MAX_CODE} characters.`)
+  if (!/^[A-Za-z0-9_]+$/.test(code))
+    throw new RestError(400, 'ERROR_ARGUMENT', 'Entity code contains invalid characters')
+  if (code.length > MAX_CODE)
+    throw new RestError(400, 'ERROR_ARGUMENT', `Entity code is too long. Max length is ${MAX_CODE} characters.`)
   const name = (ctx.params.string('NAME') ?? '').trim()
   if (!name) throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'NAME' is null or empty", { argument: 'NAME' })
   const data = ctx.portal.store.data
-  if (data.entities.some((e) => e.ENTITY === code)) throw new RestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
+  if (data.entities.some((e) => e.ENTITY === code))
+    throw new RestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
   const access = normalizeAccess(ctx.params.get('ACCESS'))
   access[`U${ctx.auth.userId}`] = 'X'
-  data.entities.push({ ID: String(data.nextIblockId++), ENTITY: code, NAME: name, ACCESS: access, properties: [], items: [] })
+  data.entities.push({
+    ID: String(data.nextIblockId++),
+    ENTITY: code,
+    NAME: name,
+    ACCESS: access,
+    properties: [],
+    items: [],
+  })
   ctx.portal.store.save()
   return { result: true }
 })
@@ -93,10 +107,12 @@ define('entity.update', 'entity', (ctx) => {
   need(ctx, s, 'X')
   const name = ctx.params.string('NAME')
   if (name) s.NAME = name
-  if (ctx.params.has('ACCESS')) s.ACCESS = { ...normalizeAccess(ctx.params.get('ACCESS')), [`U${ctx.auth.userId}`]: 'X' }
+  if (ctx.params.has('ACCESS'))
+    s.ACCESS = { ...normalizeAccess(ctx.params.get('ACCESS')), [`U${ctx.auth.userId}`]: 'X' }
   const renamed = ctx.params.string('ENTITY_NEW')
   if (renamed) {
-    if (ctx.portal.store.entity(renamed)) throw new RestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
+    if (ctx.portal.store.entity(renamed))
+      throw new RestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
     s.ENTITY = renamed
   }
   ctx.portal.store.save()
@@ -196,7 +212,8 @@ define('entity.item.add', 'entity', (ctx) => {
 
 function findItem(ctx: CallContext, s: EntityStorage): EntityItem {
   const raw = ctx.params.get('ID')
-  if (raw === undefined || raw === null || raw === '') throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'ID' is null or empty", { argument: 'ID' })
+  if (raw === undefined || raw === null || raw === '')
+    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'ID' is null or empty", { argument: 'ID' })
   const item = s.items.find((i) => i.ID === Number(raw))
   if (!item) throw new RestError(400, 'ERROR_ITEM_NOT_FOUND', 'Item not found')
   return item
@@ -231,7 +248,8 @@ define('entity.item.get', 'entity', (ctx) => {
   const table = new Table(views, (v) => Number(v.ID))
   const get = (row: object, field: string): unknown => {
     const r = row as Record<string, unknown>
-    if (field.startsWith('PROPERTY_')) return (r.PROPERTY_VALUES as Record<string, unknown> | undefined)?.[field.slice(9)]
+    if (field.startsWith('PROPERTY_'))
+      return (r.PROPERTY_VALUES as Record<string, unknown> | undefined)?.[field.slice(9)]
     return r[field]
   }
   const filter = ctx.params.get('FILTER')
@@ -254,13 +272,21 @@ define('entity.item.property.add', 'entity', (ctx) => {
   const s = findStorage(ctx)
   need(ctx, s, 'X')
   const code = (ctx.params.string('PROPERTY') ?? '').trim()
-  if (!code) throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'PROPERTY' is null or empty", { argument: 'PROPERTY' })
+  if (!code)
+    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'PROPERTY' is null or empty", { argument: 'PROPERTY' })
   if (/^\d/.test(code)) throw new RestError(400, 'ERROR_ARGUMENT', 'Property code must not start with a digit')
   const type = (ctx.params.string('TYPE') ?? 'S').toUpperCase()
   if (type === 'L') throw new RestError(400, 'ERROR_UNSUPPORTED_PROPERTY_TYPE', 'Unsupported property type')
-  if (type !== 'S' && type !== 'N' && type !== 'F') throw new RestError(400, 'ERROR_ARGUMENT', 'Wrong entity item property type')
-  if (s.properties.some((p) => p.PROPERTY === code)) throw new RestError(400, 'ERROR_PROPERTY_ALREADY_EXISTS', 'Property already exists')
-  s.properties.push({ PROPERTY: code, NAME: ctx.params.string('NAME') ?? code, TYPE: type, SORT: ctx.params.string('SORT') ?? '100' })
+  if (type !== 'S' && type !== 'N' && type !== 'F')
+    throw new RestError(400, 'ERROR_ARGUMENT', 'Wrong entity item property type')
+  if (s.properties.some((p) => p.PROPERTY === code))
+    throw new RestError(400, 'ERROR_PROPERTY_ALREADY_EXISTS', 'Property already exists')
+  s.properties.push({
+    PROPERTY: code,
+    NAME: ctx.params.string('NAME') ?? code,
+    TYPE: type,
+    SORT: ctx.params.string('SORT') ?? '100',
+  })
   ctx.portal.store.save()
   return { result: true }
 })

@@ -11,7 +11,15 @@ import { project, selectPlan } from '../select'
 import { asObject } from './common'
 import { narrowByKey } from './narrow'
 
-const DEAL_FIELDS = new Set(['ID', 'TYPE_ID', 'OWNER_ID', 'CREATED_TIME', 'CATEGORY_ID', 'STAGE_SEMANTIC_ID', 'STAGE_ID'])
+const DEAL_FIELDS = new Set([
+  'ID',
+  'TYPE_ID',
+  'OWNER_ID',
+  'CREATED_TIME',
+  'CATEGORY_ID',
+  'STAGE_SEMANTIC_ID',
+  'STAGE_ID',
+])
 const LEAD_FIELDS = new Set(['ID', 'TYPE_ID', 'OWNER_ID', 'CREATED_TIME', 'STATUS_SEMANTIC_ID', 'STATUS_ID'])
 
 function invalid(message: string): RestError {
@@ -22,22 +30,30 @@ define('crm.stagehistory.list', 'crm', (ctx) => {
   const { portal, params, auth } = ctx
   const typeId = Number(params.get('entityTypeId'))
   if (typeId !== 1 && typeId !== 2) {
-    throw new RestError(400, 'ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${String(params.get('entityTypeId') ?? '')} is not supported`)
+    throw new RestError(
+      400,
+      'ENTITY_TYPE_NOT_SUPPORTED',
+      `Entity type ${String(params.get('entityTypeId') ?? '')} is not supported`,
+    )
   }
   const allowed = typeId === 2 ? DEAL_FIELDS : LEAD_FIELDS
   const filter = asObject(params.get('filter'))
-  if (filter === null) throw invalid("Invalid filter: value must be an array")
+  if (filter === null) throw invalid('Invalid filter: value must be an array')
   for (const key of Object.keys(filter)) {
     const { field } = parseKey(key)
     if (!allowed.has(field)) throw invalid(`Invalid filter: field '${field}' is not allowed in filter`)
   }
   const orderObj = asObject(params.get('order'))
-  if (orderObj === null || Object.values(orderObj).some((v) => isObject(v))) throw invalid('Invalid order: value must be an array')
+  if (orderObj === null || Object.values(orderObj).some((v) => isObject(v)))
+    throw invalid('Invalid order: value must be an array')
   const order: Order = []
   for (const [field, dir] of Object.entries(orderObj)) {
     if (!allowed.has(field)) throw invalid(`Invalid order: field '${field}' is not allowed in order`)
     const d = String(dir).toUpperCase()
-    if (d !== 'ASC' && d !== 'DESC') throw invalid(`Invalid order: allowed sort directions are ASC, DESC. But got '${String(dir)}' for field '${field}'`)
+    if (d !== 'ASC' && d !== 'DESC')
+      throw invalid(
+        `Invalid order: allowed sort directions are ASC, DESC. But got '${String(dir)}' for field '${field}'`,
+      )
     order.push([field, d])
   }
   const table = typeId === 2 ? portal.dealHistory : portal.leadHistory
@@ -47,8 +63,23 @@ define('crm.stagehistory.list', 'crm', (ctx) => {
     predicates.push((r) => owned.has(r.OWNER_ID))
   }
   const conditions = parseFilter(filter)
-  const narrowed = narrowByKey(portal, typeId === 2 ? 'dealHistory' : 'leadHistory', table, conditions, 'OWNER_ID', (r) => [String(r.OWNER_ID)])
-  const page = runList({ table: narrowed.table, idField: 'ID', conditions: narrowed.conditions, predicates, order, start: params.start(), timeZone: portal.timeZone })
+  const narrowed = narrowByKey(
+    portal,
+    typeId === 2 ? 'dealHistory' : 'leadHistory',
+    table,
+    conditions,
+    'OWNER_ID',
+    (r) => [String(r.OWNER_ID)],
+  )
+  const page = runList({
+    table: narrowed.table,
+    idField: 'ID',
+    conditions: narrowed.conditions,
+    predicates,
+    order,
+    start: params.start(),
+    timeZone: portal.timeZone,
+  })
   const plan = selectPlan(params.get('select'))
   if (!plan.star) plan.named = plan.named.filter((f) => allowed.has(f))
   const items = page.rows.map((r) => project(r, plan))

@@ -10,7 +10,12 @@ import { Table } from '../table'
 const indexes = new WeakMap<PortalState, Map<string, { version: number; index: Map<string, number[]> }>>()
 
 /** key → ids of rows carrying it (ids ascending, as the table is id-sorted). */
-export function keyIndex<R extends object>(portal: PortalState, name: string, table: Table<R>, keysOf: (row: R) => string[]): Map<string, number[]> {
+export function keyIndex<R extends object>(
+  portal: PortalState,
+  name: string,
+  table: Table<R>,
+  keysOf: (row: R) => string[],
+): Map<string, number[]> {
   let perPortal = indexes.get(portal)
   if (!perPortal) indexes.set(portal, (perPortal = new Map()))
   const hit = perPortal.get(name)
@@ -53,7 +58,11 @@ export function narrowByKey<R extends object>(
   const at = conditions.findIndex((c) => c.field === field && (c.op === '=' || c.op === '@'))
   if (at < 0) return { table, conditions }
   const c = conditions[at]
-  const values = Array.isArray(c.value) ? c.value : c.value !== null && typeof c.value === 'object' ? Object.values(c.value) : [c.value]
+  const values = Array.isArray(c.value)
+    ? c.value
+    : c.value !== null && typeof c.value === 'object'
+      ? Object.values(c.value)
+      : [c.value]
   const index = keyIndex(portal, name, table, keysOf)
   const lists = values.map((v) => index.get(String(v)) ?? [])
   return { table: tableOfIds(table, lists), conditions: conditions.filter((_, i) => i !== at) }

@@ -11,8 +11,10 @@ import { define } from '../registry'
 const USER_CONTROL = ['sort', 'order', 'filter', 'start', 'select', 'admin_mode', 'image_resize', 'auth']
 
 function stringOrder(sort: Json | undefined, order: Json | undefined, fallback: string): Order {
-  if (sort !== undefined && typeof sort !== 'string') throw new RestError(400, 'ERROR_ARGUMENT', 'Sort must be a string')
-  if (order !== undefined && typeof order !== 'string') throw new RestError(400, 'ERROR_ARGUMENT', 'Order must be a string')
+  if (sort !== undefined && typeof sort !== 'string')
+    throw new RestError(400, 'ERROR_ARGUMENT', 'Sort must be a string')
+  if (order !== undefined && typeof order !== 'string')
+    throw new RestError(400, 'ERROR_ARGUMENT', 'Order must be a string')
   const field = sort && sort !== '' ? sort.toUpperCase() : fallback
   return [[field, String(order ?? 'ASC').toUpperCase() === 'DESC' ? 'DESC' : 'ASC']]
 }
@@ -32,7 +34,15 @@ define('user.get', 'user_brief', (ctx) => {
       predicates.push((u) => `${u.NAME} ${u.LAST_NAME}`.toLowerCase().includes(needle))
     } else conditions.push(c)
   }
-  const page = runList({ table: portal.users, idField: 'ID', conditions, predicates, order, start: params.start(), timeZone: portal.timeZone })
+  const page = runList({
+    table: portal.users,
+    idField: 'ID',
+    conditions,
+    predicates,
+    order,
+    start: params.start(),
+    timeZone: portal.timeZone,
+  })
   return { result: page.rows, total: page.total, ...(page.next !== undefined ? { next: page.next } : {}) }
 })
 
@@ -68,7 +78,13 @@ define('department.get', 'department', (ctx) => {
     if (v !== undefined && v !== '') conditions.push({ field, op: Array.isArray(v) ? '@' : '=', value: v })
   }
   const start = params.start()
-  const page = runList({ table: portal.departments, idField: 'ID', conditions, order, start, timeZone: portal.timeZone })
+  const page = runList({
+    table: portal.departments,
+    idField: 'ID',
+    conditions,
+    order,
+    start,
+    timeZone: portal.timeZone,
+  })
   return { result: page.rows, total: page.total, ...(page.next !== undefined ? { next: page.next } : {}) }
 })
-

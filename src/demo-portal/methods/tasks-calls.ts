@@ -33,7 +33,15 @@ define('tasks.task.list', 'task', (ctx) => {
   if (order.length === 0) order.push(['id', 'DESC'])
   const filter = asObject(params.get('filter')) ?? {}
   const conditions: Condition[] = parseFilter(filter).map((c) => ({ ...c, field: taskKey(c.field.toUpperCase()) }))
-  const page = runList({ table: portal.tasks, idField: 'id', conditions, order, start: params.start(), timeZone: portal.timeZone, get: taskGet })
+  const page = runList({
+    table: portal.tasks,
+    idField: 'id',
+    conditions,
+    order,
+    start: params.start(),
+    timeZone: portal.timeZone,
+    get: taskGet,
+  })
   const select = params.get('select')
   const names = Array.isArray(select) ? select.map((s) => taskKey(String(s).toUpperCase())) : []
   const all = names.length === 0 || names.includes('*')
@@ -52,10 +60,21 @@ define('voximplant.statistic.get', 'telephony', (ctx) => {
   const { params, portal } = ctx
   const sort = params.get('sort')
   const dir = params.get('order')
-  const order: Order = [[typeof sort === 'string' && sort ? sort.toUpperCase() : 'ID', String(dir ?? 'ASC').toUpperCase() === 'DESC' ? 'DESC' : 'ASC']]
+  const order: Order = [
+    [
+      typeof sort === 'string' && sort ? sort.toUpperCase() : 'ID',
+      String(dir ?? 'ASC').toUpperCase() === 'DESC' ? 'DESC' : 'ASC',
+    ],
+  ]
   const filter = params.get('filter')
   const conditions = parseFilter(isObject(filter) ? filter : {})
-  const page = runList<CallRow>({ table: portal.calls, idField: 'ID', conditions, order, start: params.start(), timeZone: portal.timeZone })
+  const page = runList<CallRow>({
+    table: portal.calls,
+    idField: 'ID',
+    conditions,
+    order,
+    start: params.start(),
+    timeZone: portal.timeZone,
+  })
   return { result: page.rows, total: page.total, ...(page.next !== undefined ? { next: page.next } : {}) }
 })
-

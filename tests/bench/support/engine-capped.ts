@@ -28,4 +28,11 @@ for (let i = 0; i < 9; i++) {
   sample()
 }
 times.sort((a, b) => a - b)
-console.log(JSON.stringify({ completed: true, peakHeapMb: peakHeap / 2 ** 20, peakBuffersMb: peakBuffers / 2 ** 20, reportMedianMs: times[4] }))
+console.log(
+  JSON.stringify({
+    completed: true,
+    peakHeapMb: peakHeap / 2 ** 20,
+    peakBuffersMb: peakBuffers / 2 ** 20,
+    reportMedianMs: times[4],
+  }),
+)

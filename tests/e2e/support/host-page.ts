@@ -50,7 +50,11 @@ export interface HostSession {
    */
   waitForApp(selector: string, timeoutMs?: number): Promise<Locator>
   /** Waits until the host log has an entry matching `match`, and returns it. */
-  waitForLog(match: Partial<Pick<HostLogEntry, 'dir' | 'command' | 'frame'>>, timeoutMs?: number, after?: number): Promise<HostLogEntry>
+  waitForLog(
+    match: Partial<Pick<HostLogEntry, 'dir' | 'command' | 'frame'>>,
+    timeoutMs?: number,
+    after?: number,
+  ): Promise<HostLogEntry>
   screenshot(name: string): Promise<string>
   close(): Promise<void>
 }
@@ -70,9 +74,13 @@ export async function openHost(browser: Browser, portalOrigin: string, opts: Hos
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
   const page = await context.newPage()
   const consoleLines: string[] = []
-  page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.location().url.startsWith(portalOrigin) ? '(host)' : '(app)'} ${m.text()}`))
+  page.on('console', (m) =>
+    consoleLines.push(`[${m.type()}] ${m.location().url.startsWith(portalOrigin) ? '(host)' : '(app)'} ${m.text()}`),
+  )
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`))
-  page.on('requestfailed', (r) => consoleLines.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`))
+  page.on('requestfailed', (r) =>
+    consoleLines.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`),
+  )
   page.on('response', (r) => {
     if (r.status() >= 400) consoleLines.push(`[http ${r.status()}] ${r.request().method()} ${r.url()}`)
   })
@@ -169,7 +177,12 @@ async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Polls `read` until `accept` holds; the error names what was awaited and the last value seen. */
-export async function waitFor<T>(what: string, read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  accept: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: T | undefined
   let lastError: unknown

@@ -46,7 +46,12 @@ export interface RestAnswer<T = unknown> {
 }
 
 /** Calls the portal over REST with an inbound webhook (`/rest/<user>/<secret>/<method>`), as an integrator would. */
-export async function webhookCall<T = unknown>(portal: RunningPortal, method: string, params: Record<string, unknown> = {}, userId = 1): Promise<RestAnswer<T>> {
+export async function webhookCall<T = unknown>(
+  portal: RunningPortal,
+  method: string,
+  params: Record<string, unknown> = {},
+  userId = 1,
+): Promise<RestAnswer<T>> {
   const res = await fetch(`${portal.url}/rest/${userId}/${WEBHOOK_SECRET}/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
