@@ -37,7 +37,9 @@ export function defaultSettings(): SyncSettings {
     analytics: {
       consultationStageIds: [],
       noShowStageIds: [],
+      heldStageIds: [],
       contractStageIds: [],
+      branchStageIds: [],
       workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },
     },
     version: SETTINGS_VERSION,
@@ -94,7 +96,9 @@ export function parseSettings(raw: unknown): SyncSettings {
     analytics: {
       consultationStageIds: stringList(a.consultationStageIds),
       noShowStageIds: stringList(a.noShowStageIds),
+      heldStageIds: stringList(a.heldStageIds),
       contractStageIds: stringList(a.contractStageIds),
+      branchStageIds: stringList(a.branchStageIds),
       workingHours: workingHours(a.workingHours),
     },
     // Whatever version was stored, what we return now has the current shape.

@@ -183,10 +183,16 @@ export interface Plan {
 
 /** Admin settings that give meaning to portal-specific stages and fields. */
 export interface AnalyticsSettings {
-  /** Stage ids (any pipeline) meaning "consultation booked", "no-show", "contract signed". */
+  /** Stage ids (any pipeline) meaning "consultation booked" (the booked role). */
   consultationStageIds: string[]
+  /** Stage ids meaning "no-show": always branch stages (metrics.md "Branch stages"). */
   noShowStageIds: string[]
+  /** Stage ids meaning "consultation held". */
+  heldStageIds: string[]
+  /** Stage ids meaning "contract signed". */
   contractStageIds: string[]
+  /** Further branch stages an admin marked: reached only by an actual entry. */
+  branchStageIds: string[]
   /** Working hours for idle-gap metrics, e.g. { start: 9, end: 18, days: [1,2,3,4,5] } (ISO weekday). */
   workingHours: { start: number; end: number; days: number[] }
 }

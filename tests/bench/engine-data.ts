@@ -71,6 +71,8 @@ export function generateBenchData(seed: number, sizes: BenchSizes): CrmData {
     plans: [],
     settings: {
       consultationStageIds: ['MEET'],
+      heldStageIds: [],
+      branchStageIds: [],
       noShowStageIds: [],
       contractStageIds: ['CONTRACT'],
       workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },

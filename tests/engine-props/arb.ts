@@ -112,6 +112,8 @@ function emptyPortal(timeZone: string): CrmData {
     plans: [],
     settings: {
       consultationStageIds: [],
+      heldStageIds: [],
+      branchStageIds: [],
       noShowStageIds: [],
       contractStageIds: [],
       workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },

@@ -63,6 +63,8 @@ export function portal(
     plans: [],
     settings: {
       consultationStageIds: [],
+      heldStageIds: [],
+      branchStageIds: [],
       noShowStageIds: [],
       contractStageIds: [],
       workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },
