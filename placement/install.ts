@@ -6,6 +6,8 @@
 import { createApp, type App } from 'vue'
 import InstallApp from '../src/app/install/InstallApp.vue'
 import { connectPlacement, type PlacementContext } from '../src/b24/placements'
+import { frameUi } from '../src/b24/frame-ui'
+import { fitFrameToContent } from '../src/app/services/fit-frame'
 import '../src/app/styles/app.css'
 
 export function mountInstall(el: Element, ctx: PlacementContext, initialTab?: 'settings' | 'budget' | 'plan'): App {
@@ -14,10 +16,15 @@ export function mountInstall(el: Element, ctx: PlacementContext, initialTab?: 's
   return app
 }
 
-/** install.html's entry: connect to the Bitrix24 window, then mount; a clear message if that fails. */
-export async function startInstallPage(el: Element): Promise<void> {
+/**
+ * install.html's entry: connect to the Bitrix24 window, then mount and keep the frame as tall as
+ * the wizard; a clear message if that fails.
+ */
+export async function startInstallPage(el: HTMLElement): Promise<void> {
   try {
     mountInstall(el, await connectPlacement(location.href))
+    const ui = await frameUi()
+    fitFrameToContent(el, (h) => ui.fitWindow(h))
   } catch (err) {
     const p = document.createElement('p')
     p.className = 'fl-app'

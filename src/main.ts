@@ -14,6 +14,7 @@ import type { CrmData } from './engine/types'
 import type { SyncProgressInfo } from './app/services/host'
 import { pickLanguage, translate } from './app/i18n'
 import { mountReport } from '../placement/report'
+import { fitFrameToContent } from './app/services/fit-frame'
 import type { ReportHost, ReportSnapshot } from './app/services/host'
 
 /** `?view=settings|budget|plan`: the settings and input pages, opened from the report's header. */
@@ -38,16 +39,6 @@ function withBackLink(el: HTMLElement, lang: string): HTMLElement {
   const body = document.createElement('div')
   el.replaceChildren(bar, body)
   return body
-}
-
-/** Keeps the Bitrix24 frame as tall as `el` (the report does this itself). */
-function fitToContent(el: HTMLElement, fit: (height: number) => void): void {
-  if (typeof ResizeObserver === 'undefined') return
-  let frame = 0
-  new ResizeObserver(() => {
-    cancelAnimationFrame(frame)
-    frame = requestAnimationFrame(() => fit(el.getBoundingClientRect().height))
-  }).observe(el)
 }
 
 function showFatal(el: HTMLElement, message: string): void {
@@ -112,21 +103,25 @@ async function start(): Promise<void> {
   }
   const ui = await frameUi()
   const ctx = await framePlacementContext(location.href, client)
+  // Every placement but the report (which sizes itself) keeps the frame as tall as its content.
+  const fitFrame = () => fitFrameToContent(el, (h) => ui.fitWindow(h))
   if (ctx.installMode) {
     const { mountInstall } = await import('../placement/install')
     mountInstall(el, ctx)
+    fitFrame()
     return
   }
   const settingsTab = settingsView(location.search)
   if (settingsTab) {
     const { mountInstall } = await import('../placement/install')
     mountInstall(withBackLink(el, ui.lang), ctx, settingsTab)
-    fitToContent(el, (h) => ui.fitWindow(h))
+    fitFrame()
     return
   }
   if (ui.placement === 'CRM_DEAL_DETAIL_TAB') {
     const { mountDealTab } = await import('../placement/deal-tab')
     mountDealTab(el, ctx)
+    fitFrame()
     return
   }
   // One database per portal user holds both the rows and the last report (src/sync/idb-cache.ts).
