@@ -1,7 +1,8 @@
 /**
  * Loads what the deal-card widget needs in exactly two batch requests, with no full sync:
  *
- * 1. the deal, its stage history, its latest activities and the source names;
+ * 1. the deal, its stage history, its latest activities, the source names and the settings
+ *    (branch stages);
  * 2. (now that the pipeline is known) the pipeline's stages, a sample of its most recent
  *    stage history (`historyPages` × 50 events, newest first) for the norms, its most
  *    recently closed deals (`dealPages` × 50) for conversion and source churn, and the
@@ -18,6 +19,8 @@ import { wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
 import type { ActivityRow, DealRow, LeadRow, StageHistoryRow, StatusRow, UserRow } from './wire'
 import type { ClosedDealSample, DealCardInput, DealSummary } from '../engine/deal-card'
 import type { Semantic, StageEvent } from '../engine/types'
+import { branchStageIds } from '../engine/branch'
+import { SETTINGS_OPTION, parseSettings } from './settings'
 
 export interface DealCardData extends DealCardInput {
   title: string
@@ -88,6 +91,7 @@ export async function loadDealCard(
       { filter: { OWNER_TYPE_ID: 2, OWNER_ID: dealId }, order: { ID: 'DESC' }, select: ACTIVITY_SELECT },
     ],
     sources: ['crm.status.list', { filter: { ENTITY_ID: 'SOURCE' } }],
+    settings: ['app.option.get', { option: SETTINGS_OPTION }],
   })
   const row = replyOf<DealRow | null>(first, 'deal')
   if (!row || !row.ID)
@@ -178,6 +182,8 @@ export async function loadDealCard(
     touches: activityTouches(replyOf<ActivityRow[]>(first, 'activities'), [], log),
     sampleEvents,
     sampleDeals,
+    // Unreadable settings only lose the branch rule, never the card.
+    branchStageIds: [...branchStageIds(first.settings?.ok ? parseSettings(first.settings.result).analytics : null)],
     now: opts.now ?? Date.now(),
     title: wireText(row.TITLE) ?? `#${deal.id}`,
     amount: wireNumber(row.OPPORTUNITY) ?? 0,

@@ -21,6 +21,8 @@ export interface ChurnRow {
   churn: number | null
   /** Flow only: churn above 1 (more deals lost at s in the period than entered it). */
   exceedsOne?: boolean
+  /** Present on a branch stage (metrics.md "Branch stages"): reached only by an actual entry. */
+  branch?: true
 }
 
 export interface ChurnSplitRow {
@@ -63,6 +65,7 @@ function rows(
     const churn = rate(lostAt, reached)
     out[pl.stageIds[st]] = { name: pl.stageNames[st], reached, lostAt, churn }
     if (flow) out[pl.stageIds[st]].exceedsOne = churn !== null && churn > 1
+    if (pl.branch[st]) out[pl.stageIds[st]].branch = true
   }
   return out
 }

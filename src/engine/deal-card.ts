@@ -158,11 +158,15 @@ interface DealOutcome {
   lossStage: string | null
 }
 
-/** Reached stages (a skipped stage counts as passed) and the loss stage of one history. */
+/**
+ * Reached stages (a skipped stage counts as passed, a branch stage only when entered) and the
+ * loss stage (the last process stage actually entered, a branch stage too) of one history.
+ */
 function outcomeOf(
   list: readonly StageEvent[],
   order: readonly string[],
   semanticOf: (id: string) => Semantic | undefined,
+  branches: ReadonlySet<string>,
 ): DealOutcome {
   const reached = new Set<string>()
   let maxProcess = -1
@@ -179,7 +183,7 @@ function outcomeOf(
     else if (sem === 'F') lossStage = lastProcess
   }
   order.forEach((id, i) => {
-    if (semanticOf(id) === 'P' && (won || i <= maxProcess)) reached.add(id)
+    if (semanticOf(id) === 'P' && !branches.has(id) && (won || i <= maxProcess)) reached.add(id)
   })
   return { reached, lossStage }
 }
@@ -196,11 +200,13 @@ export interface StageChurn {
  * Churn by stage over the sampled histories of the given owners (all sampled owners when
  * `owners` is null). Only owners whose history starts in the sample (a creation event,
  * TYPE_ID 1) count, so a history cut by the sample window does not fake a skipped stage.
+ * `branches`: branch stage ids (metrics.md "Branch stages"), reached only by an actual entry.
  */
 export function churnByStage(
   events: readonly StageEvent[],
   stages: readonly Stage[],
   owners: ReadonlySet<number> | null,
+  branches: ReadonlySet<string> = new Set(),
 ): Map<string, StageChurn> {
   const order = stageOrder(stages)
   const sem = new Map(stages.map((s) => [s.id, s.semantic]))
@@ -208,7 +214,7 @@ export function churnByStage(
   for (const [owner, list] of byOwner(events)) {
     if (owners && !owners.has(owner)) continue
     if (list[0].typeId !== 1) continue
-    const { reached, lossStage } = outcomeOf(list, order, (id) => sem.get(id))
+    const { reached, lossStage } = outcomeOf(list, order, (id) => sem.get(id), branches)
     for (const id of reached) {
       const c = out.get(id)
       if (c) c.reached++
@@ -295,6 +301,8 @@ export interface DealCardInput {
   sampleEvents: readonly StageEvent[]
   /** Recently closed deals of the pipeline. */
   sampleDeals: readonly ClosedDealSample[]
+  /** Branch stage ids from the settings (no-show role + marked branches); none when absent. */
+  branchStageIds?: readonly string[]
   now: number
 }
 
@@ -322,11 +330,12 @@ export function dealCard(input: DealCardInput): DealCard {
 
   let sourceChurn: StageChurn | null = null
   let pipelineChurn: StageChurn | null = null
+  const branches = new Set(input.branchStageIds ?? [])
   if (deal.semantic === 'P') {
-    pipelineChurn = churnByStage(input.sampleEvents, stages, null).get(deal.stageId) ?? null
+    pipelineChurn = churnByStage(input.sampleEvents, stages, null, branches).get(deal.stageId) ?? null
     if (deal.sourceId !== null) {
       const owners = new Set(input.sampleDeals.filter((d) => d.sourceId === deal.sourceId).map((d) => d.id))
-      sourceChurn = churnByStage(input.sampleEvents, stages, owners).get(deal.stageId) ?? null
+      sourceChurn = churnByStage(input.sampleEvents, stages, owners, branches).get(deal.stageId) ?? null
       const c = sourceChurn?.churn ?? null
       const base = pipelineChurn?.churn ?? null
       const often = c !== null && (c >= OFTEN_LOST_CHURN || (c >= ELEVATED_CHURN && base !== null && c >= 1.5 * base))

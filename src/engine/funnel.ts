@@ -22,12 +22,14 @@ export function hasReached(p: Prepared, d: number, st: number): boolean {
 }
 
 /**
- * When the deal first reached the stage after `st` (for the last process stage: any success
- * stage); NaN when never, or when `st` is not a process stage (no "next" to speak of).
+ * When the deal first reached the main-path stage after `st` (branch stages are not steps; after
+ * the last one: any success stage); NaN when never, or when `st` is not a process stage (no
+ * "next" to speak of). For a branch stage: the main-path stage its deals rejoin.
  */
 export function nextReachedAt(p: Prepared, pl: PipeInfo, d: number, st: number): number {
   if (st < 0 || st >= pl.processCount) return NaN
-  return st < pl.processCount - 1 ? p.reachedAt[d * p.stride + st + 1] : p.successAt[d]
+  const nx = pl.nextMain[st]
+  return nx >= 0 ? p.reachedAt[d * p.stride + nx] : p.successAt[d]
 }
 
 export function isLostAt(p: Prepared, d: number, st: number): boolean {
@@ -183,7 +185,8 @@ function countCohort(
   const S = p.stride
   const W = p.words
   const stages = pl.stageIds.length
-  const last = pl.processCount - 1
+  const process = pl.processCount
+  const nextMain = pl.nextMain
   const { reachedBits, stage, semantic, lossStage, successAt } = p
   const cohort = ps.cohort
   const deals = pl.deals
@@ -205,10 +208,10 @@ function countCohort(
     for (let st = 0; st < stages; st++) {
       if (((reachedBits[d * W + (st >> 5)] >>> (st & 31)) & 1) === 0) continue
       let notNext = false
-      if (st < last) {
-        const nx = st + 1
-        notNext = ((reachedBits[d * W + (nx >> 5)] >>> (nx & 31)) & 1) === 0
-      } else if (st === last) notNext = !wonAny
+      if (st < process) {
+        const nx = nextMain[st]
+        notNext = nx >= 0 ? ((reachedBits[d * W + (nx >> 5)] >>> (nx & 31)) & 1) === 0 : !wonAny
+      }
       for (let j = 0; j < m; j++) {
         out[j].reached[rows[j] + st]++
         if (notNext) out[j].notNext[rows[j] + st]++
@@ -224,7 +227,8 @@ function countFlow(s: QueryScope, ps: PeriodScope, pi: number, cols: (Int32Array
   const { entries, any } = flowEntries(s, ps)
   const end = ps.period.end
   const stages = pl.stageIds.length
-  const last = pl.processCount - 1
+  const process = pl.processCount
+  const nextMain = pl.nextMain
   const { reachedAt, successAt, stage, lossStage } = p
   const semantics = pl.semantics
   const lost = ps.lost
@@ -247,8 +251,9 @@ function countFlow(s: QueryScope, ps: PeriodScope, pi: number, cols: (Int32Array
       if (e === 0) continue
       const isCurrent = stage[d] === st
       let notNext = false
-      if (st <= last) {
-        const nextAt = st < last ? reachedAt[d * S + st + 1] : successAt[d]
+      if (st < process) {
+        const nx = nextMain[st]
+        const nextAt = nx >= 0 ? reachedAt[d * S + nx] : successAt[d]
         notNext = !(nextAt < end)
       } else if (semantics[st] === SEM_S) wonHere = true
       for (let j = 0; j < m; j++) {
@@ -281,13 +286,15 @@ export interface CohortStageRow {
   semantic: Semantic
   /** Deals of the cohort that reached the stage (skips count, moving back does not un-reach). */
   reached: number
+  /** Present on a branch stage: drawn beside the main path, not a step of it (no conversion). */
+  branch?: true
   /** Deals of the cohort now in the stage. */
   current: number
-  /** Reached the stage but not the next one; null for won/lost stages. */
+  /** Reached the stage but not the next main-path one; null for won/lost stages. */
   notNext: number | null
   /** Lost deals of the cohort whose loss stage is this one. */
   lostAt: number
-  /** reached(next)/reached(s); null for won/lost stages or when reached(s) is 0. */
+  /** reached(next main-path stage)/reached(s); null for won/lost and branch stages or when reached(s) is 0. */
   conversion: number | null
   /** reached(s)/cohort size. */
   overall: number | null
@@ -298,6 +305,8 @@ export interface FlowStageRow {
   semantic: Semantic
   /** Distinct deals that entered (or passed by a jump) the stage in the period. */
   entered: number
+  /** Present on a branch stage: drawn beside the main path, not a step of it (no conversion). */
+  branch?: true
   /** Same as `entered`, for a uniform row shape with the cohort funnel. */
   reached: number
   /** Passes counted with re-entries. */
@@ -308,7 +317,7 @@ export interface FlowStageRow {
   lostAt: number
   /** entered(next)/entered(s): may exceed 1 (deals entering next may have entered s before the period). */
   conversion: number | null
-  /** entered(s)/entered(first stage). */
+  /** entered(s)/entered(first main-path stage). */
   overall: number | null
 }
 
@@ -331,9 +340,11 @@ export interface PipelineFunnel<R> {
   splits?: SplitRows<R>[]
 }
 
+/** The count of the main-path stage after `st`; null for won/lost and branch stages (conversion skips them). */
 function nextCount(pl: PipeInfo, arr: Int32Array, row: number, st: number, successAny: number): number | null {
-  if (st >= pl.processCount) return null
-  return st < pl.processCount - 1 ? arr[row + st + 1] : successAny
+  if (st >= pl.processCount || pl.branch[st]) return null
+  const nx = pl.nextMain[st]
+  return nx >= 0 ? arr[row + nx] : successAny
 }
 
 export function cohortRows(
@@ -358,6 +369,7 @@ export function cohortRows(
       conversion: next === null ? null : rate(next, reached),
       overall: rate(reached, c.size[k]),
     }
+    if (pl.branch[st]) out[id].branch = true
   })
   return out
 }
@@ -371,7 +383,7 @@ export function flowRows(
 ): Record<string, FlowStageRow> {
   const row = k * stride
   const out: Record<string, FlowStageRow> = {}
-  const first = c.reached[row]
+  const first = c.reached[row + Math.max(0, pl.firstMain)]
   pl.stageIds.forEach((id, st) => {
     const entered = c.reached[row + st]
     const next = nextCount(pl, c.reached, row, st, wonEntered)
@@ -387,6 +399,7 @@ export function flowRows(
       conversion: next === null ? null : rate(next, entered),
       overall: rate(entered, first),
     }
+    if (pl.branch[st]) out[id].branch = true
   })
   return out
 }

@@ -12,12 +12,14 @@ import { emptyQuality, type QualityCounts } from './quality'
 import { timeZone, type TimeZone } from './periods'
 import { prepareTouches, TOUCH_KINDS } from './prepare-touches'
 import { quantileSelect } from './stats'
+import { branchStageIds, pathShape, type PathShape } from './branch'
 
 export const SEM_P = 0
 export const SEM_S = 1
 export const SEM_F = 2
 
-export interface PipeInfo {
+/** A pipeline in funnel order, with its main path around the branch stages (`branch.ts`). */
+export interface PipeInfo extends PathShape {
   categoryId: number
   name: string
   stageIds: string[]
@@ -106,6 +108,7 @@ function buildPipes(data: CrmData): {
   const pipes: PipeInfo[] = []
   const byCategory = new Map<number, number>()
   const stageLookup = new Map<string, [number, number]>()
+  const branches = branchStageIds(data.settings)
   const sorted = [...data.pipelines].sort((a, b) => a.sort - b.sort || a.id - b.id)
   for (const pl of sorted) {
     // Funnel order: process stages first, then success, then failure (stable within each).
@@ -115,14 +118,16 @@ function buildPipes(data: CrmData): {
     const pi = pipes.length
     byCategory.set(pl.id, pi)
     ids.forEach((id, i) => stageLookup.set(id, [pi, i]))
+    const processCount = ids.filter((id) => rank(id) === SEM_P).length
     pipes.push({
       categoryId: pl.id,
       name: pl.name,
       stageIds: ids,
       stageNames: ids.map((id) => stageById.get(id)!.name),
       semantics: Uint8Array.from(ids.map(rank)),
-      processCount: ids.filter((id) => rank(id) === SEM_P).length,
+      processCount,
       deals: new Int32Array(0),
+      ...pathShape(ids, processCount, branches),
     })
   }
   return { pipes, byCategory, stageLookup }
@@ -210,6 +215,7 @@ function dealHistory(
   ix: EventIndex,
   d: number,
   curStage: number,
+  firstStage: number,
   hs: Int16Array,
   ha: Float64Array,
   q: QualityCounts,
@@ -222,10 +228,12 @@ function dealHistory(
   const b = ix.start[d + 1]
   if (a === b) {
     q.reconstructed++
-    hs[0] = 0
+    // Created at the first main-path stage: a branch stage is never assumed, only entered.
+    const first = Math.max(0, firstStage)
+    hs[0] = first
     // Only numbers go into the buffer as they are (a missing date stays invalid, not 0).
     ha[0] = typeof deal.createdAt === 'number' ? deal.createdAt : NaN
-    if (curStage > 0) {
+    if (curStage >= 0 && curStage !== first) {
       hs[1] = curStage
       ha[1] = Math.max(deal.createdAt, fallbackAt)
       return 2
@@ -427,9 +435,12 @@ export function prepare(data: CrmData): Prepared {
     if (pi < 0) continue
     const pl = pipes[pi]
     const deal = data.deals[d]
-    const hn = dealHistory(data, eventIndex, d, stage[d], hs, ha, quality)
+    const hn = dealHistory(data, eventIndex, d, stage[d], pl.firstMain, hs, ha, quality)
     const reconstructed = eventIndex.start[d] === eventIndex.start[d + 1]
-    let pos = -1 // last process stage the deal was in
+    // pos: the deal's place on the main path (every main-path stage up to it is passed);
+    // cur: the process stage it is actually in (a branch stage too), for the loss stage.
+    let pos = -1
+    let cur = -1
     let prevSem = -1
     let reopened = false
     let backward = false
@@ -437,6 +448,7 @@ export function prepare(data: CrmData): Prepared {
     let lastLossAt = NaN
     let lastWinAt = NaN
     let lostWithoutStage = false
+    const { branch } = pl
     for (let i = 0; i < hn; i++) {
       const s = hs[i]
       const t = ha[i]
@@ -445,20 +457,24 @@ export function prepare(data: CrmData): Prepared {
       if (sem === SEM_P) {
         if (prevSem === SEM_S || prevSem === SEM_F) reopened = true
         if (s < pos) backward = true
-        for (let k = pos + 1; k < s; k++) pushPass(d, k, t)
-        pos = s
+        // A jump passes the main-path stages it skips; never a branch stage (metrics.md).
+        for (let k = pos + 1; k < s; k++) if (!branch[k]) pushPass(d, k, t)
+        // In a branch stage the deal stands on the main path just before it: returning to
+        // that stage (booked → no-show → booked again) is a re-entry, not a move back.
+        pos = branch[s] ? pl.prevMain[s] : s
+        cur = s
       } else if (sem === SEM_S) {
-        for (let k = pos + 1; k < pl.processCount; k++) pushPass(d, k, t)
+        for (let k = pos + 1; k < pl.processCount; k++) if (!branch[k]) pushPass(d, k, t)
         pos = Math.max(pos, pl.processCount - 1)
+        if (cur < pl.lastMain) cur = pl.lastMain
         lastWinAt = t
       } else {
         // Created straight into a failure stage: the deal still began at the first stage.
-        if (pos < 0 && pl.processCount > 0) {
-          pushPass(d, 0, t)
+        if (cur < 0 && pl.firstMain >= 0) {
+          pushPass(d, pl.firstMain, t)
           lostWithoutStage = true
         }
-        lastLossStage = pos < 0 ? 0 : pos
-        if (pos >= pl.processCount) lastLossStage = pl.processCount - 1
+        lastLossStage = cur < 0 ? Math.max(0, pl.firstMain) : cur
         lastLossAt = t
       }
       pushPass(d, s, t)
@@ -474,8 +490,8 @@ export function prepare(data: CrmData): Prepared {
     // A one-entry reconstructed history is the raw creation date, stored as before (null → 0).
     stageSince[d] = reconstructed && hn === 1 ? (deal.createdAt as number) : ha[hn - 1]
     if (semantic[d] === SEM_F) {
-      lossStage[d] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, pos) : -1
-      if (lostWithoutStage || pos < 0) quality.lostWithoutProcessStage++
+      lossStage[d] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, cur) : -1
+      if (lostWithoutStage || cur < 0) quality.lostWithoutProcessStage++
       closedAt[d] = validTime(lastLossAt) ? lastLossAt : (deal.closedAt ?? stageSince[d])
     } else if (semantic[d] === SEM_S) {
       closedAt[d] = validTime(lastWinAt) ? lastWinAt : (deal.closedAt ?? stageSince[d])

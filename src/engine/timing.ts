@@ -4,7 +4,8 @@
  *
  * - Between stages s→t: first actual entry into t minus first actual entry into s, for deals with
  *   both entries, t not before s, and the entry into t inside the period. Pairs: consecutive
- *   process stages, then the last process stage to each success stage.
+ *   main-path process stages, each branch stage from the stage before it, then the last
+ *   main-path stage to each success stage.
  * - To win: won time (last entry into a success stage) minus DATE_CREATE, deals won in the period.
  * - To first touch: first touch at or after creation minus creation, deals created in the period;
  *   deals with no touch are counted apart (`noTouch`).
@@ -85,14 +86,21 @@ export function splitDims(s: QueryScope): Dim[] {
   return dims
 }
 
-/** Stage pairs of a pipeline: consecutive process stages, then last process → each success stage. */
+/**
+ * Stage pairs of a pipeline: consecutive main-path process stages (a branch stage is not a step),
+ * each branch stage from the main-path stage before it, then last main-path stage → each success stage.
+ */
 export function stagePairs(p: Prepared, pi: number): [number, number][] {
   const pl = p.pipes[pi]
   const pairs: [number, number][] = []
-  for (let st = 0; st + 1 < pl.processCount; st++) pairs.push([st, st + 1])
-  if (pl.processCount > 0) {
+  for (let st = 0; st < pl.processCount; st++) {
+    if (pl.branch[st]) {
+      if (pl.prevMain[st] >= 0) pairs.push([pl.prevMain[st], st])
+    } else if (pl.nextMain[st] >= 0) pairs.push([st, pl.nextMain[st]])
+  }
+  if (pl.lastMain >= 0) {
     for (let st = pl.processCount; st < pl.stageIds.length; st++) {
-      if (pl.semantics[st] === SEM_S) pairs.push([pl.processCount - 1, st])
+      if (pl.semantics[st] === SEM_S) pairs.push([pl.lastMain, st])
     }
   }
   return pairs

@@ -90,6 +90,25 @@ describe('churnByStage', () => {
     expect(churnByStage(ev, stages, new Set([2])).get('NEW')).toMatchObject({ reached: 1, lost: 0 })
   })
 
+  it('a branch stage is reached only by an actual entry and can be the loss stage', () => {
+    const ev = [
+      ...history(11, [
+        ['NEW', 0],
+        ['OFFER', 1],
+        ['WON', 2],
+      ]),
+      ...history(12, [
+        ['NEW', 0],
+        ['MEET', 1],
+        ['LOSE', 2],
+      ]),
+    ]
+    const branches = new Set(['MEET'])
+    expect(churnByStage(ev, stages, null).get('MEET')).toMatchObject({ reached: 2, lost: 1 })
+    expect(churnByStage(ev, stages, null, branches).get('MEET')).toMatchObject({ reached: 1, lost: 1, churn: 1 })
+    expect(churnByStage(ev, stages, null, branches).get('OFFER')).toMatchObject({ reached: 1, lost: 0 })
+  })
+
   it('ignores histories cut by the sample window (no creation event)', () => {
     const cut = history(9, [
       ['NEW', 0],
