@@ -8,7 +8,7 @@
  */
 import type { PortalDump } from './wire'
 
-export type TableName = Exclude<keyof PortalDump, 'format' | 'portal'>
+export type TableName = Exclude<keyof PortalDump, 'format' | 'portal' | 'appOptions'>
 
 export const ALL_TABLES: readonly TableName[] = [
   'statuses',

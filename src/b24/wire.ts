@@ -288,4 +288,9 @@ export interface PortalDump {
   calls: CallRow[]
   tasks: TaskRow[]
   currencies: CurrencyRow[]
+  /**
+   * Funnel Lens's own app.option values (`flSettings`: a JSON string) as an admin saved them;
+   * the generator sets them and the demo portal serves them once the app is installed.
+   */
+  appOptions?: Record<string, string>
 }

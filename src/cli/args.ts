@@ -30,6 +30,8 @@ export interface CliOptions {
   managerIds: number[]
   format: OutputFormat
   inputsPath: string | null
+  /** `--settings FILE`: the settings JSON exactly as stored in app.option `flSettings`. */
+  settingsPath: string | null
   bucket: BucketKind | undefined
   breakdown: BreakdownDim | undefined
   /** Epoch ms that stands for "now" (forecast, stuck deals); default the wall clock. */
@@ -43,7 +45,7 @@ export interface CliOptions {
 
 export const USAGE = `Usage: npm run report -- (--webhook URL | --dump FILE) --from YYYY-MM-DD --to YYYY-MM-DD
   [--compare previous|year|none] [--category ID] [--city ID…] [--source ID…] [--manager ID…]
-  [--format json|csv] [--inputs FILE] [--bucket day|week|month|quarter|year]
+  [--format json|csv] [--inputs FILE] [--settings FILE] [--bucket day|week|month|quarter|year]
   [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR] [--time-zone IANA-ZONE]`
 
 const COMPARE: readonly CompareMode[] = ['previous', 'year', 'none']
@@ -129,6 +131,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         manager: { type: 'string', multiple: true },
         format: { type: 'string', default: 'json' },
         inputs: { type: 'string' },
+        settings: { type: 'string' },
         bucket: { type: 'string' },
         breakdown: { type: 'string' },
         now: { type: 'string' },
@@ -169,6 +172,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     managerIds: ids('manager', v.manager),
     format: oneOf('format', v.format ?? 'json', FORMATS),
     inputsPath: v.inputs ?? null,
+    settingsPath: v.settings ?? null,
     bucket: v.bucket === undefined ? undefined : oneOf('bucket', v.bucket, BUCKETS),
     breakdown: v.breakdown === undefined ? undefined : oneOf('breakdown', v.breakdown, DIMS),
     now,
@@ -190,6 +194,7 @@ function emptyOptions(): CliOptions {
     managerIds: [],
     format: 'json',
     inputsPath: null,
+    settingsPath: null,
     bucket: undefined,
     breakdown: undefined,
     now: undefined,

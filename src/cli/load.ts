@@ -5,7 +5,9 @@
 import { dumpToCrmData } from '../b24/normalize'
 import { readDump } from '../demo-portal/gen-dump-io'
 import type { CrmData } from '../engine/types'
-import type { CliOptions } from './args'
+import type { SyncSettings } from '../b24/settings'
+import { UsageError, type CliOptions } from './args'
+import { readSettingsFile, unknownRoleStages } from './settings-file'
 import { loadFromWebhook } from './webhook'
 
 export class LoadError extends Error {
@@ -19,17 +21,35 @@ export interface LoadedData {
   data: CrmData
 }
 
-function fromDump(path: string): LoadedData {
+function fromDump(path: string, settings: SyncSettings | undefined): LoadedData {
   let dump
   try {
     dump = readDump(path)
   } catch (err) {
     throw new LoadError((err as Error).message)
   }
-  return { data: dumpToCrmData(dump) }
+  return { data: dumpToCrmData(dump, settings) }
 }
 
 export async function loadCrmData(opts: CliOptions): Promise<LoadedData> {
-  if (opts.source.kind === 'dump') return fromDump(opts.source.path)
-  return { data: await loadFromWebhook(opts.source.url, { cacheDir: opts.cacheDir, timeZone: opts.timeZone }) }
+  // Read before the data: a bad settings file costs one line, not a portal round trip.
+  const settings = opts.settingsPath ? readSettingsFile(opts.settingsPath) : undefined
+  const loaded =
+    opts.source.kind === 'dump'
+      ? fromDump(opts.source.path, settings)
+      : {
+          data: await loadFromWebhook(opts.source.url, {
+            cacheDir: opts.cacheDir,
+            timeZone: opts.timeZone,
+            settings,
+          }),
+        }
+  if (settings) {
+    const unknown = unknownRoleStages(settings, new Set(loaded.data.stages.map((s) => s.id)))
+    if (unknown.length)
+      throw new UsageError(
+        `--settings ${opts.settingsPath}: the portal has no stage ${unknown.join(', ')} (a settings file of another portal?)`,
+      )
+  }
+  return loaded
 }

@@ -9,11 +9,14 @@ import { cacheKey, MemoryCache, type SyncCache } from '../sync/cache'
 import { FileCache } from '../sync/file-cache'
 import { syncAll } from '../sync/sync'
 import type { CrmData } from '../engine/types'
+import type { SyncSettings } from '../b24/settings'
 
 export interface WebhookLoadOptions {
   cacheDir: string | null
   /** IANA zone (a webhook reveals only the UTC offset of the portal's dates). */
   timeZone: string | null
+  /** `--settings FILE` (fields, currency, stage roles); null/undefined → defaults. */
+  settings?: SyncSettings
 }
 
 /**
@@ -36,7 +39,10 @@ export async function loadFromWebhook(url: string, opts: WebhookLoadOptions): Pr
   })
   const cache = await openCache(client, opts.cacheDir)
   try {
-    const result = await syncAll(client, cache, opts.timeZone ? { portal: { timeZone: opts.timeZone } } : {})
+    const result = await syncAll(client, cache, {
+      ...(opts.timeZone ? { portal: { timeZone: opts.timeZone } } : {}),
+      ...(opts.settings ? { settings: opts.settings } : {}),
+    })
     return result.data
   } finally {
     await cache.close?.()

@@ -42,6 +42,7 @@ export function writeDump(path: string, dump: PortalDump): void {
   try {
     line(`{"format":${JSON.stringify(dump.format)},`)
     line(`"portal":${JSON.stringify(dump.portal)},`)
+    if (dump.appOptions) line(`"appOptions":${JSON.stringify(dump.appOptions)},`)
     TABLE_KEYS.forEach((key, t) => {
       const rows = dump[key] as unknown[]
       line(`${JSON.stringify(key)}:[`)
@@ -86,6 +87,12 @@ export function validateDump(value: unknown, origin = 'dump'): PortalDump {
       throw new Error(`${origin} is missing the key "portal.${key}" (a string)`)
     }
   }
+  const options = record.appOptions
+  if (
+    options !== undefined &&
+    (typeof options !== 'object' || options === null || Object.values(options).some((v) => typeof v !== 'string'))
+  )
+    throw new Error(`${origin}: "appOptions" must map option names to strings`)
   for (const key of TABLE_KEYS) {
     if (!(key in record)) throw new Error(`${origin} is missing the key "${key}"`)
     if (!Array.isArray(record[key])) throw new Error(`${origin}: the key "${key}" must be an array of rows`)
@@ -112,6 +119,7 @@ function readLineByLine(path: string): unknown {
     if (tableStart) out[tableStart[1]] = table = []
     else if (/^\{"format":"[^"]*"$/.test(line)) out.format = JSON.parse(line.slice('{"format":'.length))
     else if (line.startsWith('"portal":')) out.portal = JSON.parse(line.slice('"portal":'.length))
+    else if (line.startsWith('"appOptions":')) out.appOptions = JSON.parse(line.slice('"appOptions":'.length))
     else throw new Error(`not a dump written by writeDump (unexpected line "${line.slice(0, 60)}")`)
   }
   const fd = openSync(path, 'r')

@@ -21,6 +21,7 @@ import { planNetwork } from './gen-plan'
 import { Random } from './gen-random'
 import { DAY, PORTAL_TIME_ZONE, parseIsoOption } from './gen-time'
 import { materializeTouches } from './gen-touches'
+import { demoAppOptions } from './gen-settings'
 
 export { readDump, validateDump, writeDump } from './gen-dump-io'
 export { CITY_FIELD, LOSS_REASON_FIELD } from './gen-dictionaries'
@@ -60,6 +61,8 @@ export function generatePortal(opts: GeneratorOptions): PortalDump {
       timeZone: PORTAL_TIME_ZONE,
       language: 'en',
     },
+    // Before the tables, where writeDump puts them (a dump read back has the same key order).
+    appOptions: demoAppOptions(),
     deals: dealRows,
     leads: leadRows,
     dealHistory: dealHistoryRows(ctx.dealEvents, ctx.stages),

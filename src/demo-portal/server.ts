@@ -142,6 +142,8 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
   const tokenTtl = opts.tokenTtlSec ?? 3600
   const secret = opts.webhookSecret ?? 'demo'
   const store = new AppStore(opts.dataDir, opts.installed ?? false)
+  // An installed app has saved its settings: the portal starts with the ones its dump carries.
+  if (store.data.installed) store.seedAppOptions(opts.dump.appOptions)
   const portal = new PortalState(opts.dump, store, { admins: opts.admins, ownDealsOnly: opts.ownDealsOnly })
   const meter = new OperatingMeter()
   const bucket = new LeakyBucket(opts.rate ?? 2, opts.burst ?? 50)

@@ -105,6 +105,13 @@ export class AppStore {
     renameSync(tmp, this.file)
   }
 
+  /** Adds the options the store does not hold yet (what an admin saved stays). */
+  seedAppOptions(options: Record<string, string> | undefined): void {
+    for (const [name, value] of Object.entries(options ?? {})) {
+      if (!(name in this.data.appOptions)) this.data.appOptions[name] = value
+    }
+  }
+
   entity(code: string): EntityStorage | undefined {
     return this.data.entities.find((e) => e.ENTITY === code)
   }

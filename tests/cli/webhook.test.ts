@@ -2,7 +2,7 @@
  * The command-line report over an inbound webhook against a running demo portal (the real
  * SDK and sync layer), compared with the same data read from the dump file.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -73,6 +73,26 @@ describe('--webhook against the demo portal', () => {
     expect((hook.meta as Json).rows).toEqual((fromDump.meta as Json).rows)
     expect(withoutMeta(hook)).toEqual(withoutMeta(fromDump))
     expect(portal.stats.requests).toBeGreaterThan(0)
+  })
+
+  it('--settings gives the webhook path the stage roles an inbound webhook cannot read (same figures as the dump)', async () => {
+    const settings = join(dir, 'settings.json')
+    writeFileSync(settings, generatePortal({ seed: 23, deals: 1 }).appOptions!.flSettings)
+    const [hook, dumped] = await Promise.all([
+      report([
+        '--webhook',
+        `${portal.url}/rest/1/demo/`,
+        '--time-zone',
+        'Europe/Moscow',
+        '--settings',
+        settings,
+        ...PERIOD,
+      ]),
+      report(['--dump', dumpPath, '--settings', settings, ...PERIOD]),
+    ])
+    expect(withoutMeta(hook)).toEqual(withoutMeta(dumped))
+    const sales = (hook.funnel as { cohort: { stages: Record<string, { branch?: boolean }> }[] }).cohort[0]
+    expect(sales.stages.UC_7NQ2ZB.branch).toBe(true)
   })
 
   it('without --time-zone uses the offset the portal dates carry, with the same figures (Moscow has no DST)', async () => {
