@@ -5,6 +5,7 @@
  */
 import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
 import { churnSection, type ChurnSection } from './churn'
+import { dataDays, type DataDays } from './data-days'
 import { citiesSection, type CityRow } from './cities'
 import { forecastSection, type ForecastSection } from './forecast'
 import { funnelSection, type FunnelSection } from './funnel'
@@ -83,6 +84,8 @@ export interface Report extends PeriodSections {
   quality: QualitySection
   kpis: Kpis
   series: SeriesSection
+  /** Where the filtered deals lie in time (an empty period offers the nearest one with data). */
+  dataDays: DataDays | null
 }
 
 function periodInfo(s: QueryScope, ps: PeriodScope): PeriodInfo {
@@ -164,5 +167,6 @@ export function buildReport(p: Prepared, q: ReportQuery): Report {
     quality: qualitySection(p.quality),
     kpis: kpis(s, cur, cmp, forecast),
     series: seriesSection(s),
+    dataDays: dataDays(s),
   }
 }

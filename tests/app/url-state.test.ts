@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defaultFilters, parseHash, toHash, type FilterState } from '../../src/app/services/url-state'
-import { presetRange, todayIn } from '../../src/app/services/period-presets'
+import { DEFAULT_PRESET, presetRange, todayIn } from '../../src/app/services/period-presets'
 import { queryFromFilters } from '../../src/app/stores/report'
 
 describe('filters in the URL hash', () => {
@@ -35,13 +35,13 @@ describe('filters in the URL hash', () => {
       '#/nowhere?period=fortnight&cmp=decade&pipeline=x&manager=5&manager=abc&city=spb&period=custom&from=2024-02-30&to=2024-03-01',
     )
     expect(s.page).toBe('overview')
-    expect(s.preset).toBe('this-month')
+    expect(s.preset).toBe(DEFAULT_PRESET)
     expect(s.compare).toBe('previous')
     expect(s.pipeline).toBeNull()
     expect(s.managers).toEqual([5])
     expect(s.cities).toEqual(['spb'])
     const reversed = parseHash('#/funnels?period=custom&from=2024-03-10&to=2024-03-01')
-    expect(reversed.preset).toBe('this-month')
+    expect(reversed.preset).toBe(DEFAULT_PRESET)
   })
 
   it('turns filters into the engine query', () => {

@@ -31,6 +31,7 @@ describe('report', () => {
         'churn',
         'cities',
         'comparison',
+        'dataDays',
         'forecast',
         'funnel',
         'kpis',

@@ -27,6 +27,7 @@ export const en = {
   'filter.clear': 'Clear',
   'filter.from': 'From',
   'filter.to': 'To',
+  'preset.last-30-days': 'Last 30 days',
   'preset.this-week': 'This week',
   'preset.last-week': 'Last week',
   'preset.this-month': 'This month',
@@ -54,6 +55,8 @@ export const en = {
   'state.loadingTitle': 'Preparing the report',
   'state.emptyTitle': 'No deals match these filters',
   'state.emptyHint': 'Widen the period or clear the city, source and manager filters.',
+  'state.emptyNearest': 'The nearest period with deals is {from} – {to}.',
+  'state.showNearest': 'Show {from} – {to}',
   'state.errorTitle': 'The report could not be built',
   'state.errorHint':
     'Check the connection to Bitrix24 and press Retry. If it repeats, send this message to your administrator.',

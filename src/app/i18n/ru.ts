@@ -28,6 +28,7 @@ export const ru: Messages = {
   'filter.clear': 'Сбросить',
   'filter.from': 'С',
   'filter.to': 'По',
+  'preset.last-30-days': 'Последние 30 дней',
   'preset.this-week': 'Эта неделя',
   'preset.last-week': 'Прошлая неделя',
   'preset.this-month': 'Этот месяц',
@@ -55,6 +56,8 @@ export const ru: Messages = {
   'state.loadingTitle': 'Готовим отчёт',
   'state.emptyTitle': 'Нет сделок под эти фильтры',
   'state.emptyHint': 'Расширьте период или сбросьте фильтры по городам, источникам и менеджерам.',
+  'state.emptyNearest': 'Ближайший период со сделками: {from} – {to}.',
+  'state.showNearest': 'Показать {from} – {to}',
   'state.errorTitle': 'Не удалось построить отчёт',
   'state.errorHint':
     'Проверьте связь с Битрикс24 и нажмите «Повторить». Если ошибка повторится, перешлите это сообщение администратору.',

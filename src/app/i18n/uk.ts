@@ -28,6 +28,7 @@ export const uk: Messages = {
   'filter.clear': 'Скинути',
   'filter.from': 'З',
   'filter.to': 'По',
+  'preset.last-30-days': 'Останні 30 днів',
   'preset.this-week': 'Цей тиждень',
   'preset.last-week': 'Минулий тиждень',
   'preset.this-month': 'Цей місяць',
@@ -55,6 +56,8 @@ export const uk: Messages = {
   'state.loadingTitle': 'Готуємо звіт',
   'state.emptyTitle': 'Немає угод під ці фільтри',
   'state.emptyHint': 'Розширте період або скиньте фільтри за містами, джерелами та менеджерами.',
+  'state.emptyNearest': 'Найближчий період з угодами: {from} – {to}.',
+  'state.showNearest': 'Показати {from} – {to}',
   'state.errorTitle': 'Не вдалося побудувати звіт',
   'state.errorHint':
     'Перевірте зв’язок із Бітрікс24 і натисніть «Повторити». Якщо помилка повториться, надішліть це повідомлення адміністратору.',

@@ -1,8 +1,13 @@
 /**
  * Period presets as calendar dates in the portal's time zone. A period a person names by
  * dates includes its last day (metrics.md "Periods"): `to` is the last day, inclusive.
+ * Calendar arithmetic is dayjs's (src/app/services/dayjs.ts) on UTC dates, where no DST shift
+ * can move a day; the zone only decides which date "today" is.
  */
+import { dayjs, ISO_DAY, type Dayjs } from './dayjs'
+
 export const PERIOD_PRESETS = [
+  'last-30-days',
   'this-week',
   'last-week',
   'this-month',
@@ -17,6 +22,13 @@ export const PERIOD_PRESETS = [
 ] as const
 export type PeriodPreset = (typeof PERIOD_PRESETS)[number]
 
+/**
+ * The period the report opens on: the last 30 whole days (yesterday included, today's partial
+ * day not), compared with the 30 days before. Unlike "this month" it is never nearly empty on
+ * the first days of a month.
+ */
+export const DEFAULT_PRESET = 'last-30-days' satisfies PeriodPreset
+
 export interface DateRange {
   /** first day, "YYYY-MM-DD" */
   from: string
@@ -24,75 +36,72 @@ export interface DateRange {
   to: string
 }
 
-const DAY = 86_400_000
-const FIXED_OFFSET = /^([+-])(\d{2}):?(\d{2})$/
+const FIXED_OFFSET = /^[+-]\d{2}:?\d{2}$/
 
-/** Today's calendar date in a zone (IANA or "+03:00"). */
+/** Today's calendar date in a zone (IANA or "+03:00"); UTC's when the zone is unknown. */
 export function todayIn(timeZone: string, now: number = Date.now()): string {
-  const m = FIXED_OFFSET.exec(timeZone)
-  if (m) {
-    const minutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === '-' ? -1 : 1)
-    return new Date(now + minutes * 60_000).toISOString().slice(0, 10)
-  }
+  if (FIXED_OFFSET.test(timeZone)) return dayjs(now).utcOffset(timeZone).format(ISO_DAY)
   try {
-    // en-CA prints ISO-like YYYY-MM-DD.
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+    return dayjs(now).tz(timeZone).format(ISO_DAY)
   } catch {
-    return new Date(now).toISOString().slice(0, 10)
+    return dayjs.utc(now).format(ISO_DAY)
   }
 }
 
-function parts(iso: string): [number, number, number] {
-  const [y, m, d] = iso.split('-').map(Number)
-  return [y, m, d]
+function span(from: Dayjs, to: Dayjs): DateRange {
+  return { from: from.format(ISO_DAY), to: to.format(ISO_DAY) }
 }
 
-function iso(y: number, m: number, d: number): string {
-  // Date.UTC normalises month/day overflow (month 13 → next January, day 0 → last day before).
-  return new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10)
+/** The whole calendar month, quarter or year that holds `day`. */
+function whole(day: Dayjs, unit: 'month' | 'quarter' | 'year'): DateRange {
+  return span(day.startOf(unit), day.endOf(unit))
 }
 
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10)
+/** The ISO week (Monday to Sunday) that holds `day`. */
+function isoWeek(day: Dayjs): DateRange {
+  return span(day.startOf('isoWeek'), day.endOf('isoWeek'))
 }
 
-/** A span of `months` calendar months starting with month index `start` (0-based) of year y. */
-function monthSpan(y: number, startMonth0: number, months: number): DateRange {
-  return { from: iso(y, startMonth0 + 1, 1), to: iso(y, startMonth0 + months + 1, 0) }
+/** January–June or July–December. */
+function half(day: Dayjs): DateRange {
+  const first = day.month(day.month() < 6 ? 0 : 6).startOf('month')
+  return span(first, first.add(5, 'month').endOf('month'))
 }
 
 export function presetRange(preset: Exclude<PeriodPreset, 'custom'>, today: string): DateRange {
-  const [y, m] = parts(today)
-  const m0 = m - 1
+  const day = dayjs.utc(today)
   switch (preset) {
+    case 'last-30-days':
+      return span(day.subtract(30, 'day'), day.subtract(1, 'day'))
     case 'this-week':
-    case 'last-week': {
-      // ISO week: Monday first.
-      const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7
-      const monday = addDays(today, -weekday - (preset === 'last-week' ? 7 : 0))
-      return { from: monday, to: addDays(monday, 6) }
-    }
+      return isoWeek(day)
+    case 'last-week':
+      return isoWeek(day.subtract(1, 'week'))
     case 'this-month':
-      return monthSpan(y, m0, 1)
+      return whole(day, 'month')
     case 'last-month':
-      return monthSpan(y, m0 - 1, 1)
+      return whole(day.subtract(1, 'month'), 'month')
     case 'this-quarter':
-      return monthSpan(y, m0 - (m0 % 3), 3)
+      return whole(day, 'quarter')
     case 'last-quarter':
-      return monthSpan(y, m0 - (m0 % 3) - 3, 3)
+      return whole(day.subtract(1, 'quarter'), 'quarter')
     case 'this-half':
-      return monthSpan(y, m0 < 6 ? 0 : 6, 6)
+      return half(day)
     case 'last-half':
-      return monthSpan(y, m0 < 6 ? -6 : 0, 6)
+      return half(day.subtract(6, 'month'))
     case 'this-year':
-      return monthSpan(y, 0, 12)
+      return whole(day, 'year')
     case 'last-year':
-      return monthSpan(y - 1, 0, 12)
+      return whole(day.subtract(1, 'year'), 'year')
   }
 }
 
+/** A preset's dates as they are now in the portal's zone. */
+export function presetIn(preset: Exclude<PeriodPreset, 'custom'>, timeZone: string, now: number = Date.now()) {
+  return presetRange(preset, todayIn(timeZone, now))
+}
+
+/** A real calendar date written "YYYY-MM-DD" (2024-02-30 is not). */
 export function isIsoDate(value: unknown): value is string {
-  return (
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
-  )
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && dayjs.utc(value).format(ISO_DAY) === value
 }

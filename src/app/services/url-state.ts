@@ -4,7 +4,7 @@
  * Repeated keys (not commas) carry lists, so ids with any characters survive. Anything unknown
  * or malformed falls back to the default for that field and loses nothing else.
  */
-import { PERIOD_PRESETS, isIsoDate, type PeriodPreset } from './period-presets'
+import { DEFAULT_PRESET, PERIOD_PRESETS, isIsoDate, type PeriodPreset } from './period-presets'
 
 export const PAGES = [
   'overview',
@@ -45,7 +45,7 @@ export interface FilterState {
 export function defaultFilters(): FilterState {
   return {
     page: 'overview',
-    preset: 'this-month',
+    preset: DEFAULT_PRESET,
     from: null,
     to: null,
     compare: 'previous',
@@ -82,7 +82,7 @@ export function parseHash(hash: string): FilterState {
       state.from = from
       state.to = to
     } else {
-      state.preset = 'this-month'
+      state.preset = DEFAULT_PRESET
     }
   }
   state.compare = oneOf(COMPARISONS, q.get('cmp'), state.compare)

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, watch } from 'vue'
-import { presetRange, todayIn, type DateRange } from '../services/period-presets'
+import { DEFAULT_PRESET, presetIn, type DateRange } from '../services/period-presets'
 import { defaultFilters, parseHash, toHash, type FilterState } from '../services/url-state'
 
 /**
@@ -58,8 +58,7 @@ export const useFiltersStore = defineStore('filters', () => {
   /** The report period as calendar dates in the portal's zone. */
   const range = computed<DateRange>(() => {
     if (state.preset === 'custom' && state.from && state.to) return { from: state.from, to: state.to }
-    const preset = state.preset === 'custom' ? 'this-month' : state.preset
-    return presetRange(preset, todayIn(timeZone.value))
+    return presetIn(state.preset === 'custom' ? DEFAULT_PRESET : state.preset, timeZone.value)
   })
 
   function bindToUrl(): () => void {
