@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
-import { escapeHtml } from '../../src/app/services/escape-html'
+import { escapeHtml, unescapeHtml } from '../../src/app/services/escape-html'
 import {
   funnelChart,
   groupedBarChart,
@@ -9,6 +9,7 @@ import {
   periodSeriesChart,
   safeTooltip,
 } from '../../src/app/services/chart-options'
+import type { ApexYAxis } from 'apexcharts'
 import { csvCell, toCsv } from '../../src/app/services/csv'
 import ChurnPage from '../../src/app/pages/ChurnPage.vue'
 import LossPage from '../../src/app/pages/LossPage.vue'
@@ -35,6 +36,11 @@ describe('escapeHtml', () => {
     expect(box.textContent).toBe(XSS)
     expect(box.querySelector('img')).toBeNull()
   })
+
+  it('unescapeHtml undoes exactly one escapeHtml', () => {
+    for (const text of [XSS, `a & b "c" 'd' \`e\``, '&lt;already&gt; &amp;', 'Москва'])
+      expect(unescapeHtml(escapeHtml(text))).toBe(text)
+  })
 })
 
 describe('chart options escape everything ApexCharts writes as HTML', () => {
@@ -59,7 +65,7 @@ describe('chart options escape everything ApexCharts writes as HTML', () => {
       format,
       dark: false,
     })
-    const legend = spec.options.legend!.formatter!(XSS, {} as never)
+    const legend = spec.options.legend!.formatter!(escapeHtml(XSS), {} as never)
     expect(elementsIn(String(legend))).toEqual([])
     const html = (spec.options.tooltip!.custom as (a: unknown) => string)(tooltipArgs([XSS, 'cmp']))
     expect(elementsIn(html)).not.toContain('img')
@@ -95,10 +101,48 @@ describe('chart options escape everything ApexCharts writes as HTML', () => {
       const html = (spec.options.tooltip!.custom as (a: unknown) => string)(tooltipArgs([XSS, 'x']))
       expect(elementsIn(html).filter((t) => t !== 'div' && t !== 'b' && t !== 'span')).toEqual([])
       expect(html).toContain('&lt;img')
-      expect(elementsIn(String(spec.options.legend!.formatter!(XSS, {} as never)))).toEqual([])
+      expect(elementsIn(String(spec.options.legend!.formatter!(escapeHtml(XSS), {} as never)))).toEqual([])
     }
-    // Axis labels are SVG text nodes: they get the raw name, which the user must read as written.
-    expect((heat.options.xaxis!.categories as string[])[0]).toBe(XSS)
+    // Every label enters ApexCharts escaped; only the axis labels (SVG textContent) turn it back.
+    expect((heat.options.xaxis!.categories as string[])[0]).toBe(escapeHtml(XSS))
+    expect(heat.series.map((x) => x.name)).toEqual([escapeHtml(XSS)])
+    expect((heat.series[0].data as { x: string }[])[0].x).toBe(escapeHtml(XSS))
+    const yaxis = heat.options.yaxis as ApexYAxis
+    expect(yaxis.labels!.formatter!(escapeHtml(XSS) as never)).toBe(XSS)
+    const funnelY = funnel.options.yaxis as ApexYAxis
+    expect(funnelY.labels!.formatter!(escapeHtml(XSS) as never)).toBe(XSS)
+  })
+
+  it('pins every formatter ApexCharts writes as innerHTML (tooltip x/y/title, legend, x-axis tooltip)', () => {
+    const charts = [
+      funnelChart({ stages: [XSS], values: [5], names: { current: XSS, comparison: 'c' }, format, dark: false }),
+      heatmapChart({ rows: [XSS], columns: [XSS], values: [[0.5]], format, dark: false, valueName: 'v' }),
+      groupedBarChart({ categories: [XSS], series: [{ name: XSS, data: [1] }], format, dark: false }),
+      periodSeriesChart({
+        labels: [XSS],
+        current: [1],
+        comparison: null,
+        names: { current: XSS, comparison: 'c' },
+        format: () => XSS,
+        dark: false,
+      }),
+    ]
+    for (const spec of charts) {
+      const o = spec.options
+      // What Apex hands these formatters is the escaped label it was given.
+      const label = escapeHtml(XSS)
+      const tooltipY = o.tooltip!.y as { formatter: (v: number) => string; title: { formatter: (n: string) => string } }
+      const sinks = [
+        (o.tooltip!.x as { formatter: (v: string) => string }).formatter(label),
+        tooltipY.title.formatter(label),
+        tooltipY.formatter(1),
+        String(o.legend!.formatter!(label, {} as never)),
+        (o.xaxis!.tooltip as { formatter: (v: string) => string }).formatter(label),
+      ]
+      for (const html of sinks) expect(elementsIn(html)).toEqual([])
+      expect(o.legend!.tooltipHoverFormatter).toBeUndefined()
+      expect(o.xaxis!.tooltip!.enabled).toBe(false)
+    }
   })
 
   it('safeTooltip escapes titles, names and values', () => {
