@@ -11,8 +11,9 @@
  * reached it) are counted in `noHistory` and left out of the sums.
  */
 import type { QueryScope } from './filters'
-import { coveredPipes, hasReached } from './funnel'
-import { addMonths, bucketIndex, dayNumber, localMidnight, makeBuckets } from './periods'
+import { backtest, inflowAt, type BacktestSection, type InflowSection } from './forecast-inflow'
+import { coveredPipes } from './funnel'
+import { addMonths, bucketIndex, dayNumber, dayParts, localMidnight, makeBuckets } from './periods'
 import { SEM_P, SEM_S, type Prepared } from './prepare'
 import { DAY_MS } from './periods'
 import { quantileSorted, round2, round4 } from './stats'
@@ -43,6 +44,10 @@ export interface ForecastSection {
   total: { deals: number; amount: number; expected: number }
   noHistory: number
   pipelines: { categoryId: number; name: string; order: string[]; stages: Record<string, StageForecast> }[]
+  /** The next two calendar months from open deals plus expected new inflow (forecast-inflow.ts). */
+  inflow: InflowSection
+  /** The inflow forecast made as of each of the last six month ends against what happened. */
+  backtest: BacktestSection
 }
 
 export interface StageModel {
@@ -50,10 +55,14 @@ export interface StageModel {
   samples: Int32Array
   /** ms; NaN without won history. */
   medianToWin: Float64Array
+  /** Share of the won deals won k calendar months after the month they were created in. */
+  lagShares: number[]
+  /** Mean amount of the won deals (report currency); NaN without wins. */
+  meanWonAmount: number
 }
 
 /** Local calendar date (day number) of an instant. */
-function dayOf(p: Prepared, t: number): number {
+export function dayOf(p: Prepared, t: number): number {
   return Math.floor((t + p.tz.offsetAt(t)) / DAY_MS)
 }
 
@@ -76,6 +85,23 @@ export function stageModel(p: Prepared, pi: number, now: number): StageModel {
   return m
 }
 
+/**
+ * The deal as known at instant t (events strictly before t): its stage then (-1 before it was
+ * created), that stage's semantic, and when it entered that stage. The backtest forecasts as of
+ * past month ends, so nothing here may look at a deal's current state.
+ */
+export function stateAt(p: Prepared, d: number, t: number): { stage: number; semantic: number; since: number } {
+  let stage = -1,
+    since = NaN
+  // Passes are time-ordered and a jump's implied passes come before its actual entry.
+  for (let i = p.passStart[d], end = p.passStart[d + 1]; i < end && p.passAt[i] < t; i++) {
+    stage = p.passStage[i]
+    since = p.passAt[i]
+  }
+  if (stage < 0) return { stage, semantic: SEM_P, since }
+  return { stage, semantic: p.pipes[p.pipe[d]].semantics[stage], since }
+}
+
 function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
   const pl = p.pipes[pi]
   const S = pl.stageIds.length
@@ -83,17 +109,28 @@ function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
   const closed = new Int32Array(S),
     won = new Int32Array(S)
   const remaining: number[][] = Array.from({ length: S }, () => [])
+  const lags: number[] = []
+  let wins = 0,
+    wonAmount = 0
   for (let di = 0, deals = pl.deals; di < deals.length; di++) {
     const d = deals[di]
-    const t = p.closedAt[d]
-    if (!(t >= from && t < now) || p.semantic[d] === SEM_P) continue
-    const isWon = p.semantic[d] === SEM_S
+    const at = stateAt(p, d, now)
+    const t = at.since
+    if (at.semantic === SEM_P || !(t >= from && t < now)) continue
+    const isWon = at.semantic === SEM_S
+    if (isWon) {
+      wins++
+      wonAmount += p.amount[d]
+      const lag = monthIndex(p, t) - monthIndex(p, p.created[d])
+      if (lag === lag) lags.push(Math.max(0, lag))
+    }
     for (let st = 0; st < pl.processCount; st++) {
-      if (!hasReached(p, d, st)) continue
+      const reached = p.reachedAt[d * p.stride + st]
+      if (!(reached < now)) continue
       closed[st]++
       if (isWon) {
         won[st]++
-        remaining[st].push(Math.max(0, t - p.reachedAt[d * p.stride + st]))
+        remaining[st].push(Math.max(0, t - reached))
       }
     }
   }
@@ -105,7 +142,21 @@ function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
     const m = quantileSorted(r, 0.5)
     if (m !== null) medianToWin[st] = m
   }
-  return { probability, samples: closed, medianToWin }
+  const lagShares: number[] = []
+  for (const k of lags) lagShares[k] = (lagShares[k] ?? 0) + 1 / lags.length
+  return {
+    probability,
+    samples: closed,
+    medianToWin,
+    lagShares: Array.from(lagShares, (v) => v ?? 0),
+    meanWonAmount: wins ? wonAmount / wins : NaN,
+  }
+}
+
+/** Calendar month of an instant in the portal's zone, as a running count (year × 12 + month). */
+export function monthIndex(p: Prepared, t: number): number {
+  const { y, m } = dayParts(dayOf(p, t))
+  return y * 12 + m - 1
 }
 
 /** The forecast of one open deal: probability and expected close, or null without history. */
@@ -192,5 +243,7 @@ export function forecastSection(s: QueryScope): ForecastSection {
     total: { deals: total.deals, amount: round2(total.amount), expected: round2(total.expected) },
     noHistory,
     pipelines,
+    inflow: inflowAt(s, now),
+    backtest: backtest(s),
   }
 }
