@@ -1,0 +1,54 @@
+/**
+ * The Forecast page's inflow forecast and backtest, and the Sources page's merged UTM channels,
+ * in headless Chromium through the host page and the real SDK (screenshots in
+ * test-output/screenshots/: forecast-backtest, sources-utm).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Frame } from 'playwright-core'
+import { startE2E, type E2E } from './support/env'
+import type { HostSession } from './support/host-page'
+
+let e2e: E2E
+let host: HostSession
+let frame: Frame
+
+beforeAll(async () => {
+  e2e = await startE2E({ deals: 300 })
+  host = await e2e.openHost({ placement: 'DEFAULT', user: 1, lang: 'en' })
+  await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
+  frame = await host.appFrame()
+  await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
+  await waitReady(frame)
+}, 150_000)
+
+async function waitReady(f: Frame): Promise<void> {
+  await f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
+}
+
+afterAll(async () => {
+  await host?.close()
+  await e2e?.stop()
+})
+
+describe('forecast and sources pages', () => {
+  it('shows the backtest chart and the inflow forecast for the next two months', { timeout: 60_000 }, async () => {
+    await frame.click('[data-testid="tab-forecast"]')
+    await frame.waitForSelector('[data-testid="chart-forecast-backtest"] .apexcharts-canvas', { timeout: 30_000 })
+    const backtest = frame.locator('[data-testid="table-forecast-backtest"] tbody tr')
+    expect(await backtest.count()).toBe(6)
+    const inflow = frame.locator('[data-testid="table-forecast-inflow"] tbody tr')
+    expect(await inflow.count()).toBe(2)
+    await host.screenshot('forecast-backtest')
+  })
+
+  it('merges UTM spellings of one network into one channel', { timeout: 60_000 }, async () => {
+    await frame.click('[data-testid="tab-sources"]')
+    await frame.waitForSelector('[data-testid="page-sources"]', { timeout: 20_000 })
+    const utm = (
+      await frame.locator('[data-testid="table-sources-utm"] tbody tr td:first-child').allTextContents()
+    ).map((s) => s.trim())
+    expect(utm.length).toBeGreaterThan(0)
+    expect(new Set(utm.map((s) => s.toLowerCase())).size).toBe(utm.length)
+    await host.screenshot('sources-utm')
+  })
+})
