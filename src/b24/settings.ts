@@ -6,6 +6,7 @@
  * `version` is the settings *schema* version: an upgrade that adds a field reads an older
  * blob, fills the new field with its default and keeps everything the admin chose.
  */
+import { DEFAULT_SOURCE_ALIASES, foldChannel } from '../engine/channels'
 import type { AnalyticsSettings } from '../engine/types'
 
 /** Sync-layer settings: which portal-specific fields mean what. */
@@ -41,9 +42,60 @@ export function defaultSettings(): SyncSettings {
       contractStageIds: [],
       branchStageIds: [],
       workingHours: { start: 9, end: 18, days: [1, 2, 3, 4, 5] },
+      sourceAliases: defaultSourceAliases(),
     },
     version: SETTINGS_VERSION,
   }
+}
+
+export function defaultSourceAliases(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(DEFAULT_SOURCE_ALIASES).map(([k, v]) => [k, [...v]]))
+}
+
+/** A stored alias map, cleaned; anything not a map (an older blob has none) → the defaults. */
+function sourceAliases(v: unknown): Record<string, string[]> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return defaultSourceAliases()
+  const out: Record<string, string[]> = {}
+  for (const [channel, spellings] of Object.entries(v as Record<string, unknown>)) {
+    const key = foldChannel(channel)
+    if (key)
+      out[key] = stringList(spellings)
+        .map(foldChannel)
+        .filter((s) => s !== '' && s !== key)
+  }
+  return out
+}
+
+/** The alias map as the settings form edits it: one channel a line, "yandex: ya, yandex.direct". */
+export function formatSourceAliases(aliases: Record<string, string[]>): string {
+  return Object.entries(aliases)
+    .map(([channel, spellings]) => (spellings.length ? `${channel}: ${spellings.join(', ')}` : channel))
+    .join('\n')
+}
+
+/**
+ * Reads the form's text back. Returns the map, or the lines it could not read (a line needs a
+ * channel name before the colon), so that a typo is shown instead of silently dropping a channel.
+ */
+export function parseSourceAliases(text: string): { aliases: Record<string, string[]>; badLines: number[] } {
+  const aliases: Record<string, string[]> = {}
+  const badLines: number[] = []
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return
+    const colon = line.indexOf(':')
+    const channel = foldChannel(colon < 0 ? line : line.slice(0, colon))
+    if (!channel) return badLines.push(i + 1)
+    const spellings =
+      colon < 0
+        ? []
+        : line
+            .slice(colon + 1)
+            .split(',')
+            .map(foldChannel)
+    const merged = new Set([...(aliases[channel] ?? []), ...spellings.filter((s) => s !== '' && s !== channel)])
+    aliases[channel] = [...merged]
+  })
+  return { aliases, badLines }
 }
 
 function stringOrNull(v: unknown): string | null {
@@ -100,6 +152,7 @@ export function parseSettings(raw: unknown): SyncSettings {
       contractStageIds: stringList(a.contractStageIds),
       branchStageIds: stringList(a.branchStageIds),
       workingHours: workingHours(a.workingHours),
+      sourceAliases: sourceAliases(a.sourceAliases),
     },
     // Whatever version was stored, what we return now has the current shape.
     version: SETTINGS_VERSION,

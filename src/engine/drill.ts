@@ -94,6 +94,8 @@ export interface DrillRow {
   managerName: string
   sourceId: string | null
   sourceName: string | null
+  /** UTM_SOURCE exactly as on the portal (the report groups spellings into one channel). */
+  utmSource: string | null
   cityId: string | null
   cityName: string | null
   /** In the report currency. */
@@ -336,6 +338,7 @@ export function drillRow(p: Prepared, d: number): DrillRow {
     managerName: name('manager') ?? '',
     sourceId: p.dims.source.dict.keys[p.dims.source.codes[d]] || null,
     sourceName: name('source'),
+    utmSource: deal.utmSource,
     cityId: deal.cityId,
     cityName: name('city'),
     amount: round2(p.amount[d]),

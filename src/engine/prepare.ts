@@ -6,6 +6,7 @@
  * `stride` is the largest pipeline's stage count and NaN means "never".
  */
 import type { CrmData, Deal, Semantic } from './types'
+import { channelResolver, DEFAULT_SOURCE_ALIASES } from './channels'
 import { KeyDict, type Dim, type DimColumn } from './dims'
 import { IdIndex } from './id-index'
 import { emptyQuality, type QualityCounts } from './quality'
@@ -150,7 +151,11 @@ function currencyConverter(data: CrmData, quality: QualityCounts): (amount: numb
   }
 }
 
-function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepared['dims'] {
+function buildDims(
+  data: CrmData,
+  pipes: PipeInfo[],
+  pipeOf: Int32Array,
+): { dims: Prepared['dims']; channel: (raw: string | null) => string | null } {
   const sourceNames = new Map(data.sources.map((s) => [s.id, s.name]))
   const cityNames = new Map(data.cities.map((s) => [s.id, s.name]))
   const reasonNames = new Map(data.lossReasons.map((s) => [s.id, s.name]))
@@ -171,17 +176,18 @@ function buildDims(data: CrmData, pipes: PipeInfo[], pipeOf: Int32Array): Prepar
   // metrics.md "Sources": a deal from a lead with no own source takes the lead's (the sync layer
   // does this too; repeated here so that any producer of CrmData gets the same figures).
   // Built on the first deal that needs it (most deals carry their own source).
+  const channel = channelResolver(data.settings?.sourceAliases ?? DEFAULT_SOURCE_ALIASES)
   let leadSource: Map<number, string | null> | null = null
   const sourceOfLead = (id: number) => (leadSource ??= new Map(data.leads.map((l) => [l.id, l.sourceId]))).get(id)
   data.deals.forEach((d: Deal, i) => {
     dims.pipeline.codes[i] = pipeOf[i]
     dims.city.codes[i] = dims.city.dict.code(d.cityId)
     dims.source.codes[i] = dims.source.dict.code(d.sourceId ?? (d.leadId !== null ? sourceOfLead(d.leadId) : null))
-    dims.utmSource.codes[i] = dims.utmSource.dict.code(d.utmSource)
+    dims.utmSource.codes[i] = dims.utmSource.dict.code(channel(d.utmSource))
     dims.manager.codes[i] = dims.manager.dict.code(String(d.assignedById))
     dims.lossReason.codes[i] = dims.lossReason.dict.code(d.lossReasonId)
   })
-  return dims
+  return { dims, channel }
 }
 
 /**
@@ -519,7 +525,7 @@ export function prepare(data: CrmData): Prepared {
     if (q !== null) stayP90[k] = q
   }
 
-  const dims = buildDims(data, pipes, pipe)
+  const { dims, channel } = buildDims(data, pipes, pipe)
   // One loop over the lead objects (TypedArray.from with a mapper goes through the iterator
   // protocol, six times over); each dictionary still sees its keys in lead order.
   const leads = data.leads
@@ -536,7 +542,7 @@ export function prepare(data: CrmData): Prepared {
     const l = leads[i]
     leadDims.source[i] = dims.source.dict.code(l.sourceId)
     leadDims.city[i] = dims.city.dict.code(l.cityId)
-    leadDims.utmSource[i] = dims.utmSource.dict.code(l.utmSource)
+    leadDims.utmSource[i] = dims.utmSource.dict.code(channel(l.utmSource))
     leadDims.manager[i] = dims.manager.dict.code(String(l.assignedById))
     leadCreated[i] = validTime(l.createdAt) ? l.createdAt : NaN
     leadSemantic[i] = semCode(l.semantic)

@@ -19,6 +19,8 @@ export interface SourceSummaryRow {
   revenue: number
   /** won/deals of the cohort. */
   conversion: number | null
+  /** UTM channels only: the raw utm_source spellings merged into the row (its leads and deals). */
+  spellings?: string[]
 }
 
 export interface SourceMatrixCell {
@@ -65,6 +67,7 @@ function channel(s: QueryScope, ps: PeriodScope, dim: 'source' | 'utmSource'): C
       revenue[k] += p.amount[d]
     }
   }
+  const spellings = dim === 'utmSource' ? rawSpellings(s, ps, K) : null
   const summary: SourceSummaryRow[] = []
   for (let k = 0; k < K; k++) {
     if (leads[k] === 0 && deals[k] === 0) continue
@@ -76,6 +79,7 @@ function channel(s: QueryScope, ps: PeriodScope, dim: 'source' | 'utmSource'): C
       won: won[k],
       revenue: round2(revenue[k]),
       conversion: rate(won[k], deals[k]),
+      ...(spellings ? { spellings: [...spellings[k]].sort() } : {}),
     })
   }
   summary.sort((a, b) => b.deals - a.deals || b.leads - a.leads || a.key.localeCompare(b.key))
@@ -96,6 +100,22 @@ function channel(s: QueryScope, ps: PeriodScope, dim: 'source' | 'utmSource'): C
     return { categoryId: pl.categoryId, name: pl.name, order: [...pl.stageIds], rows }
   })
   return { summary, matrix }
+}
+
+/** Per UTM channel code, the raw values of its leads and deals of the period. */
+function rawSpellings(s: QueryScope, ps: PeriodScope, K: number): Set<string>[] {
+  const p = s.p
+  const out = Array.from({ length: K }, () => new Set<string>())
+  const add = (code: number, raw: string | null) => {
+    if (raw !== null && raw.trim() !== '') out[code].add(raw)
+  }
+  for (let i = 0; i < p.leadCreated.length; i++) {
+    const t = p.leadCreated[i]
+    if (s.leadMask[i] === 1 && t >= ps.period.start && t < ps.period.end)
+      add(p.leadDims.utmSource[i], p.data.leads[i].utmSource)
+  }
+  for (let d = 0; d < p.n; d++) if (ps.cohort[d] === 1) add(p.dims.utmSource.codes[d], p.data.deals[d].utmSource)
+  return out
 }
 
 export function sourcesSection(s: QueryScope, ps: PeriodScope): SourcesSection {

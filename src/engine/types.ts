@@ -77,6 +77,7 @@ export interface Deal {
   currency: string
   /** SOURCE_ID; a deal with none takes its lead's (metrics.md "Sources"). Null when neither has one. */
   sourceId: string | null
+  /** UTM_SOURCE as the portal holds it (the report groups it into channels, drill rows show it raw). */
   utmSource: string | null
   assignedById: number
   leadId: number | null
@@ -195,6 +196,11 @@ export interface AnalyticsSettings {
   branchStageIds: string[]
   /** Working hours for idle-gap metrics, e.g. { start: 9, end: 18, days: [1,2,3,4,5] } (ISO weekday). */
   workingHours: { start: number; end: number; days: number[] }
+  /**
+   * UTM channel → the spellings that mean it (case-insensitive). Absent → the engine's defaults
+   * (channels.ts DEFAULT_SOURCE_ALIASES); an empty map merges spellings by case only.
+   */
+  sourceAliases?: Record<string, string[]>
 }
 
 /**

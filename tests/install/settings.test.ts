@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   SETTINGS_VERSION,
   defaultSettings,
+  formatSourceAliases,
+  parseSourceAliases,
   parseSettings,
   serializeSettings,
   storedSettingsVersion,
@@ -34,5 +36,31 @@ describe('settings', () => {
     expect(parseSettings('{not json')).toEqual(defaultSettings())
     expect(parseSettings(null)).toEqual(defaultSettings())
     expect(storedSettingsVersion('{bad')).toBe(0)
+  })
+})
+
+describe('UTM alias settings', () => {
+  it('default to the common networks, and an older blob without them gets the defaults', () => {
+    const d = defaultSettings().analytics.sourceAliases!
+    expect(d.yandex).toEqual(expect.arrayContaining(['ya', 'yandex.direct']))
+    expect(d.google).toEqual(expect.arrayContaining(['google ads', 'adwords']))
+    expect(Object.keys(d)).toEqual(expect.arrayContaining(['vk', 'facebook', 'instagram', 'telegram']))
+    expect(parseSettings(JSON.stringify({ version: 1, analytics: {} })).analytics.sourceAliases).toEqual(d)
+  })
+
+  it('keep what the admin saved, folded; an empty map stays empty', () => {
+    const s = parseSettings(JSON.stringify({ analytics: { sourceAliases: { ' Search ': ['Yandex', 'search', 3] } } }))
+    expect(s.analytics.sourceAliases).toEqual({ search: ['yandex'] })
+    expect(parseSettings(JSON.stringify({ analytics: { sourceAliases: {} } })).analytics.sourceAliases).toEqual({})
+  })
+
+  it('read back from the form text, naming the lines that have no channel', () => {
+    const text = formatSourceAliases({ yandex: ['ya', 'yandex.direct'], blog: [] })
+    expect(text).toBe('yandex: ya, yandex.direct\nblog')
+    expect(parseSourceAliases(text)).toEqual({ aliases: { yandex: ['ya', 'yandex.direct'], blog: [] }, badLines: [] })
+    expect(parseSourceAliases('Yandex: YA,  Direct ,\n\n: vk\nyandex: ya.ru')).toEqual({
+      aliases: { yandex: ['ya', 'direct', 'ya.ru'] },
+      badLines: [3],
+    })
   })
 })

@@ -24,6 +24,10 @@ const en = {
   leadCityField: 'Lead field with the city',
   byDepartment: "None: use the manager's department",
   lossField: 'Deal field with the loss reason',
+  aliases: 'UTM channels and their spellings',
+  aliasesHint:
+    'One channel a line: the channel, a colon, then the utm_source spellings that mean it, comma-separated (case does not matter). Spellings no line names stay channels of their own.',
+  aliasesBad: 'UTM channels: lines {lines} have no channel name before the colon.',
   none: 'None',
   currency: 'Report currency',
   base: '(base)',
@@ -116,6 +120,10 @@ const ru: Record<InstallKey, string> = {
   leadCityField: 'Поле лида с городом',
   byDepartment: 'Нет: брать отдел менеджера',
   lossField: 'Поле сделки с причиной проигрыша',
+  aliases: 'UTM-каналы и их написания',
+  aliasesHint:
+    'Один канал на строку: канал, двоеточие, затем написания utm_source, которые его означают, через запятую (регистр не важен). Написания, не названные ни в одной строке, остаются отдельными каналами.',
+  aliasesBad: 'UTM-каналы: в строках {lines} нет названия канала перед двоеточием.',
   none: 'Нет',
   currency: 'Валюта отчёта',
   base: '(базовая)',
@@ -206,6 +214,10 @@ const uk: Record<InstallKey, string> = {
   leadCityField: 'Поле ліда з містом',
   byDepartment: 'Немає: брати відділ менеджера',
   lossField: 'Поле угоди з причиною програшу',
+  aliases: 'UTM-канали та їхні написання',
+  aliasesHint:
+    'Один канал на рядок: канал, двокрапка, далі написання utm_source, що його означають, через кому (регістр не важливий). Написання, не названі в жодному рядку, лишаються окремими каналами.',
+  aliasesBad: 'UTM-канали: у рядках {lines} немає назви каналу перед двокрапкою.',
   none: 'Немає',
   currency: 'Валюта звіту',
   base: '(базова)',

@@ -7,6 +7,8 @@ export interface DrillDealRow {
   stage: string
   manager: string
   source: string
+  /** Raw UTM_SOURCE of the deal ('' when none). */
+  utm: string
   city: string
   /** in the report currency */
   amount: number
@@ -22,6 +24,7 @@ export function toDrillDealRow(row: DrillRow, none: string): DrillDealRow {
     stage: row.stageName,
     manager: row.managerName,
     source: row.sourceName ?? none,
+    utm: row.utmSource ?? '',
     city: row.cityName ?? none,
     amount: row.amount,
     createdAt: row.createdAt,
