@@ -120,7 +120,7 @@ function rawInflow(s: QueryScope, t: number): { rows: RawMonth[]; meanInflow: nu
     }
     inflowAll += inflow
     const perMonth = inflow / INFLOW_HISTORY_MONTHS
-    const winRate = model.probability[0]
+    const winRate = model.probability[Math.max(0, p.pipes[pi].firstMain)]
     if (!(winRate > 0) || !(model.meanWonAmount === model.meanWonAmount)) continue
     for (let j = 0; j < INFLOW_MONTHS; j++) {
       for (let c = 0; c <= j; c++) {
