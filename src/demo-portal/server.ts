@@ -42,6 +42,11 @@ export interface PortalOptions {
   tokenTtlSec?: number
   /** App install finished (app.info INSTALLED) on a fresh store; default false. */
   installed?: boolean
+  /**
+   * Epoch-ms clock for the rate limiter and token lifetimes (default Date.now). Tests pass a
+   * manual clock so limits never depend on how fast a loaded machine runs them.
+   */
+  clock?: () => number
   /** Host page etc.; return true if handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>
 }
@@ -144,9 +149,10 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
   const store = new AppStore(opts.dataDir, opts.installed ?? false)
   // An installed app has saved its settings: the portal starts with the ones its dump carries.
   if (store.data.installed) store.seedAppOptions(opts.dump.appOptions)
-  const portal = new PortalState(opts.dump, store, { admins: opts.admins, ownDealsOnly: opts.ownDealsOnly })
+  const clock = opts.clock ?? Date.now
+  const portal = new PortalState(opts.dump, store, { admins: opts.admins, ownDealsOnly: opts.ownDealsOnly, clock })
   const meter = new OperatingMeter()
-  const bucket = new LeakyBucket(opts.rate ?? 2, opts.burst ?? 50)
+  const bucket = new LeakyBucket(opts.rate ?? 2, opts.burst ?? 50, clock)
   const faults = new FaultInjector()
   faults.set(opts.faults)
   const stats: PortalStats = {
@@ -172,7 +178,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
     if (!token) throw NO_AUTH()
     const rec = portal.accessTokens.get(token)
     if (!rec) throw new RestError(401, 'invalid_token', 'The access token provided is invalid.')
-    if (rec.expiresAt <= Date.now()) throw new RestError(401, 'expired_token', 'The access token provided has expired.')
+    if (rec.expiresAt <= clock()) throw new RestError(401, 'expired_token', 'The access token provided has expired.')
     const user = portal.user(rec.userId)
     if (!user || !user.ACTIVE) throw NO_AUTH()
     return { kind: 'oauth', userId: rec.userId }
@@ -280,7 +286,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
     }
     const userFromToken = (): number | null => {
       const rec = portal.accessTokens.get(String(body.accessToken ?? ''))
-      return rec && rec.expiresAt > Date.now() ? rec.userId : null
+      return rec && rec.expiresAt > clock() ? rec.userId : null
     }
     if (route === '/demo/token') {
       const userId = Number(body.userId)

@@ -45,12 +45,15 @@ export class PortalState {
   /** Bumped on every deal/lead change; keys the visible-owner caches. */
   version = 0
   private readonly ownerCache = new Map<string, { version: number; ids: Set<number> }>()
+  /** Epoch ms; token lifetimes and the rate limiter read it (tests inject their own). */
+  readonly clock: () => number
 
   constructor(
     readonly dump: PortalDump,
     readonly store: AppStore,
-    opts: { admins?: number[]; ownDealsOnly?: number[] },
+    opts: { admins?: number[]; ownDealsOnly?: number[]; clock?: () => number },
   ) {
+    this.clock = opts.clock ?? Date.now
     this.timeZone = dump.portal.timeZone || 'UTC'
     this.deals = new Table(dump.deals, (r) => Number(r.ID))
     this.leads = new Table(dump.leads, (r) => Number(r.ID))
@@ -97,7 +100,7 @@ export class PortalState {
   ): { accessToken: string; refreshToken: string; expiresIn: number; memberId: string } {
     const accessToken = randomBytes(16).toString('hex')
     const refreshToken = randomBytes(16).toString('hex')
-    this.accessTokens.set(accessToken, { userId, expiresAt: Date.now() + ttlSec * 1000 })
+    this.accessTokens.set(accessToken, { userId, expiresAt: this.clock() + ttlSec * 1000 })
     this.refreshTokens.set(refreshToken, userId)
     return { accessToken, refreshToken, expiresIn: ttlSec, memberId: this.dump.portal.memberId }
   }

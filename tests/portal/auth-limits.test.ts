@@ -48,8 +48,12 @@ describe('auth', () => {
   })
 
   it('token lifetime runs out by itself', async () => {
-    const p = await start({ tokenTtlSec: 0 })
+    let now = 5_000_000
+    const p = await start({ tokenTtlSec: 60, clock: () => now })
     const t = p.issueToken(1)
+    now += 59_999
+    expect((await post(`${p.url}/rest`, 'profile', { auth: t.accessToken })).status).toBe(200)
+    now += 1
     expect((await post(`${p.url}/rest`, 'profile', { auth: t.accessToken })).body.error).toBe('expired_token')
   })
 
@@ -118,17 +122,25 @@ describe('errors', () => {
 
 describe('limiter', () => {
   it('refuses with 503 QUERY_LIMIT_EXCEEDED past the burst and recovers as it drains', async () => {
-    const p = await start({ rate: 20, burst: 5 })
+    // A manual clock: the bucket drains only when the test moves time, never while a loaded machine is slow.
+    let now = 1_000_000
+    const p = await start({ rate: 20, burst: 5, clock: () => now })
     const hook = `${p.url}/rest/1/demo`
     const statuses: number[] = []
     for (let i = 0; i < 7; i++) statuses.push((await post(hook, 'server.time')).status)
-    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200])
-    expect(statuses.slice(5)).toEqual([503, 503])
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 503, 503])
     const refused = await post(hook, 'server.time')
     expect(refused.body).toEqual({ error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' })
     expect(p.stats.rejected).toBe(3)
-    await new Promise((r) => setTimeout(r, 150)) // 20/s drains 3 tokens
+    now += 49 // 20/s drains 0.98 of a request: still full
+    expect((await post(hook, 'server.time')).status).toBe(503)
+    now += 1 // one whole request drained
     expect((await post(hook, 'server.time')).status).toBe(200)
+    expect((await post(hook, 'server.time')).status).toBe(503)
+    now += 150 // three more
+    const after = []
+    for (let i = 0; i < 4; i++) after.push((await post(hook, 'server.time')).status)
+    expect(after).toEqual([200, 200, 200, 503])
   })
 })
 
