@@ -120,6 +120,45 @@ function serverTimeOf(time: unknown): number | null {
   return typeof start === 'number' && Number.isFinite(start) ? Math.round(start * 1000) : null
 }
 
+export const REDIRECT_REFUSED = 'REDIRECT_REFUSED'
+
+function originOf(location: unknown, base: unknown): string {
+  try {
+    return new URL(String(location), String(base ?? '')).origin
+  } catch {
+    return 'another address'
+  }
+}
+
+/**
+ * Every request carries a credential — the webhook secret in the URL or the access token in the
+ * body — so no redirect is ever followed: a portal (or anything in between) answering 30x with an
+ * http:// or foreign URL would otherwise receive it there. In Node axios follows redirects unless
+ * `maxRedirects` is 0; in the browser the frame talks to the origin Bitrix24 named and mixed content
+ * is blocked. The refused redirect becomes a clear, non-retried error naming only the target's origin.
+ */
+function refuseRedirects(http: TypeHttp): void {
+  const ax = http.ajaxClient
+  ax.defaults.maxRedirects = 0
+  ax.interceptors.response.use(undefined, (err: unknown) => {
+    const e = err as {
+      code?: string
+      message?: string
+      response?: { status?: number; headers?: Record<string, unknown> }
+      config?: { url?: string }
+    }
+    const status = e?.response?.status ?? 0
+    if (status >= 300 && status < 400) {
+      e.code = REDIRECT_REFUSED
+      e.message =
+        `The portal answered ${status} with a redirect to ${originOf(e.response?.headers?.location, e.config?.url)}. ` +
+        'Funnel Lens never follows redirects, because every request carries the webhook secret or access token: ' +
+        "use the portal's own https:// address."
+    }
+    return Promise.reject(err)
+  })
+}
+
 class SdkClient implements B24Client {
   requests = 0
   readonly retry: RetryPolicy
@@ -133,6 +172,12 @@ class SdkClient implements B24Client {
   ) {
     this.retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) }
     this.http = b24.getHttpClient(ApiVersion.v2)
+    refuseRedirects(this.http)
+    try {
+      refuseRedirects(b24.getHttpClient(ApiVersion.v3))
+    } catch {
+      // No v3 transport on this SDK object: nothing else to guard.
+    }
     if (options.timeoutMs) this.http.ajaxClient.defaults.timeout = options.timeoutMs
     this.http.ajaxClient.interceptors.request.use((config) => {
       this.requests++
