@@ -47,8 +47,15 @@ export interface PortalOptions {
    * manual clock so limits never depend on how fast a loaded machine runs them.
    */
   clock?: () => number
+  /**
+   * Origins (besides the portal's own) whose pages may call /rest/ from a browser: the app's
+   * dev server. The host routes add the app origin they frame (`hostRoutes().appOrigin`).
+   */
+  appOrigins?: string[]
   /** Host page etc.; return true if handled. */
-  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>
+  extraRoutes?: ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>) & {
+    appOrigin?: string
+  }
 }
 
 export interface PortalStats {
@@ -84,7 +91,6 @@ export interface RunningPortal {
 }
 
 const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Content-Type, Accept, Authorization, X-Requested-With',
   'Access-Control-Max-Age': '600',
@@ -95,7 +101,6 @@ const MAX_BODY = 32 * 1024 * 1024
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
-    ...CORS_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
   })
@@ -139,6 +144,64 @@ export function parseRestPath(pathname: string): RestRoute | null {
   if (parts.length === 3 && /^\d+$/.test(parts[0]) && parts[2])
     return { method: clean(parts[2]), webhook: { userId: Number(parts[0]), secret: parts[1] } }
   return null
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
+const DEMO_ROUTE = /^\/demo\//
+
+/**
+ * Who may talk to the portal at all. Host: only the loopback names with the portal's port (and
+ * the bound address), so a DNS-rebinding page (evil.example resolving to 127.0.0.1) is refused.
+ * Origin (browsers send it on cross-origin requests and on every POST): the /demo/* routes, which
+ * hand out tokens and change app state, accept only the portal's own origin — the host page; /rest/
+ * also accepts the app's origins. A request from any other page is refused before it does
+ * anything, and CORS names the one allowed origin, never `*`. Non-browser clients (no Origin) pass.
+ */
+class RequestGate {
+  private hosts = new Set<string>()
+  private ownOrigins = new Set<string>()
+  private readonly appOrigins: Set<string>
+
+  constructor(opts: PortalOptions) {
+    const extra = opts.extraRoutes?.appOrigin ? [opts.extraRoutes.appOrigin] : []
+    this.appOrigins = new Set([...(opts.appOrigins ?? []), ...extra].map((o) => new URL(o).origin))
+  }
+
+  listening(boundHost: string, port: number): void {
+    const names = new Set([...LOOPBACK_NAMES, boundHost])
+    names.delete('0.0.0.0')
+    names.delete('[::]')
+    for (const n of names) {
+      this.hosts.add(`${n}:${port}`)
+      this.ownOrigins.add(`http://${n}:${port}`)
+    }
+  }
+
+  /** True when the request may go on; otherwise it has been answered. */
+  admit(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    const host = String(req.headers.host ?? '').toLowerCase()
+    if (!this.hosts.has(host)) {
+      sendJson(res, 421, {
+        error: 'INVALID_HOST',
+        error_description: `This demo portal answers only to ${[...this.hosts].join(', ')}, not "${host}".`,
+      })
+      return false
+    }
+    const origin = req.headers.origin
+    if (origin === undefined) return true
+    const allowed = this.ownOrigins.has(origin) || (!DEMO_ROUTE.test(url.pathname) && this.appOrigins.has(origin))
+    if (!allowed) {
+      sendJson(res, 403, {
+        error: 'ORIGIN_NOT_ALLOWED',
+        error_description: `Requests from ${origin} are not accepted by this demo portal.`,
+      })
+      return false
+    }
+    res.setHeader('Access-Control-Allow-Origin', origin)
+    res.setHeader('Vary', 'Origin')
+    for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v)
+    return true
+  }
 }
 
 const NO_AUTH = (): RestError => new RestError(401, 'NO_AUTH_FOUND', 'Wrong authorization data')
@@ -355,8 +418,10 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
     return true
   }
 
+  const gate = new RequestGate(opts)
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://portal.invalid')
+    if (!gate.admit(req, res, url)) return
     const done = (p: Promise<unknown>): void => {
       p.catch((e: unknown) => {
         if (!res.headersSent)
@@ -367,7 +432,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       })
     }
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS_HEADERS)
+      res.writeHead(204)
       res.end()
       return
     }
@@ -388,6 +453,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
   })
   const address = server.address() as AddressInfo
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  gate.listening(hostForUrl, address.port)
 
   return {
     url: `http://${hostForUrl}:${address.port}`,

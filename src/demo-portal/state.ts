@@ -81,6 +81,30 @@ export class PortalState {
     return this.ownDealsOnly.has(userId)
   }
 
+  /**
+   * Users whose tasks `userId` sees as their head (tasks.task.list: "managers see their
+   * employees' tasks"): members of every department `userId` heads (UF_HEAD), and of all
+   * departments below those.
+   */
+  subordinates(userId: number): Set<number> {
+    const uid = String(userId)
+    const children = new Map<string, string[]>()
+    for (const d of this.departments.rows) {
+      if (d.PARENT) children.set(d.PARENT, [...(children.get(d.PARENT) ?? []), String(d.ID)])
+    }
+    const headed = new Set<string>()
+    const walk = (id: string): void => {
+      if (headed.has(id)) return
+      headed.add(id)
+      for (const c of children.get(id) ?? []) walk(c)
+    }
+    for (const d of this.departments.rows) if (String(d.UF_HEAD ?? '') === uid) walk(String(d.ID))
+    const out = new Set<number>()
+    for (const u of this.users.rows) if (u.UF_DEPARTMENT?.some((d) => headed.has(String(d)))) out.add(Number(u.ID))
+    out.delete(userId)
+    return out
+  }
+
   /** Ids of deals (or leads) assigned to `userId`, cached until the next change. */
   ownedIds(kind: 'deal' | 'lead', userId: number): Set<number> {
     const key = `${kind}:${userId}`

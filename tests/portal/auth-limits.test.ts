@@ -1,3 +1,4 @@
+import { request, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startPortal, type PortalOptions, type RunningPortal } from '../../src/demo-portal/server'
 import { parseFaultSpec } from '../../src/demo-portal/faults'
@@ -57,14 +58,14 @@ describe('auth', () => {
     expect((await post(`${p.url}/rest`, 'profile', { auth: t.accessToken })).body.error).toBe('expired_token')
   })
 
-  it('demo token routes issue and refresh tokens with CORS', async () => {
+  it('demo token routes issue and refresh tokens', async () => {
     const p = await start()
     const res = await fetch(`${p.url}/demo/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ userId: 1 }),
     })
-    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
     const tok = (await res.json()) as { accessToken: string; refreshToken: string; expiresIn: number; isAdmin: boolean }
     expect(tok.expiresIn).toBe(3600)
     expect(tok.isAdmin).toBe(true)
@@ -74,12 +75,95 @@ describe('auth', () => {
     })
     const again = (await ref.json()) as { accessToken: string }
     expect((await post(`${p.url}/rest`, 'user.admin', { auth: again.accessToken })).body.result).toBe(true)
-    const pre = await fetch(`${p.url}/rest/crm.deal.list`, {
-      method: 'OPTIONS',
-      headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'POST' },
+  })
+})
+
+/** A raw request, so the test can set Host and Origin as a browser or a rebinding page would. */
+function raw(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; noHost?: boolean },
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const init = { method: opts.method ?? 'POST', headers: opts.headers, setHost: !opts.noHost }
+    const req = request(url, init, (res) => {
+      let body = ''
+      res.on('data', (c: Buffer) => (body += c.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     })
-    expect(pre.status).toBe(204)
-    expect(pre.headers.get('access-control-allow-headers')).toContain('Content-Type')
+    req.on('error', reject)
+    req.end(opts.body)
+  })
+}
+
+describe('who may call the portal (Host, Origin, CORS)', () => {
+  const APP = 'http://127.0.0.1:5173'
+  const json = { 'Content-Type': 'application/json' }
+
+  it('answers only to its loopback names and port: a DNS-rebinding Host is refused before anything runs', async () => {
+    const p = await start({ appOrigins: [APP] })
+    const body = JSON.stringify({ userId: 1 })
+    for (const host of [`127.0.0.1:${p.port}`, `localhost:${p.port}`, `LOCALHOST:${p.port}`]) {
+      expect((await raw(`${p.url}/demo/token`, { headers: { ...json, Host: host }, body })).status).toBe(200)
+    }
+    for (const host of [`evil.example:${p.port}`, 'localhost:1', `127.0.0.1.evil.example:${p.port}`]) {
+      const r = await raw(`${p.url}/demo/token`, { headers: { ...json, Host: host }, body })
+      expect(r.status).toBe(421)
+      expect(JSON.parse(r.body).error).toBe('INVALID_HOST')
+      expect(r.body).not.toContain('accessToken')
+    }
+    // No Host at all: Node's HTTP/1.1 server refuses it (400) before the portal sees it.
+    expect((await raw(`${p.url}/demo/token`, { headers: json, body, noHost: true })).status).toBe(400)
+    const before = p.stats.requests
+    const hook = await raw(`${p.url}/rest/1/demo/profile`, { headers: { Host: `evil.example:${p.port}` } })
+    expect(hook.status).toBe(421)
+    expect(p.stats.requests).toBe(before)
+  })
+
+  it('hands tokens and changes app state only for its own pages; CORS names one origin, never *', async () => {
+    const p = await start({ appOrigins: [APP] })
+    const own = `http://127.0.0.1:${p.port}`
+    const token = (origin: string) =>
+      raw(`${p.url}/demo/token`, { headers: { ...json, Origin: origin }, body: JSON.stringify({ userId: 1 }) })
+    const ok = await token(own)
+    expect(ok.status).toBe(200)
+    expect(ok.headers['access-control-allow-origin']).toBe(own)
+    for (const origin of ['https://evil.example', APP, 'null']) {
+      const r = await token(origin)
+      expect(r.status).toBe(403)
+      expect(r.headers['access-control-allow-origin']).toBeUndefined()
+      expect(r.body).not.toContain('accessToken')
+    }
+    // A cross-site form post cannot flip the install flag either.
+    const accessToken = p.issueToken(1).accessToken
+    const install = await raw(`${p.url}/demo/install`, {
+      headers: { ...json, Origin: 'https://evil.example' },
+      body: JSON.stringify({ accessToken, installed: false }),
+    })
+    expect(install.status).toBe(403)
+    expect((await post(`${p.url}/rest`, 'app.info', { auth: accessToken })).body.result).toMatchObject({
+      INSTALLED: false,
+    })
+  })
+
+  it('lets the app origin call REST from the browser, and nobody else', async () => {
+    const p = await start({ appOrigins: [APP] })
+    const pre = (origin: string) =>
+      raw(`${p.url}/rest/crm.deal.list`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+      })
+    const allowed = await pre(APP)
+    expect(allowed.status).toBe(204)
+    expect(allowed.headers['access-control-allow-origin']).toBe(APP)
+    expect(allowed.headers['access-control-allow-headers']).toContain('Content-Type')
+    expect((await pre('https://evil.example')).status).toBe(403)
+    const hook = (origin: string) => raw(`${p.url}/rest/1/demo/crm.deal.list`, { headers: { ...json, Origin: origin } })
+    const app = await hook(APP)
+    expect(app.status).toBe(200)
+    expect(app.headers['access-control-allow-origin']).toBe(APP)
+    const evil = await hook('https://evil.example')
+    expect(evil.status).toBe(403)
+    expect(evil.body).not.toContain('"result"')
   })
 })
 
@@ -217,5 +301,30 @@ describe('ownDealsOnly', () => {
     expect(leads.body.total).toBe(3)
     const all = await post(`${p.url}/rest/2/demo`, 'crm.deal.list', {})
     expect(all.body.total).toBe(120)
+  })
+})
+
+describe('touches follow the viewer’s rights (REST docs: voximplant.statistic.get, tasks.task.list)', () => {
+  it('a restricted user sees own calls only; a department head sees the team’s tasks; an admin sees all', async () => {
+    const dump = makeDump()
+    dump.departments[1].UF_HEAD = '2' // Bob heads Sales, where Cid (3) works
+    const p = await start({ dump, ownDealsOnly: [3] })
+    const as = (uid: number) => `${p.url}/rest/${uid}/demo`
+    const callUsers = async (uid: number) =>
+      ((await post(as(uid), 'voximplant.statistic.get', {})).body.result as { PORTAL_USER_ID: string }[]).map(
+        (c) => c.PORTAL_USER_ID,
+      )
+    const taskIds = async (uid: number) =>
+      (
+        (await post(as(uid), 'tasks.task.list', { select: ['ID'] })).body.result as { tasks: { id: string }[] }
+      ).tasks.map((t) => t.id)
+    expect(await callUsers(3)).toEqual(['3'])
+    expect(await callUsers(2)).toEqual(['1', '2', '3', '1', '2'])
+    expect(await callUsers(1)).toHaveLength(5)
+    expect(await taskIds(3)).toEqual(['3'])
+    expect(await taskIds(2)).toEqual(['5', '3', '2'])
+    expect(await taskIds(1)).toEqual(['5', '4', '3', '2', '1'])
+    const total = await post(as(3), 'voximplant.statistic.get', { FILTER: { '>ID': 0 } })
+    expect(total.body.total).toBe(1)
   })
 })

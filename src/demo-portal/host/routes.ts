@@ -9,7 +9,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export type HostRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean
+export type HostRoute = ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean) & {
+  /** The framed app's origin: the portal lets it call /rest/ from the browser (CORS). */
+  appOrigin: string
+}
 
 export const DEFAULT_APP_URL = 'http://127.0.0.1:5173/'
 
@@ -27,7 +30,7 @@ const ASSETS: Record<string, string> = {
 
 export function hostRoutes(opts: { appUrl?: string } = {}): HostRoute {
   const appUrl = new URL(opts.appUrl ?? DEFAULT_APP_URL).href
-  return (req, res, url) => {
+  const route = (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false
     if (url.pathname === '/host.html' || url.pathname === '/host') {
       void sendPage(res, appUrl, req.method === 'HEAD')
@@ -40,6 +43,7 @@ export function hostRoutes(opts: { appUrl?: string } = {}): HostRoute {
     }
     return false
   }
+  return Object.assign(route, { appOrigin: new URL(appUrl).origin })
 }
 
 async function sendPage(res: ServerResponse, appUrl: string, headOnly: boolean): Promise<void> {

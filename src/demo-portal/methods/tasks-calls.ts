@@ -1,8 +1,18 @@
 /**
  * tasks.task.list (camelCase rows in `result.tasks`, UF_CRM_TASK → ufCrmTask, rest.md §6) and
  * voximplant.statistic.get (FILTER plus SORT/ORDER strings, rest.md §5).
+ *
+ * Who sees what, after the official REST docs (b24restdocs):
+ * - tasks.task.list: "administrators see all tasks, managers see their employees' tasks, others
+ *   see only the tasks available to them" — here: tasks the user created or is responsible for,
+ *   plus those of the members of departments the user heads (UF_HEAD, sub-departments included).
+ * - voximplant.statistic.get: "user with Call Statistics — View permission"; that permission is
+ *   none / own / department / all in the telephony roles. Admins and ordinary users see all calls;
+ *   a user with `ownDealsOnly` (a restricted CRM role) is modelled with telephony "own": only
+ *   calls where PORTAL_USER_ID is the user.
  */
-import type { CallRow } from '../../b24/wire'
+import type { CallRow, TaskRow } from '../../b24/wire'
+import type { AuthContext, PortalState } from '../state'
 import { RestError } from '../envelope'
 import { isObject } from '../params'
 import { parseFilter, runList, type Condition, type Order } from '../query'
@@ -18,6 +28,19 @@ export function taskKey(upper: string): string {
 }
 
 const taskGet = (row: object, field: string): unknown => (row as Record<string, unknown>)[field]
+
+function taskVisibility(portal: PortalState, auth: AuthContext): ((row: TaskRow) => boolean)[] {
+  if (portal.isAdmin(auth.userId)) return []
+  const uid = String(auth.userId)
+  const team = portal.subordinates(auth.userId)
+  return [(r) => r.responsibleId === uid || r.createdBy === uid || team.has(Number(r.responsibleId))]
+}
+
+function callVisibility(portal: PortalState, auth: AuthContext): ((row: CallRow) => boolean)[] {
+  if (portal.isAdmin(auth.userId) || !portal.restricted(auth.userId)) return []
+  const uid = String(auth.userId)
+  return [(r) => String(r.PORTAL_USER_ID) === uid]
+}
 
 define('tasks.task.list', 'task', (ctx) => {
   const { params, portal } = ctx
@@ -37,6 +60,7 @@ define('tasks.task.list', 'task', (ctx) => {
     table: portal.tasks,
     idField: 'id',
     conditions,
+    predicates: taskVisibility(portal, ctx.auth),
     order,
     start: params.start(),
     timeZone: portal.timeZone,
@@ -72,6 +96,7 @@ define('voximplant.statistic.get', 'telephony', (ctx) => {
     table: portal.calls,
     idField: 'ID',
     conditions,
+    predicates: callVisibility(portal, ctx.auth),
     order,
     start: params.start(),
     timeZone: portal.timeZone,
