@@ -11,9 +11,20 @@
  * - the remaining field names, joined by ".", form `measure` (e.g. `splits.city.stats.median`);
  * - a list of numbers (chart series) gives one row per bucket, keyed by the bucket's label.
  * Text labels (`name`, `order`, ids already in a column) are not repeated as measures.
+ *
+ * Significance rides along instead of becoming rows: a row's `changes` record (engine
+ * changes.ts, keyed by field path) and a KPI's own `significant`/`p`/`smallSample` mark the
+ * figure they belong to (`FlatRow.change`).
  */
 
 export type FlatValue = number | string | boolean | null
+
+/** The significance of a figure's change (engine significance.ts); absent when none was attached. */
+export interface FlatChange {
+  significant: boolean | null
+  p: number | null
+  smallSample: boolean
+}
 
 export interface FlatRow {
   section: string
@@ -23,6 +34,7 @@ export interface FlatRow {
   name: string
   measure: string
   value: FlatValue
+  change?: FlatChange
 }
 
 interface Ctx {
@@ -34,6 +46,10 @@ interface Ctx {
   measure: string[]
   /** Chart bucket labels: a value list of a series is keyed by its bucket's label. */
   labels: string[] | null
+  /** Changes still to place, keyed by field path relative to the value being walked. */
+  pending: Map<string, Obj>
+  /** The change of the figure being walked (when it is a number). */
+  change: Obj | null
 }
 
 type Obj = Record<string, unknown>
@@ -74,9 +90,40 @@ function isNamedRecord(o: Obj): boolean {
   return vals.length > 0 && vals.every((v) => isObj(v) && typeof v.name === 'string')
 }
 
+function flatChange(c: Obj | null): FlatChange | undefined {
+  if (!c || !('significant' in c)) return undefined
+  return {
+    significant: typeof c.significant === 'boolean' ? c.significant : null,
+    p: typeof c.p === 'number' ? c.p : null,
+    smallSample: c.smallSample === true,
+  }
+}
+
+/** Changes an object carries for its own fields: its `changes` record, or itself when it is a KPI. */
+function ownChanges(o: Obj, inherited: Map<string, Obj>): Map<string, Obj> {
+  const out = new Map(inherited)
+  if (isObj(o.changes)) for (const [path, c] of Object.entries(o.changes)) if (isObj(c)) out.set(path, c)
+  if ('significant' in o && 'value' in o && 'previous' in o) out.set('value', o)
+  return out
+}
+
+/** The part of `pending` below field f, and f's own change. */
+function descend(pending: Map<string, Obj>, f: string): { pending: Map<string, Obj>; change: Obj | null } {
+  const below = new Map<string, Obj>()
+  let change: Obj | null = null
+  for (const [path, c] of pending) {
+    if (path === f) change = c
+    else if (path.startsWith(`${f}.`)) below.set(path.slice(f.length + 1), c)
+  }
+  return { pending: below, change }
+}
+
+const NONE = new Map<string, Obj>()
+
 export function flattenSection(section: string, value: unknown, stageIds: ReadonlySet<string>): FlatRow[] {
   const out: FlatRow[] = []
-  const emit = (ctx: Ctx, v: FlatValue) =>
+  const emit = (ctx: Ctx, v: FlatValue) => {
+    const change = typeof v === 'number' ? flatChange(ctx.change) : undefined
     out.push({
       section: ctx.section,
       pipeline: ctx.pipeline,
@@ -85,7 +132,9 @@ export function flattenSection(section: string, value: unknown, stageIds: Readon
       name: ctx.name,
       measure: ctx.measure.join('.'),
       value: v,
+      ...(change ? { change } : {}),
     })
+  }
   const enterKeyed = (ctx: Ctx, k: string): Ctx =>
     stageIds.has(k) && ctx.stage === '' ? { ...ctx, stage: k } : { ...ctx, keys: [...ctx.keys, k] }
 
@@ -95,18 +144,21 @@ export function flattenSection(section: string, value: unknown, stageIds: Readon
     if (typeof o.name === 'string') ctx = { ...ctx, name: o.name }
     if (Array.isArray(o.labels) && o.labels.every((l) => typeof l === 'string' || l === null))
       ctx = { ...ctx, labels: o.labels as string[] }
+    const pending = ownChanges(o, ctx.pending)
     for (const [f, v] of Object.entries(o)) {
-      if (LABEL_FIELDS.has(f)) continue
+      if (LABEL_FIELDS.has(f) || f === 'changes') continue
       if (isObj(v) && (KEYED_FIELDS.has(f) || isNamedRecord(v))) {
+        const measure = [...ctx.measure, ...(KEYED_FIELDS.has(f) ? [] : [f])]
         for (const [k, item] of Object.entries(v))
-          walk(item, enterKeyed({ ...ctx, measure: [...ctx.measure, ...(KEYED_FIELDS.has(f) ? [] : [f])] }, k))
+          walk(item, enterKeyed({ ...ctx, measure, pending: NONE, change: null }, k))
         continue
       }
-      walk(v, { ...ctx, measure: [...ctx.measure, f] })
+      walk(v, { ...ctx, measure: [...ctx.measure, f], ...descend(pending, f) })
     }
   }
 
-  const walkArray = (a: unknown[], ctx: Ctx): void => {
+  const walkArray = (a: unknown[], ctx0: Ctx): void => {
+    const ctx = { ...ctx0, pending: NONE, change: null }
     if (a.every((x) => typeof x === 'string')) {
       emit(ctx, a.join(' '))
       return
@@ -127,7 +179,17 @@ export function flattenSection(section: string, value: unknown, stageIds: Readon
     else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) emit(ctx, v)
   }
 
-  walk(value, { section, pipeline: '', stage: '', keys: [], name: '', measure: [], labels: null })
+  walk(value, {
+    section,
+    pipeline: '',
+    stage: '',
+    keys: [],
+    name: '',
+    measure: [],
+    labels: null,
+    pending: NONE,
+    change: null,
+  })
   return out
 }
 

@@ -33,6 +33,9 @@ export const CSV_COLUMNS = [
   'previous',
   'change',
   'change_pct',
+  'significant',
+  'p_value',
+  'small_sample',
 ] as const
 
 const FORMULA_START = /^[=+\-@\t\r]/
@@ -69,8 +72,12 @@ export function toCsv(report: Report, stageIds: ReadonlySet<string>): string {
   for (const r of reportRows(report, stageIds)) {
     const prev = previous.get(rowId(r))
     const [abs, rel] = change(r.value, prev)
+    const c = r.change
     lines.push(
-      [r.section, r.pipeline, r.stage, r.key, r.name, r.measure, r.value, prev, abs, rel].map(csvCell).join(','),
+      [r.section, r.pipeline, r.stage, r.key, r.name, r.measure, r.value, prev, abs, rel]
+        .concat([c?.significant ?? null, c?.p ?? null, c ? c.smallSample : null])
+        .map(csvCell)
+        .join(','),
     )
   }
   return lines.join('\n') + '\n'

@@ -12,8 +12,9 @@ import type { PeriodScope, QueryScope } from './filters'
 import { coveredPipes, stageCounts, type StageCounts } from './funnel'
 import type { PipeInfo } from './prepare'
 import { rate } from './stats'
+import type { WithChanges } from './changes'
 
-export interface ChurnRow {
+export interface ChurnRow extends WithChanges {
   name: string
   /** Cohort: reached(s). Flow: entered(s) in the period. */
   reached: number

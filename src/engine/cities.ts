@@ -7,8 +7,9 @@ import type { PeriodScope, QueryScope } from './filters'
 import { leadInPeriod } from './leads'
 import { closedCycle } from './timing'
 import { HOUR_MS, rate, round2 } from './stats'
+import type { WithChanges } from './changes'
 
-export interface CityRow {
+export interface CityRow extends WithChanges {
   cityId: string
   name: string
   leads: number

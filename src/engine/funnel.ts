@@ -9,6 +9,7 @@ import type { Dim } from './dims'
 import type { PeriodScope, QueryScope } from './filters'
 import { SEM_F, SEM_S, type PipeInfo, type Prepared } from './prepare'
 import { rate } from './stats'
+import type { WithChanges } from './changes'
 
 // ---------------------------------------------------------------- predicates
 
@@ -281,7 +282,7 @@ export function flowNotNext(p: Prepared, ps: PeriodScope, d: number, st: number)
 
 // ---------------------------------------------------------------- rows
 
-export interface CohortStageRow {
+export interface CohortStageRow extends WithChanges {
   name: string
   semantic: Semantic
   /** Deals of the cohort that reached the stage (skips count, moving back does not un-reach). */
@@ -300,7 +301,7 @@ export interface CohortStageRow {
   overall: number | null
 }
 
-export interface FlowStageRow {
+export interface FlowStageRow extends WithChanges {
   name: string
   semantic: Semantic
   /** Distinct deals that entered (or passed by a jump) the stage in the period. */

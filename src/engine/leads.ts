@@ -5,8 +5,9 @@
 import type { PeriodScope, QueryScope } from './filters'
 import { SEM_F, SEM_P, SEM_S } from './prepare'
 import { rate } from './stats'
+import type { WithChanges } from './changes'
 
-export interface LeadCounts {
+export interface LeadCounts extends WithChanges {
   total: number
   active: number
   converted: number

@@ -11,6 +11,7 @@ import type { PeriodScope, QueryScope } from './filters'
 import { coveredPipes } from './funnel'
 import { SEM_F, type Prepared } from './prepare'
 import { rate, round2 } from './stats'
+import type { WithChanges } from './changes'
 
 export const CALL_AGAIN =
   /postpon|later|no answer|not answer|unreachable|not reach|could not reach|think|call ?back|no budget|отлож|позже|позднее|перенес|не дозвон|недозвон|не отвеча|не бер[её]т|подума|перезвон|нет бюджет|відклад|пізніше|не відповіда|подума/i
@@ -19,7 +20,7 @@ export const CALL_AGAIN_DAYS = 90
 export const CELL_LIMIT = 300
 const DAY = 86_400_000
 
-export interface LossReasonRow {
+export interface LossReasonRow extends WithChanges {
   key: string
   name: string
   count: number
@@ -38,7 +39,7 @@ export interface CallAgainRow {
   stageName: string
 }
 
-export interface LossReasonsSection {
+export interface LossReasonsSection extends WithChanges {
   lost: number
   byReason: LossReasonRow[]
   byStage: {

@@ -13,10 +13,11 @@ import { monthOverlap, makeBuckets, bucketIndex } from './periods'
 import { SEM_P, TOUCH_KINDS } from './prepare'
 import { firstTouchDelay } from './timing'
 import { HOUR_MS, rate, ratio2, round2 } from './stats'
+import type { WithChanges } from './changes'
 
 const CALL = TOUCH_KINDS.indexOf('call')
 
-export interface ManagerRow {
+export interface ManagerRow extends WithChanges {
   managerId: string
   name: string
   /** false for inactive (fired) users; deleted users are named "#id (deleted)". */

@@ -18,6 +18,8 @@ import { qualitySection, type QualitySection } from './quality'
 import { roiSection, type RoiSection } from './roi'
 import { seriesSection, type SeriesSection } from './series'
 import { sourcesSection, type SourcesSection } from './sources'
+import { sectionChanges } from './section-changes'
+import { changeOf, countOf, rateOf, significanceOf, type Change, type Exposure, type Figure } from './significance'
 import { rate, round2, round4 } from './stats'
 import { stuckSection, type StuckSection } from './stuck'
 import { timingSection, type TimingSection } from './timing'
@@ -50,12 +52,13 @@ export interface PeriodSections {
   lossReasons: LossReasonsSection
 }
 
-export interface Kpi {
+/**
+ * A headline figure and its change: `abs`, `rel` ((value − previous)/previous; null when previous
+ * is 0 or null) and the change's significance (`test`, `p`, `significant`, `smallSample`).
+ */
+export interface Kpi extends Change {
   value: number | null
   previous: number | null
-  abs: number | null
-  /** (value − previous)/previous; null when previous is 0 or null. */
-  rel: number | null
 }
 
 export interface Kpis {
@@ -126,26 +129,64 @@ function dealTotals(s: QueryScope, ps: PeriodScope) {
   return { created, won, wonSum: round2(wonSum), lost, conversion: rate(won, won + lost) }
 }
 
-export function kpi(value: number | null, previous: number | null, isRate = false): Kpi {
-  const r = isRate ? round4 : round2
-  if (value === null || previous === null) return { value, previous, abs: null, rel: null }
-  return { value, previous, abs: r(value - previous), rel: rate(value - previous, previous) }
+/**
+ * A KPI from its two values; `figures` (what the value is made of in each period) and the
+ * periods' lengths give its significance — without them no test applies (sums, means).
+ */
+export function kpi(
+  value: number | null,
+  previous: number | null,
+  isRate = false,
+  figures?: { current: Figure; previous: Figure | null; days: Exposure },
+): Kpi {
+  const sig = significanceOf(figures?.current ?? null, figures?.previous ?? null, figures?.days ?? NO_DAYS)
+  return { value, previous, ...changeOf(value, previous, sig, isRate ? round4 : round2) }
 }
+
+const NO_DAYS: Exposure = { current: 0, previous: 0 }
 
 function kpis(s: QueryScope, cur: PeriodSections, cmp: PeriodSections | null, forecast: ForecastSection): Kpis {
   const a = dealTotals(s, s.current)
   const b = s.comparison ? dealTotals(s, s.comparison) : null
-  const k = (f: (x: typeof a) => number | null, isRate = false) => kpi(f(a), b ? f(b) : null, isRate)
-  const ks = (f: (x: PeriodSections) => number | null, isRate = false) => kpi(f(cur), cmp ? f(cmp) : null, isRate)
+  const days = { current: s.current.period.days, previous: s.comparison?.period.days ?? 0 }
+  type Totals = typeof a
+  const k = (f: (x: Totals) => number | null, isRate = false, fig?: (x: Totals) => Figure) =>
+    kpi(f(a), b ? f(b) : null, isRate, fig && { current: fig(a), previous: b && fig(b), days })
+  const ks = (f: (x: PeriodSections) => number | null, isRate = false, fig?: (x: PeriodSections) => Figure) =>
+    kpi(f(cur), cmp ? f(cmp) : null, isRate, fig && { current: fig(cur), previous: cmp && fig(cmp), days })
   return {
-    dealsCreated: k((x) => x.created),
-    won: k((x) => x.won),
+    dealsCreated: k(
+      (x) => x.created,
+      false,
+      (x) => countOf(x.created),
+    ),
+    won: k(
+      (x) => x.won,
+      false,
+      (x) => countOf(x.won),
+    ),
     wonSum: k((x) => x.wonSum),
-    lost: k((x) => x.lost),
-    conversion: k((x) => x.conversion, true),
+    lost: k(
+      (x) => x.lost,
+      false,
+      (x) => countOf(x.lost),
+    ),
+    conversion: k(
+      (x) => x.conversion,
+      true,
+      (x) => rateOf(x.won, x.won + x.lost),
+    ),
     meanTimeToWin: ks((x) => x.timing.toWin.stats.mean),
-    leads: ks((x) => x.leads.total),
-    leadConversion: ks((x) => x.leads.conversionRate, true),
+    leads: ks(
+      (x) => x.leads.total,
+      false,
+      (x) => countOf(x.leads.total),
+    ),
+    leadConversion: ks(
+      (x) => x.leads.conversionRate,
+      true,
+      (x) => rateOf(x.leads.converted, x.leads.total),
+    ),
     spend: ks((x) => x.roi.total.spend),
     roi: ks((x) => x.roi.total.roi),
     forecast: kpi(forecast.total.expected, null),
@@ -158,9 +199,10 @@ export function buildReport(p: Prepared, q: ReportQuery): Report {
   const cur = periodSections(s, s.current)
   const cmp = s.comparison ? periodSections(s, s.comparison) : null
   const forecast = forecastSection(s)
+  const days = { current: s.current.period.days, previous: s.comparison?.period.days ?? 0 }
   return {
     period: periodInfo(s, s.current),
-    ...cur,
+    ...(cmp ? sectionChanges(cur, cmp, days) : cur),
     comparison: cmp && s.comparison ? { period: periodInfo(s, s.comparison), ...cmp } : null,
     forecast,
     stuck: stuckSection(s),

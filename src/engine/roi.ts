@@ -14,8 +14,9 @@ import type { PeriodScope, QueryScope } from './filters'
 import { leadInPeriod } from './leads'
 import { monthOverlap } from './periods'
 import { round2, ratio2, rate } from './stats'
+import type { WithChanges } from './changes'
 
-export interface RoiRow {
+export interface RoiRow extends WithChanges {
   sourceId: string
   name: string
   spend: number

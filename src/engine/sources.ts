@@ -7,8 +7,9 @@ import type { PeriodScope, QueryScope } from './filters'
 import { cohortCounts, coveredPipes } from './funnel'
 import { SEM_S } from './prepare'
 import { rate, round2 } from './stats'
+import type { WithChanges } from './changes'
 
-export interface SourceSummaryRow {
+export interface SourceSummaryRow extends WithChanges {
   key: string
   name: string
   leads: number

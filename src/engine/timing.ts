@@ -17,6 +17,7 @@ import { coveredPipes } from './funnel'
 import type { Prepared } from './prepare'
 import { SEM_S } from './prepare'
 import { FloatList, IntList, durationStats, groupedDurationStats, type DurationStats } from './stats'
+import type { WithChanges } from './changes'
 
 export const TIMING_SPLITS: Dim[] = ['city', 'manager', 'source']
 
@@ -26,7 +27,7 @@ export interface SplitStats {
   stats: DurationStats
 }
 
-export interface TimedFigure {
+export interface TimedFigure extends WithChanges {
   stats: DurationStats
   splits: Partial<Record<Dim, SplitStats[]>>
 }

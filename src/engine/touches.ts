@@ -16,6 +16,7 @@ import { SEM_F, SEM_S, TOUCH_KINDS, type Prepared } from './prepare'
 import { formatDay, isoWeekday, localMidnight } from './periods'
 import { HOUR_MS, ratio2, round2 } from './stats'
 import type { TouchKind } from './types'
+import type { WithChanges } from './changes'
 
 export interface TouchCount {
   deals: number
@@ -44,7 +45,7 @@ export interface ManagerTouchRow {
   meanIdleGapMinutes: number | null
 }
 
-export interface TouchesSection {
+export interface TouchesSection extends WithChanges {
   /** Cohort deals. */
   deals: number
   withTouches: number

@@ -141,7 +141,9 @@ describe('JSON report from a dump file', () => {
     expect(none.comparison).toBeNull()
     const year = await json(['--dump', dumpPath, ...period, '--compare', 'year'])
     expect(((year.comparison as Json).period as Json).from).toBe('2025-07-01')
-    expect(year.funnel).toEqual(base.funnel)
+    // the same figures; only their changes differ (another comparison period)
+    const figures = (v: unknown) => JSON.stringify(v, (k, x) => (k === 'changes' ? undefined : x))
+    expect(figures(year.funnel)).toBe(figures(base.funnel))
   })
 
   it('a city and source filter narrows the cohort and is echoed in meta.query', async () => {
@@ -199,10 +201,26 @@ describe('CSV report', () => {
         const prev = prevCohort.find((x) => x.categoryId === pl.categoryId)!.stages[id].reached
         expect(Number(row![col('previous')])).toBe(prev)
         expect(Number(row![col('change')])).toBe(pl.stages[id].reached - prev)
+        // the JSON row's own change record decides the significant column
+        const c = (pl.stages[id] as unknown as { changes: Record<string, { significant: boolean; p: number }> }).changes
+          .reached
+        expect(row![col('significant')]).toBe(String(c.significant))
+        expect(Number(row![col('p_value')])).toBe(c.p)
+        expect(row![col('small_sample')]).toBe('false')
         checked++
       }
     }
     expect(checked).toBeGreaterThan(5)
+    // change records are not figures of their own; a KPI's value row carries its flag
+    expect(rows.some((x) => x[col('measure')].includes('changes'))).toBe(false)
+    const conv = rows.find((x) => x[col('section')] === 'kpis' && x[col('measure')] === 'conversion.value')!
+    const kpi = (base.kpis as Record<string, { significant: boolean | null; smallSample: boolean }>).conversion
+    expect(conv[col('significant')]).toBe(kpi.significant === null ? '' : String(kpi.significant))
+    expect(conv[col('small_sample')]).toBe(String(kpi.smallSample))
+    // figures without a test (money) leave the column empty
+    const sum = rows.find((x) => x[col('section')] === 'kpis' && x[col('measure')] === 'wonSum.value')!
+    expect(sum[col('significant')]).toBe('')
+    expect(rows.filter((x) => x[col('significant')] === 'true').length).toBeGreaterThan(0)
   })
 })
 

@@ -68,21 +68,53 @@ describe('report', () => {
     expect(r.comparison!.funnel.cohort[0].size).toBe(1)
   })
 
-  it('KPIs carry value, previous, absolute and relative change', () => {
-    expect(r.kpis.dealsCreated).toEqual({ value: 7, previous: 1, abs: 6, rel: 6 })
-    // Won in March: 1 and 9; none in February → relative change undefined.
-    expect(r.kpis.won).toEqual({ value: 2, previous: 0, abs: 2, rel: null })
-    expect(r.kpis.wonSum).toEqual({ value: 3000, previous: 0, abs: 3000, rel: null })
+  const noTest = { test: null, p: null, significant: null, smallSample: false }
+
+  it('KPIs carry value, previous, absolute and relative change and its significance', () => {
+    // 7 deals in March's 31 days against 1 in February's 29: given 8, March's share under equal
+    // daily rates is Binomial(8, 31/60); P(7 or 8, or as unlikely) = 0.07153 — not significant.
+    expect(r.kpis.dealsCreated).toEqual({
+      value: 7,
+      previous: 1,
+      abs: 6,
+      rel: 6,
+      test: 'poisson',
+      p: 0.07153,
+      significant: false,
+      smallSample: false,
+    })
+    // Won in March: 1 and 9; none in February → relative change undefined;
+    // p = (31/60)² + (29/60)² = 0.5006 (both deals in one month, either one).
+    expect(r.kpis.won).toMatchObject({ value: 2, previous: 0, abs: 2, rel: null, test: 'poisson', p: 0.5006 })
+    // money has no test
+    expect(r.kpis.wonSum).toEqual({ value: 3000, previous: 0, abs: 3000, rel: null, ...noTest })
     expect(r.kpis.lost.value).toBe(3) // 2, 4, 5
-    expect(r.kpis.conversion).toEqual({ value: 0.4, previous: null, abs: null, rel: null })
+    // nothing closed in February: no rate to compare
+    expect(r.kpis.conversion).toEqual({ value: 0.4, previous: null, abs: null, rel: null, ...noTest })
     expect(r.kpis.meanTimeToWin.value).toBe(96) // 120 h and 72 h
     expect(r.kpis.forecast.previous).toBeNull()
   })
 
+  it('the win-rate KPI is tested as a rate of the closed deals', () => {
+    // March 11–31 against the 21 days before: won 1 of 2 closed, and 1 of 3.
+    // Pooled 2/5, se = √(0.4 · 0.6 · (1/2 + 1/3)) = √0.2, z = (1/2 − 1/3)/√0.2 = 0.3727 → p = 0.7094.
+    const rep = buildReport(p, { ...MARCH, from: '2024-03-11', to: '2024-03-31', compare: 'previous' })
+    expect(rep.kpis.conversion).toEqual({
+      value: 0.5,
+      previous: 0.3333,
+      abs: 0.1667,
+      rel: 0.5002,
+      test: 'twoProportion',
+      p: 0.7094,
+      significant: false,
+      smallSample: true,
+    })
+  })
+
   it('kpi(): rel is null when the previous value is 0 or null', () => {
-    expect(kpi(5, 4)).toEqual({ value: 5, previous: 4, abs: 1, rel: 0.25 })
-    expect(kpi(5, 0)).toEqual({ value: 5, previous: 0, abs: 5, rel: null })
-    expect(kpi(null, 3)).toEqual({ value: null, previous: 3, abs: null, rel: null })
+    expect(kpi(5, 4)).toEqual({ value: 5, previous: 4, abs: 1, rel: 0.25, ...noTest })
+    expect(kpi(5, 0)).toEqual({ value: 5, previous: 0, abs: 5, rel: null, ...noTest })
+    expect(kpi(null, 3)).toEqual({ value: null, previous: 3, abs: null, rel: null, ...noTest })
   })
 
   it('series are bucketed in the portal zone and aligned bucket by bucket with the comparison', () => {
@@ -155,7 +187,8 @@ describe('report', () => {
     const rep = buildReport(prepare(empty), { ...MARCH, compare: 'previous' })
     assertPlainJson(rep)
     expect(rep.funnel.cohort).toEqual([])
-    expect(rep.kpis.dealsCreated).toEqual({ value: 0, previous: 0, abs: 0, rel: null })
+    // 0 against 0: tested, and nothing happened
+    expect(rep.kpis.dealsCreated).toMatchObject({ value: 0, previous: 0, abs: 0, rel: null, p: 1, significant: false })
     expect(rep.kpis.conversion.value).toBeNull()
     expect(rep.series.current.created.every((v) => v === 0)).toBe(true)
   })
