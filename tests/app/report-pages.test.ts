@@ -20,7 +20,12 @@ import { useFiltersStore } from '../../src/app/stores/filters'
 import { MARCH } from '../engine/march'
 import { reportFixture } from './app-fixture'
 
-const cellText = (el: Element) => el.textContent?.replace(/\s+/g, ' ').trim() ?? ''
+/** A cell's figure, without its change mark (ChangeMark.vue; tested in change-marks.test.ts). */
+const cellText = (el: Element) => {
+  const copy = el.cloneNode(true) as Element
+  copy.querySelectorAll('.fl-chg').forEach((m) => m.remove())
+  return copy.textContent?.replace(/\s+/g, ' ').trim() ?? ''
+}
 
 describe('report pages render what the engine returned', () => {
   it('Overview: every KPI card shows the engine figure and its comparison', async () => {

@@ -4,11 +4,34 @@
  */
 import { toCsv, type Cell } from './csv'
 import type { Formatter } from './format'
-import { exportCell, exportHeader, type TableModel } from './table-model'
+import { exportCell, exportHeader, type ChangeMark, type TableModel } from './table-model'
+
+/** Words for the significance column that follows every column carrying a change. */
+export interface ChangeWords {
+  column: (label: string) => string
+  yes: string
+  no: string
+  smallSample: string
+}
 
 export interface ExportUnits {
   percent: string
   days: string
+  change?: ChangeWords
+}
+
+const ENGLISH_CHANGE: ChangeWords = {
+  column: (label) => `${label} · significant`,
+  yes: 'yes',
+  no: 'no',
+  smallSample: 'small sample',
+}
+
+/** yes / no / small sample; empty where no test applies or there is no comparison. */
+function significanceCell(c: ChangeMark | null | undefined, words: ChangeWords): Cell {
+  if (!c || c.significant === null) return null
+  if (c.smallSample) return words.smallSample
+  return c.significant ? words.yes : words.no
 }
 
 export function tableMatrix<Row>(
@@ -16,9 +39,19 @@ export function tableMatrix<Row>(
   fmt: Formatter,
   units: ExportUnits,
 ): { header: string[]; rows: Cell[][] } {
-  const header = table.columns.map((c) => exportHeader(c as never, units))
-  const rows = [...table.rows, ...(table.footer ?? [])].map((row) =>
-    table.columns.map((c) => exportCell(c.kind, c.value(row), fmt)),
+  const words = units.change ?? ENGLISH_CHANGE
+  const all = [...table.rows, ...(table.footer ?? [])]
+  // a significance column only where some row has a change (none without a comparison period)
+  const marked = table.columns.map((c) => !!c.change && all.some((r) => c.change!(r)))
+  const header = table.columns.flatMap((c, i) => [
+    exportHeader(c as never, units),
+    ...(marked[i] ? [words.column(c.label)] : []),
+  ])
+  const rows = all.map((row) =>
+    table.columns.flatMap((c, i) => [
+      exportCell(c.kind, c.value(row), fmt),
+      ...(marked[i] ? [significanceCell(c.change!(row), words)] : []),
+    ]),
   )
   return { header, rows }
 }

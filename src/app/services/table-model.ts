@@ -8,6 +8,28 @@ import type { Formatter } from './format'
 /** duration: milliseconds; hours: the engine's DurationStats unit */
 export type ColumnKind = 'text' | 'integer' | 'number' | 'money' | 'percent' | 'duration' | 'hours' | 'date'
 
+/** The engine's significance of a change (engine significance.ts `Change`); null/undefined: no comparison. */
+export interface ChangeMark {
+  test: 'twoProportion' | 'poisson' | null
+  p: number | null
+  significant: boolean | null
+  smallSample: boolean
+  abs: number | null
+}
+
+/**
+ * How a change is shown (metrics.md "Changes between periods"): green or red only when it is
+ * significant, "small sample" instead of a colour, otherwise neutral.
+ */
+export type ChangeTone = 'good' | 'bad' | 'small' | 'neutral'
+
+export function changeTone(change: ChangeMark | null | undefined, lowerIsBetter = false): ChangeTone {
+  if (!change) return 'neutral'
+  if (change.smallSample) return 'small'
+  if (change.significant !== true || !change.abs) return 'neutral'
+  return change.abs > 0 !== lowerIsBetter ? 'good' : 'bad'
+}
+
 /** What a click on a number opens: the engine's drill reference and a caption for the list. */
 export interface DrillTarget<Ref = unknown> {
   ref: Ref
@@ -25,6 +47,10 @@ export interface TableColumn<Row> {
   heat?: boolean | 'good' | 'bad'
   /** a deal id: the cell opens that deal in the Bitrix24 slider */
   dealId?: (row: Row) => number | null
+  /** the change of this figure from the comparison period (the engine's `changes`): marks the cell */
+  change?: (row: Row) => ChangeMark | null | undefined
+  /** a rise is bad news (losses, churn): a significant rise shows red */
+  lowerIsBetter?: boolean
 }
 
 export interface TableModel<Row> {
