@@ -98,21 +98,54 @@ function logBinomPmf(k: number, n: number, logP: number, logQ: number, logNFact:
   return logNFact - logGamma(k + 1) - logGamma(n - k + 1) + k * logP + (n - k) * logQ
 }
 
+/** Largest k in [lo, hi] with ok(k), for ok true on a prefix (lo itself assumed ok); binary search. */
+function lastOk(lo: number, hi: number, ok: (k: number) => boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (ok(mid)) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
+/** Σ pmf(k) from `from` outward (step ±1), until the terms stop mattering (they only shrink outward). */
+function tailSum(from: number, step: 1 | -1, n: number, logPmf: (k: number) => number): number {
+  let sum = 0
+  for (let k = from; k >= 0 && k <= n; k += step) {
+    const term = Math.exp(logPmf(k))
+    sum += term
+    if (term < sum * 1e-17) break
+  }
+  return sum
+}
+
 /**
  * Exact two-sided binomial test of x successes in n trials against probability p: the sum of
  * P(k) over every k with P(k) ≤ P(x)·(1 + 1e-7) (the tolerance treats float ties as ties, as R does).
+ * The pmf rises to its mode and falls after it, so those k are two tails [0, a] and [b, n]: a and b
+ * are found by binary search and each tail is summed outward until its terms vanish, which keeps
+ * a test on tens of thousands of deals to a few hundred terms.
  */
 export function binomialTwoSidedP(x: number, n: number, p: number): number {
   if (n === 0 || p <= 0 || p >= 1) return 1
   const logP = Math.log(p)
   const logQ = Math.log1p(-p)
   const logNFact = logGamma(n + 1)
-  const limit = logBinomPmf(x, n, logP, logQ, logNFact) + Math.log1p(1e-7)
+  const logPmf = (k: number) => logBinomPmf(k, n, logP, logQ, logNFact)
+  const limit = logPmf(x) + Math.log1p(1e-7)
+  const mode = Math.min(n, Math.floor((n + 1) * p))
+  if (logPmf(mode) <= limit) return 1
   let sum = 0
-  for (let k = 0; k <= n; k++) {
-    const l = logBinomPmf(k, n, logP, logQ, logNFact)
-    if (l <= limit) sum += Math.exp(l)
-  }
+  // lower tail: pmf rises on [0, mode], so {k ≤ mode: pmf(k) ≤ limit} is a prefix [0, a]
+  if (logPmf(0) <= limit)
+    sum += tailSum(
+      lastOk(0, mode, (k) => logPmf(k) <= limit),
+      -1,
+      n,
+      logPmf,
+    )
+  // upper tail: pmf falls on [mode, n], so {k ≥ mode: pmf(k) ≤ limit} is a suffix [b, n]
+  if (logPmf(n) <= limit) sum += tailSum(n - lastOk(0, n - mode, (j) => logPmf(n - j) <= limit), 1, n, logPmf)
   return Math.min(1, sum)
 }
 

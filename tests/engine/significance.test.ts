@@ -135,7 +135,31 @@ describe('significanceOf', () => {
   })
 })
 
+/** The definition, term by term: every k no more likely than x (reference for the fast tails). */
+function bruteBinomialP(x: number, n: number, p: number): number {
+  const logPmf = (k: number) =>
+    logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p)
+  const limit = logPmf(x) + Math.log1p(1e-7)
+  let sum = 0
+  for (let k = 0; k <= n; k++) if (logPmf(k) <= limit) sum += Math.exp(logPmf(k))
+  return Math.min(1, sum)
+}
+
 describe('properties', () => {
+  it('the binomial tails equal the term-by-term sum', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        ([x, n], p) => {
+          const want = bruteBinomialP(x, n, p)
+          expect(Math.abs(binomialTwoSidedP(x, n, p) - want)).toBeLessThan(1e-12 + want * 1e-9)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
   const trials = fc.integer({ min: 1, max: 400 })
   const proportion = trials.chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)))
   const count = fc.integer({ min: 0, max: 600 })
