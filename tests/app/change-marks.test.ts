@@ -95,7 +95,10 @@ const model: TableModel<Row> = {
 
 describe('DataTable', () => {
   it('marks each cell by its change: arrow in colour, small sample, or nothing', () => {
-    const w = mount(DataTable, { props: { table: model }, global: { plugins: [pinia()] } })
+    const w = mount(DataTable, {
+      props: { table: model as unknown as TableModel<unknown> },
+      global: { plugins: [pinia()] },
+    })
     const cells = w.findAll('[data-col="rate"]')
     expect(cells[0].find('[data-testid="change-bad"]').text()).toBe('▼')
     expect(cells[0].find('.fl-chg').classes()).toContain('fl-down')
