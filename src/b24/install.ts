@@ -10,7 +10,10 @@ import { replyOf, type AppRest, type RestParams } from './app-rest'
 import { bindPlacements, type BindReport, type Lang } from './placements'
 import { SETTINGS_OPTION, parseSettings, serializeSettings, storedSettingsVersion, type SyncSettings } from './settings'
 import { ensureStorages, type StorageCheck } from './storage'
-import type { CategoryRow, CurrencyRow, StatusRow, UserFieldRow } from './wire'
+import type { CategoryRow, CurrencyRow, StageHistoryRow, StatusRow, UserFieldRow } from './wire'
+import { branchCandidates, type BranchCandidate } from '../engine/branch'
+import { withGuessedRoles } from './role-guess'
+import { wireDate, wireId, wireInt } from './wire-values'
 
 export interface FieldChoice {
   name: string
@@ -22,6 +25,8 @@ export interface StageChoice {
   id: string
   name: string
   pipeline: string
+  categoryId: number
+  sort: number
   semantic: 'P' | 'S' | 'F'
 }
 
@@ -33,6 +38,34 @@ export interface InstallChoices {
   settings: SyncSettings
   /** Schema version of what was stored (0: nothing stored yet — a first install). */
   storedVersion: number
+  /** Stages the recent history suggests as branch stages (metrics.md "Branch stages"). */
+  branchCandidates: BranchCandidate[]
+}
+
+/** Pages of stage history (50 events each) sampled for the branch-stage suggestions. */
+export const HISTORY_SAMPLE_PAGES = 40
+/**
+ * The sample is every event from this many days back, oldest first: a contiguous window holds
+ * the whole path of each deal created in it up to the window's end (a skip is never faked), and
+ * deals created two months ago have had time to reach the later stages.
+ */
+export const HISTORY_SAMPLE_DAYS = 60
+
+function historySample(replies: Record<string, { ok: boolean; result?: unknown }>) {
+  const events = []
+  for (let p = 0; p < HISTORY_SAMPLE_PAGES; p++) {
+    const r = replies[`h${p}`]
+    if (!r?.ok) continue
+    const rows = Array.isArray(r.result) ? r.result : ((r.result as { items?: unknown[] } | null)?.items ?? [])
+    for (const row of rows as StageHistoryRow[]) {
+      const id = wireId(row.ID)
+      const ownerId = wireId(row.OWNER_ID)
+      const at = wireDate(row.CREATED_TIME)
+      if (id === null || ownerId === null || at === null || !row.STAGE_ID) continue
+      events.push({ id, ownerId, typeId: wireInt(row.TYPE_ID) ?? 2, stageId: row.STAGE_ID, at })
+    }
+  }
+  return events
 }
 
 function fieldChoices(rows: UserFieldRow[]): FieldChoice[] {
@@ -54,14 +87,27 @@ function semanticOf(s: StatusRow): 'P' | 'S' | 'F' {
   return sem === 'success' ? 'S' : sem === 'failure' || sem === 'apology' ? 'F' : 'P'
 }
 
-/** Everything the wizard asks about, in two batch requests. */
-export async function loadInstallChoices(rest: AppRest, lang: Lang): Promise<InstallChoices> {
+/**
+ * Everything the wizard asks about, in two batch requests: the first also samples stage history
+ * (from `HISTORY_SAMPLE_DAYS` before `now`) for the branch-stage suggestions; a failed page only
+ * thins the sample.
+ */
+export async function loadInstallChoices(rest: AppRest, lang: Lang, now = Date.now()): Promise<InstallChoices> {
+  const since = new Date(now - HISTORY_SAMPLE_DAYS * 86_400_000).toISOString()
+  const history: Record<string, [string, RestParams]> = {}
+  for (let p = 0; p < HISTORY_SAMPLE_PAGES; p++) {
+    history[`h${p}`] = [
+      'crm.stagehistory.list',
+      { entityTypeId: 2, filter: { '>=CREATED_TIME': since }, order: { ID: 'ASC' }, start: p * 50 },
+    ]
+  }
   const first = await rest.batch({
     dealFields: ['crm.deal.userfield.list', { filter: { LANG: lang } }],
     leadFields: ['crm.lead.userfield.list', { filter: { LANG: lang } }],
     currencies: ['crm.currency.list', {}],
     categories: ['crm.category.list', { entityTypeId: 2 }],
     settings: ['app.option.get', { option: SETTINGS_OPTION }],
+    ...history,
   })
   const categories = (replyOf<{ categories: CategoryRow[] }>(first, 'categories').categories ?? []).slice(0, 50)
   if (!categories.some((c) => c.id === 0))
@@ -78,10 +124,18 @@ export async function loadInstallChoices(rest: AppRest, lang: Lang): Promise<Ins
       id: s.STATUS_ID,
       name: s.NAME,
       pipeline: c.name,
+      categoryId: c.id,
+      sort: wireInt(s.SORT) ?? 0,
       semantic: semanticOf(s),
     })),
   )
   const rawSettings = first.settings.ok ? first.settings.result : null
+  const storedVersion = storedSettingsVersion(rawSettings)
+  const stored = withCurrency(parseSettings(rawSettings), replyOf<CurrencyRow[]>(first, 'currencies'))
+  const a = stored.analytics
+  const noRoles = [a.consultationStageIds, a.noShowStageIds, a.heldStageIds, a.contractStageIds].every((l) => !l.length)
+  // Nothing chosen yet: start from the roles the stage names make obvious (always editable).
+  const settings = storedVersion === 0 || noRoles ? { ...stored, analytics: withGuessedRoles(a, stages) } : stored
   return {
     dealFields: fieldChoices(replyOf<UserFieldRow[]>(first, 'dealFields')),
     leadFields: fieldChoices(replyOf<UserFieldRow[]>(first, 'leadFields')),
@@ -91,8 +145,9 @@ export async function loadInstallChoices(rest: AppRest, lang: Lang): Promise<Ins
       base: c.BASE === 'Y',
     })),
     stages,
-    settings: withCurrency(parseSettings(rawSettings), replyOf<CurrencyRow[]>(first, 'currencies')),
-    storedVersion: storedSettingsVersion(rawSettings),
+    settings,
+    storedVersion,
+    branchCandidates: branchCandidates(historySample(first), stages),
   }
 }
 

@@ -57,6 +57,15 @@ describe('install and budgets (admin)', () => {
     const frame = await host.appFrame()
     await frame.waitForSelector('button[data-action="install"]', { timeout: 30_000 })
     await frame.selectOption('select[data-field="cityField"]', 'UF_CRM_CITY')
+    // First install: the stage roles the names make obvious are preselected, held among them.
+    const selected = (field: string) =>
+      frame.$$eval(`select[data-field="${field}"] option:checked`, (os) =>
+        os.map((o) => (o as HTMLOptionElement).value),
+      )
+    expect(await selected('heldStageIds')).toEqual(['EXECUTING'])
+    expect(await selected('noShowStageIds')).toEqual(['UC_7NQ2ZB', 'C1:EXECUTING'])
+    expect(await frame.textContent('[data-test="branch-candidates"]')).toBeTruthy()
+    await host.screenshot('install-settings-roles')
     await frame.click('button[data-action="install"]')
     finished = await host.waitForLog({ dir: 'in', command: 'setInstallFinish' }, 30_000)
 
@@ -67,6 +76,7 @@ describe('install and budgets (admin)', () => {
     expect(JSON.parse(String(e2e.portal.state.store.data.appOptions.flSettings))).toMatchObject({
       cityField: 'UF_CRM_CITY',
       version: 1,
+      analytics: { heldStageIds: ['EXECUTING'], noShowStageIds: ['UC_7NQ2ZB', 'C1:EXECUTING'] },
     })
   })
 
