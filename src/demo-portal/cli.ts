@@ -1,5 +1,5 @@
 /**
- * `npm run portal -- --port 8787 [--dump FILE | --seed S --deals N] [--rate R --burst B]
+ * `npm run portal -- --port 8787 [--dump FILE | --seed S --deals N [--now ISO]] [--rate R --burst B]
  *  [--faults SPEC] [--data-dir DIR] [--admins 1,2] [--own-deals-only 5,6] [--secret demo]
  *  [--installed]` — serves a dump (or a freshly generated portal) on 127.0.0.1.
  */
@@ -7,8 +7,9 @@ import { parseArgs } from 'node:util'
 import type { PortalDump } from '../b24/wire'
 import { generatePortal, readDump } from './generator'
 import { startPortal } from './server'
+import { generationNow } from './demo-now'
 
-const USAGE = `Usage: npm run portal -- [--port N] [--host H] [--dump FILE | --seed S --deals N]
+const USAGE = `Usage: npm run portal -- [--port N] [--host H] [--dump FILE | --seed S --deals N [--now ISO]]
        [--rate R] [--burst B] [--faults SPEC] [--data-dir DIR] [--admins 1,2]
        [--own-deals-only 5,6] [--secret S] [--token-ttl SEC] [--installed]`
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       dump: { type: 'string' },
       seed: { type: 'string' },
       deals: { type: 'string' },
+      now: { type: 'string' },
       rate: { type: 'string' },
       burst: { type: 'string' },
       faults: { type: 'string' },
@@ -52,14 +54,18 @@ async function main(): Promise<void> {
     console.log(USAGE)
     return
   }
-  if (values.dump && (values.seed || values.deals)) throw new Error('--dump and --seed/--deals exclude each other')
+  if (values.dump && (values.seed || values.deals || values.now)) {
+    throw new Error('--dump and --seed/--deals/--now exclude each other')
+  }
   let dump: PortalDump
   if (values.dump) dump = readDump(values.dump)
   else {
     const seed = num(values.seed ?? '1', 'seed') as number
     const deals = num(values.deals, 'deals')
-    console.log(`Generating a portal (seed ${seed}${deals ? `, ${deals} deals` : ''})…`)
-    dump = generatePortal({ seed, deals })
+    // Up to today unless --now pins it (demo-now.ts).
+    const now = generationNow(values.now, Date.now())
+    console.log(`Generating a portal (seed ${seed}${deals ? `, ${deals} deals` : ''}, up to ${now})…`)
+    dump = generatePortal({ seed, deals, now })
   }
   const secret = values.secret ?? 'demo'
   const portal = await startPortal({

@@ -3,15 +3,17 @@
  * on Vite's dev server, and a browser opened on the host page when there is one. Ctrl-C stops it all.
  *
  * Options (after `npm run demo --`): --deals N, --seed N, --port N, --dump FILE (serve that dump),
+ * --now ISO (where the history ends; default: the start of today in the portal's zone),
  * --fresh (rewrite the saved dump), --installed (skip the install wizard on a fresh portal), --no-open.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer, type ViteDevServer } from 'vite'
 import type { PortalDump } from '../b24/wire'
-import { DEFAULT_DEALS, DEFAULT_NOW, generatePortal, readDump, writeDump } from './generator'
+import { DEFAULT_DEALS, generatePortal, readDump, writeDump } from './generator'
+import { dumpFileName, generationNow, supersededDumps } from './demo-now'
 import { hostRoutes } from './host/routes'
 import { startPortal, type PortalOptions, type RunningPortal } from './server'
 
@@ -25,12 +27,15 @@ interface DemoOptions {
   port: number
   fresh: boolean
   dump: string | null
+  /** where the generated history ends (ISO with offset) */
+  now: string
   installed: boolean
   open: boolean
 }
 
 function parseArgs(argv: string[]): DemoOptions {
-  const opts: DemoOptions = {
+  let now: string | undefined
+  const opts: Omit<DemoOptions, 'now'> = {
     deals: DEFAULT_DEALS,
     seed: 2024,
     port: 8787,
@@ -51,21 +56,23 @@ function parseArgs(argv: string[]): DemoOptions {
     else if (arg === '--port') opts.port = number('--port')
     else if (arg === '--fresh') opts.fresh = true
     else if (arg === '--dump') opts.dump = resolve(String(argv[++i] ?? ''))
+    else if (arg === '--now') now = String(argv[++i] ?? '')
     else if (arg === '--installed') opts.installed = true
     else if (arg === '--no-open') opts.open = false
     else
       throw new Error(
-        `unknown option ${arg}; known: --deals N --seed N --port N --dump FILE --fresh --installed --no-open`,
+        `unknown option ${arg}; known: --deals N --seed N --port N --dump FILE --now ISO --fresh --installed --no-open`,
       )
   }
   if (opts.deals < 1) throw new Error('--deals must be at least 1')
-  return opts
+  return { ...opts, now: generationNow(now, Date.now()) }
 }
 
 /**
- * The portal's data. Generating 20k deals takes about 1.5 s and reading the same dump back from
- * JSON about 4 s, so the seeded generator runs every time; its dump is saved once under
- * .portal-data/ for `npm run report -- --dump …`. `--dump FILE` serves a recorded dump instead.
+ * The portal's data, up to today (or --now). Generating 20k deals takes about 1.5 s and reading
+ * the same dump back from JSON about 4 s, so the seeded generator runs every time; its dump is
+ * saved once under .portal-data/ for `npm run report -- --dump …`, replacing the dumps saved on
+ * earlier days. `--dump FILE` serves a recorded dump instead.
  */
 function loadOrGenerate(opts: DemoOptions): PortalDump {
   if (opts.dump) {
@@ -75,15 +82,22 @@ function loadOrGenerate(opts: DemoOptions): PortalDump {
     return dump
   }
   mkdirSync(DATA_DIR, { recursive: true })
-  const file = join(DATA_DIR, `dump-seed${opts.seed}-deals${opts.deals}-${DEFAULT_NOW.slice(0, 10)}.json`)
+  const name = dumpFileName(opts.seed, opts.deals, opts.now)
+  const file = join(DATA_DIR, name)
   const t = Date.now()
-  const dump = generatePortal({ seed: opts.seed, deals: opts.deals })
+  const dump = generatePortal({ seed: opts.seed, deals: opts.deals, now: opts.now })
+  // Another day's data is another portal to the app: the browser's cache of yesterday's rows
+  // (keyed by member id) must not mix with today's.
+  dump.portal.memberId = `${dump.portal.memberId}-${opts.now.slice(0, 10)}`
   const generated = Date.now() - t
   const saved = !existsSync(file) || opts.fresh
-  if (saved) writeDump(file, dump)
+  if (saved) {
+    writeDump(file, dump)
+    for (const old of supersededDumps(readdirSync(DATA_DIR), opts.seed, opts.deals, name)) rmSync(join(DATA_DIR, old))
+  }
   console.log(
-    `Portal data: ${dump.deals.length} deals, ${dump.leads.length} leads (seed ${opts.seed}) generated in ${generated} ms; ` +
-      `dump ${saved ? 'saved to' : 'already at'} ${relative(file)}`,
+    `Portal data: ${dump.deals.length} deals, ${dump.leads.length} leads (seed ${opts.seed}) up to ${opts.now}, ` +
+      `generated in ${generated} ms; dump ${saved ? 'saved to' : 'already at'} ${relative(file)}`,
   )
   return dump
 }

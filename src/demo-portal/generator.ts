@@ -30,7 +30,11 @@ export interface GeneratorOptions {
   seed: number
   /** Number of deals; default 20,000. Leads are about 1.5× that. */
   deals?: number
-  /** End of the generated history, ISO with offset; default '2026-11-20T12:00:00+03:00'. */
+  /**
+   * End of the generated history, ISO with offset; default '2026-11-20T12:00:00+03:00', pinned
+   * for the tests and benchmarks that call the generator. `npm run demo` and `npm run portal`
+   * pass today instead (demo-now.ts), unless `--now` pins it.
+   */
   now?: string
 }
 
