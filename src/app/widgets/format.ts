@@ -9,8 +9,10 @@ export function formatDuration(ms: number, lang: WidgetLang = 'en'): string {
   const [min, h, d] = [wt(lang, 'unit.min'), wt(lang, 'unit.h'), wt(lang, 'unit.d')]
   if (ms < H) return `${Math.max(1, Math.round(ms / 60_000))} ${min}`
   if (ms < 48 * H) return `${Math.round(ms / H)} ${h}`
-  const dayCount = Math.floor(ms / (24 * H))
-  const hours = Math.round((ms - dayCount * 24 * H) / H)
+  // Round the whole span to hours first: 3 d 23.6 h is "4 d", never "3 d 24 h".
+  const totalHours = Math.round(ms / H)
+  const dayCount = Math.floor(totalHours / 24)
+  const hours = totalHours - dayCount * 24
   return hours > 0 && dayCount < 10 ? `${dayCount} ${d} ${hours} ${h}` : `${dayCount} ${d}`
 }
 

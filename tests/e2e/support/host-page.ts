@@ -33,6 +33,8 @@ export interface HostOptions {
   install?: boolean
   /** Another page of the app server to frame, e.g. the SDK probe fixture. */
   appPath?: string
+  /** The browser's clock (host page and app frame) starts here and runs on: "today" for the app. */
+  clockAt?: string
 }
 
 export interface HostSession {
@@ -147,6 +149,7 @@ export async function openHost(browser: Browser, portalOrigin: string, opts: Hos
     )
   })
 
+  if (opts.clockAt) await page.clock.install({ time: opts.clockAt })
   await page.goto(url)
   return session
 }

@@ -12,6 +12,8 @@ export interface TestPortalOptions {
   /** Deals to generate (small: the machine has 2 cores). Default 300. */
   deals?: number
   seed?: number
+  /** Where the generated history ends (ISO with offset); default: the generator's pinned date. */
+  now?: string
   installed?: boolean
   admins?: number[]
   /** Users whose CRM role shows only the deals assigned to them. */
@@ -21,7 +23,7 @@ export interface TestPortalOptions {
 export const WEBHOOK_SECRET = 'e2e-secret'
 
 export async function startTestPortal(opts: TestPortalOptions): Promise<RunningPortal> {
-  const dump = generatePortal({ seed: opts.seed ?? 20261123, deals: opts.deals ?? 300 })
+  const dump = generatePortal({ seed: opts.seed ?? 20261123, deals: opts.deals ?? 300, now: opts.now })
   return startPortal({
     dump,
     port: 0,
