@@ -65,10 +65,12 @@ export interface AppFixture {
 }
 
 /** Stores set up as placement/report.ts does, with March 2024 against February on screen. */
-export async function reportFixture(compare: 'previous' | 'none' = 'previous'): Promise<AppFixture> {
+export async function reportFixture(
+  compare: 'previous' | 'none' = 'previous',
+  data: CrmData = hostilePortal(),
+): Promise<AppFixture> {
   const pinia = createPinia()
   setActivePinia(pinia)
-  const data = hostilePortal()
   const engine = inProcessEngine()
   const session = useSessionStore()
   const filters = useFiltersStore()
