@@ -170,6 +170,63 @@ describe('stage histories with every quirk', () => {
   })
 })
 
+describe('consultations (issue 9.8): no-show branches, re-bookings, held consultations', () => {
+  const roles = generatePortal({ seed: 7, deals: 1 }).appOptions!.flSettings
+  const a = (JSON.parse(roles) as { analytics: Record<string, string[]> }).analytics
+  const is = (key: string) => (id: string | null | undefined) => !!id && a[key].includes(id)
+  const [booked, noShow, held] = [is('consultationStageIds'), is('noShowStageIds'), is('heldStageIds')]
+  const lost = (id: string | null | undefined) => /LOSE|APOLOGY/.test(id ?? '')
+  const c = { bookings: 0, held: 0, noShow: 0, lost: 0, noShows: 0, rebooked: 0, cameLater: 0, lostAfter: 0 }
+  let multi = 0
+  let bookedDeals = 0
+  let heldDeals = 0
+  let heldWithoutNoShow = 0
+  for (const rows of history.values()) {
+    const ids = rows.map((r) => r.STAGE_ID)
+    ids.forEach((id, i) => {
+      if (booked(id)) {
+        c.bookings++
+        const next = ids.slice(i + 1).find((x) => held(x) || noShow(x) || lost(x))
+        if (held(next)) c.held++
+        else if (noShow(next)) c.noShow++
+        else if (lost(next)) c.lost++
+      }
+      if (noShow(id)) {
+        c.noShows++
+        if (booked(ids[i + 1])) c.rebooked++
+        else if (held(ids[i + 1])) c.cameLater++
+        else if (lost(ids[i + 1])) c.lostAfter++
+      }
+    })
+    const n = ids.filter(booked).length
+    if (n) bookedDeals++
+    if (n > 1) multi++
+    if (ids.some(held)) {
+      heldDeals++
+      if (!ids.some(noShow)) heldWithoutNoShow++
+    }
+  }
+
+  it('most bookings are attended; about a quarter end in a no-show', () => {
+    const attendance = c.held / (c.held + c.noShow)
+    expect(attendance).toBeGreaterThan(0.6)
+    expect(attendance).toBeLessThan(0.85)
+    expect(c.lost).toBeGreaterThan(0)
+  })
+
+  it('no-shows are re-booked, come later after all, or are lost right there', () => {
+    expect(c.rebooked / c.noShows).toBeGreaterThan(0.3)
+    expect(c.rebooked / c.noShows).toBeLessThan(0.55)
+    expect(c.cameLater).toBeGreaterThan(0)
+    expect(c.lostAfter / c.noShows).toBeGreaterThan(0.3)
+    expect(multi / bookedDeals).toBeGreaterThan(0.05)
+  })
+
+  it('no-show is a branch: most deals with a held consultation never entered it', () => {
+    expect(heldWithoutNoShow / heldDeals).toBeGreaterThan(0.8)
+  })
+})
+
 describe('structure that analytics can find', () => {
   const bySource = (id: string): DealRow[] => dump.deals.filter((d) => d.SOURCE_ID === id)
 
