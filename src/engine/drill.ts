@@ -6,7 +6,9 @@
 import type { Dim } from './dims'
 import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
 import { dealForecast, forecastMonths, stageModel } from './forecast'
+import { consultationPredicate, type BookingBucket, type ConsultationMeasure } from './consultations'
 import { enteredIn, flowNotNext, hasReached, inCohort, isLostAt, lostIn, nextReachedAt, wonIn } from './funnel'
+import { leadToDealPredicate, type LeadStep } from './lead-to-deal'
 import { isCallAgain, lostInScope } from './loss-reasons'
 import { isInWork } from './managers'
 import { bucketIndex, makeBuckets } from './periods'
@@ -82,6 +84,12 @@ export type DrillRef = Common &
         to?: string
       }
     | { section: 'kpis'; measure: 'dealsCreated' | 'won' | 'lost' | 'closed' }
+    /** Consultation figures; `bucket` narrows bookingsBeforeContract to 1, 2 or 3+ bookings. */
+    | { section: 'consultations'; measure: ConsultationMeasure; bucket?: BookingBucket }
+    /** Deals of the period's leads at a lead-to-deal step (that deal itself got there). */
+    | { section: 'leadToDeal'; step: LeadStep }
+    /** Deals lost in the period (touches before the loss), optionally with one loss reason. */
+    | { section: 'touchesBeforeLoss'; reasonKey?: string }
     | { section: 'series'; measure: 'created' | 'won' | 'lost'; bucket: number }
   )
 
@@ -317,6 +325,14 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       break
     case 'series':
       return (d) => seriesBucket(s, ps, d, ref.measure) === ref.bucket
+    case 'consultations':
+      return consultationPredicate(s, ps, ref.measure, ref.bucket)
+    case 'leadToDeal':
+      return leadToDealPredicate(s, ps, ref.step)
+    case 'touchesBeforeLoss': {
+      const reason = ref.reasonKey !== undefined ? dimIs(p, 'lossReason', ref.reasonKey) : null
+      return masked((d) => lostIn(p, ps, d) && (!reason || reason(d)))
+    }
   }
   throw new Error(`Cannot drill into ${JSON.stringify(ref)}`)
 }

@@ -30,6 +30,8 @@ export interface ReportQuery {
   utmSources?: string[]
   managerIds?: number[]
   lossReasonIds?: string[]
+  /** Current stage ids (any pipeline): only deals now in one of them. */
+  stageIds?: string[]
   /** Chart series bucket; default picked from the period length. */
   bucket?: BucketKind
   /** Optional split applied to funnel, churn and timing rows. */
@@ -85,6 +87,15 @@ function allowed(
   return ok
 }
 
+/** Per (pipe × stride + local stage) pass table of the current-stage filter; null when not filtered. */
+function currentStageTable(p: Prepared, stageIds: readonly string[] | undefined): Uint8Array | null {
+  if (!stageIds || stageIds.length === 0) return null
+  const wanted = new Set(stageIds)
+  const ok = new Uint8Array(p.pipes.length * p.stride)
+  p.pipes.forEach((pl, pi) => pl.stageIds.forEach((id, st) => (ok[pi * p.stride + st] = wanted.has(id) ? 1 : 0)))
+  return ok
+}
+
 export function dealMask(p: Prepared, q: ReportQuery): Uint8Array {
   const table = (dim: Dim, keys: readonly (string | number)[] | undefined) => {
     const dict = p.dims[dim].dict
@@ -101,9 +112,11 @@ export function dealMask(p: Prepared, q: ReportQuery): Uint8Array {
   add('utmSource', q.utmSources)
   add('manager', q.managerIds)
   add('lossReason', q.lossReasonIds)
+  const stageOk = currentStageTable(p, q.stageIds)
   const mask = new Uint8Array(p.n)
   outer: for (let d = 0; d < p.n; d++) {
     if (p.pipe[d] < 0) continue
+    if (stageOk && (p.stage[d] < 0 || !stageOk[p.pipe[d] * p.stride + p.stage[d]])) continue
     for (const [codes, ok] of checks) if (!ok[codes[d]]) continue outer
     mask[d] = 1
   }

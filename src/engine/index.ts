@@ -33,6 +33,17 @@ export type { StuckSection, StuckDeal } from './stuck'
 export type { LossReasonsSection, LossReasonRow, CallAgainRow } from './loss-reasons'
 export { CALL_AGAIN, CALL_AGAIN_DAYS } from './loss-reasons'
 export type { QualitySection, QualityCounts } from './quality'
+export type {
+  ConsultationsSection,
+  ConsultationMeasure,
+  DurationFigure,
+  BookingsFigure,
+  AttendanceFigure,
+  RebookingFigure,
+  BookingBucket,
+} from './consultations'
+export type { LeadToDealSection, LeadToDealCounts, LeadStep } from './lead-to-deal'
+export { LEAD_STEPS } from './lead-to-deal'
 export type { SeriesSection, SeriesValues } from './series'
 export type { DurationStats } from './stats'
 export type { WorkerRequest, WorkerResponse } from './worker'

@@ -7,9 +7,11 @@ import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } fro
 import { churnSection, type ChurnSection } from './churn'
 import { dataDays, type DataDays } from './data-days'
 import { citiesSection, type CityRow } from './cities'
+import { consultationsSection, type ConsultationsSection } from './consultations'
 import { forecastSection, type ForecastSection } from './forecast'
 import { funnelSection, type FunnelSection } from './funnel'
 import { leadsSection, type LeadsSection } from './leads'
+import { leadToDealSection, type LeadToDealSection } from './lead-to-deal'
 import { lossReasonsSection, type LossReasonsSection } from './loss-reasons'
 import { managersSection, planSection, type ManagerRow, type PlanSection } from './managers'
 import type { BucketKind } from './periods'
@@ -50,6 +52,8 @@ export interface PeriodSections {
   roi: RoiSection
   plan: PlanSection
   lossReasons: LossReasonsSection
+  consultations: ConsultationsSection
+  leadToDeal: LeadToDealSection
 }
 
 /**
@@ -108,6 +112,8 @@ function periodSections(s: QueryScope, ps: PeriodScope): PeriodSections {
     roi: roiSection(s, ps),
     plan: planSection(s, ps),
     lossReasons: lossReasonsSection(s, ps),
+    consultations: consultationsSection(s, ps),
+    leadToDeal: leadToDealSection(s, ps),
   }
 }
 

@@ -17,6 +17,7 @@ import { formatDay, isoWeekday, localMidnight } from './periods'
 import { HOUR_MS, ratio2, round2 } from './stats'
 import type { TouchKind } from './types'
 import type { WithChanges } from './changes'
+import { touchesBeforeLoss, type TouchesBeforeLoss } from './touches-before-loss'
 
 export interface TouchCount {
   deals: number
@@ -53,6 +54,8 @@ export interface TouchesSection extends WithChanges {
   calls: { count: number; durationSec: number; meanDurationSecPerDeal: number | null }
   beforeWon: TouchCount
   beforeLost: TouchCount
+  /** Deals lost in the period: touches before the loss by kind and by loss reason. */
+  beforeLoss: TouchesBeforeLoss
   betweenStages: {
     name: string
     from: string[]
@@ -182,6 +185,7 @@ export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
     calls: { count: calls, durationSec: round2(callSec), meanDurationSecPerDeal: ratio2(callSec, deals) },
     beforeWon: { ...won, mean: ratio2(won.touches, won.deals) },
     beforeLost: { ...lost, mean: ratio2(lost.touches, lost.deals) },
+    beforeLoss: touchesBeforeLoss(s, ps),
     betweenStages: pairs.map((x) => ({ ...x, mean: ratio2(x.touches, x.deals) })),
     meanGapHours: gapDeals ? round2(gapSum / gapDeals / HOUR_MS) : null,
     managers,
