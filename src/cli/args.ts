@@ -28,6 +28,10 @@ export interface CliOptions {
   cityIds: string[]
   sourceIds: string[]
   managerIds: number[]
+  /** Loss-reason keys (the loss-reason field's item ids). */
+  lossReasonIds: string[]
+  /** Current stage ids (STAGE_ID as on the portal, any pipeline). */
+  stageIds: string[]
   format: OutputFormat
   inputsPath: string | null
   /** `--settings FILE`: the settings JSON exactly as stored in app.option `flSettings`. */
@@ -45,6 +49,7 @@ export interface CliOptions {
 
 export const USAGE = `Usage: npm run report -- (--webhook URL | --dump FILE) --from YYYY-MM-DD --to YYYY-MM-DD
   [--compare previous|year|none] [--category ID] [--city ID…] [--source ID…] [--manager ID…]
+  [--loss-reason ID…] [--stage STAGE_ID…]
   [--format json|csv] [--inputs FILE] [--settings FILE] [--bucket day|week|month|quarter|year]
   [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR] [--time-zone IANA-ZONE]`
 
@@ -95,7 +100,7 @@ function keys(values: string[] | undefined): string[] {
  * Repeated list flags also accept the values that follow them without a flag
  * (`--city 3 5` as well as `--city 3 --city 5` and `--city 3,5`).
  */
-const LIST_FLAGS = new Set(['--city', '--source', '--manager', '--category'])
+const LIST_FLAGS = new Set(['--city', '--source', '--manager', '--category', '--loss-reason', '--stage'])
 
 function spreadLists(argv: string[]): string[] {
   const out: string[] = []
@@ -129,6 +134,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         city: { type: 'string', multiple: true },
         source: { type: 'string', multiple: true },
         manager: { type: 'string', multiple: true },
+        'loss-reason': { type: 'string', multiple: true },
+        stage: { type: 'string', multiple: true },
         format: { type: 'string', default: 'json' },
         inputs: { type: 'string' },
         settings: { type: 'string' },
@@ -170,6 +177,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     cityIds: keys(v.city),
     sourceIds: keys(v.source),
     managerIds: ids('manager', v.manager),
+    lossReasonIds: keys(v['loss-reason']),
+    stageIds: keys(v.stage),
     format: oneOf('format', v.format ?? 'json', FORMATS),
     inputsPath: v.inputs ?? null,
     settingsPath: v.settings ?? null,
@@ -192,6 +201,8 @@ function emptyOptions(): CliOptions {
     cityIds: [],
     sourceIds: [],
     managerIds: [],
+    lossReasonIds: [],
+    stageIds: [],
     format: 'json',
     inputsPath: null,
     settingsPath: null,

@@ -25,6 +25,8 @@ export async function runReport(argv: string[]): Promise<string> {
     throw new UsageError(
       `--category ${unknown.join(', ')}: no such pipeline; the portal has ${known.join(', ') || 'none'}`,
     )
+  checkKeys('--loss-reason', opts.lossReasonIds, data.lossReasons)
+  checkKeys('--stage', opts.stageIds, data.stages)
   const query = toQuery(opts)
   const prepared = prepare(data)
   let report
@@ -56,12 +58,24 @@ export async function runReport(argv: string[]): Promise<string> {
   return JSON.stringify(json, null, 2) + '\n'
 }
 
+/** An id the portal does not have is a typo: say which ids it has (with their names) rather than print zeros. */
+function checkKeys(flag: string, given: string[], known: { id: string; name: string }[]): void {
+  const ids = new Set(known.map((k) => k.id))
+  const unknown = given.filter((id) => !ids.has(id))
+  if (!unknown.length) return
+  const list = known.map((k) => `${k.id} (${k.name})`)
+  const shown = list.length > 40 ? [...list.slice(0, 40), `… ${list.length - 40} more`] : list
+  throw new UsageError(`${flag} ${unknown.join(', ')}: not on this portal; it has ${shown.join(', ') || 'none'}`)
+}
+
 export function toQuery(o: CliOptions): ReportQuery {
   const q: ReportQuery = { from: o.from, to: o.to, compare: o.compare }
   if (o.categoryIds.length) q.categoryIds = o.categoryIds
   if (o.cityIds.length) q.cityIds = o.cityIds
   if (o.sourceIds.length) q.sourceIds = o.sourceIds
   if (o.managerIds.length) q.managerIds = o.managerIds
+  if (o.lossReasonIds.length) q.lossReasonIds = o.lossReasonIds
+  if (o.stageIds.length) q.stageIds = o.stageIds
   if (o.bucket) q.bucket = o.bucket
   if (o.breakdown) q.breakdown = o.breakdown
   if (o.now !== undefined) q.now = o.now
