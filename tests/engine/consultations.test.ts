@@ -5,45 +5,13 @@
  */
 import { describe, expect, it } from 'vitest'
 import { buildReport, drillDown, prepare, type DrillRef } from '../../src/engine/index'
-import type { CrmData, Semantic } from '../../src/engine/types'
-import { addDeal, addLead, ids, portal } from './builders'
+import type { CrmData } from '../../src/engine/types'
+import { addDeal, addLead, ids } from './builders'
+import { school } from './school'
 
 const t = (s: string) => `2024-${s}:00+03:00`
 const MARCH = { from: '2024-03-01', to: '2024-03-31', compare: 'previous' as const, now: Date.parse(t('04-15T12:00')) }
 const H = 3_600_000
-
-/** NEW → QUAL → BOOKED → NOSHOW → HELD → CONTRACT → WON / LOSE, with the four roles set. */
-function school(): CrmData {
-  const data = portal({
-    pipelines: [
-      {
-        id: 0,
-        name: 'School',
-        stages: [
-          { id: 'NEW' },
-          { id: 'QUAL' },
-          { id: 'BOOKED' },
-          { id: 'NOSHOW' },
-          { id: 'HELD' },
-          { id: 'CONTRACT' },
-          { id: 'WON', semantic: 'S' as Semantic },
-          { id: 'LOSE', semantic: 'F' as Semantic },
-        ],
-      },
-    ],
-  })
-  data.cities = [
-    { id: 'MSK', name: 'Moscow' },
-    { id: 'SPB', name: 'St Petersburg' },
-  ]
-  Object.assign(data.settings, {
-    consultationStageIds: ['BOOKED'],
-    noShowStageIds: ['NOSHOW'],
-    heldStageIds: ['HELD'],
-    contractStageIds: ['CONTRACT'],
-  })
-  return data
-}
 
 function report(data: CrmData, q: Record<string, unknown> = {}) {
   const p = prepare(data)

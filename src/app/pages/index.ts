@@ -2,6 +2,7 @@ import type { Component } from 'vue'
 import type { PageId } from '../services/url-state'
 import OverviewPage from './OverviewPage.vue'
 import FunnelsPage from './FunnelsPage.vue'
+import ConsultationsPage from './ConsultationsPage.vue'
 import ChurnPage from './ChurnPage.vue'
 import SourcesPage from './SourcesPage.vue'
 import ManagersPage from './ManagersPage.vue'
@@ -15,6 +16,7 @@ import QualityPage from './QualityPage.vue'
 export const PAGE_COMPONENTS: Record<PageId, Component> = {
   overview: OverviewPage,
   funnels: FunnelsPage,
+  consultations: ConsultationsPage,
   churn: ChurnPage,
   sources: SourcesPage,
   managers: ManagersPage,

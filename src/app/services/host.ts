@@ -14,7 +14,15 @@ export interface ReportSnapshot {
   query: ReportQuery
   report: Report
   portal: PortalInfo
-  dictionaries: { pipelines: Pipeline[]; stages: Stage[]; cities: NamedItem[]; sources: NamedItem[]; users: User[] }
+  dictionaries: {
+    pipelines: Pipeline[]
+    stages: Stage[]
+    cities: NamedItem[]
+    sources: NamedItem[]
+    users: User[]
+    /** absent in snapshots saved before the loss-reason filter */
+    lossReasons?: NamedItem[]
+  }
   /** epoch ms when the data behind it was synced */
   syncedAt: number
 }

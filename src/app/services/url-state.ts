@@ -1,6 +1,7 @@
 /**
  * What the user chose lives in the URL hash, so a view can be reopened and shared:
  *   #/funnels?period=last-month&cmp=year&pipeline=0&city=msk&city=spb&source=WEB&manager=7&mode=flow
+ *   (and reason=<loss reason>, stage=<current stage id>, cby=<consultations split>)
  * Repeated keys (not commas) carry lists, so ids with any characters survive. Anything unknown
  * or malformed falls back to the default for that field and loses nothing else.
  */
@@ -9,6 +10,7 @@ import { DEFAULT_PRESET, PERIOD_PRESETS, isIsoDate, type PeriodPreset } from './
 export const PAGES = [
   'overview',
   'funnels',
+  'consultations',
   'churn',
   'sources',
   'managers',
@@ -23,6 +25,8 @@ export const COMPARISONS = ['previous', 'year', 'none'] as const
 export type Comparison = (typeof COMPARISONS)[number]
 export type FunnelMode = 'cohort' | 'flow'
 export type ChurnDimension = 'source' | 'city' | 'manager'
+/** The split the consultations page shows. */
+export type ConsultationDimension = 'city' | 'manager' | 'source'
 
 export interface FilterState {
   page: PageId
@@ -36,8 +40,13 @@ export interface FilterState {
   cities: string[]
   sources: string[]
   managers: number[]
+  /** loss-reason keys: only deals lost for one of these reasons */
+  lossReasons: string[]
+  /** current stage ids: only deals now in one of these stages */
+  stages: string[]
   mode: FunnelMode
   churnBy: ChurnDimension
+  consultBy: ConsultationDimension
   /** UI language chosen by hand; null = the portal's */
   lang: string | null
 }
@@ -53,8 +62,11 @@ export function defaultFilters(): FilterState {
     cities: [],
     sources: [],
     managers: [],
+    lossReasons: [],
+    stages: [],
     mode: 'cohort',
     churnBy: 'source',
+    consultBy: 'city',
     lang: null,
   }
 }
@@ -93,8 +105,11 @@ export function parseHash(hash: string): FilterState {
     .getAll('manager')
     .map(intOrNull)
     .filter((v): v is number => v !== null)
+  state.lossReasons = q.getAll('reason').filter(Boolean)
+  state.stages = q.getAll('stage').filter(Boolean)
   state.mode = oneOf(['cohort', 'flow'] as const, q.get('mode'), state.mode)
   state.churnBy = oneOf(['source', 'city', 'manager'] as const, q.get('by'), state.churnBy)
+  state.consultBy = oneOf(['city', 'manager', 'source'] as const, q.get('cby'), state.consultBy)
   const lang = q.get('lang')
   state.lang = lang && /^[a-z]{2}$/.test(lang) ? lang : null
   return state
@@ -114,8 +129,11 @@ export function toHash(state: FilterState): string {
   for (const c of state.cities) q.append('city', c)
   for (const s of state.sources) q.append('source', s)
   for (const m of state.managers) q.append('manager', String(m))
+  for (const r of state.lossReasons) q.append('reason', r)
+  for (const s of state.stages) q.append('stage', s)
   if (state.mode !== d.mode) q.set('mode', state.mode)
   if (state.churnBy !== d.churnBy) q.set('by', state.churnBy)
+  if (state.consultBy !== d.consultBy) q.set('cby', state.consultBy)
   if (state.lang) q.set('lang', state.lang)
   const query = q.toString()
   return `#/${state.page}${query ? `?${query}` : ''}`

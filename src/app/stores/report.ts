@@ -25,6 +25,8 @@ export function queryFromFilters(state: FilterState, range: DateRange): ReportQu
     cityIds: state.cities.length ? [...state.cities] : undefined,
     sourceIds: state.sources.length ? [...state.sources] : undefined,
     managerIds: state.managers.length ? [...state.managers] : undefined,
+    lossReasonIds: state.lossReasons.length ? [...state.lossReasons] : undefined,
+    stageIds: state.stages.length ? [...state.stages] : undefined,
   }
 }
 

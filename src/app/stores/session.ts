@@ -15,9 +15,10 @@ export interface Dictionaries {
   cities: NamedItem[]
   sources: NamedItem[]
   users: User[]
+  lossReasons: NamedItem[]
 }
 
-const EMPTY: Dictionaries = { pipelines: [], stages: [], cities: [], sources: [], users: [] }
+const EMPTY: Dictionaries = { pipelines: [], stages: [], cities: [], sources: [], users: [], lossReasons: [] }
 
 /** What the app knows about the portal and the state of the data: sync status, language, theme. */
 export const useSessionStore = defineStore('session', () => {
@@ -70,6 +71,7 @@ export const useSessionStore = defineStore('session', () => {
       cities: data.cities,
       sources: data.sources,
       users: data.users,
+      lossReasons: data.lossReasons,
     }
     problems.value = data.problems ?? []
     status.value = 'ready'
@@ -85,14 +87,19 @@ export const useSessionStore = defineStore('session', () => {
       cities: data.cities,
       sources: data.sources,
       users: data.users,
+      lossReasons: data.lossReasons,
     }
   }
 
   /** A saved report is on screen before any data: its portal and names, for the filter bar and formats. */
-  function showSnapshot(snapshotPortal: PortalInfo, names: Dictionaries): void {
+  function showSnapshot(
+    snapshotPortal: PortalInfo,
+    names: Omit<Dictionaries, 'lossReasons'> & Partial<Dictionaries>,
+  ): void {
     if (portal.value) return
     portal.value = snapshotPortal
-    dictionaries.value = names
+    // A snapshot saved before loss reasons were kept has none: the filter shows no choices until the data.
+    dictionaries.value = { ...names, lossReasons: names.lossReasons ?? [] }
   }
 
   function failSync(message: string): void {
