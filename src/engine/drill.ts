@@ -10,7 +10,7 @@ import { consultationPredicate, type BookingBucket, type ConsultationMeasure } f
 import { enteredIn, flowNotNext, hasReached, inCohort, isLostAt, lostIn, nextReachedAt, wonIn } from './funnel'
 import { leadToDealPredicate, type LeadStep } from './lead-to-deal'
 import { isCallAgain, lostInScope } from './loss-reasons'
-import { isInWork } from './managers'
+import { isInWork, plannedManagers } from './managers'
 import { bucketIndex, makeBuckets } from './periods'
 import { SEM_F, SEM_P, SEM_S, type Prepared } from './prepare'
 import { seriesBucket } from './series'
@@ -60,7 +60,7 @@ export type DrillRef = Common &
     | { section: 'managers'; managerId: string; measure: 'created' | 'inWork' | 'won' | 'lost' }
     | { section: 'cities'; cityId: string; measure: 'created' | 'won' | 'lost' }
     | { section: 'roi'; sourceId: string; measure: 'deals' | 'won' }
-    | { section: 'plan'; month: string }
+    | { section: 'plan'; month: string; /** the won deals of managers without a plan that month */ unplanned?: boolean }
     | {
         section: 'lossReasons'
         measure: 'lost' | 'callAgain'
@@ -227,7 +227,15 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'plan': {
       const months = makeBuckets(p.tz, 'month', ps.fromDay, ps.toDay)
       const i = months.labels.indexOf(ref.month)
-      return masked((d) => wonIn(p, ps, d) && bucketIndex(months.edges, p.closedAt[d]) === i)
+      // Like the plan table: the fact is the won deals of the managers with a plan that month.
+      const planned = plannedManagers(s, ref.month)
+      const wanted = !ref.unplanned
+      return masked(
+        (d) =>
+          wonIn(p, ps, d) &&
+          bucketIndex(months.edges, p.closedAt[d]) === i &&
+          planned.has(p.dims.manager.codes[d]) === wanted,
+      )
     }
     case 'lossReasons': {
       const base: Pred = ref.measure === 'callAgain' ? (d) => isCallAgain(s, d) : (d) => lostInScope(s, ps, d)

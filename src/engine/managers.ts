@@ -35,6 +35,10 @@ export interface ManagerRow extends WithChanges {
   meanTimeToFirstTouch: number | null
 }
 
+/**
+ * Plan vs fact of one month (or the total). Like with like: `fact` counts only the deals won by
+ * managers who have a plan for that month; what the others won is `unplannedFact` (shown apart).
+ */
 export interface PlanMonth {
   month: string
   plan: number
@@ -42,11 +46,26 @@ export interface PlanMonth {
   fact: number
   factDeals: number
   done: number | null
+  /** Managers with a plan for the month (the total: with a plan in any month of the period). */
+  plannedManagers: number
+  /** Won sum and count of managers without a plan for the month: not compared with any plan. */
+  unplannedFact: number
+  unplannedDeals: number
 }
 
 export interface PlanSection {
   months: PlanMonth[]
   total: PlanMonth
+}
+
+/** Manager codes (passing the manager filter) that have a plan for month "YYYY-MM". */
+export function plannedManagers(s: QueryScope, month: string): Set<number> {
+  const out = new Set<number>()
+  for (const plan of s.p.data.plans) {
+    const code = s.p.dims.manager.dict.find(String(plan.userId))
+    if (plan.month === month && code >= 0 && s.managerAllowed[code] === 1) out.add(code)
+  }
+  return out
 }
 
 /** Prorated plan per manager code for the period. */
@@ -143,41 +162,57 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
 export function planSection(s: QueryScope, ps: PeriodScope): PlanSection {
   const p = s.p
   const months = makeBuckets(p.tz, 'month', ps.fromDay, ps.toDay)
-  const rows: PlanMonth[] = months.labels.map((month) => ({
+  const empty = (month: string): PlanMonth => ({
     month,
     plan: 0,
     planDeals: 0,
     fact: 0,
     factDeals: 0,
     done: null,
-  }))
+    plannedManagers: 0,
+    unplannedFact: 0,
+    unplannedDeals: 0,
+  })
+  const rows = months.labels.map(empty)
+  const planned = months.labels.map(() => new Set<number>())
   for (const plan of p.data.plans) {
     const code = p.dims.manager.dict.find(String(plan.userId))
     if (code < 0 || s.managerAllowed[code] !== 1) continue
     const i = months.labels.indexOf(plan.month)
     if (i < 0) continue
     const o = monthOverlap(plan.month, ps.fromDay, ps.toDay)!
+    planned[i].add(code)
     rows[i].plan += (p.toReportCurrency(plan.amount, plan.currency) * o.overlap) / o.length
     rows[i].planDeals += (plan.deals * o.overlap) / o.length
   }
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1 || ps.won[d] !== 1) continue
     const i = bucketIndex(months.edges, p.closedAt[d])
-    rows[i].fact += p.amount[d]
-    rows[i].factDeals++
+    if (planned[i].has(p.dims.manager.codes[d])) {
+      rows[i].fact += p.amount[d]
+      rows[i].factDeals++
+    } else {
+      rows[i].unplannedFact += p.amount[d]
+      rows[i].unplannedDeals++
+    }
   }
-  const total: PlanMonth = { month: 'total', plan: 0, planDeals: 0, fact: 0, factDeals: 0, done: null }
+  rows.forEach((r, i) => (r.plannedManagers = planned[i].size))
+  const total = empty('total')
   for (const r of rows) {
     total.plan += r.plan
     total.planDeals += r.planDeals
     total.fact += r.fact
     total.factDeals += r.factDeals
+    total.unplannedFact += r.unplannedFact
+    total.unplannedDeals += r.unplannedDeals
   }
+  total.plannedManagers = new Set(planned.flatMap((set) => [...set])).size
   const fin = (r: PlanMonth): PlanMonth => ({
     ...r,
     plan: round2(r.plan),
     planDeals: round2(r.planDeals),
     fact: round2(r.fact),
+    unplannedFact: round2(r.unplannedFact),
     done: rate(r.fact, r.plan),
   })
   return { months: rows.map(fin), total: fin(total) }

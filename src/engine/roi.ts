@@ -6,6 +6,12 @@
  * won in P and their amount; conversion = won/leads (won/deals where c has no leads);
  * CPL = spend/leads; CPA = spend/won; ROI % = (revenue − spend)/spend × 100 — null where
  * spend (or the denominator) is 0.
+ * Totals compare like with like: `total` sums only the channels with spend in the period (its
+ * ROI is their revenue against their spend); the channels without spend are summed apart in
+ * `withoutSpend` (no ROI). Adding every channel's revenue over the paid channels' spend would
+ * show thousands of per cent.
+ * "Won" here is won in the period (closed in a success stage inside P, whenever created); the
+ * sources summary counts deals created in P and won by now.
  * City filter: budgets for the chosen cities count; all-city budgets (cityId null) cannot be
  * split by city, so with a city filter they are left out and their prorated sum is reported
  * in `unsplitSpend`.
@@ -33,7 +39,10 @@ export interface RoiRow extends WithChanges {
 
 export interface RoiSection {
   rows: RoiRow[]
+  /** The channels with spend in the period, summed (ROI over their own spend). */
   total: RoiRow
+  /** The channels without spend, summed: revenue that no budget paid for (ROI undefined). */
+  withoutSpend: RoiRow
   /** Spend of all-city budgets left out because of a city filter. */
   unsplitSpend: number
 }
@@ -87,7 +96,9 @@ export function roiSection(s: QueryScope, ps: PeriodScope): RoiSection {
   const keys = new Set<string>(spend.keys())
   for (let k = 0; k < K; k++) if (leads[k] || deals[k] || won[k]) keys.add(dict.keys[k])
   const rows: RoiRow[] = []
-  const total = { sourceId: 'total', name: 'Total', spend: 0, leads: 0, deals: 0, won: 0, revenue: 0 }
+  const sum = (sourceId: string, name: string) => ({ sourceId, name, spend: 0, leads: 0, deals: 0, won: 0, revenue: 0 })
+  const total = sum('total', 'Channels with spend')
+  const unpaid = sum('withoutSpend', 'Channels without spend')
   for (const key of keys) {
     const k = dict.find(key)
     const raw = {
@@ -99,13 +110,14 @@ export function roiSection(s: QueryScope, ps: PeriodScope): RoiSection {
       won: k >= 0 ? won[k] : 0,
       revenue: k >= 0 ? revenue[k] : 0,
     }
-    total.spend += raw.spend
-    total.leads += raw.leads
-    total.deals += raw.deals
-    total.won += raw.won
-    total.revenue += raw.revenue
+    const into = raw.spend > 0 ? total : unpaid
+    into.spend += raw.spend
+    into.leads += raw.leads
+    into.deals += raw.deals
+    into.won += raw.won
+    into.revenue += raw.revenue
     rows.push(finish(raw))
   }
   rows.sort((a, b) => b.spend - a.spend || b.revenue - a.revenue || a.sourceId.localeCompare(b.sourceId))
-  return { rows, total: finish(total), unsplitSpend: round2(unsplitSpend) }
+  return { rows, total: finish(total), withoutSpend: finish(unpaid), unsplitSpend: round2(unsplitSpend) }
 }

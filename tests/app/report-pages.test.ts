@@ -88,8 +88,15 @@ describe('report pages render what the engine returned', () => {
 
     const sources = mount(SourcesPage, opts)
     const roiRows = sources.findAll('[data-testid="table-sources-roi"] [data-testid="table-row"]')
-    expect(roiRows.length).toBe(report.roi.rows.length + 1)
+    // Two total lines: the channels with spend (ROI over their own spend) and those without.
+    expect(roiRows.length).toBe(report.roi.rows.length + 2)
     report.roi.rows.forEach((r, i) => expect(cellText(roiRows[i].find('[data-col="won"]').element)).toBe(String(r.won)))
+    const [paid, unpaid] = roiRows.slice(-2).map((row) => row.find('[data-col="name"]').text())
+    expect([paid, unpaid]).toEqual(['Total: channels with spend', 'Channels without spend (no ROI)'])
+    const spaces = (x: string) => x.replace(/\s/g, ' ')
+    expect(spaces(cellText(roiRows[roiRows.length - 2].find('[data-col="revenue"]').element))).toBe(
+      spaces(fmt.money(report.roi.total.revenue)),
+    )
 
     const managers = mount(ManagersPage, opts)
     const mRows = managers.findAll('[data-testid="table-managers"] [data-testid="table-row"]')

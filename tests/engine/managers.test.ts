@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { prepare } from '../../src/engine/prepare'
 import { resolveQuery } from '../../src/engine/filters'
 import { managersSection, planSection } from '../../src/engine/managers'
+import { drillDown } from '../../src/engine/drill'
 import { addDeal, addTouch, at, portal } from './builders'
 
 const t = (s: string) => `2024-${s}:00+03:00`
@@ -135,9 +136,52 @@ describe('plan', () => {
   it('fact per month is the won sum', () => {
     const { plan } = managers('2024-03-01', '2024-03-31')
     expect(plan.months).toEqual([
-      { month: '2024-03', plan: 100_000, planDeals: 4, fact: 46_000, factDeals: 2, done: 0.46 },
+      {
+        month: '2024-03',
+        plan: 100_000,
+        planDeals: 4,
+        fact: 46_000,
+        factDeals: 2,
+        done: 0.46,
+        plannedManagers: 1,
+        unplannedFact: 0,
+        unplannedDeals: 0,
+      },
     ])
     expect(plan.total.done).toBe(0.46)
+  })
+
+  it('compares like with like: the fact counts only managers with a plan that month', () => {
+    const d = data()
+    // Boris (no plan) wins 5000 in March: not part of the plan's fact, shown apart.
+    addDeal(d, {
+      id: 50,
+      stageId: 'WON',
+      created: t('03-05T10:00'),
+      assignedById: 2,
+      amount: 5000,
+      history: [
+        ['NEW', t('03-05T10:00')],
+        ['WON', t('03-06T10:00')],
+      ],
+    })
+    const p = prepare(d)
+    const s = resolveQuery(p, { from: '2024-03-01', to: '2024-03-31', compare: 'none', now: at(t('04-15T12:00')) })
+    const plan = planSection(s, s.current)
+    expect(plan.months[0]).toMatchObject({
+      plan: 100_000,
+      fact: 46_000,
+      factDeals: 2,
+      done: 0.46,
+      plannedManagers: 1,
+      unplannedFact: 5000,
+      unplannedDeals: 1,
+    })
+    expect(plan.total).toMatchObject({ fact: 46_000, unplannedFact: 5000, plannedManagers: 1 })
+    const planned = drillDown(p, s.q, { section: 'plan', month: '2024-03' })
+    expect(planned.map((r) => r.managerId).every((m) => m === 1)).toBe(true)
+    expect(planned).toHaveLength(2)
+    expect(drillDown(p, s.q, { section: 'plan', month: '2024-03', unplanned: true }).map((r) => r.id)).toEqual([50])
   })
 
   it('the manager filter applies to plans', () => {

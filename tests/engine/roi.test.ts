@@ -106,8 +106,12 @@ describe('channel ROI', () => {
     })
   })
 
-  it('total row', () => {
-    expect(r.total).toMatchObject({ spend: 3550, leads: 4, deals: 3, won: 2, revenue: 9500 })
+  it('the total sums the channels with spend only; the channels without spend are a line apart', () => {
+    // ADS + TV: revenue 9000 against their own spend 3550; SEO's 500 has no budget behind it.
+    expect(r.total).toMatchObject({ spend: 3550, leads: 4, deals: 2, won: 1, revenue: 9000, roi: 153.52 })
+    expect(r.withoutSpend).toMatchObject({ spend: 0, deals: 1, won: 1, revenue: 500, roi: null, cpa: null })
+    // Every channel is in exactly one of the two lines.
+    expect(r.total.revenue + r.withoutSpend.revenue).toBe(r.rows.reduce((a, x) => a + x.revenue, 0))
   })
 
   it("a city filter counts that city's budgets and reports all-city budgets apart", () => {

@@ -45,6 +45,8 @@ export interface TableColumn<Row> {
   drill?: (row: Row) => DrillTarget | null
   /** heat colouring for numeric cells (share of the column max): 'bad' red (churn, losses), 'good' blue */
   heat?: boolean | 'good' | 'bad'
+  /** what the column counts, in a sentence (the header's tooltip) */
+  hint?: string
   /** a deal id: the cell opens that deal in the Bitrix24 slider */
   dealId?: (row: Row) => number | null
   /** the change of this figure from the comparison period (the engine's `changes`): marks the cell */
