@@ -22,6 +22,8 @@ export function hostilePortal(): CrmData {
   data.lossReasons[0].name = `Price ${XSS}`
   data.cities = [{ id: 'msk', name: `Moscow ${XSS}` }]
   for (const d of data.deals) d.cityId = 'msk'
+  // One paid channel, so that the ROI table has both total lines (with and without spend).
+  data.budgets.push({ sourceId: 'ADS', cityId: null, month: '2024-03', amount: 1000, currency: 'RUB' })
   const h = (day: string) => `2024-${day}T12:00:00+03:00`
   addDeal(data, {
     id: 50,
