@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import FunnelsPage from '../../src/app/pages/FunnelsPage.vue'
+import ChurnPage from '../../src/app/pages/ChurnPage.vue'
 import ChartBox from '../../src/app/components/ChartBox.vue'
 import { useReportStore } from '../../src/app/stores/report'
 import { useSessionStore } from '../../src/app/stores/session'
@@ -41,6 +42,16 @@ describe('Funnels page with a branch stage', () => {
     expect(noShow.find('[data-col="conversion"]').text()).toBe('—')
     const booked = rows[cohort.order.indexOf('BOOKED')]
     expect(booked.find('[data-col="conversion"]').text()).toContain(fmt.percent(0.625))
+  })
+
+  it('Churn marks the branch row: its churn is over the deals that entered it', async () => {
+    const { pinia } = await reportFixture('none', consultationPortal())
+    const w = mount(ChurnPage, { global: { plugins: [pinia] } })
+    const row = w
+      .findAll('[data-testid="table-row"]')
+      .find((r) => r.find('[data-col="stage"]').text().includes('NOSHOW'))!
+    expect(row.find('[data-col="stage"]').text()).toBe('↳ NOSHOW · beside the path')
+    expect(row.find('[data-col="reached"]').text()).toBe('4')
   })
 
   it('a portal without branch stages shows no aside', async () => {

@@ -7,7 +7,7 @@ import { buildReport, drillDown, prepare, type DrillRef } from '../../src/engine
 import { resolveQuery } from '../../src/engine/filters'
 import { stagePairs } from '../../src/engine/timing'
 import { pathShape } from '../../src/engine/branch'
-import { ids } from './builders'
+import { addDeal, ids } from './builders'
 import { Q, STAGES, consultationPortal } from './consultation-portal'
 
 const p = prepare(consultationPortal())
@@ -61,6 +61,22 @@ describe('cohort funnel with a branch stage', () => {
     expect(c.stages.NOSHOW.lostAt).toBe(2) // 3, 8
     expect(c.stages.BOOKED.lostAt).toBe(2) // 6 (moved back), 7
     expect(drill({ section: 'cohort', categoryId: 0, stageId: 'NOSHOW', measure: 'lostAt' })).toEqual([3, 8])
+  })
+})
+
+describe('reconstructed deals (no history) and a branch stage', () => {
+  it('begin at the first main-path stage; a current branch stage is an actual entry', () => {
+    const data = consultationPortal()
+    addDeal(data, { id: 9, stageId: 'NOSHOW', created: '2024-03-09T12:00:00+03:00' })
+    addDeal(data, { id: 10, stageId: 'HELD', created: '2024-03-10T12:00:00+03:00' })
+    const rp = prepare(data)
+    const c = buildReport(rp, Q).funnel.cohort[0]
+    expect(c.stages.NOSHOW.reached).toBe(5) // + deal 9
+    expect(c.stages.BOOKED.reached).toBe(10) // + 9 (entering NOSHOW implies it) and 10
+    expect(c.stages.HELD.reached).toBe(6) // + 10, not 9
+    expect(ids(drillDown(rp, Q, { section: 'cohort', categoryId: 0, stageId: 'NOSHOW', measure: 'reached' }))).toEqual([
+      2, 3, 4, 8, 9,
+    ])
   })
 })
 
