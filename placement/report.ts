@@ -129,5 +129,13 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
   app.mount(el)
   void showSnapshot()
   void sync(false)
+  // Every admin load re-checks who may write budgets and plans (issue 8.5); a reset is reported.
+  host
+    .enforceStorageRights?.()
+    .then((reset) => {
+      if (reset.length)
+        session.notice = translate(session.language, 'notice.storageRightsReset', { storages: reset.join(', ') })
+    })
+    .catch(() => undefined) // the report does not depend on it; the next admin load tries again
   return app
 }

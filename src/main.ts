@@ -8,6 +8,7 @@ import { framePlacementContext, frameUi } from './b24/frame-ui'
 import { syncAll } from './sync/sync'
 import { IdbCache } from './sync/idb-cache'
 import { loadInputs } from './b24/storage'
+import { enforceStorageRights } from './b24/storage-rights'
 import { readSettings } from './b24/install'
 import type { B24Client } from './b24/client'
 import type { CrmData } from './engine/types'
@@ -134,6 +135,9 @@ async function start(): Promise<void> {
     scrollParentToTop: () => ui.scrollParentTo(0),
     // A full page load: the settings page is another app (install wizard, budget grids).
     openSettings: () => location.assign(`${location.pathname}?view=budget`),
+    ...(client.isAdmin
+      ? { enforceStorageRights: async () => (await enforceStorageRights(client)).reset.map((r) => r.entity) }
+      : {}),
     loadSnapshot: async () => (await opening).readSnapshot<ReportSnapshot>(snapshotSlot),
     saveSnapshot: async (snapshot) => (await opening).writeSnapshot(snapshotSlot, snapshot),
     loadCrmData: (onProgress, options) => loadReportData(client, opening, ui.lang, onProgress, options.onCached),

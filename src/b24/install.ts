@@ -10,6 +10,7 @@ import { replyOf, type AppRest, type RestParams } from './app-rest'
 import { bindPlacements, type BindReport, type Lang } from './placements'
 import { SETTINGS_OPTION, parseSettings, serializeSettings, storedSettingsVersion, type SyncSettings } from './settings'
 import { ensureStorages, type StorageCheck } from './storage'
+import { enforceStorageRights, type RightsMismatch } from './storage-rights'
 import type { CategoryRow, CurrencyRow, StageHistoryRow, StatusRow, UserFieldRow } from './wire'
 import { branchCandidates, type BranchCandidate } from '../engine/branch'
 import { withGuessedRoles } from './role-guess'
@@ -169,6 +170,8 @@ export async function saveSettings(rest: AppRest, settings: SyncSettings): Promi
 
 export interface InstallReport {
   storages: StorageCheck
+  /** Storages found with someone else's rights (e.g. created by an employee before install), now reset. */
+  rightsReset: RightsMismatch[]
   placements: BindReport
   settingsVersion: number
 }
@@ -182,7 +185,8 @@ export async function runInstall(
   opts: { handler: string; lang: Lang; settings: SyncSettings },
 ): Promise<InstallReport> {
   const storages = await ensureStorages(rest)
+  const rights = await enforceStorageRights(rest)
   const placements = await bindPlacements(rest, opts.handler, opts.lang)
   await saveSettings(rest, opts.settings)
-  return { storages, placements, settingsVersion: opts.settings.version }
+  return { storages, rightsReset: rights.reset, placements, settingsVersion: opts.settings.version }
 }

@@ -272,6 +272,8 @@ export const en = {
   'touches.touches': 'Touches',
   'touches.withTouches': 'Deals with touches',
   'drill.openFailed': 'Bitrix24 could not open the deal:',
+  'notice.storageRightsReset':
+    'Storage rights of {storages} were not the app’s (someone else could change budgets or plans); reset to: everyone reads, administrators write.',
   'sources.winRate': 'Win rate',
   'roi.conversion': 'Conversion',
   'overview.byCity': 'By city',

@@ -274,6 +274,8 @@ export const ru: Messages = {
   'touches.touches': 'Касания',
   'touches.withTouches': 'Сделки с касаниями',
   'drill.openFailed': 'Битрикс24 не открыл сделку:',
+  'notice.storageRightsReset':
+    'Права хранилища {storages} отличались от заданных приложением (кто-то ещё мог менять бюджеты или планы); восстановлено: читают все, меняют администраторы.',
   'sources.winRate': 'Доля выигранных',
   'roi.conversion': 'Конверсия',
   'overview.byCity': 'По городам',

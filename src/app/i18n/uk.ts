@@ -275,6 +275,8 @@ export const uk: Messages = {
   'touches.touches': 'Дотики',
   'touches.withTouches': 'Угоди з дотиками',
   'drill.openFailed': 'Бітрікс24 не відкрив угоду:',
+  'notice.storageRightsReset':
+    'Права сховища {storages} відрізнялися від заданих застосунком (хтось ще міг змінювати бюджети чи плани); відновлено: читають усі, змінюють адміністратори.',
   'sources.winRate': 'Частка виграних',
   'roi.conversion': 'Конверсія',
   'overview.byCity': 'За містами',

@@ -57,6 +57,8 @@ const en = {
   install: 'Install',
   save: 'Save settings',
   done: 'Done. Placements bound: {placements}. Storages: {storages}.',
+  rightsReset:
+    'Storage {storages} had rights the app did not set (someone else could write budgets or plans); reset to: everyone reads, administrators write.',
   uninstall: 'Uninstall: remove the tab and menu item',
   uninstallConfirm: 'Remove the Funnel Lens tab and menu item from Bitrix24? Budgets, plans and settings stay stored.',
   uninstalled: "Removed {n} binding(s). Delete the app in Bitrix24's application list to remove it completely.",
@@ -163,6 +165,8 @@ const ru: Record<InstallKey, string> = {
   install: 'Установить',
   save: 'Сохранить настройки',
   done: 'Готово. Встройки: {placements}. Хранилища: {storages}.',
+  rightsReset:
+    'У хранилища {storages} были права, которые приложение не задавало (кто-то ещё мог менять бюджеты или планы); восстановлено: читают все, меняют администраторы.',
   uninstall: 'Удалить вкладку и пункт меню',
   uninstallConfirm: 'Убрать вкладку и пункт меню Funnel Lens из Битрикс24? Бюджеты, планы и настройки сохранятся.',
   uninstalled: 'Удалено встроек: {n}. Чтобы удалить приложение полностью, удалите его в списке приложений Битрикс24.',
@@ -267,6 +271,8 @@ const uk: Record<InstallKey, string> = {
   install: 'Встановити',
   save: 'Зберегти налаштування',
   done: 'Готово. Вбудовування: {placements}. Сховища: {storages}.',
+  rightsReset:
+    'Сховище {storages} мало права, яких застосунок не встановлював (хтось ще міг змінювати бюджети чи плани); відновлено: читають усі, змінюють адміністратори.',
   uninstall: 'Прибрати вкладку та пункт меню',
   uninstallConfirm:
     'Прибрати вкладку та пункт меню Funnel Lens з Бітрікс24? Бюджети, плани та налаштування збережуться.',

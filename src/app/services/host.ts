@@ -53,6 +53,11 @@ export interface ReportHost {
   /** leaves the report for the settings, budgets and plans page */
   openSettings(): void
   /**
+   * Admins only: checks the budget/plan storages' rights, resets any that are not the app's and
+   * returns the storages it reset (empty when all was well). Absent for other users.
+   */
+  enforceStorageRights?(): Promise<string[]>
+  /**
    * Syncs the CRM (cache first, then the delta). `onCached` receives the cached data at once on
    * a warm reopen, before any request, so the report shows while the delta runs. When the
    * delta changed nothing, the promise resolves to that very object (the engine keeps it).
