@@ -108,13 +108,19 @@ function lastOk(lo: number, hi: number, ok: (k: number) => boolean): number {
   return lo
 }
 
-/** Σ pmf(k) from `from` outward (step ±1), until the terms stop mattering (they only shrink outward). */
-function tailSum(from: number, step: 1 | -1, n: number, logPmf: (k: number) => number): number {
+/**
+ * Σ pmf(k) from `from` outward (step ±1) until the terms stop mattering (they only shrink
+ * outward). After the first term each one follows from the last by the pmf ratio
+ * P(k+1)/P(k) = (n−k)/(k+1) · p/q, so a tail costs one log-gamma evaluation.
+ */
+function tailSum(from: number, step: 1 | -1, n: number, p: number, logPmf: (k: number) => number): number {
+  const odds = p / (1 - p)
+  let term = Math.exp(logPmf(from))
   let sum = 0
   for (let k = from; k >= 0 && k <= n; k += step) {
-    const term = Math.exp(logPmf(k))
     sum += term
     if (term < sum * 1e-17) break
+    term *= step === 1 ? ((n - k) / (k + 1)) * odds : k / ((n - k + 1) * odds)
   }
   return sum
 }
@@ -142,10 +148,11 @@ export function binomialTwoSidedP(x: number, n: number, p: number): number {
       lastOk(0, mode, (k) => logPmf(k) <= limit),
       -1,
       n,
+      p,
       logPmf,
     )
   // upper tail: pmf falls on [mode, n], so {k ≥ mode: pmf(k) ≤ limit} is a suffix [b, n]
-  if (logPmf(n) <= limit) sum += tailSum(n - lastOk(0, n - mode, (j) => logPmf(n - j) <= limit), 1, n, logPmf)
+  if (logPmf(n) <= limit) sum += tailSum(n - lastOk(0, n - mode, (j) => logPmf(n - j) <= limit), 1, n, p, logPmf)
   return Math.min(1, sum)
 }
 
