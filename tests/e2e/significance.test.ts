@@ -47,7 +47,7 @@ describe('significant changes on the Overview', () => {
     for (const c of cards) {
       const coloured = /fl-up|fl-down/.test(c.cls)
       expect(coloured, `${c.id} ${c.title}`).toBe(c.title.startsWith('Significant change'))
-      if (c.small) expect(coloured, c.id).toBe(false)
+      if (c.small) expect(coloured, String(c.id)).toBe(false)
     }
     // counts are tested per day: the deal-count cards always carry a p-value
     const created = cards.find((c) => c.id === 'kpi-dealsCreated')!
