@@ -109,3 +109,26 @@ describe('loadDealCard', () => {
     await expect(loadDealCard(c, 999_999)).rejects.toThrow(/999999|not found|Not found/i)
   })
 })
+
+describe('loadDealCard on a portal whose settings name no-show stages', () => {
+  it('reads the branch stages from the settings in the same two requests', async () => {
+    const installed = await startPortal({ dump, admins: [1], rate: 100, burst: 500, installed: true })
+    try {
+      const c = await connectToken(installed.url, {
+        accessToken: installed.issueToken(1).accessToken,
+        restriction: { burstLimit: 500, drainRate: 100 },
+      })
+      const before = c.requests
+      const data = await loadDealCard(c, openDealWithHistory().id)
+      expect(c.requests - before).toBe(2)
+      expect(data.branchStageIds).toEqual(['UC_7NQ2ZB', 'C1:EXECUTING'])
+    } finally {
+      await installed.close()
+    }
+  })
+
+  it('a portal with no settings stored has none (the card still loads)', async () => {
+    const data = await loadDealCard(await client(), openDealWithHistory().id)
+    expect(data.branchStageIds).toEqual([])
+  })
+})
