@@ -13,6 +13,8 @@ export type ProblemTable =
   | 'leadHistory'
   | 'statuses'
   | 'dealCategories'
+  | 'dealUserFields'
+  | 'leadUserFields'
   | 'users'
   | 'departments'
   | 'activities'

@@ -261,8 +261,54 @@ function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {
   return out
 }
 
-export function dumpToCrmData(dump: PortalDump, settings?: NormalizeSettings): NormalizedCrmData {
+const ROW_TABLES: ProblemTable[] = [
+  'deals',
+  'leads',
+  'dealHistory',
+  'leadHistory',
+  'statuses',
+  'dealCategories',
+  'dealUserFields',
+  'leadUserFields',
+  'users',
+  'departments',
+  'activities',
+  'calls',
+  'tasks',
+  'currencies',
+]
+
+/**
+ * A row that is not an object at all (null, a number, a string: a hand-edited or truncated dump)
+ * cannot be normalised: it is left out and counted, and the rest of its table loads.
+ */
+function objectRowsOnly(dump: PortalDump, log: ProblemLog): PortalDump {
+  const out = { ...dump } as Record<string, unknown>
+  for (const table of ROW_TABLES) {
+    const rows = out[table]
+    if (rows === undefined || rows === null) continue
+    if (!Array.isArray(rows)) {
+      log.add(table, null, 'not a list', `${table} is ${typeof rows}, not a list of rows`, true)
+      out[table] = []
+      continue
+    }
+    if (rows.every(isRowObject)) continue
+    out[table] = rows.filter((row, i) => {
+      if (isRowObject(row)) return true
+      log.add(table, null, 'not a row', `${table}[${i}] is ${row === null ? 'null' : typeof row}`, true)
+      return false
+    })
+  }
+  return out as unknown as PortalDump
+}
+
+function isRowObject(row: unknown): boolean {
+  return typeof row === 'object' && row !== null && !Array.isArray(row)
+}
+
+export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): NormalizedCrmData {
   const log = new ProblemLog()
+  const dump = objectRowsOnly(input, log)
   const stages = dict.dealStages(dump.statuses ?? [], log)
   const users = dict.users(dump.users ?? [], log)
   const departments = dict.departments(dump.departments ?? [], log)

@@ -2,6 +2,7 @@
  * Command-line arguments of `npm run report`, parsed with node:util parseArgs and checked
  * up front, so that a typo costs one line on stderr and no portal round trip.
  */
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { BreakdownDim } from '../engine/filters'
 import type { BucketKind, CompareMode } from '../engine/periods'
@@ -47,11 +48,44 @@ export interface CliOptions {
   help: boolean
 }
 
-export const USAGE = `Usage: npm run report -- (--webhook URL | --dump FILE) --from YYYY-MM-DD --to YYYY-MM-DD
+/** The environment variable that carries the webhook URL, so it is not visible in `ps`. */
+export const WEBHOOK_ENV = 'FUNNEL_LENS_WEBHOOK'
+
+export const USAGE = `Usage: npm run report -- (--webhook URL | --webhook-file FILE | --dump FILE) --from YYYY-MM-DD --to YYYY-MM-DD
   [--compare previous|year|none] [--category ID] [--city ID…] [--source ID…] [--manager ID…]
   [--loss-reason ID…] [--stage STAGE_ID…]
   [--format json|csv] [--inputs FILE] [--settings FILE] [--bucket day|week|month|quarter|year]
-  [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR] [--time-zone IANA-ZONE]`
+  [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR] [--time-zone IANA-ZONE]
+  The webhook may also come from the environment variable ${WEBHOOK_ENV} (kept out of \`ps\`).`
+
+/** The webhook URL from a file: its first non-empty line (a secret file, readable only by its owner). */
+function webhookFromFile(path: string): string {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new UsageError(`cannot read --webhook-file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+  }
+  const url = text.split(/\r?\n/).find((l) => l.trim() !== '')
+  if (!url) throw new UsageError(`--webhook-file ${path} is empty; put the webhook URL on its first line`)
+  return url.trim()
+}
+
+/** --webhook, --webhook-file, --dump, or else the environment: exactly one of the first three. */
+function dataSource(v: { webhook?: string; 'webhook-file'?: string; dump?: string }, env: Env): DataSource {
+  const given = (['webhook', 'webhook-file', 'dump'] as const).filter((k) => v[k] !== undefined)
+  if (given.length > 1) throw new UsageError(`give one of --${given.join(', --')}, not several`)
+  if (v.webhook !== undefined) return { kind: 'webhook', url: v.webhook }
+  if (v['webhook-file'] !== undefined) return { kind: 'webhook', url: webhookFromFile(v['webhook-file']) }
+  if (v.dump !== undefined) return { kind: 'dump', path: v.dump }
+  const fromEnv = env[WEBHOOK_ENV]?.trim()
+  if (fromEnv) return { kind: 'webhook', url: fromEnv }
+  throw new UsageError(
+    `say where the data comes from: --webhook URL, --webhook-file FILE, ${WEBHOOK_ENV} or --dump FILE`,
+  )
+}
+
+type Env = Record<string, string | undefined>
 
 const COMPARE: readonly CompareMode[] = ['previous', 'year', 'none']
 const FORMATS: readonly OutputFormat[] = ['json', 'csv']
@@ -117,7 +151,7 @@ function spreadLists(argv: string[]): string[] {
   return out
 }
 
-export function parseCliArgs(argv: string[]): CliOptions {
+export function parseCliArgs(argv: string[], env: Env = {}): CliOptions {
   let parsed
   try {
     parsed = parseArgs({
@@ -126,6 +160,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       allowPositionals: false,
       options: {
         webhook: { type: 'string' },
+        'webhook-file': { type: 'string' },
         dump: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -154,11 +189,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const v = parsed.values
   const help = v.help === true
   if (help) return { ...emptyOptions(), help }
-  if (v.webhook !== undefined && v.dump !== undefined) throw new UsageError('give either --webhook or --dump, not both')
-  let source: DataSource
-  if (v.webhook !== undefined) source = { kind: 'webhook', url: v.webhook }
-  else if (v.dump !== undefined) source = { kind: 'dump', path: v.dump }
-  else throw new UsageError('say where the data comes from: --webhook URL or --dump FILE')
+  const source = dataSource(v, env)
   const from = day('from', v.from)
   const to = day('to', v.to)
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`)

@@ -14,6 +14,8 @@ export interface ReportMeta {
   query: Record<string, unknown>
   /** Deals, leads, stage events and touches loaded. */
   rows: { deals: number; leads: number; dealEvents: number; touches: number; budgets: number; plans: number }
+  /** Malformed rows kept with a default or left out, one entry per table and kind (never a stop). */
+  problems: { table: string; kind: string; count: number; dropped: number; example: string }[]
 }
 
 export type JsonReport = { schema: typeof REPORT_SCHEMA; meta: ReportMeta } & Report

@@ -4,13 +4,57 @@
  * the same normalisation), builds one report and renders it as JSON or CSV.
  */
 import { buildReport, prepare, type ReportQuery } from '../engine/index'
+import type { CrmData } from '../engine/types'
+import { summarizeProblems, type DataProblem } from '../b24/normalize-problems'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
+import { InternalError } from './errors'
 import { readInputs } from './inputs'
 import { loadCrmData } from './load'
 import { toCsv, toJsonReport } from './output'
 
-export async function runReport(argv: string[]): Promise<string> {
-  const opts = parseCliArgs(argv)
+export interface CliIO {
+  /** The environment: FUNNEL_LENS_WEBHOOK gives the webhook without showing it in `ps`. */
+  env: Record<string, string | undefined>
+  /** One line for stderr that does not stop the report. */
+  warn: (line: string) => void
+}
+
+/** Ids given to a filter that the data does not have: the report for them would be silently empty. */
+function warnUnknownIds(opts: CliOptions, data: CrmData, warn: (line: string) => void): void {
+  const check = (flag: string, given: (string | number)[], known: Iterable<string | number>) => {
+    const have = new Set([...known].map(String))
+    const missing = given.filter((id) => !have.has(String(id)))
+    if (missing.length) warn(`--${flag} ${missing.join(', ')}: no such ${flag} in the data; nothing matches it`)
+  }
+  check(
+    'city',
+    opts.cityIds,
+    data.cities.map((c) => c.id),
+  )
+  check(
+    'source',
+    opts.sourceIds,
+    data.sources.map((s) => s.id),
+  )
+  check(
+    'manager',
+    opts.managerIds,
+    data.users.map((u) => u.id),
+  )
+}
+
+/** The engine throws plain Errors with readable text for a query it cannot answer; anything else is a bug. */
+function engineStep<T>(step: () => T): T {
+  try {
+    return step()
+  } catch (err) {
+    if (err instanceof Error && err.constructor === Error) throw new UsageError(err.message)
+    throw new InternalError('the report engine', err)
+  }
+}
+
+export async function runReport(argv: string[], io: CliIO = { env: {}, warn: () => {} }): Promise<string> {
+  const opts = parseCliArgs(argv, io.env)
   if (opts.help) return USAGE + '\n'
   const loaded = await loadCrmData(opts)
   const data = loaded.data
@@ -27,15 +71,9 @@ export async function runReport(argv: string[]): Promise<string> {
     )
   checkKeys('--loss-reason', opts.lossReasonIds, data.lossReasons)
   checkKeys('--stage', opts.stageIds, data.stages)
+  warnUnknownIds(opts, data, io.warn)
   const query = toQuery(opts)
-  const prepared = prepare(data)
-  let report
-  try {
-    report = buildReport(prepared, query)
-  } catch (err) {
-    // The engine throws readable messages for a query it cannot answer (e.g. an unknown pipeline).
-    throw new UsageError((err as Error).message)
-  }
+  const report = engineStep(() => buildReport(prepare(data), query))
   if (opts.format === 'csv') return toCsv(report, new Set(data.stages.map((s) => s.id)))
   const json = toJsonReport(report, {
     source: opts.source.kind,
@@ -54,6 +92,7 @@ export async function runReport(argv: string[]): Promise<string> {
       budgets: data.budgets.length,
       plans: data.plans.length,
     },
+    problems: summarizeProblems((data.problems ?? []) as DataProblem[]),
   })
   return JSON.stringify(json, null, 2) + '\n'
 }

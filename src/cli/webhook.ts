@@ -31,7 +31,33 @@ async function openCache(client: B24Client, dir: string | null): Promise<SyncCac
   return new MemoryCache(cacheKey(client.memberId, client.userId))
 }
 
+/**
+ * The sync layer's messages end with "everything loaded so far is kept": true for the app and
+ * with --cache-dir, false for a memory-only run, which keeps nothing. Say what is true instead.
+ */
+const KEPT_PROMISES: [RegExp, string][] = [
+  [/;\s*everything loaded so far is kept\./i, '.'],
+  [/everything loaded so far is kept;\s*try again later\./i, 'Try again later.'],
+  [/\s*everything loaded so far is kept[.;]?/i, ''],
+]
+const NOTHING_KEPT = ' Nothing loaded was kept: with --cache-dir DIR the next run resumes where this one stopped.'
+
+function withoutKeptPromise(err: unknown): unknown {
+  if (!(err instanceof Error) || !/everything loaded so far is kept/i.test(err.message)) return err
+  const [pattern, replacement] = KEPT_PROMISES.find(([p]) => p.test(err.message))!
+  err.message = err.message.replace(pattern, replacement) + NOTHING_KEPT
+  return err
+}
+
 export async function loadFromWebhook(url: string, opts: WebhookLoadOptions): Promise<CrmData> {
+  try {
+    return await syncOnce(url, opts)
+  } catch (err) {
+    throw opts.cacheDir ? err : withoutKeptPromise(err)
+  }
+}
+
+async function syncOnce(url: string, opts: WebhookLoadOptions): Promise<CrmData> {
   const client = await connectWebhook(url, {
     retry: CLI_RETRY,
     timeoutMs: CLI_TIMEOUT_MS,

@@ -3,7 +3,10 @@
  *
  *   spec    := part (";" part)*
  *   part    := "seed=" int | kind "=" probability | "at=" n ":" kind ("," n ":" kind)*
- *   kind    := "503" | "500" | "429" | "drop" | "expired"
+ *   kind    := "503" | "500" | "429" | "drop" | "expired" | "hostile"
+ *
+ * "hostile" answers 400 with an error_description full of terminal escape sequences and a
+ * carriage return, as a compromised or malicious portal could: what prints it must not obey them.
  *
  * e.g. `seed=7;503=0.05;500=0.02;drop=0.01;expired=0.02` or `at=3:503,7:drop,9:expired`.
  * Requests are counted from 1 after the spec is set; `at` entries win over random draws, which
@@ -11,8 +14,8 @@
  */
 import { mulberry32 } from './gen-random'
 
-export type FaultKind = '503' | '500' | '429' | 'drop' | 'expired'
-const KINDS: FaultKind[] = ['503', '500', '429', 'drop', 'expired']
+export type FaultKind = '503' | '500' | '429' | 'drop' | 'expired' | 'hostile'
+const KINDS: FaultKind[] = ['503', '500', '429', 'drop', 'expired', 'hostile']
 
 export interface FaultSpec {
   seed: number
@@ -23,6 +26,10 @@ export interface FaultSpec {
 function isKind(k: string): k is FaultKind {
   return (KINDS as string[]).includes(k)
 }
+
+/** The hostile fault's text: retitles the terminal, clears it, colours, and overwrites the line. */
+export const HOSTILE_DESCRIPTION =
+  '\u001b]0;owned\u0007\u001b[2J\u001b[31mAccess denied\u001b[0m\rrm -rf ~ completed\u0008\u0007'
 
 export function parseFaultSpec(spec: string): FaultSpec {
   const out: FaultSpec = { seed: 1, probabilities: [], at: new Map() }

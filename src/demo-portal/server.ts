@@ -11,7 +11,7 @@ import type { PortalDump } from '../b24/wire'
 import { runBatch } from './batch'
 import { invoke, methodNotFound } from './dispatch'
 import { makeTime, OperatingMeter, RestError } from './envelope'
-import { FaultInjector, type FaultKind } from './faults'
+import { FaultInjector, HOSTILE_DESCRIPTION, type FaultKind } from './faults'
 import { LeakyBucket } from './limiter'
 import { createMutations, type PortalMutations } from './mutate'
 import { parseBody, parseBracketQuery, Params, type JsonObject } from './params'
@@ -264,6 +264,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       sendJson(res, 503, { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' })
     else if (kind === '500')
       sendJson(res, 500, { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' })
+    else if (kind === 'hostile') sendJson(res, 400, { error: 'ACCESS_DENIED', error_description: HOSTILE_DESCRIPTION })
     else if (kind === '429')
       sendJson(res, 429, {
         error: 'OPERATION_TIME_LIMIT',

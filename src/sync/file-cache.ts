@@ -3,8 +3,12 @@
  * JSON-lines log per scope (one line per commit, so a commit is one write and an interrupted
  * process loses at most the line it was writing — replay skips a torn last line). The log is
  * compacted into one snapshot line when it is reopened.
+ *
+ * The cache holds the whole CRM (names, phones in titles, amounts): it is private to the user who
+ * runs the CLI. A directory it creates is 0700, its files are created 0600, and a cache file left
+ * readable by an older version is narrowed to 0600 when opened.
  */
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { appendFile, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TableName } from '../b24/tables'
 import {
@@ -16,6 +20,9 @@ import {
   type SyncMeta,
   type WireRow,
 } from './cache'
+
+const PRIVATE_DIR = 0o700
+const PRIVATE_FILE = 0o600
 
 export class FileCache implements SyncCache {
   private tables = new Map<TableName, Map<string, WireRow>>()
@@ -29,7 +36,7 @@ export class FileCache implements SyncCache {
 
   static async open(dir: string, memberId: string, userId: number): Promise<FileCache> {
     const key = cacheKey(memberId, userId)
-    await mkdir(dir, { recursive: true })
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR })
     const cache = new FileCache(key, join(dir, `${encodeURIComponent(key)}.jsonl`))
     await cache.load()
     return cache
@@ -39,6 +46,7 @@ export class FileCache implements SyncCache {
     let text = ''
     try {
       text = await readFile(this.file, 'utf8')
+      await chmod(this.file, PRIVATE_FILE)
     } catch {
       text = ''
     }
@@ -61,7 +69,9 @@ export class FileCache implements SyncCache {
     const replace: Partial<Record<TableName, WireRow[]>> = {}
     for (const [t, m] of this.tables) replace[t] = sortedRows(m)
     const tmp = `${this.file}.tmp`
-    await writeFile(tmp, JSON.stringify({ replace, meta: this.meta }) + '\n')
+    // A leftover of an interrupted run would keep its old mode through writeFile.
+    await rm(tmp, { force: true })
+    await writeFile(tmp, JSON.stringify({ replace, meta: this.meta }) + '\n', { mode: PRIVATE_FILE })
     await rename(tmp, this.file)
   }
 
@@ -75,7 +85,7 @@ export class FileCache implements SyncCache {
 
   async commit(change: CacheChange): Promise<void> {
     if (!this.loaded) throw new Error('FileCache used before open()')
-    await appendFile(this.file, JSON.stringify(change) + '\n')
+    await appendFile(this.file, JSON.stringify(change) + '\n', { mode: PRIVATE_FILE })
     applyChange(this.tables, change)
     this.meta = structuredClone(change.meta)
   }

@@ -253,7 +253,8 @@ describe('--help', () => {
     const r = await runCli(['--help'])
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
-    expect(r.stdout).toMatch(/^Usage: npm run report -- \(--webhook URL \| --dump FILE\)/)
+    expect(r.stdout).toMatch(/^Usage: npm run report -- \(--webhook URL \| --webhook-file FILE \| --dump FILE\)/)
+    expect(r.stdout).toContain('FUNNEL_LENS_WEBHOOK')
     for (const flag of ['--compare', '--category', '--city', '--source', '--manager', '--format', '--inputs'])
       expect(r.stdout).toContain(flag)
   })
@@ -266,8 +267,12 @@ describe('errors: one line on stderr, non-zero exit, nothing on stdout', () => {
     ['not a date', () => ['--dump', dumpPath, '--from', 'yesterday', '--to', TO], /yesterday/],
     ['from after to', () => ['--dump', dumpPath, '--from', '2026-10-01', '--to', '2026-09-30'], /after/],
     ['missing --to', () => ['--dump', dumpPath, '--from', FROM], /--to/],
-    ['missing source', () => [...period], /--webhook URL or --dump FILE/],
-    ['both sources', () => ['--dump', dumpPath, '--webhook', 'http://127.0.0.1:1/rest/1/demo/', ...period], /either/],
+    ['missing source', () => [...period], /--webhook URL, --webhook-file FILE, FUNNEL_LENS_WEBHOOK or --dump FILE/],
+    [
+      'both sources',
+      () => ['--dump', dumpPath, '--webhook', 'http://127.0.0.1:1/rest/1/demo/', ...period],
+      /one of --webhook, --dump, not several/,
+    ],
     ['bad format', () => ['--dump', dumpPath, ...period, '--format', 'xml'], /--format must be one of json, csv/],
     ['bad compare', () => ['--dump', dumpPath, ...period, '--compare', 'last'], /--compare/],
     ['non-numeric manager', () => ['--dump', dumpPath, ...period, '--manager', 'anna'], /--manager/],

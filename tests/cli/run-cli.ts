@@ -14,12 +14,13 @@ export interface CliResult {
   stderr: string
 }
 
-export function runCli(args: string[], timeoutMs = 60_000): Promise<CliResult> {
+/** `env` is added to this process's environment (e.g. FUNNEL_LENS_WEBHOOK). */
+export function runCli(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolveRun) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/report.ts', ...args],
-      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
         resolveRun({ code, stdout: String(stdout), stderr: String(stderr) })
