@@ -64,6 +64,28 @@ describe('cohort funnel with a branch stage', () => {
   })
 })
 
+describe('drill-down with a branch stage', () => {
+  it('every cohort and flow cell has exactly as many rows as its count', () => {
+    const cohort = r.funnel.cohort[0]
+    const flow = r.funnel.flow[0]
+    for (const stageId of cohort.order) {
+      for (const measure of ['reached', 'current', 'notNext', 'lostAt'] as const) {
+        const n = cohort.stages[stageId][measure] ?? 0
+        expect(
+          drill({ section: 'cohort', categoryId: 0, stageId, measure }),
+          `cohort ${stageId} ${measure}`,
+        ).toHaveLength(n)
+      }
+      for (const measure of ['entered', 'current', 'notNext', 'lostAt'] as const) {
+        const n = flow.stages[stageId][measure] ?? 0
+        expect(drill({ section: 'flow', categoryId: 0, stageId, measure }), `flow ${stageId} ${measure}`).toHaveLength(
+          n,
+        )
+      }
+    }
+  })
+})
+
 describe('reconstructed deals (no history) and a branch stage', () => {
   it('begin at the first main-path stage; a current branch stage is an actual entry', () => {
     const data = consultationPortal()
