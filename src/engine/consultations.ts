@@ -42,11 +42,12 @@ import {
   type DurationStats,
 } from './stats'
 import { splitDims } from './timing'
+import type { WithChanges } from './changes'
 
 type Keyed<T> = T & { key: string; name: string }
 type Splits<T> = Partial<Record<Dim, Keyed<T>[]>>
 
-export interface DurationFigure extends DurationStats {
+export interface DurationFigure extends DurationStats, WithChanges {
   /** Durations below zero (an end recorded before its start), left out of the figure. */
   negative: number
 }
@@ -54,7 +55,7 @@ export interface DurationFigure extends DurationStats {
 export type BookingBucket = '1' | '2' | '3+'
 export const BOOKING_BUCKETS: BookingBucket[] = ['1', '2', '3+']
 
-export interface BookingsFigure {
+export interface BookingsFigure extends WithChanges {
   /** Deals whose first contract pass is in the period. */
   deals: number
   /** Booked passes before the contract, averaged over `deals`. */
@@ -64,7 +65,7 @@ export interface BookingsFigure {
   noBooking: number
 }
 
-export interface AttendanceFigure {
+export interface AttendanceFigure extends WithChanges {
   /** Booked passes in the period. */
   bookings: number
   held: number
@@ -77,7 +78,7 @@ export interface AttendanceFigure {
   noShowRate: number | null
 }
 
-export interface RebookingFigure {
+export interface RebookingFigure extends WithChanges {
   /** Actual no-show entries in the period. */
   noShows: number
   rebooked: number

@@ -15,6 +15,7 @@ import { leadLinks } from './lead-links'
 import { BOOKED, CONTRACT, HELD, passRole, roleTable, type RoleTable } from './consultation-roles'
 import { SEM_S, type Prepared } from './prepare'
 import { rate } from './stats'
+import type { WithChanges } from './changes'
 
 export const LEAD_STEPS = ['leads', 'converted', 'booked', 'held', 'contract', 'won'] as const
 export type LeadStep = (typeof LEAD_STEPS)[number]
@@ -24,7 +25,7 @@ export type LeadToDealCounts = Record<LeadStep, number> & {
   overall: number | null
 }
 
-export interface LeadToDealSection extends LeadToDealCounts {
+export interface LeadToDealSection extends LeadToDealCounts, WithChanges {
   /** Each step over the one before it (converted/leads, booked/converted, …). */
   conversion: Record<Exclude<LeadStep, 'leads'>, number | null>
   splits: Partial<Record<'source' | 'city' | 'manager', (LeadToDealCounts & { key: string; name: string })[]>>

@@ -6,7 +6,9 @@
 import { recordWithChanges, objectWithChanges, storedRate, withChanges, type ChangeSpec } from './changes'
 import type { ChurnRow, PipelineChurn } from './churn'
 import type { CityRow } from './cities'
+import type { AttendanceFigure, ConsultationsSection, RebookingFigure } from './consultations'
 import type { CohortStageRow, FlowStageRow, PipelineFunnel } from './funnel'
+import type { LeadToDealSection } from './lead-to-deal'
 import type { LeadCounts } from './leads'
 import type { LossReasonRow } from './loss-reasons'
 import type { ManagerRow } from './managers'
@@ -93,6 +95,61 @@ const TOUCH_CHANGES: ChangeSpec<TouchesSection> = {
   'calls.count': 'count',
 }
 
+/** Of the bookings with an outcome, held or no-show (consultations.ts). */
+const ATTENDANCE_CHANGES: ChangeSpec<AttendanceFigure> = {
+  bookings: 'count',
+  held: 'count',
+  noShow: 'count',
+  lost: 'count',
+  none: 'count',
+  attendanceRate: (r) => ({ num: r.held, den: r.held + r.noShow }),
+  noShowRate: (r) => ({ num: r.noShow, den: r.held + r.noShow }),
+}
+
+const REBOOKING_CHANGES: ChangeSpec<RebookingFigure> = {
+  noShows: 'count',
+  rebooked: 'count',
+  share: (r) => ({ num: r.rebooked, den: r.noShows }),
+}
+
+function consultationChanges(cur: ConsultationsSection, prev: ConsultationsSection, days: Exposure) {
+  const counted = { count: 'count' } as const
+  return {
+    ...cur,
+    timeToContract: objectWithChanges(cur.timeToContract, prev.timeToContract, counted, days),
+    bookingsBeforeContract: objectWithChanges(
+      cur.bookingsBeforeContract,
+      prev.bookingsBeforeContract,
+      { deals: 'count' },
+      days,
+    ),
+    attendance: objectWithChanges(cur.attendance, prev.attendance, ATTENDANCE_CHANGES, days),
+    rebooking: objectWithChanges(cur.rebooking, prev.rebooking, REBOOKING_CHANGES, days),
+    contactsToFirstConsultation: objectWithChanges(
+      cur.contactsToFirstConsultation,
+      prev.contactsToFirstConsultation,
+      counted,
+      days,
+    ),
+  }
+}
+
+/** Each step's count, and each step over the one before it (lead-to-deal.ts `conversion`). */
+const LEAD_TO_DEAL_CHANGES: ChangeSpec<LeadToDealSection> = {
+  leads: 'count',
+  converted: 'count',
+  booked: 'count',
+  held: 'count',
+  contract: 'count',
+  won: 'count',
+  'conversion.converted': (r) => ({ num: r.converted, den: r.leads }),
+  'conversion.booked': (r) => ({ num: r.booked, den: r.converted }),
+  'conversion.held': (r) => ({ num: r.held, den: r.booked }),
+  'conversion.contract': (r) => ({ num: r.contract, den: r.held }),
+  'conversion.won': (r) => ({ num: r.won, den: r.contract }),
+  overall: (r) => ({ num: r.won, den: r.leads }),
+}
+
 function channel(cur: ChannelSection, prev: ChannelSection, days: Exposure): ChannelSection {
   return { ...cur, summary: withChanges(cur.summary, prev.summary, (r) => r.key, SOURCE_CHANGES, days) }
 }
@@ -163,6 +220,8 @@ export function sectionChanges(cur: PeriodSections, prev: PeriodSections, days: 
       rows: withChanges(cur.roi.rows, prev.roi.rows, (r) => r.sourceId, ROI_CHANGES, days),
       total: objectWithChanges(cur.roi.total, prev.roi.total, ROI_CHANGES, days),
     },
+    consultations: consultationChanges(cur.consultations, prev.consultations, days),
+    leadToDeal: objectWithChanges(cur.leadToDeal, prev.leadToDeal, LEAD_TO_DEAL_CHANGES, days),
     lossReasons: {
       ...objectWithChanges(cur.lossReasons, prev.lossReasons, { lost: 'count' }, days),
       byReason: withChanges(

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { recordWithChanges, storedRate, withChanges, type ChangeSpec } from '../../src/engine/changes'
 import { buildReport, prepare } from '../../src/engine/index'
 import { MARCH, marchPortal } from './march'
+import { school } from './school'
+import { addDeal } from './builders'
+import { twoProportionP } from '../../src/engine/significance'
 
 interface Row {
   id: string
@@ -121,5 +124,64 @@ describe('the report attaches changes once, for every section', () => {
     const none = buildReport(prepare(marchPortal()), { ...MARCH, compare: 'none' })
     expect(none.cities[0]).not.toHaveProperty('changes')
     expect(none.kpis.won).toMatchObject({ previous: null, significant: null })
+  })
+})
+
+describe('consultations and the lead-to-deal funnel carry changes too', () => {
+  // the school's consultation pipeline (tests/engine/school.ts), second half of March against the
+  // first: bookings on the 2nd–4th (held, no-show, no-show) and the 17th–19th (held, held, no-show)
+  const data = school()
+  const outcomes: [number, string][] = [
+    [2, 'HELD'],
+    [3, 'NOSHOW'],
+    [4, 'NOSHOW'],
+    [17, 'HELD'],
+    [18, 'HELD'],
+    [19, 'NOSHOW'],
+  ]
+  for (const [day, outcome] of outcomes) {
+    const d = `2024-03-${String(day).padStart(2, '0')}`
+    addDeal(data, {
+      id: day,
+      stageId: outcome,
+      created: `${d}T09:00:00+03:00`,
+      history: [
+        ['NEW', `${d}T09:00:00+03:00`],
+        ['BOOKED', `${d}T10:00:00+03:00`],
+        [outcome, `${d}T11:00:00+03:00`],
+      ],
+    })
+  }
+  const r = buildReport(prepare(data), {
+    from: '2024-03-16',
+    to: '2024-03-31',
+    compare: 'previous',
+    now: Date.parse('2024-04-15T12:00:00+03:00'),
+  })
+  const cur = r.consultations
+  const prev = r.comparison!.consultations
+
+  it('attendance and no-show rates are tested over held + no-show of each period', () => {
+    const a = cur.attendance
+    const b = prev.attendance
+    expect([a.held, a.noShow, b.held, b.noShow]).toEqual([2, 1, 1, 2])
+    // 2 of 3 against 1 of 3: pooled ½, se = √(¼ · ⅔), z = ⅓/0.4082 = 0.8165 → p = 0.4142, on 3 bookings
+    expect(a.changes!.attendanceRate).toMatchObject({ test: 'twoProportion', p: 0.4142, smallSample: true })
+    expect(a.changes!.noShowRate).toMatchObject({ abs: -0.3334, p: 0.4142, significant: false })
+    expect(a.changes!.held).toMatchObject({ abs: a.held - b.held, test: 'poisson' })
+  })
+
+  it('re-booking share over the no-shows; counts behind the time figures', () => {
+    expect(Object.keys(cur.rebooking.changes!).sort()).toEqual(['noShows', 'rebooked', 'share'])
+    expect(cur.timeToContract.changes!.count.abs).toBe(cur.timeToContract.count - prev.timeToContract.count)
+    expect(cur.contactsToFirstConsultation.changes!.count.test).toBe('poisson')
+  })
+
+  it('each lead-to-deal step over the one before it', () => {
+    const l = r.leadToDeal
+    const q = r.comparison!.leadToDeal
+    const p = twoProportionP(l.converted, l.leads, q.converted, q.leads)
+    expect(l.changes!['conversion.converted'].p).toBe(p === null ? null : Number(p.toPrecision(4)))
+    expect(l.changes!.won.test).toBe('poisson')
   })
 })

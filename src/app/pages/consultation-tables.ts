@@ -5,7 +5,7 @@
 import { t, type MessageKey } from '../i18n'
 import { drillTarget } from './drill-refs'
 import type { DrillRef } from '../services/engine-api'
-import type { TableColumn, TableModel } from '../services/table-model'
+import type { ChangeMark, TableColumn, TableModel } from '../services/table-model'
 import type { ConsultationsSection, LeadStep, LeadToDealSection } from '../../engine/index'
 import type { ConsultationDimension } from '../services/url-state'
 
@@ -18,7 +18,13 @@ export interface CountLine {
   current: number
   previous: number | null
   ref: Omit<ConsultationRef, 'period'>
+  /** the engine's significance of the change, where the figure has a test */
+  change?: ChangeMark
+  /** more of it is bad news (no-shows, losses after booking) */
+  worse?: boolean
 }
+
+const WORSE = new Set(['noShow', 'lost', 'noShows'])
 
 export function countLines(c: ConsultationsSection, p: ConsultationsSection | null): CountLine[] {
   const line = (
@@ -26,17 +32,74 @@ export function countLines(c: ConsultationsSection, p: ConsultationsSection | nu
     label: MessageKey,
     value: (x: ConsultationsSection) => number,
     ref: CountLine['ref'],
-  ): CountLine => ({ id, label: t(label), current: value(c), previous: p ? value(p) : null, ref })
+    change?: (x: ConsultationsSection) => ChangeMark | undefined,
+  ): CountLine => ({
+    id,
+    label: t(label),
+    current: value(c),
+    previous: p ? value(p) : null,
+    ref,
+    change: change?.(c),
+    worse: WORSE.has(id),
+  })
   const m = (measure: ConsultationRef['measure']) => ({ section: 'consultations' as const, measure })
   return [
-    line('bookings', 'consult.bookings', (x) => x.attendance.bookings, m('bookings')),
-    line('held', 'consult.held', (x) => x.attendance.held, m('held')),
-    line('noShow', 'consult.noShow', (x) => x.attendance.noShow, m('noShow')),
-    line('lost', 'consult.lostAfterBooking', (x) => x.attendance.lost, m('lost')),
-    line('none', 'consult.none', (x) => x.attendance.none, m('none')),
-    line('noShows', 'consult.noShows', (x) => x.rebooking.noShows, m('noShows')),
-    line('rebooked', 'consult.rebooked', (x) => x.rebooking.rebooked, m('rebooked')),
-    line('contracts', 'consult.contracts', (x) => x.timeToContract.count, m('timeToContract')),
+    line(
+      'bookings',
+      'consult.bookings',
+      (x) => x.attendance.bookings,
+      m('bookings'),
+      (x) => x.attendance.changes?.bookings,
+    ),
+    line(
+      'held',
+      'consult.held',
+      (x) => x.attendance.held,
+      m('held'),
+      (x) => x.attendance.changes?.held,
+    ),
+    line(
+      'noShow',
+      'consult.noShow',
+      (x) => x.attendance.noShow,
+      m('noShow'),
+      (x) => x.attendance.changes?.noShow,
+    ),
+    line(
+      'lost',
+      'consult.lostAfterBooking',
+      (x) => x.attendance.lost,
+      m('lost'),
+      (x) => x.attendance.changes?.lost,
+    ),
+    line(
+      'none',
+      'consult.none',
+      (x) => x.attendance.none,
+      m('none'),
+      (x) => x.attendance.changes?.none,
+    ),
+    line(
+      'noShows',
+      'consult.noShows',
+      (x) => x.rebooking.noShows,
+      m('noShows'),
+      (x) => x.rebooking.changes?.noShows,
+    ),
+    line(
+      'rebooked',
+      'consult.rebooked',
+      (x) => x.rebooking.rebooked,
+      m('rebooked'),
+      (x) => x.rebooking.changes?.rebooked,
+    ),
+    line(
+      'contracts',
+      'consult.contracts',
+      (x) => x.timeToContract.count,
+      m('timeToContract'),
+      (x) => x.timeToContract.changes?.count,
+    ),
     ...(['1', '2', '3+'] as const).map((b) =>
       line(
         `bookings-${b}`,
@@ -50,6 +113,7 @@ export function countLines(c: ConsultationsSection, p: ConsultationsSection | nu
       'consult.firstConsultations',
       (x) => x.contactsToFirstConsultation.count,
       m('contactsToFirstConsultation'),
+      (x) => x.contactsToFirstConsultation.changes?.count,
     ),
     line('contractNegative', 'consult.contractNegative', (x) => x.timeToContract.negative, m('timeToContractNegative')),
     line(
@@ -86,6 +150,8 @@ export function countsTable(lines: CountLine[], withComparison: boolean): TableM
         label: t('kpi.change'),
         kind: 'integer',
         value: (l) => (l.previous === null ? null : l.current - l.previous),
+        change: (l) => l.change,
+        lowerIsBetter: (l) => l.worse === true,
       },
     )
   return { id: 'consult-counts', title: t('consult.counts'), rows: lines, columns }
@@ -229,6 +295,9 @@ export interface StepLine {
   count: number
   conversion: number | null
   previous: number | null
+  /** the engine's significance of the count's and the conversion's changes */
+  countChange?: ChangeMark
+  conversionChange?: ChangeMark
 }
 
 export function stepLines(f: LeadToDealSection, p: LeadToDealSection | null): StepLine[] {
@@ -237,6 +306,8 @@ export function stepLines(f: LeadToDealSection, p: LeadToDealSection | null): St
     count: f[step],
     conversion: step === 'leads' ? null : f.conversion[step],
     previous: p ? p[step] : null,
+    countChange: f.changes?.[step],
+    conversionChange: step === 'leads' ? undefined : f.changes?.[`conversion.${step}`],
   }))
 }
 
@@ -256,8 +327,15 @@ export function stepsTable(lines: StepLine[], withComparison: boolean): TableMod
               `${t(STEP_LABELS[l.step])} · ${t('leadToDeal.dealsOf')}`,
             )
           : null,
+      change: (l) => l.countChange,
     },
-    { key: 'conversion', label: t('leadToDeal.fromPrevious'), kind: 'percent', value: (l) => l.conversion },
+    {
+      key: 'conversion',
+      label: t('leadToDeal.fromPrevious'),
+      kind: 'percent',
+      value: (l) => l.conversion,
+      change: (l) => l.conversionChange,
+    },
   ]
   if (withComparison)
     columns.push({ key: 'previous', label: t('kpi.comparison'), kind: 'integer', value: (l) => l.previous })

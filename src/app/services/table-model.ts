@@ -51,8 +51,8 @@ export interface TableColumn<Row> {
   dealId?: (row: Row) => number | null
   /** the change of this figure from the comparison period (the engine's `changes`): marks the cell */
   change?: (row: Row) => ChangeMark | null | undefined
-  /** a rise is bad news (losses, churn): a significant rise shows red */
-  lowerIsBetter?: boolean
+  /** a rise is bad news (losses, churn): a significant rise shows red; per row where rows differ */
+  lowerIsBetter?: boolean | ((row: Row) => boolean)
 }
 
 export interface TableModel<Row> {
