@@ -12,6 +12,7 @@ import type { SyncSettings } from './settings'
 import { defaultSettings } from './settings'
 import { ProblemLog, type DataProblem, type ProblemTable } from './normalize-problems'
 import * as dict from './normalize-dictionaries'
+import { mergeReasons, reasonReader, type ReasonReader } from './normalize-reasons'
 import { activityTouches, orphanCallTouches, taskTouches } from './normalize-touches'
 import { isBadDate, ufFirstValue, wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
 
@@ -22,7 +23,10 @@ export const DEFAULT_CITY_FIELD = 'UF_CRM_CITY'
 export const DEFAULT_LOSS_REASON_FIELD = 'UF_CRM_LOSS_REASON'
 
 export type NormalizeSettings = Partial<
-  Pick<SyncSettings, 'cityField' | 'leadCityField' | 'lossReasonField' | 'currency' | 'analytics'>
+  Pick<
+    SyncSettings,
+    'cityField' | 'leadCityField' | 'lossReasonField' | 'leadLossReasonField' | 'currency' | 'analytics'
+  >
 >
 
 /** CrmData plus the problems met on the way (the report's data-quality block shows them). */
@@ -45,6 +49,11 @@ interface Context {
   cityField: string
   leadCityField: string
   lossField: string
+  /** Reads deals' and leads' loss-reason fields (enumeration, string or list). */
+  dealReasons: ReasonReader
+  leadReasons: ReasonReader
+  leadLossField: string
+  leadStatusNames: Map<string, string>
 }
 
 /** City key: the city field's item id, else "dep:<first department of the manager>". */
@@ -138,7 +147,7 @@ export function normalizeDeal(row: DealRow, leadSources: Map<number, string>, ct
     contactId: wireId(row.CONTACT_ID),
     companyId: wireId(row.COMPANY_ID),
     cityId: cityOf(row, ctx.cityField, assignedById, ctx),
-    lossReasonId: ufFirstValue(row[ctx.lossField as `UF_CRM_${string}`]),
+    lossReasonId: ctx.dealReasons.read(row[ctx.lossField as `UF_CRM_${string}`]),
   }
 }
 
@@ -170,7 +179,17 @@ export function normalizeLead(row: LeadRow, ctx: Context): Lead | null {
     assignedById,
     cityId: cityOf(row, ctx.leadCityField, assignedById, ctx),
     contactId: wireId(row.CONTACT_ID),
+    lossReasonId: semantic === 'F' ? leadReason(row, statusId, ctx) : null,
   }
+}
+
+/** A junk lead's reason: its loss-reason field, else the failure status it sits in ("Не дозвонились"). */
+function leadReason(row: LeadRow, statusId: string, ctx: Context): string | null {
+  const own = ctx.leadReasons.read(row[ctx.leadLossField as `UF_CRM_${string}`])
+  if (own !== null || !statusId) return own
+  const key = `status:${statusId}`
+  ctx.leadReasons.name(key, ctx.leadStatusNames.get(statusId) ?? statusId)
+  return key
 }
 
 export function normalizeStageEvent(row: StageHistoryRow, kind: 'deal' | 'lead', ctx: Context): StageEvent | null {
@@ -316,6 +335,11 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
   const baseCurrency = currencies.find((c) => c.base)?.code ?? currencies[0]?.code ?? ''
   const leadStatuses = dict.leadStatuses(dump.statuses ?? [])
   const cityField = fieldOr(settings?.cityField, DEFAULT_CITY_FIELD)
+  // Leads keep their own user fields; by default the deal's field name (as for the city).
+  const leadLossField = fieldOr(
+    settings?.leadLossReasonField,
+    fieldOr(settings?.lossReasonField, DEFAULT_LOSS_REASON_FIELD),
+  )
   const ctx: Context = {
     log,
     stagesById: new Map(stages.map((s) => [s.id, s])),
@@ -325,6 +349,10 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
     cityField,
     leadCityField: fieldOr(settings?.leadCityField, cityField),
     lossField: fieldOr(settings?.lossReasonField, DEFAULT_LOSS_REASON_FIELD),
+    dealReasons: reasonReader(dump.dealUserFields ?? [], fieldOr(settings?.lossReasonField, DEFAULT_LOSS_REASON_FIELD)),
+    leadReasons: reasonReader(dump.leadUserFields ?? [], leadLossField),
+    leadLossField,
+    leadStatusNames: new Map(leadStatuses.map((s) => [s.id, s.name])),
   }
   const leadRows = uniqueById(dump.leads ?? [], (r) => r.ID)
   const leadSources = new Map<number, string>()
@@ -370,7 +398,7 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
     leadStatuses,
     sources: dict.sources(dump.statuses ?? []),
     cities: unifyCities(dump.dealUserFields ?? [], dump.leadUserFields ?? [], ctx, deals, leads, depNames),
-    lossReasons: dict.enumItems(dump.dealUserFields ?? [], ctx.lossField),
+    lossReasons: mergeReasons(ctx.dealReasons.items(), ctx.leadReasons.items()),
     users,
     departments,
     currencies,

@@ -15,8 +15,10 @@ export interface SyncSettings {
   cityField: string | null
   /** Lead user field holding the city; null → the manager's department. */
   leadCityField: string | null
-  /** Deal user field (enumeration) holding the loss reason; null → none. */
+  /** Deal user field holding the loss reason (enumeration, string or list); null → the default name. */
   lossReasonField: string | null
+  /** Lead user field holding the junk reason; null → the deal field's name. */
+  leadLossReasonField: string | null
   /** Report currency code (crm.currency.list); "" → the portal's base currency. */
   currency: string
   analytics: AnalyticsSettings
@@ -34,6 +36,7 @@ export function defaultSettings(): SyncSettings {
     cityField: null,
     leadCityField: null,
     lossReasonField: null,
+    leadLossReasonField: null,
     currency: '',
     analytics: {
       consultationStageIds: [],
@@ -144,6 +147,7 @@ export function parseSettings(raw: unknown): SyncSettings {
     cityField: stringOrNull(o.cityField),
     leadCityField: stringOrNull(o.leadCityField),
     lossReasonField: stringOrNull(o.lossReasonField),
+    leadLossReasonField: stringOrNull(o.leadLossReasonField),
     currency: typeof o.currency === 'string' ? o.currency.trim().toUpperCase() : '',
     analytics: {
       consultationStageIds: stringList(a.consultationStageIds),

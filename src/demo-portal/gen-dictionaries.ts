@@ -117,6 +117,8 @@ export function buildDictionaries(now: number): Dictionaries {
   ]
   const leadUserFields: UserFieldRow[] = [
     enumerationField('1205', 'CRM_LEAD', CITY_FIELD, 'City', cityNames, leadCityItemIds, '100'),
+    // Leads keep their junk reason as free text (seed OneBox): a string field of the same name.
+    stringField('1207', 'CRM_LEAD', LOSS_REASON_FIELD, 'Junk reason', '110'),
   ]
   const updated = wireDate(now - 86_400_000 * 3)
   const currencies: CurrencyRow[] = [
@@ -197,6 +199,15 @@ function stageRows(pipeline: PipelineSpec): Omit<StatusRow, 'ID'>[] {
   rows.push(row(pipeline.lose.id, pipeline.lose.name, (n + 2) * 10, '#FF5752', 'F', 'failure'))
   rows.push(row(pipeline.apology.id, pipeline.apology.name, (n + 3) * 10, '#FF5752', 'F', 'apology'))
   return rows
+}
+
+function stringField(id: string, entity: string, name: string, label: string, sort: string): UserFieldRow {
+  return {
+    ...enumerationField(id, entity, name, label, [], [], sort),
+    USER_TYPE_ID: 'string',
+    SETTINGS: { SIZE: 20, ROWS: 1, REGEXP: '', MIN_LENGTH: 0, MAX_LENGTH: 0, DEFAULT_VALUE: '' },
+    LIST: undefined,
+  }
 }
 
 function enumerationField(

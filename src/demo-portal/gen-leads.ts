@@ -5,7 +5,7 @@
  */
 import type { DealRow, LeadRow } from '../b24/wire'
 import type { GenContext } from './gen-context'
-import { CITY_FIELD } from './gen-dictionaries'
+import { CITY_FIELD, LOSS_REASON_FIELD } from './gen-dictionaries'
 import type { LeadPlan, NetworkPlan } from './gen-plan'
 import { DAY, wireDate } from './gen-time'
 import { addTouch, firstTouch, type TouchOwner } from './gen-touch-events'
@@ -36,6 +36,24 @@ const LAST_NAMES = [
   'Осипова',
   'Карпов',
   'Мухаметова',
+]
+
+/**
+ * Junk reasons as managers type them: one reason in several spellings, some worth a new call
+ * ("не дозвонились", "перезвонить позже"), some not; '' leaves the field empty (the lead's junk
+ * status is its reason then). Picked by lead id, not by a random draw, so that adding them left
+ * every other generated figure as it was.
+ */
+const JUNK_REASONS = [
+  'Не дозвонились',
+  'не дозвонились ',
+  'Перезвонить позже',
+  'Дубль',
+  'Спам',
+  'Не целевой',
+  'НЕ ЦЕЛЕВОЙ',
+  'Подумает, перезвонить через месяц',
+  '',
 ]
 
 export function walkLeads(ctx: GenContext, plan: NetworkPlan, deals: DealRow[]): LeadRow[] {
@@ -113,5 +131,6 @@ function walkLead(ctx: GenContext, lead: LeadPlan, deal: DealRow | null, convert
     UTM_CONTENT: null,
     UTM_TERM: null,
     [CITY_FIELD]: random.chance(0.06) ? null : ctx.dict.leadCityItemIds[lead.city],
+    [LOSS_REASON_FIELD]: semantic === 2 ? JUNK_REASONS[lead.id % JUNK_REASONS.length] : '',
   }
 }

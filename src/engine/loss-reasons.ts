@@ -6,6 +6,8 @@
  * whose loss reason reads like a timing problem rather than a refusal — "postponed", "later",
  * "no answer", "could not reach", "thinking", "call back", "no budget yet" (English, Russian and
  * Ukrainian wordings, see CALL_AGAIN) — ranked by amount, largest first, at most 50.
+ * Junk leads get the same list (`leadCallAgain`): leads closed as junk in those 90 days whose
+ * reason (their reason field, else their failure status) reads the same way, newest first.
  */
 import type { PeriodScope, QueryScope } from './filters'
 import { coveredPipes } from './funnel'
@@ -39,6 +41,16 @@ export interface CallAgainRow {
   stageName: string
 }
 
+export interface LeadCallAgainRow {
+  id: number
+  title: string
+  reason: string
+  /** When the lead was closed as junk. */
+  lostAt: number
+  managerName: string
+  sourceName: string | null
+}
+
 export interface LossReasonsSection extends WithChanges {
   lost: number
   byReason: LossReasonRow[]
@@ -64,6 +76,8 @@ export interface LossReasonsSection extends WithChanges {
     amount: number
   }[]
   callAgain: CallAgainRow[]
+  /** Junk leads worth contacting again (at most 50, newest first). */
+  leadCallAgain: LeadCallAgainRow[]
 }
 
 export function isCallAgain(s: QueryScope, d: number): boolean {
@@ -72,6 +86,39 @@ export function isCallAgain(s: QueryScope, d: number): boolean {
   const t = p.closedAt[d]
   if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY)) return false
   return callAgainReasons(p)[p.dims.lossReason.codes[d]] === 1
+}
+
+/** A junk lead (filters apply) closed in the 90 days before now with a reason worth a new try. */
+export function isLeadCallAgain(s: QueryScope, i: number): boolean {
+  const p = s.p
+  if (s.leadMask[i] !== 1 || p.leadSemantic[i] !== SEM_F) return false
+  const t = leadLostAt(p, i)
+  if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY)) return false
+  return callAgainReasons(p)[p.leadDims.lossReason[i]] === 1
+}
+
+function leadLostAt(p: Prepared, i: number): number {
+  const l = p.data.leads[i]
+  return l.closedAt ?? l.modifiedAt
+}
+
+function leadCallAgainRows(s: QueryScope): LeadCallAgainRow[] {
+  const p = s.p
+  const rows: LeadCallAgainRow[] = []
+  for (let i = 0; i < p.leadCreated.length; i++) {
+    if (!isLeadCallAgain(s, i)) continue
+    const lead = p.data.leads[i]
+    const source = p.leadDims.source[i]
+    rows.push({
+      id: lead.id,
+      title: lead.title,
+      reason: p.dims.lossReason.dict.names[p.leadDims.lossReason[i]],
+      lostAt: leadLostAt(p, i),
+      managerName: p.dims.manager.dict.names[p.leadDims.manager[i]],
+      sourceName: p.dims.source.dict.keys[source] === '' ? null : p.dims.source.dict.names[source],
+    })
+  }
+  return rows.sort((a, b) => b.lostAt - a.lostAt || a.id - b.id).slice(0, 50)
 }
 
 const reasonFlags = new WeakMap<Prepared, Uint8Array>()
@@ -208,5 +255,6 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
       .map(([m, r]) => ({ managerId: managers.dict.keys[m], name: managers.dict.names[m], ...r }))
       .sort((a, b) => b.lost - a.lost || a.managerId.localeCompare(b.managerId)),
     callAgain: callAgain.slice(0, 50),
+    leadCallAgain: leadCallAgainRows(s),
   }
 }

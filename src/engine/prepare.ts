@@ -91,7 +91,8 @@ export interface Prepared {
   /** 90th percentile of completed stays per pipeline stage (ms), pipes × stride, NaN when no stays. */
   stayP90: Float64Array
   dims: Record<Dim, DimColumn>
-  leadDims: { source: Int32Array; city: Int32Array; utmSource: Int32Array; manager: Int32Array }
+  /** lossReason: junk leads' reason (the deals' dictionary; "not set" otherwise). */
+  leadDims: { source: Int32Array; city: Int32Array; utmSource: Int32Array; manager: Int32Array; lossReason: Int32Array }
   leadCreated: Float64Array
   leadSemantic: Uint8Array
   quality: QualityCounts
@@ -542,6 +543,7 @@ export function prepare(data: CrmData): Prepared {
     city: new Int32Array(nl),
     utmSource: new Int32Array(nl),
     manager: new Int32Array(nl),
+    lossReason: new Int32Array(nl),
   }
   const leadCreated = new Float64Array(nl)
   const leadSemantic = new Uint8Array(nl)
@@ -551,6 +553,7 @@ export function prepare(data: CrmData): Prepared {
     leadDims.city[i] = dims.city.dict.code(l.cityId)
     leadDims.utmSource[i] = dims.utmSource.dict.code(channel(l.utmSource))
     leadDims.manager[i] = dims.manager.dict.code(String(l.assignedById))
+    leadDims.lossReason[i] = dims.lossReason.dict.code(l.lossReasonId)
     leadCreated[i] = validTime(l.createdAt) ? l.createdAt : NaN
     leadSemantic[i] = semCode(l.semantic)
   }

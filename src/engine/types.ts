@@ -85,7 +85,7 @@ export interface Deal {
   companyId: number | null
   /** City key: the settings' city field value, else the manager's department id as "dep:<id>". */
   cityId: string | null
-  /** Loss-reason enumeration item id (string), null when unset. */
+  /** Loss-reason key: an enumeration item id or a case-folded text (string/list fields); null when unset. */
   lossReasonId: string | null
 }
 
@@ -104,6 +104,11 @@ export interface Lead {
   assignedById: number
   cityId: string | null
   contactId: number | null
+  /**
+   * Junk leads: the reason key (an enumeration item id, a case-folded text, or "status:<STATUS_ID>"
+   * for a failure status without a reason field value), named in `CrmData.lossReasons`.
+   */
+  lossReasonId?: string | null
 }
 
 /**

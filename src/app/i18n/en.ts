@@ -376,6 +376,10 @@ export const en = {
   'managers.unplannedFact': 'Won by managers without a plan',
   'managers.planNote':
     'Like with like: the fact counts only the deals won in the month by the managers who have a plan for that month. What managers without a plan won is shown apart and compared with nothing.',
+  'loss.leadCallAgain': 'Junk leads worth contacting again',
+  'loss.leadCallAgainNote':
+    'Leads closed as junk in the last 90 days for a reason that can change (no answer, call back later, thinking): their reason field, else their junk status.',
+  'loss.junkReason': 'Junk reason',
 } as const
 
 export type MessageKey = keyof typeof en

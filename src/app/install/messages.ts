@@ -23,7 +23,9 @@ const en = {
   cityField: 'Deal field with the city',
   leadCityField: 'Lead field with the city',
   byDepartment: "None: use the manager's department",
-  lossField: 'Deal field with the loss reason',
+  lossField: 'Deal field with the loss reason (a list, text or multiple field)',
+  leadLossField: 'Lead field with the junk reason (else the junk status)',
+  sameAsDeal: 'The field of the same name as on deals',
   aliases: 'UTM channels and their spellings',
   aliasesHint:
     'One channel a line: the channel, a colon, then the utm_source spellings that mean it, comma-separated (case does not matter). Spellings no line names stay channels of their own.',
@@ -131,7 +133,9 @@ const ru: Record<InstallKey, string> = {
   cityField: 'Поле сделки с городом',
   leadCityField: 'Поле лида с городом',
   byDepartment: 'Нет: брать отдел менеджера',
-  lossField: 'Поле сделки с причиной проигрыша',
+  lossField: 'Поле сделки с причиной проигрыша (список, строка или множественное)',
+  leadLossField: 'Поле лида с причиной некачественного лида (иначе статус)',
+  sameAsDeal: 'Поле с тем же кодом, что у сделок',
   aliases: 'UTM-каналы и их написания',
   aliasesHint:
     'Один канал на строку: канал, двоеточие, затем написания utm_source, которые его означают, через запятую (регистр не важен). Написания, не названные ни в одной строке, остаются отдельными каналами.',
@@ -237,7 +241,9 @@ const uk: Record<InstallKey, string> = {
   cityField: 'Поле угоди з містом',
   leadCityField: 'Поле ліда з містом',
   byDepartment: 'Немає: брати відділ менеджера',
-  lossField: 'Поле угоди з причиною програшу',
+  lossField: 'Поле угоди з причиною програшу (список, рядок або множинне)',
+  leadLossField: 'Поле ліда з причиною неякісного ліда (інакше статус)',
+  sameAsDeal: 'Поле з тим самим кодом, що в угод',
   aliases: 'UTM-канали та їхні написання',
   aliasesHint:
     'Один канал на рядок: канал, двокрапка, далі написання utm_source, що його означають, через кому (регістр не важливий). Написання, не названі в жодному рядку, лишаються окремими каналами.',
