@@ -10,6 +10,7 @@ import { startE2E, type E2E } from './support/env'
 import { waitFor, type HostOptions, type HostSession } from './support/host-page'
 import { contentInFrame, frameHeight, resizeCount, settleResizes } from './support/frame-fit'
 
+const MAIN_FRAME = 'iframe[data-app-frame="main"]'
 /** A few pixels: the host rounds up to whole pixels, the body box may be fractional. */
 const TOLERANCE = 3
 
@@ -52,6 +53,13 @@ async function expectFitted(host: HostSession, frame: Frame): Promise<number> {
 
   // Still content, no messages: another quiet stretch adds none.
   expect(await settleResizes(host, 60)).toBe(settled)
+
+  // No feedback loop: the content's height does not follow the frame's (no vh-sized parts), so
+  // a frame the portal made shorter changes nothing and the app sends nothing.
+  await host.page.$eval(MAIN_FRAME, (el, h) => ((el as HTMLElement).style.height = `${h}px`), Math.round(height / 2))
+  expect(await settleResizes(host)).toBe(settled)
+  expect(Math.abs((await contentInFrame(frame)).body - content.body)).toBeLessThanOrEqual(TOLERANCE)
+  await host.page.$eval(MAIN_FRAME, (el, h) => ((el as HTMLElement).style.height = `${h}px`), height)
   return height
 }
 
