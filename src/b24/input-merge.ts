@@ -15,6 +15,10 @@ export interface VersionedRecord {
   id: number | null
   version: number
   values: RecordValues | null
+  /** Every storage item carrying this key (a write supersedes them all, a clear removes them). */
+  itemIds?: number[]
+  /** Items at the same version with other values: concurrent saves nobody resolved yet. */
+  rivals?: VersionedRecord[]
 }
 
 export interface FieldConflict {

@@ -1,14 +1,15 @@
 /**
  * Budgets and plans in Bitrix24 app storage (`entity.*`, rest.md §8.2).
  *
- * Two storages, one item per cell: NAME is the cell key (input-cells.ts), PROPERTY_VALUES
- * hold the amount, deal count, currency and VER — a counter every writer increments. REST
- * v2 has no compare-and-set, so saving is: validate → re-read → three-way merge against
- * what the editor loaded (input-merge.ts) → write what merged cleanly, hand conflicts back.
+ * Two storages; NAME is the cell key (input-cells.ts), PROPERTY_VALUES hold the amount, deal
+ * count, currency and VER — one above the item a save was based on. REST v2 has no
+ * compare-and-set, so a save never overwrites: validate → re-read → three-way merge against
+ * what the editor loaded (input-merge.ts) → add new items → read back and keep only the writes
+ * nobody outranked (storage-items.ts) → remove what they superseded; conflicts go back.
  * Access: every app user reads (`AU: R`), administrators write (`G1: W`; the installing
  * admin gets X automatically), so a non-admin's write is refused by the portal itself.
  */
-import { replyOf, RestError, type AppRest, type BatchReply, type RestParams } from './app-rest'
+import { RestError, type AppRest, type BatchReply, type RestParams } from './app-rest'
 import {
   BUDGET_FIELDS,
   PLAN_FIELDS,
@@ -20,6 +21,7 @@ import {
   type RecordValues,
 } from './input-cells'
 import { mergeEdits, type FieldConflict, type VersionedRecord } from './input-merge'
+import { VERSION_PROP, currentRecords, propOf, propertyValues, rank, readItems, type StoredItem } from './storage-items'
 import type { Budget, Plan } from '../engine/types'
 
 export interface StorageSpec {
@@ -47,9 +49,6 @@ export const STORAGES = [BUDGET_STORAGE, PLAN_STORAGE] as const
 /** Everyone reads; the portal's administrators group (G1 on Bitrix24) writes. */
 export const STORAGE_ACCESS = { AU: 'R', G1: 'W' } as const
 
-const VERSION_PROP = 'VER'
-const propOf = (field: string) => field.toUpperCase()
-
 /** Property definitions of a storage (all strings: amounts stay exact decimals). */
 export function storageProperties(spec: StorageSpec): { PROPERTY: string; NAME: string; TYPE: 'S' }[] {
   return [
@@ -58,65 +57,12 @@ export function storageProperties(spec: StorageSpec): { PROPERTY: string; NAME: 
   ]
 }
 
-interface ItemRow {
-  ID: string | number
-  NAME: string
-  PROPERTY_VALUES?: Record<string, unknown> | []
-}
-
-function toRecord(spec: StorageSpec, row: ItemRow): VersionedRecord {
-  const props = (Array.isArray(row.PROPERTY_VALUES) ? {} : (row.PROPERTY_VALUES ?? {})) as Record<string, unknown>
-  const values: RecordValues = {}
-  for (const f of spec.fields) {
-    const v = props[propOf(f)]
-    values[f] = v === null || v === undefined || v === '' ? null : String(v)
-  }
-  const ver = Number(props[VERSION_PROP])
-  return { key: row.NAME, id: Number(row.ID), version: Number.isFinite(ver) ? ver : 0, values }
-}
-
-const PAGE = 50
-
 /**
- * Reads every item of a storage: the first page tells the total, the rest come in one
- * batch (≤ 50 pages = 2,500 cells per extra request). A missing storage reads as empty.
+ * The cells of a storage (storage-items.ts): per key the value in force, its item ids and any
+ * rivals. A cleared cell reads as `values: null`. A missing storage reads as empty.
  */
 export async function readStorage(rest: AppRest, spec: StorageSpec): Promise<Map<string, VersionedRecord>> {
-  const first = await rest.batch({ page0: ['entity.item.get', { ENTITY: spec.entity, SORT: { ID: 'ASC' }, start: 0 }] })
-  const rows: ItemRow[] = []
-  const p0 = first.page0
-  if (!p0.ok) {
-    if (p0.error?.code === 'ERROR_ENTITY_NOT_FOUND') return new Map()
-    throw p0.error!
-  }
-  rows.push(...(p0.result as ItemRow[]))
-  for (let start = PAGE; start < p0.total; start += PAGE * 50) {
-    const cmds: Record<string, [string, RestParams]> = {}
-    for (let s = start; s < Math.min(p0.total, start + PAGE * 50); s += PAGE) {
-      cmds[`p${s}`] = ['entity.item.get', { ENTITY: spec.entity, SORT: { ID: 'ASC' }, start: s }]
-    }
-    const replies = await rest.batch(cmds)
-    for (const n of Object.keys(cmds)) rows.push(...replyOf<ItemRow[]>(replies, n))
-  }
-  return latestPerKey(spec, rows)
-}
-
-/** Two admins adding the same new cell at once leave two items; the newest version wins. */
-function latestPerKey(spec: StorageSpec, rows: ItemRow[]): Map<string, VersionedRecord> {
-  const out = new Map<string, VersionedRecord>()
-  for (const row of rows) {
-    const rec = toRecord(spec, row)
-    const prev = out.get(rec.key)
-    if (!prev || rec.version > prev.version || (rec.version === prev.version && rec.id! > prev.id!))
-      out.set(rec.key, rec)
-  }
-  return out
-}
-
-function propertyValues(spec: StorageSpec, values: RecordValues, version: number): Record<string, string> {
-  const pv: Record<string, string> = { [VERSION_PROP]: String(version) }
-  for (const f of spec.fields) pv[propOf(f)] = values[f] ?? ''
-  return pv
+  return currentRecords(await readItems(rest, spec))
 }
 
 export interface SaveResult {
@@ -134,9 +80,103 @@ export interface SaveResult {
 
 export const WRITE_REFUSED_HINT = 'Only portal administrators can change budgets and plans; ask an administrator.'
 
+export const BUSY_REASON = 'Another administrator kept changing this cell at the same moment; save it again.'
+
+/** Rounds of write → check → merge again before a cell that keeps racing is reported. */
+const MAX_ROUNDS = 4
+
+interface Added {
+  key: string
+  item: StoredItem
+  /** The items this write was based on and supersedes. */
+  supersedes: number[]
+}
+
+/** Adds one new item per write (a cleared cell gets an empty one), ranked one above its base. */
+async function addItems(
+  rest: AppRest,
+  spec: StorageSpec,
+  writes: { key: string; values: RecordValues | null }[],
+  current: ReadonlyMap<string, VersionedRecord>,
+  failed: SaveResult['failed'],
+): Promise<Added[]> {
+  const added: Added[] = []
+  for (let i = 0; i < writes.length; i += 50) {
+    const chunk = writes.slice(i, i + 50)
+    const cmds: Record<string, [string, RestParams]> = {}
+    chunk.forEach((w, j) => {
+      const version = (current.get(w.key)?.version ?? 0) + 1
+      cmds[`a${j}`] = [
+        'entity.item.add',
+        { ENTITY: spec.entity, NAME: w.key, PROPERTY_VALUES: propertyValues(spec, w.values, version) },
+      ]
+    })
+    const replies: Record<string, BatchReply> = await rest.batch(cmds)
+    chunk.forEach((w, j) => {
+      const r = replies[`a${j}`]
+      const cur = current.get(w.key)
+      if (r.ok) {
+        const item: StoredItem = {
+          key: w.key,
+          id: Number(r.result),
+          version: (cur?.version ?? 0) + 1,
+          values: w.values,
+        }
+        added.push({ key: w.key, item, supersedes: cur?.itemIds ?? [] })
+      } else {
+        const code = r.error?.code ?? ''
+        const reason = code === 'ACCESS_DENIED' ? WRITE_REFUSED_HINT : (r.error?.message ?? 'the portal refused')
+        failed.push({ key: w.key, code, reason })
+      }
+    })
+  }
+  return added
+}
+
+/** Removes items; one already gone (another admin's cleanup got there first) is fine. */
+async function deleteItems(rest: AppRest, spec: StorageSpec, ids: number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 50) {
+    const cmds = Object.fromEntries(
+      ids
+        .slice(i, i + 50)
+        .map((id): [string, [string, RestParams]] => [
+          `d${id}`,
+          ['entity.item.delete', { ENTITY: spec.entity, ID: id }],
+        ]),
+    )
+    const replies = await rest.batch(cmds)
+    for (const r of Object.values(replies)) {
+      const code = r.error?.code ?? ''
+      if (
+        !r.ok &&
+        code !== 'ERROR_ITEM_NOT_FOUND' &&
+        code !== 'NOT_FOUND' &&
+        !/not found/i.test(r.error?.message ?? '')
+      )
+        throw r.error!
+    }
+  }
+}
+
+function withoutIds(items: Map<string, StoredItem[]>, gone: ReadonlySet<number>): Map<string, StoredItem[]> {
+  const out = new Map<string, StoredItem[]>()
+  for (const [key, list] of items) {
+    const kept = list.filter((i) => !gone.has(i.id))
+    if (kept.length) out.set(key, kept)
+  }
+  return out
+}
+
 /**
  * Saves the admin's edits (key → values; null clears the cell) made on top of `base`.
- * Valid, non-conflicting edits are written even when others fail; nothing is lost silently.
+ *
+ * Each round: re-read, three-way merge (input-merge.ts), then for every write add a NEW item one
+ * version above the one it was based on, read the storage back, and keep the write only if no
+ * item the round did not already know outranks it (storage-items.ts `rank`). Two admins saving
+ * the same cell at the same moment both add; both then see the same ranking, so exactly one
+ * keeps its item and removes what it superseded, and the other takes its own item back and merges
+ * again on top of the winner: a clean field merge is written in the next round, a real conflict
+ * is handed back. Nothing is overwritten in place, so no save is lost silently.
  */
 export async function saveEdits(
   rest: AppRest,
@@ -146,7 +186,7 @@ export async function saveEdits(
   currencies: ReadonlySet<string>,
 ): Promise<SaveResult> {
   const invalid: CellError[] = []
-  const valid = new Map<string, RecordValues | null>()
+  let pending = new Map<string, RecordValues | null>()
   for (const [key, values] of edits) {
     const normalized = isEmptyRecord(values) ? null : values
     const errs = validateRecord(
@@ -154,62 +194,56 @@ export async function saveEdits(
       currencies,
     )
     if (errs.length) invalid.push(...errs)
-    else valid.set(key, normalized)
+    else pending.set(key, normalized)
   }
-
-  const theirs = await readStorage(rest, spec)
-  const outcomes = mergeEdits(base, valid, theirs)
-  const conflicts = outcomes.flatMap((o) => (o.kind === 'conflict' ? o.conflicts : []))
-  const writes = outcomes.flatMap((o) => (o.kind === 'write' ? [o] : []))
-
-  const cmds: Record<string, [string, RestParams]> = {}
-  const keyOfCmd: Record<string, string> = {}
-  writes.forEach((w, i) => {
-    const cur = theirs.get(w.key)
-    const name = `w${i}`
-    keyOfCmd[name] = w.key
-    if (w.values === null || isEmptyRecord(w.values)) {
-      if (cur?.id) cmds[name] = ['entity.item.delete', { ENTITY: spec.entity, ID: cur.id }]
-    } else if (cur?.id) {
-      cmds[name] = [
-        'entity.item.update',
-        { ENTITY: spec.entity, ID: cur.id, PROPERTY_VALUES: propertyValues(spec, w.values, cur.version + 1) },
-      ]
-    } else {
-      cmds[name] = [
-        'entity.item.add',
-        { ENTITY: spec.entity, NAME: w.key, PROPERTY_VALUES: propertyValues(spec, w.values, 1) },
-      ]
-    }
-  })
 
   const saved: string[] = []
+  const conflicts: FieldConflict[] = []
   const failed: SaveResult['failed'] = []
-  const names = Object.keys(cmds)
-  for (let i = 0; i < names.length; i += 50) {
-    const chunk = Object.fromEntries(names.slice(i, i + 50).map((n) => [n, cmds[n]]))
-    const replies: Record<string, BatchReply> = await rest.batch(chunk)
-    for (const n of Object.keys(chunk)) {
-      const r = replies[n]
-      if (r.ok) saved.push(keyOfCmd[n])
-      else {
-        const code = r.error?.code ?? ''
-        const reason = code === 'ACCESS_DENIED' ? WRITE_REFUSED_HINT : (r.error?.message ?? 'the portal refused')
-        failed.push({ key: keyOfCmd[n], code, reason })
+  let items = await readItems(rest, spec)
+  for (let round = 0; pending.size > 0 && round < MAX_ROUNDS; round++) {
+    const current = currentRecords(items)
+    const writes: { key: string; values: RecordValues | null }[] = []
+    for (const o of mergeEdits(base, pending, current)) {
+      if (o.kind === 'conflict') conflicts.push(...o.conflicts)
+      // Storage already holds it — unless unresolved rivals sit beside it: then writing settles them.
+      else if (o.kind === 'same' && !current.get(o.key)?.rivals?.length) saved.push(o.key)
+      else writes.push({ key: o.key, values: o.kind === 'write' ? o.values : (pending.get(o.key) ?? null) })
+    }
+    if (writes.length === 0) {
+      pending = new Map()
+      break
+    }
+    const added = await addItems(rest, spec, writes, current, failed)
+    items = await readItems(rest, spec)
+    const remove = new Set<number>()
+    const lost = new Map<string, RecordValues | null>()
+    for (const a of added) {
+      const known = new Set(a.supersedes)
+      const [winner] = (items.get(a.key) ?? []).filter((i) => !known.has(i.id)).sort(rank)
+      if (winner?.id === a.item.id) {
+        saved.push(a.key)
+        for (const id of known) remove.add(id)
+      } else {
+        remove.add(a.item.id)
+        lost.set(a.key, pending.get(a.key) ?? null)
       }
     }
+    if (remove.size) await deleteItems(rest, spec, [...remove])
+    items = withoutIds(items, remove)
+    pending = lost
   }
-  // Clearing a cell that has no item needs no request: it is already saved.
-  for (const [n, key] of Object.entries(keyOfCmd)) if (!(n in cmds)) saved.push(key)
-
-  const fresh = saved.length > 0 ? await readStorage(rest, spec) : theirs
-  return { saved, conflicts, invalid, failed, fresh }
+  for (const key of pending.keys()) failed.push({ key, code: 'BUSY', reason: BUSY_REASON })
+  return { saved, conflicts, invalid, failed, fresh: currentRecords(items) }
 }
 
 /** Budgets and plans for the report (ROI, plan vs fact): two storages, one or two requests each. */
 export async function loadInputs(rest: AppRest): Promise<{ budgets: Budget[]; plans: Plan[] }> {
   const [budgets, plans] = await Promise.all([readStorage(rest, BUDGET_STORAGE), readStorage(rest, PLAN_STORAGE)])
-  const records = [...budgets.values(), ...plans.values()].map((r) => ({ key: r.key, values: r.values ?? {} }))
+  // Cleared cells (values null) are left out; unresolved rivals count the value in force.
+  const records = [...budgets.values(), ...plans.values()].flatMap((r) =>
+    r.values ? [{ key: r.key, values: r.values }] : [],
+  )
   return recordsToInputs(records)
 }
 

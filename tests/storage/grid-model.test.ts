@@ -82,4 +82,17 @@ describe('grid model', () => {
     expect(s.edits.size).toBe(0)
     expect(cellText(s, key, 'amount')).toBe('7')
   })
+
+  it('keeping the stored value of a cell with rivals is still an edit, so the save settles them', () => {
+    const key = budgetKey('WEB', null, '2024-01')
+    const head: VersionedRecord = { key, id: 5, version: 1, values: { amount: '100', currency: 'RUB' } }
+    const rival: VersionedRecord = { key, id: 6, version: 1, values: { amount: '250', currency: 'RUB' } }
+    const stored: VersionedRecord = { ...head, itemIds: [5, 6], rivals: [rival] }
+    const s = newGridState(BUDGET_FIELDS, new Map([[key, stored]]))
+    resolveConflict(s, { key, field: 'amount', base: null, mine: '100', theirs: '250' }, 'mine', stored)
+    expect(s.edits.get(key)).toEqual({ amount: '100', currency: 'RUB' })
+    const settled = newGridState(BUDGET_FIELDS, new Map([[key, head]]))
+    resolveConflict(settled, { key, field: 'amount', base: null, mine: '100', theirs: '250' }, 'mine', head)
+    expect(settled.edits.has(key)).toBe(false)
+  })
 })

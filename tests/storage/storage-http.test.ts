@@ -178,11 +178,16 @@ describe('saving budgets', () => {
     expect((await readStorage(adminA, BUDGET_STORAGE)).get(jan)?.values?.amount).toBe('999')
   })
 
-  it('clearing a cell deletes its item', async () => {
+  it('clearing a cell removes its value; one empty marker item is left so a late save cannot undo it', async () => {
     const base = await readStorage(adminA, BUDGET_STORAGE)
     const out = await saveEdits(adminA, BUDGET_STORAGE, base, edits([[feb, null]]), CURRENCIES)
     expect(out.saved).toEqual([feb])
-    expect(out.fresh.has(feb)).toBe(false)
+    expect(out.fresh.get(feb)?.values).toBeNull()
+    const items = await adminA.call<{ NAME: string }[]>('entity.item.get', {
+      ENTITY: 'flbudget',
+      FILTER: { NAME: feb },
+    })
+    expect(items).toHaveLength(1)
   })
 })
 

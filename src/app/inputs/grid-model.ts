@@ -147,6 +147,7 @@ export function resolveConflict(
   merged[c.field] = pick === 'mine' ? c.mine : c.theirs
   const empty = s.fields.every((f) => f === 'currency' || merged[f] === null)
   const values = empty ? null : merged
-  if (sameAsBase(s, c.key, values)) s.edits.delete(c.key)
+  // With rivals stored beside it, even "keep what is stored" must be saved to settle them.
+  if (sameAsBase(s, c.key, values) && !stored?.rivals?.length) s.edits.delete(c.key)
   else s.edits.set(c.key, values)
 }
