@@ -7,7 +7,7 @@
 import type { ActivityRow, CallRow, TaskRow } from './wire'
 import type { Touch, TouchKind } from '../engine/types'
 import type { ProblemLog } from './normalize-problems'
-import { isBadDate, wireDate, wireId, wireInt } from './wire-values'
+import { isBadDate, wireDate, wireId, wireInt, wireText } from './wire-values'
 
 /** crm.enum.ownertype: 1 lead, 2 deal, 3 contact, 4 company. */
 const OWNER_KEYS: Record<number, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = {
@@ -120,6 +120,7 @@ export function activityTouches(activities: ActivityRow[], calls: CallRow[], log
       const call = callOf.get(id)
       if (call) {
         touch.durationSec = wireInt(call.CALL_DURATION)
+        touch.callFailedCode = wireText(call.CALL_FAILED_CODE)
         if (touch.direction === null) touch.direction = callDirection(call.CALL_TYPE)
       }
     }
@@ -161,6 +162,7 @@ export function orphanCallTouches(calls: CallRow[], activityIds: ReadonlySet<num
       direction: callDirection(c.CALL_TYPE),
       at,
       durationSec: wireInt(c.CALL_DURATION),
+      callFailedCode: wireText(c.CALL_FAILED_CODE),
       responsibleId: wireId(c.PORTAL_USER_ID) ?? 0,
       completed: String(c.CALL_FAILED_CODE ?? '') === '200',
       ...emptyBindings(),

@@ -148,7 +148,13 @@ export function normalizeDeal(row: DealRow, leadSources: Map<number, string>, ct
     companyId: wireId(row.COMPANY_ID),
     cityId: cityOf(row, ctx.cityField, assignedById, ctx),
     lossReasonId: ctx.dealReasons.read(row[ctx.lossField as `UF_CRM_${string}`]),
+    expectedCloseDay: wireDay(row.CLOSEDATE),
   }
+}
+
+/** The calendar day of a wire date as the portal wrote it ("2024-08-30T00:00:00+03:00" → "2024-08-30"). */
+function wireDay(v: unknown): string | null {
+  return wireDate(v) === null ? null : (v as string).slice(0, 10)
 }
 
 export function normalizeLead(row: LeadRow, ctx: Context): Lead | null {

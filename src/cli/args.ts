@@ -41,6 +41,8 @@ export interface CliOptions {
   breakdown: BreakdownDim | undefined
   /** Epoch ms that stands for "now" (forecast, stuck deals); default the wall clock. */
   now: number | undefined
+  /** Day of the funnel on a date (JSON stagesOnDate); default the period's last day. */
+  asOf: string | undefined
   /** Where the webhook sync keeps its cache; null = memory only. */
   cacheDir: string | null
   /** IANA time zone of the portal for the webhook path (a webhook shows only the UTC offset). */
@@ -55,7 +57,8 @@ export const USAGE = `Usage: npm run report -- (--webhook URL | --webhook-file F
   [--compare previous|year|none] [--category ID] [--city ID…] [--source ID…] [--manager ID…]
   [--loss-reason ID…] [--stage STAGE_ID…]
   [--format json|csv] [--inputs FILE] [--settings FILE] [--bucket day|week|month|quarter|year]
-  [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--cache-dir DIR] [--time-zone IANA-ZONE]
+  [--breakdown ${DIMS.join('|')}] [--now ISO-TIME] [--as-of YYYY-MM-DD]
+  [--cache-dir DIR] [--time-zone IANA-ZONE]
   The webhook may also come from the environment variable ${WEBHOOK_ENV} (kept out of \`ps\`).`
 
 /** The webhook URL from a file: its first non-empty line (a secret file, readable only by its owner). */
@@ -177,6 +180,7 @@ export function parseCliArgs(argv: string[], env: Env = {}): CliOptions {
         bucket: { type: 'string' },
         breakdown: { type: 'string' },
         now: { type: 'string' },
+        'as-of': { type: 'string' },
         'cache-dir': { type: 'string' },
         'time-zone': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -216,6 +220,7 @@ export function parseCliArgs(argv: string[], env: Env = {}): CliOptions {
     bucket: v.bucket === undefined ? undefined : oneOf('bucket', v.bucket, BUCKETS),
     breakdown: v.breakdown === undefined ? undefined : oneOf('breakdown', v.breakdown, DIMS),
     now,
+    asOf: v['as-of'] === undefined ? undefined : day('as-of', v['as-of']),
     cacheDir: v['cache-dir'] ?? null,
     timeZone: v['time-zone'] === undefined ? null : zone(v['time-zone']),
     help: false,
@@ -240,6 +245,7 @@ function emptyOptions(): CliOptions {
     bucket: undefined,
     breakdown: undefined,
     now: undefined,
+    asOf: undefined,
     cacheDir: null,
     timeZone: null,
     help: true,

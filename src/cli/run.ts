@@ -118,5 +118,6 @@ export function toQuery(o: CliOptions): ReportQuery {
   if (o.bucket) q.bucket = o.bucket
   if (o.breakdown) q.breakdown = o.breakdown
   if (o.now !== undefined) q.now = o.now
+  if (o.asOf !== undefined) q.asOf = o.asOf
   return q
 }

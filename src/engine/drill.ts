@@ -9,12 +9,15 @@ import { dealForecast, forecastMonths, stageModel } from './forecast'
 import { consultationPredicate, type BookingBucket, type ConsultationMeasure } from './consultations'
 import { enteredIn, flowNotNext, hasReached, inCohort, isLostAt, lostIn, nextReachedAt, wonIn } from './funnel'
 import { leadToDealPredicate, type LeadStep } from './lead-to-deal'
+import { clientGroup, clientIndex } from './clients'
 import { isCallAgain, lostInScope } from './loss-reasons'
 import { isInWork, plannedManagers } from './managers'
-import { bucketIndex, makeBuckets } from './periods'
+import { bucketIndex, localMidnight, makeBuckets } from './periods'
 import { SEM_F, SEM_P, SEM_S, type Prepared } from './prepare'
 import { seriesBucket } from './series'
 import { round2 } from './stats'
+import { localDay, overdueDays } from './overdue'
+import { stageAt, stagesOnDateDays } from './stages-on-date'
 import { isStuck } from './stuck'
 import { betweenDuration, closedCycle, firstTouchDelay } from './timing'
 import { namedStagePairs, stagePairWindow } from './touches'
@@ -90,6 +93,12 @@ export type DrillRef = Common &
     | { section: 'leadToDeal'; step: LeadStep }
     /** Deals lost in the period (touches before the loss), optionally with one loss reason. */
     | { section: 'touchesBeforeLoss'; reasonKey?: string }
+    /** Deals created in the period (won: and won by now) of one client ("company:7") or group. */
+    | { section: 'clients'; measure: 'deals' | 'won'; client?: string; group?: 'new' | 'existing' | 'none' }
+    /** Open deals past their expected close date, optionally of one manager or stage. */
+    | { section: 'overdue'; managerId?: string; categoryId?: number; stageId?: string }
+    /** Deals in a stage at the end of the funnel date (period 'comparison': of the comparison date). */
+    | { section: 'stagesOnDate'; categoryId: number; stageId: string }
     | { section: 'series'; measure: 'created' | 'won' | 'lost'; bucket: number }
   )
 
@@ -340,6 +349,33 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'touchesBeforeLoss': {
       const reason = ref.reasonKey !== undefined ? dimIs(p, 'lossReason', ref.reasonKey) : null
       return masked((d) => lostIn(p, ps, d) && (!reason || reason(d)))
+    }
+    case 'clients': {
+      const ix = clientIndex(p)
+      const client = ref.client !== undefined ? ix.keys.indexOf(ref.client) : -2
+      if (client === -1) throw new Error(`No client ${ref.client} in the data`)
+      return (d) =>
+        inCohort(s, ps, d) &&
+        (client < 0 || ix.code[d] === client) &&
+        (ref.group === undefined || clientGroup(ix, ps, d) === ref.group) &&
+        (ref.measure === 'deals' || p.semantic[d] === SEM_S)
+    }
+    case 'overdue': {
+      const today = localDay(p, s.now)
+      const manager = ref.managerId !== undefined ? dimIs(p, 'manager', ref.managerId) : null
+      const where = ref.stageId !== undefined ? stageIndex(p, ref.categoryId, ref.stageId) : null
+      return (d) =>
+        overdueDays(s, d, today) > 0 &&
+        (!manager || manager(d)) &&
+        (!where || (p.pipe[d] === where.pi && p.stage[d] === where.st))
+    }
+    case 'stagesOnDate': {
+      const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
+      const days = stagesOnDateDays(s)
+      const day = ref.period === 'comparison' ? days.comparison : days.day
+      if (day === null) throw new Error('The query has no comparison period (compare: "none")')
+      const end = localMidnight(p.tz, day + 1)
+      return masked((d) => p.pipe[d] === pi && stageAt(p, d, end) === st)
     }
   }
   throw new Error(`Cannot drill into ${JSON.stringify(ref)}`)

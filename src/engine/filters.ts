@@ -36,8 +36,10 @@ export interface ReportQuery {
   bucket?: BucketKind
   /** Optional split applied to funnel, churn and timing rows. */
   breakdown?: BreakdownDim
-  /** Epoch ms; default Date.now() (forecast, stuck, "in work", call-again list). */
+  /** Epoch ms; default Date.now() (forecast, stuck, "in work", call-again list, overdue). */
   now?: number
+  /** The day of the funnel on a date, 'YYYY-MM-DD'; default the period's last day (or today, if earlier). */
+  asOf?: string
 }
 
 export interface PeriodScope {

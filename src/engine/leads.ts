@@ -6,6 +6,7 @@ import type { PeriodScope, QueryScope } from './filters'
 import { SEM_F, SEM_P, SEM_S } from './prepare'
 import { rate } from './stats'
 import type { WithChanges } from './changes'
+import { leadProcessingSection, type LeadProcessing } from './lead-processing'
 
 export interface LeadCounts extends WithChanges {
   total: number
@@ -26,6 +27,8 @@ export interface LeadsSection extends LeadCounts {
   byStatus: { id: string; name: string; semantic: string; count: number }[]
   byManager: LeadRow[]
   bySource: LeadRow[]
+  /** Time from creation to the first touch or status change (lead-processing.ts). */
+  processing: LeadProcessing
 }
 
 function counts(total: number, active: number, converted: number, junk: number): LeadCounts {
@@ -82,5 +85,6 @@ export function leadsSection(s: QueryScope, ps: PeriodScope): LeadsSection {
     ],
     byManager: grouped(s, ps, 'manager'),
     bySource: grouped(s, ps, 'source'),
+    processing: leadProcessingSection(s, ps),
   }
 }

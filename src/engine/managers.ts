@@ -10,12 +10,11 @@
  */
 import type { PeriodScope, QueryScope } from './filters'
 import { monthOverlap, makeBuckets, bucketIndex } from './periods'
-import { SEM_P, TOUCH_KINDS } from './prepare'
+import { SEM_P } from './prepare'
 import { firstTouchDelay } from './timing'
 import { HOUR_MS, rate, ratio2, round2 } from './stats'
 import type { WithChanges } from './changes'
-
-const CALL = TOUCH_KINDS.indexOf('call')
+import { callsByManager, noCalls, type ManagerCalls } from './calls'
 
 export interface ManagerRow extends WithChanges {
   managerId: string
@@ -30,7 +29,8 @@ export interface ManagerRow extends WithChanges {
   plan: { amount: number; deals: number } | null
   /** fact (won sum) / plan amount. */
   planDone: number | null
-  calls: { count: number; durationSec: number }
+  /** Calls of the period: all, incoming, outgoing, missed, share missed (calls.ts). */
+  calls: ManagerCalls
   /** Hours. */
   meanTimeToFirstTouch: number | null
 }
@@ -102,9 +102,7 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
   const inWorkSum = new Float64Array(K),
     wonSum = new Float64Array(K),
     touchSum = new Float64Array(K)
-  const touchN = new Int32Array(K),
-    calls = new Int32Array(K),
-    callSec = new Float64Array(K)
+  const touchN = new Int32Array(K)
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1) continue
     const k = codes[d]
@@ -125,21 +123,13 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
       }
     }
   }
-  const { userTouchStart, userTouchAt, userTouchKind, userTouchDuration } = p
-  for (let k = 0; k + 1 < userTouchStart.length && k < K; k++) {
-    for (let i = userTouchStart[k]; i < userTouchStart[k + 1]; i++) {
-      const t = userTouchAt[i]
-      if (userTouchKind[i] !== CALL || !(t >= ps.period.start && t < ps.period.end)) continue
-      calls[k]++
-      if (userTouchDuration[i] === userTouchDuration[i]) callSec[k] += userTouchDuration[i]
-    }
-  }
+  const calls = callsByManager(s, ps)
   const plans = proratedPlans(s, ps)
   const users = new Map(p.data.users.map((u) => [String(u.id), u]))
   const rows: ManagerRow[] = []
   for (let k = 0; k < K; k++) {
     if (s.managerAllowed[k] !== 1) continue
-    if (!created[k] && !inWork[k] && !won[k] && !lost[k] && !calls[k] && !plans.has(k)) continue
+    if (!created[k] && !inWork[k] && !won[k] && !lost[k] && !calls.has(k) && !plans.has(k)) continue
     const plan = plans.get(k)
     rows.push({
       managerId: dict.keys[k],
@@ -152,7 +142,7 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
       conversion: rate(won[k], won[k] + lost[k]),
       plan: plan ? { amount: round2(plan.amount), deals: round2(plan.deals) } : null,
       planDone: plan ? rate(wonSum[k], plan.amount) : null,
-      calls: { count: calls[k], durationSec: round2(callSec[k]) },
+      calls: calls.get(k) ?? noCalls(),
       meanTimeToFirstTouch: touchN[k] ? round2(touchSum[k] / touchN[k] / HOUR_MS) : null,
     })
   }

@@ -5,6 +5,7 @@
  */
 import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
 import { churnSection, type ChurnSection } from './churn'
+import { clientsSection, type ClientsSection } from './clients'
 import { dataDays, type DataDays } from './data-days'
 import { citiesSection, type CityRow } from './cities'
 import { consultationsSection, type ConsultationsSection } from './consultations'
@@ -16,12 +17,14 @@ import { lossReasonsSection, type LossReasonsSection } from './loss-reasons'
 import { managersSection, planSection, type ManagerRow, type PlanSection } from './managers'
 import type { BucketKind } from './periods'
 import type { Prepared } from './prepare'
+import { overdueSection, type OverdueSection } from './overdue'
 import { qualitySection, type QualitySection } from './quality'
 import { roiSection, type RoiSection } from './roi'
 import { seriesSection, type SeriesSection } from './series'
 import { sourcesSection, type SourcesSection } from './sources'
 import { sectionChanges } from './section-changes'
 import { changeOf, countOf, rateOf, significanceOf, type Change, type Exposure, type Figure } from './significance'
+import { stagesOnDateSection, type StagesOnDateSection } from './stages-on-date'
 import { rate, round2, round4 } from './stats'
 import { stuckSection, type StuckSection } from './stuck'
 import { timingSection, type TimingSection } from './timing'
@@ -54,6 +57,7 @@ export interface PeriodSections {
   lossReasons: LossReasonsSection
   consultations: ConsultationsSection
   leadToDeal: LeadToDealSection
+  clients: ClientsSection
 }
 
 /**
@@ -81,6 +85,10 @@ export interface Kpis {
   roi: Kpi
   /** Σ P(win) × amount of open deals (as of now; no previous value). */
   forecast: Kpi
+  /** Clients whose first deal ever was created in the period. */
+  newClients: Kpi
+  /** Open deals past their expected close date (as of now; no previous value). */
+  overdue: Kpi
 }
 
 export interface Report extends PeriodSections {
@@ -89,6 +97,8 @@ export interface Report extends PeriodSections {
   forecast: ForecastSection
   stuck: StuckSection
   quality: QualitySection
+  overdue: OverdueSection
+  stagesOnDate: StagesOnDateSection
   kpis: Kpis
   series: SeriesSection
   /** Where the filtered deals lie in time (an empty period offers the nearest one with data). */
@@ -114,6 +124,7 @@ function periodSections(s: QueryScope, ps: PeriodScope): PeriodSections {
     lossReasons: lossReasonsSection(s, ps),
     consultations: consultationsSection(s, ps),
     leadToDeal: leadToDealSection(s, ps),
+    clients: clientsSection(s, ps),
   }
 }
 
@@ -151,7 +162,13 @@ export function kpi(
 
 const NO_DAYS: Exposure = { current: 0, previous: 0 }
 
-function kpis(s: QueryScope, cur: PeriodSections, cmp: PeriodSections | null, forecast: ForecastSection): Kpis {
+function kpis(
+  s: QueryScope,
+  cur: PeriodSections,
+  cmp: PeriodSections | null,
+  forecast: ForecastSection,
+  overdue: OverdueSection,
+): Kpis {
   const a = dealTotals(s, s.current)
   const b = s.comparison ? dealTotals(s, s.comparison) : null
   const days = { current: s.current.period.days, previous: s.comparison?.period.days ?? 0 }
@@ -196,6 +213,8 @@ function kpis(s: QueryScope, cur: PeriodSections, cmp: PeriodSections | null, fo
     spend: ks((x) => x.roi.total.spend),
     roi: ks((x) => x.roi.total.roi),
     forecast: kpi(forecast.total.expected, null),
+    newClients: ks((x) => x.clients.newClients),
+    overdue: kpi(overdue.count, null),
   }
 }
 
@@ -206,6 +225,7 @@ export function buildReport(p: Prepared, q: ReportQuery): Report {
   const cmp = s.comparison ? periodSections(s, s.comparison) : null
   const forecast = forecastSection(s)
   const days = { current: s.current.period.days, previous: s.comparison?.period.days ?? 0 }
+  const overdue = overdueSection(s)
   return {
     period: periodInfo(s, s.current),
     ...(cmp ? sectionChanges(cur, cmp, days) : cur),
@@ -213,7 +233,9 @@ export function buildReport(p: Prepared, q: ReportQuery): Report {
     forecast,
     stuck: stuckSection(s),
     quality: qualitySection(p.quality),
-    kpis: kpis(s, cur, cmp, forecast),
+    overdue,
+    stagesOnDate: stagesOnDateSection(s),
+    kpis: kpis(s, cur, cmp, forecast, overdue),
     series: seriesSection(s),
     dataDays: dataDays(s),
   }

@@ -87,6 +87,11 @@ export interface Deal {
   cityId: string | null
   /** Loss-reason key: an enumeration item id or a case-folded text (string/list fields); null when unset. */
   lossReasonId: string | null
+  /**
+   * CLOSEDATE's calendar day 'YYYY-MM-DD' as the portal wrote it (the date the user picked; for an
+   * open deal its expected close date). Absent or null when the portal gave none.
+   */
+  expectedCloseDay?: string | null
 }
 
 export interface Lead {
@@ -138,6 +143,8 @@ export interface Touch {
   at: number
   /** Calls only: seconds. */
   durationSec: number | null
+  /** Calls only: telephony CALL_FAILED_CODE ("200" answered, "304" missed, …) when a statistics row is known. */
+  callFailedCode?: string | null
   responsibleId: number
   completed: boolean
   /** Bindings resolved by the sync layer: all owners this touch is bound to. */
@@ -244,6 +251,12 @@ export interface CrmData {
   budgets: Budget[]
   plans: Plan[]
   settings: AnalyticsSettings
+  /**
+   * Client names (metrics.md "Client"): companies by TITLE, contacts by NAME LAST_NAME. Optional:
+   * without them clients are named by their ids.
+   */
+  companies?: NamedItem<number>[]
+  contacts?: NamedItem<number>[]
   /** Rows the sync layer had to fix or leave out (absent when the data came from elsewhere). */
   problems?: DataProblem[]
 }

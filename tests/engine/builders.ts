@@ -123,9 +123,10 @@ export function addDeal(
     assignedById: d.assignedById ?? 1,
     leadId: d.leadId ?? null,
     contactId: d.contactId ?? null,
-    companyId: null,
+    companyId: d.companyId ?? null,
     cityId: d.cityId ?? null,
     lossReasonId: d.lossReasonId ?? null,
+    ...(d.expectedCloseDay !== undefined ? { expectedCloseDay: d.expectedCloseDay } : {}),
   }
   data.deals.push(deal)
   hist.forEach(([stageId, iso], i) => {
@@ -174,6 +175,7 @@ export function addTouch(data: CrmData, t: Omit<Partial<Touch>, 'at'> & { at: st
     direction: t.direction ?? null,
     at: at(t.at),
     durationSec: t.durationSec ?? null,
+    ...(t.callFailedCode !== undefined ? { callFailedCode: t.callFailedCode } : {}),
     responsibleId: t.responsibleId ?? 1,
     completed: t.completed ?? true,
     dealIds: t.dealIds ?? [],

@@ -106,7 +106,7 @@ describe('managers', () => {
   it('plan vs fact, calls and time to first touch', () => {
     expect(anna.plan).toEqual({ amount: 100_000, deals: 4 })
     expect(anna.planDone).toBe(0.46)
-    expect(anna.calls).toEqual({ count: 2, durationSec: 150 })
+    expect(anna.calls).toMatchObject({ count: 2, durationSec: 150 })
     expect(anna.meanTimeToFirstTouch).toBe(3) // 2 h and 4 h; deal 4 has no touch
   })
 

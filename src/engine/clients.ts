@@ -1,0 +1,234 @@
+/**
+ * Clients (metrics.md "Clients, calls, leads, deadlines"): a deal's client is its company when
+ * set, else its contact (company 7 and contact 7 are different clients); deals with neither have
+ * "no client". A client is new in P when its first deal ever on the portal (by DATE_CREATE) was
+ * created in P, else existing. Figures cover deals created in the period under the filters;
+ * "won" means created in the period and won by now (as on the sources page).
+ */
+import type { PeriodScope, QueryScope } from './filters'
+import { inCohort } from './funnel'
+import { SEM_S, type Prepared } from './prepare'
+import { round2 } from './stats'
+
+export type ClientType = 'company' | 'contact'
+
+export interface ClientDeals {
+  deals: number
+  /** Created in the period and won by now. */
+  won: number
+  /** Σ amount of those won deals, in the report currency. */
+  revenue: number
+}
+
+export interface ClientSplit {
+  newClients: number
+  existingClients: number
+  newClientDeals: ClientDeals
+  existingClientDeals: ClientDeals
+  noClientDeals: ClientDeals
+}
+
+export interface ClientSplitRow extends ClientSplit {
+  key: string
+  name: string
+}
+
+export interface ClientRow extends ClientDeals {
+  /** "company:7" or "contact:7" (the drill-down key). */
+  key: string
+  type: ClientType
+  id: number
+  /** Company TITLE or contact name; null when the portal's names were not loaded. */
+  name: string | null
+  isNew: boolean
+  /** The client's first and last deal on the portal (any period, any filter). */
+  firstDealAt: number
+  lastDealAt: number
+}
+
+export interface ClientsSection extends ClientSplit {
+  /** The period's biggest clients: by won revenue, then deals. */
+  top: ClientRow[]
+  byManager: ClientSplitRow[]
+  bySource: ClientSplitRow[]
+}
+
+export const TOP_CLIENTS = 20
+
+/** Per data load: each deal's client code and each client's first and last deal, over all deals. */
+export interface ClientIndex {
+  /** Client code per deal; -1 for "no client". */
+  code: Int32Array
+  keys: string[]
+  types: ClientType[]
+  ids: number[]
+  first: Float64Array
+  last: Float64Array
+}
+
+const cache = new WeakMap<Prepared, ClientIndex>()
+
+export function clientKey(type: ClientType, id: number): string {
+  return `${type}:${id}`
+}
+
+export function clientIndex(p: Prepared): ClientIndex {
+  const hit = cache.get(p)
+  if (hit) return hit
+  const codeOf = new Map<string, number>()
+  const code = new Int32Array(p.n).fill(-1)
+  const keys: string[] = [],
+    types: ClientType[] = [],
+    ids: number[] = [],
+    first: number[] = [],
+    last: number[] = []
+  p.data.deals.forEach((deal, d) => {
+    const company = deal.companyId !== null && deal.companyId > 0 ? deal.companyId : null
+    const contact = deal.contactId !== null && deal.contactId > 0 ? deal.contactId : null
+    const type: ClientType | null = company !== null ? 'company' : contact !== null ? 'contact' : null
+    if (type === null) return
+    const id = (company ?? contact) as number
+    const key = clientKey(type, id)
+    let c = codeOf.get(key)
+    if (c === undefined) {
+      c = keys.length
+      codeOf.set(key, c)
+      keys.push(key)
+      types.push(type)
+      ids.push(id)
+      first.push(NaN)
+      last.push(NaN)
+    }
+    code[d] = c
+    const t = p.created[d]
+    if (t === t) {
+      if (!(first[c] <= t)) first[c] = t
+      if (!(last[c] >= t)) last[c] = t
+    }
+  })
+  const index = { code, keys, types, ids, first: Float64Array.from(first), last: Float64Array.from(last) }
+  cache.set(p, index)
+  return index
+}
+
+/** Is the client of deal d new in the period (its first deal ever created in it)? */
+export function isNewClient(ix: ClientIndex, ps: PeriodScope, c: number): boolean {
+  const t = ix.first[c]
+  return t >= ps.period.start && t < ps.period.end
+}
+
+/** The group a deal of the cohort falls in: new client, existing client or no client. */
+export type ClientGroup = 'new' | 'existing' | 'none'
+
+export function clientGroup(ix: ClientIndex, ps: PeriodScope, d: number): ClientGroup {
+  const c = ix.code[d]
+  if (c < 0) return 'none'
+  return isNewClient(ix, ps, c) ? 'new' : 'existing'
+}
+
+function emptyDeals(): ClientDeals {
+  return { deals: 0, won: 0, revenue: 0 }
+}
+
+function emptySplit(): ClientSplit {
+  return {
+    newClients: 0,
+    existingClients: 0,
+    newClientDeals: emptyDeals(),
+    existingClientDeals: emptyDeals(),
+    noClientDeals: emptyDeals(),
+  }
+}
+
+/** Adds one cohort deal to a split; `firstSeen` says whether its client is counted here for the first time. */
+function addDeal(x: ClientSplit, group: ClientGroup, firstSeen: boolean, won: boolean, amount: number): void {
+  const bucket = group === 'new' ? x.newClientDeals : group === 'existing' ? x.existingClientDeals : x.noClientDeals
+  bucket.deals++
+  if (won) {
+    bucket.won++
+    bucket.revenue += amount
+  }
+  if (firstSeen && group === 'new') x.newClients++
+  else if (firstSeen && group === 'existing') x.existingClients++
+}
+
+function finish<T extends ClientSplit>(x: T): T {
+  for (const b of [x.newClientDeals, x.existingClientDeals, x.noClientDeals]) b.revenue = round2(b.revenue)
+  return x
+}
+
+function splitBy(s: QueryScope, ps: PeriodScope, ix: ClientIndex, dim: 'manager' | 'source'): ClientSplitRow[] {
+  const p = s.p
+  const { dict, codes } = p.dims[dim]
+  const rows = new Map<number, ClientSplitRow>()
+  const seen = new Set<number>()
+  for (let d = 0; d < p.n; d++) {
+    if (!inCohort(s, ps, d)) continue
+    const k = codes[d]
+    let row = rows.get(k)
+    if (!row) rows.set(k, (row = { key: dict.keys[k], name: dict.names[k], ...emptySplit() }))
+    const c = ix.code[d]
+    const firstSeen = c >= 0 && !seen.has(c * dict.size + k)
+    if (firstSeen) seen.add(c * dict.size + k)
+    addDeal(row, clientGroup(ix, ps, d), firstSeen, p.semantic[d] === SEM_S, p.amount[d])
+  }
+  return [...rows.values()]
+    .map(finish)
+    .sort(
+      (a, b) =>
+        b.newClientDeals.deals +
+          b.existingClientDeals.deals +
+          b.noClientDeals.deals -
+          (a.newClientDeals.deals + a.existingClientDeals.deals + a.noClientDeals.deals) || a.key.localeCompare(b.key),
+    )
+}
+
+function clientNames(p: Prepared): { company: Map<number, string>; contact: Map<number, string> } {
+  return {
+    company: new Map((p.data.companies ?? []).map((c) => [c.id, c.name])),
+    contact: new Map((p.data.contacts ?? []).map((c) => [c.id, c.name])),
+  }
+}
+
+export function clientsSection(s: QueryScope, ps: PeriodScope): ClientsSection {
+  const p = s.p
+  const ix = clientIndex(p)
+  const total = emptySplit()
+  const perClient = new Map<number, ClientDeals>()
+  for (let d = 0; d < p.n; d++) {
+    if (!inCohort(s, ps, d)) continue
+    const c = ix.code[d]
+    const won = p.semantic[d] === SEM_S
+    addDeal(total, clientGroup(ix, ps, d), c >= 0 && !perClient.has(c), won, p.amount[d])
+    if (c < 0) continue
+    let own = perClient.get(c)
+    if (!own) perClient.set(c, (own = emptyDeals()))
+    own.deals++
+    if (won) {
+      own.won++
+      own.revenue += p.amount[d]
+    }
+  }
+  const names = clientNames(p)
+  const top = [...perClient]
+    .sort(([a, x], [b, y]) => y.revenue - x.revenue || y.deals - x.deals || ix.first[a] - ix.first[b] || a - b)
+    .slice(0, TOP_CLIENTS)
+    .map(([c, own]) => ({
+      key: ix.keys[c],
+      type: ix.types[c],
+      id: ix.ids[c],
+      name: names[ix.types[c]].get(ix.ids[c]) ?? null,
+      isNew: isNewClient(ix, ps, c),
+      deals: own.deals,
+      won: own.won,
+      revenue: round2(own.revenue),
+      firstDealAt: ix.first[c],
+      lastDealAt: ix.last[c],
+    }))
+  return {
+    ...finish(total),
+    top,
+    byManager: splitBy(s, ps, ix, 'manager'),
+    bySource: splitBy(s, ps, ix, 'source'),
+  }
+}
