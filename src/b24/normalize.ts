@@ -6,7 +6,7 @@
  * Malformed rows never throw: what can be kept is kept (with a default), what cannot is left
  * out, and both are listed in `problems`.
  */
-import type { DealRow, LeadRow, PortalDump, StageHistoryRow, UserFieldRow } from './wire'
+import type { CompanyRow, ContactRow, DealRow, LeadRow, PortalDump, StageHistoryRow, UserFieldRow } from './wire'
 import type { CrmData, Deal, Lead, NamedItem, Semantic, Stage, StageEvent, User } from '../engine/types'
 import type { SyncSettings } from './settings'
 import { defaultSettings } from './settings'
@@ -273,6 +273,21 @@ function unifyCities(
   return items
 }
 
+/** Client names (metrics.md "Client"): rows without an id or a name are left out. */
+function clientNames<R extends { ID: unknown }>(rows: R[] | undefined, nameOf: (r: R) => string | null) {
+  const out: NamedItem<number>[] = []
+  for (const r of rows ?? []) {
+    const id = wireId(r.ID)
+    const name = nameOf(r)
+    if (id !== null && name !== null) out.push({ id, name })
+  }
+  return out
+}
+
+export const companyName = (r: CompanyRow) => wireText(r.TITLE)
+export const contactName = (r: ContactRow) =>
+  [wireText(r.NAME), wireText(r.LAST_NAME)].filter(Boolean).join(' ') || null
+
 function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {
   // Cache and loader dedupe already; a dump file written by hand might not.
   const seen = new Set<string>()
@@ -415,6 +430,8 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
     touches,
     budgets: [],
     plans: [],
+    companies: clientNames(dump.companies, companyName),
+    contacts: clientNames(dump.contacts, contactName),
     settings: settings?.analytics ?? defaultSettings().analytics,
     problems: log.items,
   }

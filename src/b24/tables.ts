@@ -8,7 +8,8 @@
  */
 import type { PortalDump } from './wire'
 
-export type TableName = Exclude<keyof PortalDump, 'format' | 'portal' | 'appOptions'>
+/** Synced tables. App options are read apart; client names are not synced (the report asks for the few it shows). */
+export type TableName = Exclude<keyof PortalDump, 'format' | 'portal' | 'appOptions' | 'companies' | 'contacts'>
 
 export const ALL_TABLES: readonly TableName[] = [
   'statuses',

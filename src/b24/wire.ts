@@ -265,6 +265,25 @@ export interface CurrencyRow {
  * (`npm run portal -- --dump FILE`), the generator writes it, the CLI reads it
  * (`npm run report -- --dump FILE`), and a real portal can be recorded into it.
  */
+/** crm.company.list row, as far as the app selects it (ID, TITLE). */
+export interface CompanyRow {
+  ID: string
+  TITLE: string | null
+  ASSIGNED_BY_ID?: string
+  DATE_CREATE?: WireDate
+  DATE_MODIFY?: WireDate
+}
+
+/** crm.contact.list row, as far as the app selects it (ID, NAME, LAST_NAME). */
+export interface ContactRow {
+  ID: string
+  NAME: string | null
+  LAST_NAME: string | null
+  ASSIGNED_BY_ID?: string
+  DATE_CREATE?: WireDate
+  DATE_MODIFY?: WireDate
+}
+
 export interface PortalDump {
   format: 'funnel-lens-dump/1'
   portal: {
@@ -293,4 +312,10 @@ export interface PortalDump {
    * the generator sets them and the demo portal serves them once the app is installed.
    */
   appOptions?: Record<string, string>
+  /**
+   * Client names (optional): the generator and recorded dumps carry them; the app does not sync
+   * them but asks the portal for the few it shows (src/b24/client-names.ts).
+   */
+  companies?: CompanyRow[]
+  contacts?: ContactRow[]
 }

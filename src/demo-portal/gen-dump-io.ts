@@ -26,6 +26,9 @@ const TABLE_KEYS = [
   'currencies',
 ] as const satisfies readonly (keyof PortalDump)[]
 
+/** Tables a dump may leave out (older dumps have no client names). */
+const OPTIONAL_KEYS = ['companies', 'contacts'] as const satisfies readonly (keyof PortalDump)[]
+
 /** Files above this size are read line by line (a JS string tops out near 512 MB). */
 const WHOLE_FILE_LIMIT = 256 * 1024 * 1024
 
@@ -43,11 +46,12 @@ export function writeDump(path: string, dump: PortalDump): void {
     line(`{"format":${JSON.stringify(dump.format)},`)
     line(`"portal":${JSON.stringify(dump.portal)},`)
     if (dump.appOptions) line(`"appOptions":${JSON.stringify(dump.appOptions)},`)
-    TABLE_KEYS.forEach((key, t) => {
+    const keys = [...TABLE_KEYS, ...OPTIONAL_KEYS.filter((k) => dump[k] !== undefined)]
+    keys.forEach((key, t) => {
       const rows = dump[key] as unknown[]
       line(`${JSON.stringify(key)}:[`)
       for (let i = 0; i < rows.length; i++) line(JSON.stringify(rows[i]) + (i + 1 < rows.length ? ',' : ''))
-      line(t + 1 < TABLE_KEYS.length ? '],' : ']')
+      line(t + 1 < keys.length ? '],' : ']')
     })
     line('}')
     writeSync(fd, buffer)
@@ -97,6 +101,9 @@ export function validateDump(value: unknown, origin = 'dump'): PortalDump {
     if (!(key in record)) throw new Error(`${origin} is missing the key "${key}"`)
     if (!Array.isArray(record[key])) throw new Error(`${origin}: the key "${key}" must be an array of rows`)
   }
+  for (const key of OPTIONAL_KEYS)
+    if (key in record && !Array.isArray(record[key]))
+      throw new Error(`${origin}: the key "${key}" must be an array of rows`)
   return value as PortalDump
 }
 

@@ -10,6 +10,7 @@
  * fields, converted deals without SOURCE_ID, USD deals, and HTML-looking deal titles.
  */
 import type { PortalDump } from '../b24/wire'
+import { generateClients } from './gen-clients'
 import { createContext } from './gen-context'
 import { walkDeal } from './gen-deal-walk'
 import { buildDictionaries } from './gen-dictionaries'
@@ -57,6 +58,7 @@ export function generatePortal(opts: GeneratorOptions): PortalDump {
   const dealRows = plan.deals.map((deal, i) => walkDeal(ctx, deal, i + 1, plan.leads))
   const leadRows = walkLeads(ctx, plan, dealRows)
   const touches = materializeTouches(ctx.touches)
+  const clients = generateClients(opts.seed, dealRows)
   return {
     format: DUMP_FORMAT,
     portal: {
@@ -81,5 +83,7 @@ export function generatePortal(opts: GeneratorOptions): PortalDump {
     calls: touches.calls,
     tasks: touches.tasks,
     currencies: dict.currencies,
+    companies: clients.companies,
+    contacts: clients.contacts,
   }
 }

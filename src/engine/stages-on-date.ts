@@ -9,7 +9,7 @@
  */
 import type { QueryScope } from './filters'
 import { coveredPipes } from './funnel'
-import { addMonths, formatDay, localMidnight, parseDay } from './periods'
+import { addMonths, dayParts, formatDay, localMidnight, parseDay } from './periods'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
 import { localDay } from './overdue'
 import { round2 } from './stats'
@@ -56,6 +56,12 @@ export function stagesOnDateDays(s: QueryScope): { day: number; comparison: numb
   const cmp = s.comparison
   if (!cmp) return { day, comparison: null }
   if (s.q.compare === 'year') return { day, comparison: addMonths(day, -12) }
+  // Whole months compare with whole months: the same day of the month (Sep 15 → Jun 15 for a quarter).
+  const a = dayParts(s.current.fromDay)
+  const b = dayParts(s.current.toDay)
+  const months = (b.y - a.y) * 12 + (b.m - a.m) + 1
+  if (addMonths(s.current.fromDay, -months) === cmp.fromDay && cmp.toDay === s.current.fromDay - 1)
+    return { day, comparison: addMonths(day, -months) }
   const shifted = cmp.fromDay + (day - s.current.fromDay)
   // Inside the period the counterpart stays inside the comparison period (Mar 31 → Feb 29).
   return { day, comparison: day <= s.current.toDay ? Math.min(shifted, cmp.toDay) : shifted }

@@ -12,7 +12,17 @@ import { addDeal, ids, portal } from './builders'
 function data() {
   const d = portal()
   const won = (id: number, created: string, amount: number, extra: object) =>
-    addDeal(d, { id, stageId: 'WON', created, amount, history: [['NEW', created], ['WON', created]], ...extra })
+    addDeal(d, {
+      id,
+      stageId: 'WON',
+      created,
+      amount,
+      history: [
+        ['NEW', created],
+        ['WON', created],
+      ],
+      ...extra,
+    })
   const open = (id: number, created: string, extra: object) =>
     addDeal(d, { id, stageId: 'NEW', created, amount: 10, history: [['NEW', created]], ...extra })
   open(1, '2024-01-10T10:00:00+03:00', { companyId: 7 })

@@ -25,8 +25,18 @@ function data() {
     ],
   })
   // Created at 23:30 local on D: counted; 00:10 the next day: not.
-  addDeal(d, { id: 2, stageId: 'NEW', created: '2024-03-10T23:30:00+03:00', history: [['NEW', '2024-03-10T23:30:00+03:00']] })
-  addDeal(d, { id: 3, stageId: 'NEW', created: '2024-03-11T00:10:00+03:00', history: [['NEW', '2024-03-11T00:10:00+03:00']] })
+  addDeal(d, {
+    id: 2,
+    stageId: 'NEW',
+    created: '2024-03-10T23:30:00+03:00',
+    history: [['NEW', '2024-03-10T23:30:00+03:00']],
+  })
+  addDeal(d, {
+    id: 3,
+    stageId: 'NEW',
+    created: '2024-03-11T00:10:00+03:00',
+    history: [['NEW', '2024-03-11T00:10:00+03:00']],
+  })
   // A jump to WON on D: the deal is in WON, not in the stages it skipped.
   addDeal(d, {
     id: 4,
@@ -91,6 +101,12 @@ describe('the funnel on a date (metrics.md "Stage distribution on a date D")', (
 
   it('the last day of a month compares with the last day of the previous month; "year" a year back', () => {
     expect(buildReport(p, { ...query, asOf: '2024-03-31' }).stagesOnDate.comparisonDate).toBe('2024-02-29')
+    // A quarter compares with the previous quarter: the same day of the month, three months back.
+    const quarter = { ...query, from: '2024-07-01', to: '2024-09-30', asOf: '2024-09-15' }
+    expect(buildReport(p, quarter).stagesOnDate.comparisonDate).toBe('2024-06-15')
+    // Any other range: the same offset from the comparison period's first day.
+    const days = { ...query, from: '2024-03-05', to: '2024-03-14', asOf: '2024-03-07' }
+    expect(buildReport(p, days).stagesOnDate.comparisonDate).toBe('2024-02-26')
     expect(buildReport(p, { ...query, compare: 'year', asOf: '2024-03-10' }).stagesOnDate.comparisonDate).toBe(
       '2023-03-10',
     )
