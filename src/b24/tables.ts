@@ -8,7 +8,7 @@
  */
 import type { PortalDump } from './wire'
 
-/** Synced tables. App options are read apart; client names are not synced (the report asks for the few it shows). */
+/** Synced tables. App options are read apart; client names are not synced: the report asks for those it shows. */
 export type TableName = Exclude<keyof PortalDump, 'format' | 'portal' | 'appOptions' | 'companies' | 'contacts'>
 
 export const ALL_TABLES: readonly TableName[] = [

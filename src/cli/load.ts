@@ -5,6 +5,7 @@
 import { dumpToCrmData } from '../b24/normalize'
 import { readDump } from '../demo-portal/gen-dump-io'
 import type { CrmData } from '../engine/types'
+import type { ClientIds, ClientNames } from '../b24/client-names'
 import type { SyncSettings } from '../b24/settings'
 import { UsageError, type CliOptions } from './args'
 import { readSettingsFile, unknownRoleStages } from './settings-file'
@@ -19,6 +20,8 @@ export class LoadError extends Error {
 
 export interface LoadedData {
   data: CrmData
+  /** Webhook only: looks up client names the data does not carry. */
+  clientNames?: (ids: ClientIds) => Promise<ClientNames>
 }
 
 function fromDump(path: string, settings: SyncSettings | undefined): LoadedData {
@@ -37,13 +40,11 @@ export async function loadCrmData(opts: CliOptions): Promise<LoadedData> {
   const loaded =
     opts.source.kind === 'dump'
       ? fromDump(opts.source.path, settings)
-      : {
-          data: await loadFromWebhook(opts.source.url, {
-            cacheDir: opts.cacheDir,
-            timeZone: opts.timeZone,
-            settings,
-          }),
-        }
+      : await loadFromWebhook(opts.source.url, {
+          cacheDir: opts.cacheDir,
+          timeZone: opts.timeZone,
+          settings,
+        })
   if (settings) {
     const unknown = unknownRoleStages(settings, new Set(loaded.data.stages.map((s) => s.id)))
     if (unknown.length)

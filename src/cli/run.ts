@@ -9,7 +9,9 @@ import { summarizeProblems, type DataProblem } from '../b24/normalize-problems'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
 import { InternalError } from './errors'
 import { readInputs } from './inputs'
-import { loadCrmData } from './load'
+import { loadCrmData, type LoadedData } from './load'
+import { nameTopClients, unnamedTopClients } from '../engine/clients'
+import type { Report } from '../engine/report'
 import { toCsv, toJsonReport } from './output'
 
 export interface CliIO {
@@ -73,7 +75,8 @@ export async function runReport(argv: string[], io: CliIO = { env: {}, warn: () 
   checkKeys('--stage', opts.stageIds, data.stages)
   warnUnknownIds(opts, data, io.warn)
   const query = toQuery(opts)
-  const report = engineStep(() => buildReport(prepare(data), query))
+  let report = engineStep(() => buildReport(prepare(data), query))
+  if (loaded.clientNames) report = await withClientNames(report, loaded.clientNames)
   if (opts.format === 'csv') return toCsv(report, new Set(data.stages.map((s) => s.id)))
   const json = toJsonReport(report, {
     source: opts.source.kind,
@@ -105,6 +108,21 @@ function checkKeys(flag: string, given: string[], known: { id: string; name: str
   const list = known.map((k) => `${k.id} (${k.name})`)
   const shown = list.length > 40 ? [...list.slice(0, 40), `… ${list.length - 40} more`] : list
   throw new UsageError(`${flag} ${unknown.join(', ')}: not on this portal; it has ${shown.join(', ') || 'none'}`)
+}
+
+/** The webhook path does not sync client names: the top clients are named by one lookup. */
+async function withClientNames(report: Report, lookup: NonNullable<LoadedData['clientNames']>): Promise<Report> {
+  const ids = unnamedTopClients([report.clients, report.comparison?.clients])
+  if (!ids.companies.length && !ids.contacts.length) return report
+  const names = await lookup(ids)
+  return {
+    ...report,
+    clients: nameTopClients(report.clients, names),
+    comparison: report.comparison && {
+      ...report.comparison,
+      clients: nameTopClients(report.comparison.clients, names),
+    },
+  }
 }
 
 export function toQuery(o: CliOptions): ReportQuery {

@@ -10,6 +10,7 @@ import { FileCache } from '../sync/file-cache'
 import { syncAll } from '../sync/sync'
 import type { CrmData } from '../engine/types'
 import type { SyncSettings } from '../b24/settings'
+import { loadClientNames, type ClientIds, type ClientNames } from '../b24/client-names'
 
 export interface WebhookLoadOptions {
   cacheDir: string | null
@@ -31,6 +32,12 @@ async function openCache(client: B24Client, dir: string | null): Promise<SyncCac
   return new MemoryCache(cacheKey(client.memberId, client.userId))
 }
 
+export interface WebhookData {
+  data: CrmData
+  /** Names of the few clients a report shows, asked for after the report (not synced). */
+  clientNames(ids: ClientIds): Promise<ClientNames>
+}
+
 /**
  * The sync layer's messages end with "everything loaded so far is kept": true for the app and
  * with --cache-dir, false for a memory-only run, which keeps nothing. Say what is true instead.
@@ -49,7 +56,7 @@ function withoutKeptPromise(err: unknown): unknown {
   return err
 }
 
-export async function loadFromWebhook(url: string, opts: WebhookLoadOptions): Promise<CrmData> {
+export async function loadFromWebhook(url: string, opts: WebhookLoadOptions): Promise<WebhookData> {
   try {
     return await syncOnce(url, opts)
   } catch (err) {
@@ -57,7 +64,7 @@ export async function loadFromWebhook(url: string, opts: WebhookLoadOptions): Pr
   }
 }
 
-async function syncOnce(url: string, opts: WebhookLoadOptions): Promise<CrmData> {
+async function syncOnce(url: string, opts: WebhookLoadOptions): Promise<WebhookData> {
   const client = await connectWebhook(url, {
     retry: CLI_RETRY,
     timeoutMs: CLI_TIMEOUT_MS,
@@ -69,7 +76,7 @@ async function syncOnce(url: string, opts: WebhookLoadOptions): Promise<CrmData>
       ...(opts.timeZone ? { portal: { timeZone: opts.timeZone } } : {}),
       ...(opts.settings ? { settings: opts.settings } : {}),
     })
-    return result.data
+    return { data: result.data, clientNames: (ids) => loadClientNames(client, ids) }
   } finally {
     await cache.close?.()
   }

@@ -232,3 +232,26 @@ export function clientsSection(s: QueryScope, ps: PeriodScope): ClientsSection {
     bySource: splitBy(s, ps, ix, 'source'),
   }
 }
+
+/** Client ids of the top rows that have no name yet (what the app and the CLI ask the portal for). */
+export function unnamedTopClients(sections: (ClientsSection | undefined)[]): {
+  companies: number[]
+  contacts: number[]
+} {
+  const out = { companies: [] as number[], contacts: [] as number[] }
+  for (const section of sections)
+    for (const c of section?.top ?? [])
+      if (c.name === null) (c.type === 'company' ? out.companies : out.contacts).push(c.id)
+  return out
+}
+
+/** Names the top rows from names looked up apart (rows already named keep theirs). */
+export function nameTopClients(
+  section: ClientsSection,
+  names: { companies: { id: number; name: string }[]; contacts: { id: number; name: string }[] },
+): ClientsSection {
+  const company = new Map(names.companies.map((c) => [c.id, c.name]))
+  const contact = new Map(names.contacts.map((c) => [c.id, c.name]))
+  const nameOf = (c: ClientRow) => c.name ?? (c.type === 'company' ? company : contact).get(c.id) ?? null
+  return { ...section, top: section.top.map((c) => ({ ...c, name: nameOf(c) })) }
+}
