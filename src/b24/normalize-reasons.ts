@@ -3,7 +3,8 @@
  * an enumeration (the value is an item id, named by the field's LIST), a string (free text), or
  * a list — a multiple field of either, whose first filled value is the reason. Free-text values
  * are grouped trimmed and case-folded ("Не дозвонились" and "не дозвонились " are one reason,
- * named by the first spelling met); an enumeration value that is not one of its items (a field
+ * named by its most frequent capitalised spelling — a list reads better so — else its most
+ * frequent one, the first met on a tie); an enumeration value that is not one of its items (a field
  * re-typed on the portal) is treated as text too.
  */
 import type { NamedItem } from '../engine/types'
@@ -48,9 +49,21 @@ export function reasonReader(fields: UserFieldRow[], fieldName: string | null): 
         }))
       : []
   const enumIds = new Set(enumItems.map((i) => i.id))
-  const texts = new Map<string, string>()
+  /** Per free-text key: how often each spelling was met (insertion order settles ties). */
+  const texts = new Map<string, Map<string, number>>()
   const addText = (key: string, name: string) => {
-    if (!enumIds.has(key) && !texts.has(key)) texts.set(key, name)
+    if (enumIds.has(key)) return
+    let spellings = texts.get(key)
+    if (!spellings) texts.set(key, (spellings = new Map()))
+    spellings.set(name, (spellings.get(name) ?? 0) + 1)
+  }
+  const commonest = (spellings: Map<string, number>): string => {
+    let best = ''
+    let most = 0
+    const capital = (s: string) => s.charAt(0) !== s.charAt(0).toLowerCase()
+    const anyCapital = [...spellings.keys()].some(capital)
+    for (const [name, n] of spellings) if (n > most && (!anyCapital || capital(name))) [best, most] = [name, n]
+    return best
   }
   return {
     read(value) {
@@ -62,7 +75,7 @@ export function reasonReader(fields: UserFieldRow[], fieldName: string | null): 
       return key
     },
     name: addText,
-    items: () => [...enumItems, ...[...texts].map(([id, name]) => ({ id, name }))],
+    items: () => [...enumItems, ...[...texts].map(([id, spellings]) => ({ id, name: commonest(spellings) }))],
   }
 }
 

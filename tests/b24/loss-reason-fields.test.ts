@@ -44,7 +44,7 @@ describe('loss reasons from string and list fields (issue 10.9)', () => {
     const reasons = Object.fromEntries(data.deals.map((x) => [x.id, x.lossReasonId]))
     expect(reasons).toEqual({ 1: 'too expensive', 2: 'too expensive', 3: 'call back later', 4: null, 5: null })
     const names = Object.fromEntries(data.lossReasons.map((r) => [r.id, r.name]))
-    expect(names['too expensive']).toBe('Too expensive') // the first spelling met
+    expect(names['too expensive']).toBe('Too expensive') // the first spelling met (one each)
     expect(names['call back later']).toBe('Call back later')
   })
 
@@ -73,6 +73,21 @@ describe('loss reasons from string and list fields (issue 10.9)', () => {
     const names = Object.fromEntries(data.lossReasons.map((r) => [r.id, r.name]))
     expect(names['status:NO_ANSWER']).toBe('Не дозвонились')
     expect(names['перезвонить позже']).toBe('Перезвонить позже')
+  })
+
+  it('names a reason by its most frequent capitalised spelling', () => {
+    const d = dump()
+    d.leadUserFields = [stringField('UF_CRM_LOSS_REASON', 'CRM_LEAD')]
+    const name = () => dumpToCrmData(d).lossReasons.find((r) => r.id === 'перезвонить позже')?.name
+    d.leads[0].UF_CRM_LOSS_REASON = 'перезвонить позже'
+    d.leads[2].UF_CRM_LOSS_REASON = 'перезвонить позже'
+    d.leads[3].UF_CRM_LOSS_REASON = 'ПЕРЕЗВОНИТЬ ПОЗЖЕ'
+    expect(name()).toBe('ПЕРЕЗВОНИТЬ ПОЗЖЕ') // the only capitalised one, however rare
+    d.leads[2].UF_CRM_LOSS_REASON = 'Перезвонить позже'
+    d.leads[0].UF_CRM_LOSS_REASON = 'Перезвонить позже'
+    expect(name()).toBe('Перезвонить позже') // the commonest capitalised one
+    for (const l of d.leads) if (l.UF_CRM_LOSS_REASON) l.UF_CRM_LOSS_REASON = 'перезвонить позже'
+    expect(name()).toBe('перезвонить позже')
   })
 
   it('reads the lead field named in the settings', () => {

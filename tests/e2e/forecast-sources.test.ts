@@ -50,5 +50,27 @@ describe('forecast and sources pages', () => {
     expect(utm.length).toBeGreaterThan(0)
     expect(new Set(utm.map((s) => s.toLowerCase())).size).toBe(utm.length)
     await host.screenshot('sources-utm')
+    // The merged channel's deals keep the raw utm_source spellings in the drill-down.
+    const yandex = frame.locator('[data-testid="table-sources-utm"] tbody tr', { hasText: 'yandex.direct' })
+    await yandex.locator('[data-col="deals"] [data-testid="drill-link"]').click()
+    await frame.waitForSelector('[data-testid="drill-utm"]', { timeout: 20_000 })
+    const raw = (await frame.locator('[data-testid="drill-utm"]').allTextContents()).map((x) =>
+      x.replace(/^[\s·]*utm:\s*/, '').trim(),
+    )
+    expect(raw.length).toBeGreaterThan(0)
+    for (const r of raw) expect(['yandex', 'Yandex', 'yandex.direct']).toContain(r)
+    await host.screenshot('sources-utm-drill')
+    await frame.click('[data-testid="drill-close"]')
+  })
+
+  it('lists junk leads worth contacting again on the Loss reasons page', { timeout: 60_000 }, async () => {
+    await frame.click('[data-testid="tab-loss"]')
+    await frame.waitForSelector('[data-testid="table-loss-lead-call-again"]', { timeout: 20_000 })
+    const reasons = await frame
+      .locator('[data-testid="table-loss-lead-call-again"] tbody [data-col="reason"]')
+      .allTextContents()
+    expect(reasons.length).toBeGreaterThan(0)
+    await frame.locator('[data-testid="table-loss-lead-call-again"]').scrollIntoViewIfNeeded()
+    await host.screenshot('loss-lead-call-again')
   })
 })
