@@ -65,6 +65,10 @@ describe('install and budgets (admin)', () => {
     expect(await selected('heldStageIds')).toEqual(['EXECUTING'])
     expect(await selected('noShowStageIds')).toEqual(['UC_7NQ2ZB', 'C1:EXECUTING'])
     expect(await frame.textContent('[data-test="branch-candidates"]')).toBeTruthy()
+    // UTM channels: prefilled with the common networks, one channel a line, editable.
+    const aliases = frame.locator('textarea[data-field="sourceAliases"]')
+    expect(await aliases.inputValue()).toMatch(/^yandex: ya, yandex\.direct/m)
+    await aliases.fill(`${await aliases.inputValue()}\nBlog: partner_blog, Blog.ru`)
     await host.screenshot('install-settings-roles')
     await frame.click('button[data-action="install"]')
     finished = await host.waitForLog({ dir: 'in', command: 'setInstallFinish' }, 30_000)
@@ -76,7 +80,11 @@ describe('install and budgets (admin)', () => {
     expect(JSON.parse(String(e2e.portal.state.store.data.appOptions.flSettings))).toMatchObject({
       cityField: 'UF_CRM_CITY',
       version: 1,
-      analytics: { heldStageIds: ['EXECUTING'], noShowStageIds: ['UC_7NQ2ZB', 'C1:EXECUTING'] },
+      analytics: {
+        heldStageIds: ['EXECUTING'],
+        noShowStageIds: ['UC_7NQ2ZB', 'C1:EXECUTING'],
+        sourceAliases: { blog: ['partner_blog', 'blog.ru'], google: expect.arrayContaining(['adwords']) },
+      },
     })
   })
 
