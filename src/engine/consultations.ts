@@ -20,16 +20,11 @@ import {
   HELD,
   NO_SHOW,
   OUTCOMES,
-  bookingOutcome,
-  firstPass,
-  nextPass,
-  passRole,
-  passesBefore,
   roleTable,
   type Outcome,
   type RoleTable,
 } from './consultation-roles'
-import type { Prepared } from './prepare'
+import { SEM_F, SEM_S, type Prepared } from './prepare'
 import {
   FloatList,
   HOUR_MS,
@@ -104,52 +99,102 @@ interface Window {
   start: number
   end: number
 }
-const inside = (w: Window, t: number) => t >= w.start && t < w.end
 
-/** First contract pass in the window: its index and the time since creation (ms); null when not counted. */
-export function contractInPeriod(
-  p: Prepared,
-  roles: RoleTable,
-  d: number,
-  w: Window,
-): { i: number; ms: number } | null {
-  const i = firstPass(p, roles, d, CONTRACT)
-  if (i < 0 || !inside(w, p.passAt[i])) return null
-  return { i, ms: p.passAt[i] - p.created[d] }
-}
+const HELD_AT = 0
+const NO_SHOW_AT = 1
+const LOST_AT = 2
+const NONE_AT = 3
 
-/** First held pass in the window and the time since the contacts arrived (ms); null when not counted. */
-export function heldInPeriod(
-  p: Prepared,
-  roles: RoleTable,
-  links: LeadLinks,
-  d: number,
-  w: Window,
-): { i: number; ms: number } | null {
-  const i = firstPass(p, roles, d, HELD)
-  if (i < 0 || !inside(w, p.passAt[i])) return null
-  return { i, ms: p.passAt[i] - contactsArrivedAt(p, links, d) }
-}
+/**
+ * One deal's consultation facts for a period, from a single walk over its passes: the walk is
+ * the definition of every figure, shared by the counting loop and the drill-down.
+ */
+export class DealWalk {
+  /** First contract / held pass index, -1 when none. */
+  contract = -1
+  held = -1
+  /** Booked passes before the first contract pass. */
+  bookingsBeforeContract = 0
+  /** Outcomes of the bookings in the period: held, noShow, lost, none (OUTCOMES order). */
+  readonly outcomes = new Int32Array(4)
+  /** Actual no-show entries in the period: ms to the next booking, NaN when never re-booked. */
+  gaps = new Float64Array(8)
+  noShows = 0
+  private pendingNoShow = new Float64Array(8)
 
-/** Calls `visit` for every booked pass of the deal in the window, with its outcome. */
-export function bookingsIn(
-  p: Prepared,
-  roles: RoleTable,
-  d: number,
-  w: Window,
-  visit: (outcome: Outcome) => void,
-): void {
-  for (let i = p.passStart[d], e = p.passStart[d + 1]; i < e; i++) {
-    if (passRole(p, roles, d, i) & BOOKED && inside(w, p.passAt[i])) visit(bookingOutcome(p, roles, d, i))
+  constructor(
+    private readonly p: Prepared,
+    private readonly roles: RoleTable,
+  ) {}
+
+  run(d: number, w: Window): this {
+    const { p, roles } = this
+    const base = p.pipe[d] * p.stride
+    const { passStage, passAt } = p
+    this.contract = this.held = -1
+    this.bookingsBeforeContract = this.noShows = 0
+    this.outcomes.fill(0)
+    let booking = false // a booking of the period waits for its outcome
+    let waiting = 0 // no-shows of the period waiting for a booking: pendingNoShow[0..waiting)
+    for (let i = p.passStart[d], e = p.passStart[d + 1]; i < e; i++) {
+      const k = base + passStage[i]
+      // No-show stages are branch stages: every pass into one is an actual entry (prepare never implies them).
+      const bits = roles.bits[k]
+      const sem = roles.sem[k]
+      const t = passAt[i]
+      if (booking) {
+        const o =
+          bits & HELD
+            ? HELD_AT
+            : bits & NO_SHOW
+              ? NO_SHOW_AT
+              : sem === SEM_F
+                ? LOST_AT
+                : bits & (BOOKED | CONTRACT) || sem === SEM_S
+                  ? NONE_AT
+                  : -1
+        if (o >= 0) {
+          this.outcomes[o]++
+          booking = false
+        }
+      }
+      if (bits & CONTRACT && this.contract < 0) this.contract = i
+      if (bits & HELD && this.held < 0) this.held = i
+      if (bits & BOOKED) {
+        if (this.contract < 0) this.bookingsBeforeContract++
+        for (let j = 0; j < waiting; j++) this.gaps[this.noShows - waiting + j] = t - this.pendingNoShow[j]
+        waiting = 0
+        booking = t >= w.start && t < w.end
+      }
+      if (bits & NO_SHOW && t >= w.start && t < w.end) {
+        if (this.noShows === this.gaps.length) this.grow()
+        this.gaps[this.noShows++] = NaN
+        this.pendingNoShow[waiting++] = t
+      }
+    }
+    if (booking) this.outcomes[NONE_AT]++
+    return this
   }
-}
 
-/** Calls `visit` for every actual no-show entry in the window: ms to the next booking, NaN when none. */
-export function noShowsIn(p: Prepared, roles: RoleTable, d: number, w: Window, visit: (ms: number) => void): void {
-  for (let i = p.passStart[d], e = p.passStart[d + 1]; i < e; i++) {
-    if (!(passRole(p, roles, d, i) & NO_SHOW) || !inside(w, p.passAt[i])) continue
-    const j = nextPass(p, roles, d, i, BOOKED)
-    visit(j < 0 ? NaN : p.passAt[j] - p.passAt[i])
+  private grow(): void {
+    const g = new Float64Array(this.gaps.length * 2)
+    g.set(this.gaps)
+    this.gaps = g
+    const w = new Float64Array(this.gaps.length)
+    w.set(this.pendingNoShow)
+    this.pendingNoShow = w
+  }
+
+  /** Time from creation to the first contract when that contract is in the window, else null. */
+  contractMs(d: number, w: Window): number | null {
+    const t = this.contract >= 0 ? this.p.passAt[this.contract] : NaN
+    return t >= w.start && t < w.end ? t - this.p.created[d] : null
+  }
+
+  /** Time from the contacts' arrival to the first consultation held when it is in the window, else null. */
+  heldMs(d: number, w: Window, links: LeadLinks): number | null {
+    const t = this.held >= 0 ? this.p.passAt[this.held] : NaN
+    return t >= w.start && t < w.end ? t - contactsArrivedAt(this.p, links, d) : null
   }
 }
 
@@ -262,17 +307,19 @@ export function consultationsSection(s: QueryScope, ps: PeriodScope): Consultati
   const attendance = new Records()
   const rebooking = new Records()
   const contacts = new Records()
+  const walk = new DealWalk(p, roles)
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1 || p.passStart[d + 1] === p.passStart[d]) continue
-    const c = contractInPeriod(p, roles, d, w)
-    if (c) {
-      if (c.ms === c.ms) contract.add(d, c.ms)
-      bookings.add(d, passesBefore(p, roles, d, c.i, BOOKED))
+    walk.run(d, w)
+    const c = walk.contractMs(d, w)
+    if (c !== null) {
+      if (c === c) contract.add(d, c)
+      bookings.add(d, walk.bookingsBeforeContract)
     }
-    bookingsIn(p, roles, d, w, (o) => attendance.add(d, OUTCOMES.indexOf(o)))
-    noShowsIn(p, roles, d, w, (ms) => rebooking.add(d, ms))
-    const h = heldInPeriod(p, roles, links, d, w)
-    if (h && h.ms === h.ms) contacts.add(d, h.ms)
+    for (let o = 0; o < 4; o++) for (let k = walk.outcomes[o]; k > 0; k--) attendance.add(d, o)
+    for (let k = 0; k < walk.noShows; k++) rebooking.add(d, walk.gaps[k])
+    const h = walk.heldMs(d, w, links)
+    if (h !== null && h === h) contacts.add(d, h)
   }
   const dims = splitDims(s)
   const count = (f: { count: number; negative: number }) => f.count + f.negative
@@ -310,43 +357,36 @@ export function consultationPredicate(
   const roles = roleTable(p)
   const links = leadLinks(p)
   const w = ps.period
-  const masked = (f: (d: number) => boolean) => (d: number) => s.dealMask[d] === 1 && f(d)
-  const anyBooking = (want: (o: Outcome) => boolean) => (d: number) => {
-    let hit = false
-    bookingsIn(p, roles, d, w, (o) => (hit ||= want(o)))
-    return hit
+  const walk = new DealWalk(p, roles)
+  const masked = (f: (d: number) => boolean) => (d: number) => {
+    if (s.dealMask[d] !== 1) return false
+    walk.run(d, w)
+    return f(d)
   }
+  const nonNegative = (ms: number | null, want: boolean) => ms !== null && ms === ms && ms >= 0 === want
   switch (measure) {
     case 'timeToContract':
     case 'timeToContractNegative':
-      return masked((d) => {
-        const c = contractInPeriod(p, roles, d, w)
-        return !!c && c.ms === c.ms && c.ms >= 0 === (measure === 'timeToContract')
-      })
+      return masked((d) => nonNegative(walk.contractMs(d, w), measure === 'timeToContract'))
     case 'bookingsBeforeContract':
-      return masked((d) => {
-        const c = contractInPeriod(p, roles, d, w)
-        return !!c && (bucket === undefined || bookingBucket(passesBefore(p, roles, d, c.i, BOOKED)) === bucket)
-      })
+      return masked(
+        (d) =>
+          walk.contractMs(d, w) !== null &&
+          (bucket === undefined || bookingBucket(walk.bookingsBeforeContract) === bucket),
+      )
     case 'bookings':
-      return masked(anyBooking(() => true))
+      return masked(() => walk.outcomes.some((n) => n > 0))
     case 'held':
     case 'noShow':
     case 'lost':
     case 'none':
-      return masked(anyBooking((o) => o === measure))
+      return masked(() => walk.outcomes[OUTCOMES.indexOf(measure)] > 0)
     case 'noShows':
+      return masked(() => walk.noShows > 0)
     case 'rebooked':
-      return masked((d) => {
-        let hit = false
-        noShowsIn(p, roles, d, w, (ms) => (hit ||= measure === 'noShows' || ms === ms))
-        return hit
-      })
+      return masked(() => walk.gaps.subarray(0, walk.noShows).some((ms) => ms === ms))
     case 'contactsToFirstConsultation':
     case 'contactsNegative':
-      return masked((d) => {
-        const h = heldInPeriod(p, roles, links, d, w)
-        return !!h && h.ms === h.ms && h.ms >= 0 === (measure === 'contactsToFirstConsultation')
-      })
+      return masked((d) => nonNegative(walk.heldMs(d, w, links), measure === 'contactsToFirstConsultation'))
   }
 }

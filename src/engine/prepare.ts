@@ -70,8 +70,6 @@ export interface Prepared {
   passStart: Int32Array
   passStage: Int16Array
   passAt: Float64Array
-  /** 1 where the pass is an actual entry (a stage event), 0 where a jump implied it. */
-  passActual: Uint8Array
   /** Touches of each deal (own, and its lead's/contact's before the deal existed), time-ordered. */
   touchStart: Int32Array
   touchAt: Float64Array
@@ -411,7 +409,6 @@ export function prepare(data: CrmData): Prepared {
   let passCap = Math.max(64, data.dealEvents.length + n)
   let passStage = new Int16Array(passCap)
   let passAt = new Float64Array(passCap)
-  let passActual = new Uint8Array(passCap)
   let passLen = 0
   const pushPass = (d: number, s: number, t: number) => {
     if (passLen === passCap) {
@@ -422,9 +419,6 @@ export function prepare(data: CrmData): Prepared {
       const na = new Float64Array(passCap)
       na.set(passAt)
       passAt = na
-      const nf = new Uint8Array(passCap)
-      nf.set(passActual)
-      passActual = nf
     }
     passStage[passLen] = s
     passAt[passLen++] = t
@@ -491,7 +485,6 @@ export function prepare(data: CrmData): Prepared {
         lastLossAt = t
       }
       pushPass(d, s, t)
-      passActual[passLen - 1] = 1
       const k = d * stride + s
       if (!(firstEntry[k] <= t)) firstEntry[k] = t
       if (!reconstructed && i + 1 < hn && validTime(ha[i + 1])) {
@@ -583,7 +576,6 @@ export function prepare(data: CrmData): Prepared {
     passStart,
     passStage: passLen < passCap * 0.9 ? passStage.slice(0, passLen) : passStage.subarray(0, passLen),
     passAt: passLen < passCap * 0.9 ? passAt.slice(0, passLen) : passAt.subarray(0, passLen),
-    passActual: passLen < passCap * 0.9 ? passActual.slice(0, passLen) : passActual.subarray(0, passLen),
     ...touches,
     stayP90,
     dims,
