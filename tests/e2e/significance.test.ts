@@ -77,4 +77,14 @@ describe('significant changes on the Overview', () => {
       .screenshot({ path: shot('kpi-cards') })
     await frame.locator('[data-testid="table-overview-cities"]').screenshot({ path: shot('cities-table') })
   })
+
+  it('the consultation cards and counts carry the same marks', { timeout: 60_000 }, async () => {
+    await frame.click('[data-testid="tab-consultations"]')
+    await frame.waitForSelector('[data-testid="kpi-consult-attendance"] [data-testid="kpi-change"]', {
+      timeout: 20_000,
+    })
+    const title = await frame.getAttribute('[data-testid="kpi-consult-attendance"] [data-testid="kpi-change"]', 'title')
+    expect(title).toMatch(/two-proportion z-test|Fewer than 30/)
+    await host.screenshot('consultations-significance')
+  })
 })
