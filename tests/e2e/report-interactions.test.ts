@@ -15,9 +15,19 @@ let host: HostSession
 let frame: Frame
 
 async function waitReady(f: Frame): Promise<void> {
-  // A filter change starts a report; wait until the one on screen answers the new query.
-  await f.waitForTimeout(50)
-  await f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
+  // A filter change starts a report; wait until the one on screen was built for the current query
+  // (the app shows both keys), not merely until some report is ready.
+  await f.waitForFunction(
+    () => {
+      const el = document.querySelector('[data-testid="report-app"]')
+      return (
+        el?.getAttribute('data-report-status') === 'ready' &&
+        el.getAttribute('data-report-key') === el.getAttribute('data-query-key')
+      )
+    },
+    undefined,
+    { timeout: 60_000 },
+  )
 }
 
 async function kpiNumber(f: Frame, id: string): Promise<number> {

@@ -95,28 +95,40 @@ describe('report pages in the browser', () => {
     'asks the Bitrix24 window to fit the frame to its content, growing and shrinking',
     { timeout: 60_000 },
     async () => {
-      const lastHeight = async (after: number) => {
-        await host.page.waitForTimeout(400)
-        const resizes = (await host.hostLog()).filter(
-          (e) => e.dir === 'in' && e.command === 'resizeWindow' && e.at > after,
-        )
-        expect(resizes.length).toBeGreaterThan(0)
-        return Number((resizes.at(-1)!.params as { height?: number }).height)
+      /**
+       * The height of the last resizeWindow after `after`, once it matches the app's content (the
+       * frame has followed it): polled, so a slow machine only takes longer, never fails.
+       */
+      const settledHeight = async (after: number) => {
+        let last = Number.NaN
+        await expect
+          .poll(
+            async () => {
+              const resizes = (await host.hostLog()).filter(
+                (e) => e.dir === 'in' && e.command === 'resizeWindow' && e.at > after,
+              )
+              if (resizes.length === 0) return false
+              last = Number((resizes.at(-1)!.params as { height?: number }).height)
+              const content = await frame.evaluate(
+                () => document.querySelector('[data-testid="report-app"]')!.getBoundingClientRect().height,
+              )
+              return Math.abs(last - content) < 40
+            },
+            { timeout: 30_000, interval: 100 },
+          )
+          .toBe(true)
+        return last
       }
       let mark = (await host.hostLog()).at(-1)?.at ?? -1
       await frame.click('[data-testid="tab-churn"]')
       await frame.waitForSelector('[data-testid="page-churn"] .apexcharts-canvas')
-      const tall = await lastHeight(mark)
+      const tall = await settledHeight(mark)
       mark = (await host.hostLog()).at(-1)?.at ?? -1
       await frame.click('[data-testid="tab-quality"]')
       await frame.waitForSelector('[data-testid="page-quality"]')
-      const short = await lastHeight(mark)
+      const short = await settledHeight(mark)
+      // settledHeight waited for the frame to be as tall as the app's content: no empty band below it.
       expect(short).toBeLessThan(tall)
-      // The frame now is as tall as the app's content, so the host shows no empty band below it.
-      const content = await frame.evaluate(
-        () => document.querySelector('[data-testid="report-app"]')!.getBoundingClientRect().height,
-      )
-      expect(Math.abs(short - content)).toBeLessThan(40)
     },
   )
 })
