@@ -3,7 +3,16 @@
  * Loads CRM data the way the app does (the sync layer over a webhook, or a dump file through
  * the same normalisation), builds one report and renders it as JSON or CSV.
  */
-import { buildReport, prepare, type ReportQuery } from '../engine/index'
+import {
+  buildReport,
+  EARLIEST_DAY,
+  LATEST_DAY,
+  MAX_BUCKETS,
+  prepare,
+  type PeriodClamp,
+  type PeriodInfo,
+  type ReportQuery,
+} from '../engine/index'
 import type { CrmData } from '../engine/types'
 import { summarizeProblems, type DataProblem } from '../b24/normalize-problems'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
@@ -45,6 +54,23 @@ function warnUnknownIds(opts: CliOptions, data: CrmData, warn: (line: string) =>
   )
 }
 
+const BOUND_REASONS: Record<PeriodClamp['reasons'][number], string> = {
+  window: `reaches outside ${EARLIEST_DAY} … ${LATEST_DAY}`,
+  data: 'reaches more than a year beyond the data',
+  buckets: `needs more than ${MAX_BUCKETS} chart buckets`,
+}
+
+/** The engine bounded the period or the bucket (issue 8.4): say what the report covers instead. */
+function warnBounded(period: PeriodInfo, warn: (line: string) => void): void {
+  const asked = period.requested
+  if (!asked) return
+  const why = asked.reasons.map((r) => BOUND_REASONS[r]).join(' and ')
+  warn(
+    `the period ${asked.from} … ${asked.to} (by ${asked.bucket}) ${why}; ` +
+      `the report covers ${period.from} … ${period.to} by ${period.bucket}`,
+  )
+}
+
 /** The engine throws plain Errors with readable text for a query it cannot answer; anything else is a bug. */
 function engineStep<T>(step: () => T): T {
   try {
@@ -76,6 +102,7 @@ export async function runReport(argv: string[], io: CliIO = { env: {}, warn: () 
   warnUnknownIds(opts, data, io.warn)
   const query = toQuery(opts)
   let report = engineStep(() => buildReport(prepare(data), query))
+  warnBounded(report.period, io.warn)
   if (loaded.clientNames) report = await withClientNames(report, loaded.clientNames)
   if (opts.format === 'csv') return toCsv(report, new Set(data.stages.map((s) => s.id)))
   const json = toJsonReport(report, {

@@ -4,9 +4,9 @@
  */
 import { DIMS, type Dim } from './dims'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
+import { boundPeriod, dataSpan, type PeriodClamp } from './period-bounds'
 import {
   comparisonDays,
-  defaultBucket,
   makeBuckets,
   makePeriod,
   parseDay,
@@ -65,6 +65,8 @@ export interface QueryScope {
   p: Prepared
   q: ReportQuery
   now: number
+  /** What the query asked for when the period or bucket had to be bounded (period-bounds.ts); else null. */
+  clamp: PeriodClamp | null
   /** 1 where the deal passes every filter (and its pipeline is known). */
   dealMask: Uint8Array
   leadMask: Uint8Array
@@ -199,10 +201,12 @@ function checkQuery(q: ReportQuery): void {
 
 export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
   checkQuery(q)
-  const fromDay = parseDay(q.from)
-  const toDay = parseDay(q.to)
-  if (toDay < fromDay) throw new Error(`The period ends (${q.to}) before it starts (${q.from}); swap the dates`)
-  const bucket = q.bucket ?? defaultBucket(toDay - fromDay + 1)
+  const askedFrom = parseDay(q.from)
+  const askedTo = parseDay(q.to)
+  if (askedTo < askedFrom) throw new Error(`The period ends (${q.to}) before it starts (${q.from}); swap the dates`)
+  // Default "now" is rounded to the minute so that filter changes reuse the forecast model.
+  const now = q.now ?? Math.floor(Date.now() / 60_000) * 60_000
+  const { fromDay, toDay, bucket, clamp } = boundPeriod(askedFrom, askedTo, q.bucket, dataSpan(p, now))
   const cmp = comparisonDays(fromDay, toDay, q.compare ?? 'previous')
   const mask = dealMask(p, q)
   const managers = p.dims.manager.dict
@@ -211,8 +215,8 @@ export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
   return {
     p,
     q,
-    // Default "now" is rounded to the minute so that filter changes reuse the forecast model.
-    now: q.now ?? Math.floor(Date.now() / 60_000) * 60_000,
+    now,
+    clamp,
     dealMask: mask,
     leadMask: leadMask(p, q),
     managerAllowed,

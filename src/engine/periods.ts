@@ -15,6 +15,12 @@ const DAY_MS = 86_400_000
 
 /** A wall-clock date as a day number: days since 1970-01-01. */
 export function dayNumber(y: number, m: number, d: number): number {
+  if (y >= 0 && y < 100) {
+    // Date.UTC reads years 0–99 as 1900–1999: "0001-01-01" must stay year 1.
+    const t = new Date(Date.UTC(2000, 0, 1))
+    t.setUTCFullYear(y, m - 1, d)
+    return Math.round(t.getTime() / DAY_MS)
+  }
   return Math.round(Date.UTC(y, m - 1, d) / DAY_MS)
 }
 
@@ -272,6 +278,26 @@ export function makeBuckets(tz: TimeZone, kind: BucketKind, fromDay: number, toD
   }
   edges.push(localMidnight(tz, toDay + 1))
   return { kind, labels, edges }
+}
+
+/** How many buckets makeBuckets would make for [fromDay, toDay], without making them. */
+export function bucketCount(kind: BucketKind, fromDay: number, toDay: number): number {
+  if (toDay < fromDay) return 0
+  const a = dayParts(fromDay)
+  const b = dayParts(toDay)
+  const months = (b.y - a.y) * 12 + (b.m - a.m)
+  switch (kind) {
+    case 'day':
+      return toDay - fromDay + 1
+    case 'week':
+      return (bucketStart('week', toDay) - bucketStart('week', fromDay)) / 7 + 1
+    case 'month':
+      return months + 1
+    case 'quarter':
+      return Math.floor((b.y * 12 + b.m - 1) / 3) - Math.floor((a.y * 12 + a.m - 1) / 3) + 1
+    case 'year':
+      return b.y - a.y + 1
+  }
 }
 
 /** Index of the bucket holding instant t, or -1 outside. Binary search, no date calls. */

@@ -16,6 +16,7 @@ import { leadToDealSection, type LeadToDealSection } from './lead-to-deal'
 import { lossReasonsSection, type LossReasonsSection } from './loss-reasons'
 import { managersSection, planSection, type ManagerRow, type PlanSection } from './managers'
 import type { BucketKind } from './periods'
+import type { PeriodClamp } from './period-bounds'
 import type { Prepared } from './prepare'
 import { overdueSection, type OverdueSection } from './overdue'
 import { qualitySection, type QualitySection } from './quality'
@@ -40,6 +41,8 @@ export interface PeriodInfo {
   timeZone: string
   currency: string
   bucket: BucketKind
+  /** Present only when the asked period or bucket was bounded (period-bounds.ts): what was asked. */
+  requested?: PeriodClamp
 }
 
 /** Every section that depends on the period (computed for the comparison period too). */
@@ -227,7 +230,7 @@ export function buildReport(p: Prepared, q: ReportQuery): Report {
   const days = { current: s.current.period.days, previous: s.comparison?.period.days ?? 0 }
   const overdue = overdueSection(s)
   return {
-    period: periodInfo(s, s.current),
+    period: { ...periodInfo(s, s.current), ...(s.clamp ? { requested: s.clamp } : {}) },
     ...(cmp ? sectionChanges(cur, cmp, days) : cur),
     comparison: cmp && s.comparison ? { period: periodInfo(s, s.comparison), ...cmp } : null,
     forecast,

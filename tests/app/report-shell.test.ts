@@ -98,3 +98,44 @@ describe('report shell states', () => {
     w.unmount()
   })
 })
+
+describe('an absurd period in a shared link (issue 8.4)', () => {
+  it('is bounded by the URL parser and the engine, said so, and the bounded period is what the URL and last view keep', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    localStorage.clear()
+    history.replaceState(null, '', '/#/overview?period=custom&from=0001-01-01&to=9999-12-31')
+    const filters = useFiltersStore()
+    filters.bindToUrl()
+    // The parser already keeps the period inside the calendar window.
+    expect([filters.state.from, filters.state.to]).toEqual(['1990-01-01', '2099-12-31'])
+    const w = mount(ReportApp, {
+      global: { plugins: [pinia], provide: { [REPORT_ACTIONS as symbol]: recordingActions() } },
+      attachTo: document.body,
+    })
+    const data = hostilePortal()
+    filters.setTimeZone(data.portal.timeZone)
+    const report = useReportStore()
+    await report.attach(inProcessEngine(), data)
+    useSessionStore().finishSync(data)
+    await flushPromises()
+    await flushPromises()
+    // The engine cut it to the data's years (±1): that is now the view, and the notice says what was asked.
+    const bounded = report.report!.period
+    expect(bounded.requested).toBeUndefined() // the second report, for the bounded period, needed no bounding
+    expect(bounded.from.endsWith('-01-01') && bounded.to.endsWith('-12-31')).toBe(true)
+    expect(Number(bounded.to.slice(0, 4)) - Number(bounded.from.slice(0, 4))).toBeLessThan(10)
+    expect(location.hash).toBe(`#/overview?period=custom&from=${bounded.from}&to=${bounded.to}`)
+    expect(localStorage.getItem('funnel-lens-view:')).toBe(location.hash)
+    const notice = w.find('[data-testid="period-clamped"]')
+    expect(notice.text()).toContain('0001-01-01 – 9999-12-31')
+    expect(notice.text()).toContain(`${bounded.from} – ${bounded.to}`)
+    expect(report.report!.series.labels.length).toBeLessThanOrEqual(60)
+
+    // Choosing a period by hand clears the notice.
+    filters.set({ preset: 'last-year' })
+    await flushPromises()
+    expect(w.find('[data-testid="period-clamped"]').exists()).toBe(false)
+    w.unmount()
+  })
+})

@@ -83,3 +83,19 @@ describe('period presets', () => {
     expect(todayIn('-05:00', instant)).toBe('2024-03-31')
   })
 })
+
+describe('absurd periods in a link (issue 8.4)', () => {
+  it('are bounded to the 1990–2099 window, remembered as asked, and only the bounded period goes back to the URL', () => {
+    const s = parseHash('#/overview?period=custom&from=0001-01-01&to=9999-12-31')
+    expect([s.preset, s.from, s.to]).toEqual(['custom', '1990-01-01', '2099-12-31'])
+    expect(s.periodAsked).toEqual({ from: '0001-01-01', to: '9999-12-31' })
+    expect(toHash(s)).toBe('#/overview?period=custom&from=1990-01-01&to=2099-12-31')
+    // Wholly outside: the nearest day of the window; a year below 100 is not read as 19xx.
+    expect(parseHash('#/overview?period=custom&from=0001-01-01&to=0002-12-31')).toMatchObject({
+      from: '1990-01-01',
+      to: '1990-01-01',
+      periodAsked: { from: '0001-01-01', to: '0002-12-31' },
+    })
+    expect(parseHash('#/overview?period=custom&from=2024-01-01&to=2024-03-31').periodAsked).toBeNull()
+  })
+})

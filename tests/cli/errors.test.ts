@@ -211,3 +211,26 @@ describe('filter ids the data does not have', () => {
     ])
   })
 })
+
+describe('an absurd period (issue 8.4)', () => {
+  it('0001-01-01 … 9999-12-31 reports the data years with a warning, in a small output', async () => {
+    const r = await runCli(['--dump', dumpPath, '--from', '0001-01-01', '--to', '9999-12-31', '--now', PERIOD[5]])
+    expect(r.code).toBe(0)
+    expect(lines(r)).toHaveLength(1)
+    expect(lines(r)[0]).toMatch(
+      /^report: warning: the period 0001-01-01 … 9999-12-31 \(by quarter\) reaches outside 1990-01-01 … 2099-12-31 and reaches more than a year beyond the data; the report covers \d{4}-01-01 … \d{4}-12-31 by (month|quarter)$/,
+    )
+    const report = JSON.parse(r.stdout) as { period: { from: string; to: string }; series: { labels: unknown[] } }
+    expect(report.series.labels.length).toBeLessThanOrEqual(60)
+    // The generated history is two years up to 2026-11-20: ±1 whole year around it.
+    expect([report.period.from, report.period.to]).toEqual(['2023-01-01', '2027-12-31'])
+    expect(r.stdout.length).toBeLessThan(2_000_000)
+  })
+
+  it('--bucket day over five years is coarsened, with a warning', async () => {
+    const r = await runCli(['--dump', dumpPath, '--from', '2023-01-01', '--to', '2027-12-31', '--bucket', 'day'])
+    expect(r.code).toBe(0)
+    expect(lines(r)[0]).toMatch(/needs more than 400 chart buckets; the report covers 2023-01-01 … 2027-12-31 by week/)
+    expect((JSON.parse(r.stdout) as { series: { labels: unknown[] } }).series.labels.length).toBeLessThanOrEqual(400)
+  })
+})

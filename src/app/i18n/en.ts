@@ -57,6 +57,8 @@ export const en = {
   'state.emptyHint': 'Widen the period or clear the city, source and manager filters.',
   'state.emptyNearest': 'The nearest period with deals is {from} – {to}.',
   'state.showNearest': 'Show {from} – {to}',
+  'period.clamped':
+    'The link asked for {askedFrom} – {askedTo}, far beyond the data; the report shows {from} – {to} instead. Pick another period to change it.',
   'state.errorTitle': 'The report could not be built',
   'state.errorHint':
     'Check the connection to Bitrix24 and press Retry. If it repeats, send this message to your administrator.',

@@ -5,7 +5,8 @@
  * Repeated keys (not commas) carry lists, so ids with any characters survive. Anything unknown
  * or malformed falls back to the default for that field and loses nothing else.
  */
-import { DEFAULT_PRESET, PERIOD_PRESETS, isIsoDate, type PeriodPreset } from './period-presets'
+import { EARLIEST_DAY, LATEST_DAY } from '../../engine/period-bounds'
+import { DEFAULT_PRESET, PERIOD_PRESETS, isIsoDate, type DateRange, type PeriodPreset } from './period-presets'
 
 export const PAGES = [
   'overview',
@@ -49,6 +50,11 @@ export interface FilterState {
   consultBy: ConsultationDimension
   /** UI language chosen by hand; null = the portal's */
   lang: string | null
+  /**
+   * The custom period a link or the engine asked for, when it had to be bounded (issue 8.4): the
+   * report says so. Never written to the URL: the bounded period is what gets shared and kept.
+   */
+  periodAsked: DateRange | null
 }
 
 export function defaultFilters(): FilterState {
@@ -68,7 +74,18 @@ export function defaultFilters(): FilterState {
     churnBy: 'source',
     consultBy: 'city',
     lang: null,
+    periodAsked: null,
   }
+}
+
+/**
+ * A custom period cut to the days any CRM date can fall on (the engine's window); one wholly
+ * outside becomes the window's nearest day. The engine then cuts it to the data's years.
+ */
+export function withinCalendar(range: DateRange): DateRange {
+  const from = range.from < EARLIEST_DAY ? EARLIEST_DAY : range.from > LATEST_DAY ? LATEST_DAY : range.from
+  const to = range.to > LATEST_DAY ? LATEST_DAY : range.to < EARLIEST_DAY ? EARLIEST_DAY : range.to
+  return { from, to }
 }
 
 function oneOf<T extends string>(allowed: readonly T[], value: string | null, fallback: T): T {
@@ -80,6 +97,16 @@ function intOrNull(value: string | null): number | null {
   return Number(value)
 }
 
+/**
+ * A day from the link: a calendar date, or any YYYY-MM-DD outside the window (0001-01-01 is
+ * read as what it says and bounded below, not as 1901 the way Date and dayjs read it).
+ */
+function linkDay(value: string | null): string | null {
+  if (!value || !/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value)) return null
+  if (value < EARLIEST_DAY || value > LATEST_DAY) return value
+  return isIsoDate(value) ? value : null
+}
+
 export function parseHash(hash: string): FilterState {
   const state = defaultFilters()
   const text = hash.replace(/^#/, '')
@@ -87,12 +114,14 @@ export function parseHash(hash: string): FilterState {
   state.page = oneOf(PAGES, path.replace(/^\//, '') || null, state.page)
   const q = new URLSearchParams(query)
   state.preset = oneOf(PERIOD_PRESETS, q.get('period'), state.preset)
-  const from = q.get('from')
-  const to = q.get('to')
+  const from = linkDay(q.get('from'))
+  const to = linkDay(q.get('to'))
   if (state.preset === 'custom') {
-    if (isIsoDate(from) && isIsoDate(to) && from <= to) {
-      state.from = from
-      state.to = to
+    if (from && to && from <= to) {
+      const bounded = withinCalendar({ from, to })
+      state.from = bounded.from
+      state.to = bounded.to
+      if (bounded.from !== from || bounded.to !== to) state.periodAsked = { from, to }
     } else {
       state.preset = DEFAULT_PRESET
     }

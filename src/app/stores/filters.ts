@@ -48,7 +48,19 @@ export const useFiltersStore = defineStore('filters', () => {
   }
 
   function set(patch: Partial<FilterState>): void {
-    Object.assign(state, patch)
+    // A period the user picks replaces a bounded one: the notice about it goes.
+    const periodChosen = 'preset' in patch || 'from' in patch || 'to' in patch
+    Object.assign(state, periodChosen && !('periodAsked' in patch) ? { ...patch, periodAsked: null } : patch)
+  }
+
+  /**
+   * The engine bounded the period it was asked for (report.period.requested): keep the bounded
+   * one as the view, so the link and the stored last view never ask for the absurd one again.
+   */
+  function keepBoundedPeriod(asked: DateRange, shown: DateRange): void {
+    const current = range.value
+    if (current.from !== asked.from || current.to !== asked.to) return // the filters moved on meanwhile
+    set({ preset: 'custom', from: shown.from, to: shown.to, periodAsked: state.periodAsked ?? asked })
   }
 
   function setTimeZone(zone: string): void {
@@ -73,5 +85,5 @@ export const useFiltersStore = defineStore('filters', () => {
     }
   }
 
-  return { state, range, set, setTimeZone, bindToUrl, readUrl }
+  return { state, range, set, keepBoundedPeriod, setTimeZone, bindToUrl, readUrl }
 })
