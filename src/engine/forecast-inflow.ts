@@ -18,10 +18,10 @@
  * "won in the period"). MAPE = mean of |forecast − actual| / actual over months with actual > 0.
  */
 import type { QueryScope } from './filters'
-import { dayOf, stageModel, stateAt } from './forecast'
+import { dayOf, passBefore, stageModel } from './forecast'
 import { coveredPipes } from './funnel'
 import { addMonths, dayNumber, dayParts, localMidnight, monthKey, bucketIndex } from './periods'
-import { SEM_P, SEM_S } from './prepare'
+import { SEM_P, SEM_S, type Prepared } from './prepare'
 import { round2, round4 } from './stats'
 
 export const INFLOW_MONTHS = 2
@@ -100,27 +100,30 @@ function rawInflow(s: QueryScope, t: number): { rows: RawMonth[]; meanInflow: nu
   let inflowAll = 0
   for (const pi of coveredPipes(s)) {
     const model = stageModel(p, pi, t)
+    const pl = p.pipes[pi]
     let inflow = 0
-    for (let di = 0, deals = p.pipes[pi].deals; di < deals.length; di++) {
+    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
       const d = deals[di]
       if (s.dealMask[d] !== 1 || !(p.created[d] < t)) continue
       if (p.created[d] >= inflowFrom && p.created[d] < inflowTo) inflow++
-      const at = stateAt(p, d, t)
-      if (at.stage < 0 || at.semantic !== SEM_P) continue
-      const prob = model.probability[at.stage]
+      const i = passBefore(p, d, t)
+      if (i < 0) continue
+      const stage = p.passStage[i]
+      if (pl.semantics[stage] !== SEM_P) continue
+      const prob = model.probability[stage]
       if (prob !== prob) {
         noHistory++
         continue
       }
-      const med = model.medianToWin[at.stage]
-      const i = bucketIndex(openEdges, t + (med === med ? med : 0))
-      if (i < 0) continue
-      rows[i].openWon += prob
-      rows[i].openRevenue += prob * p.amount[d]
+      const med = model.medianToWin[stage]
+      const m = bucketIndex(openEdges, t + (med === med ? med : 0))
+      if (m < 0) continue
+      rows[m].openWon += prob
+      rows[m].openRevenue += prob * p.amount[d]
     }
     inflowAll += inflow
     const perMonth = inflow / INFLOW_HISTORY_MONTHS
-    const winRate = model.probability[Math.max(0, p.pipes[pi].firstMain)]
+    const winRate = model.probability[Math.max(0, pl.firstMain)]
     if (!(winRate > 0) || !(model.meanWonAmount === model.meanWonAmount)) continue
     for (let j = 0; j < INFLOW_MONTHS; j++) {
       for (let c = 0; c <= j; c++) {
@@ -179,10 +182,40 @@ function mean(values: (number | null)[]): number | null {
   return v.length ? round4(v.reduce((a, b) => a + b, 0) / v.length) : null
 }
 
-/** The forecast as of each of the last six month ends, for the month after, against what happened. */
+interface BacktestMemo {
+  month: number
+  pipes: string
+  mask: Uint8Array
+  result: BacktestSection
+}
+const backtests = new WeakMap<Prepared, BacktestMemo[]>()
+
+/**
+ * The forecast as of each of the last six month ends, for the month after, against what happened.
+ * It depends on the deals the filters let in and on `now`'s month only, not on the period: kept
+ * per data load for the last few filter sets, so a period change or a page switch costs nothing.
+ */
 export function backtest(s: QueryScope): BacktestSection {
+  const month = monthStartDay(s, s.now)
+  const pipes = coveredPipes(s).join(',')
+  let memo = backtests.get(s.p)
+  if (!memo) backtests.set(s.p, (memo = []))
+  const hit = memo.find((m) => m.month === month && m.pipes === pipes && sameMask(m.mask, s.dealMask))
+  if (hit) return hit.result
+  const result = computeBacktest(s, month)
+  if (memo.length >= 4) memo.shift()
+  memo.push({ month, pipes, mask: s.dealMask.slice(), result })
+  return result
+}
+
+function sameMask(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function computeBacktest(s: QueryScope, current: number): BacktestSection {
   const p = s.p
-  const current = monthStartDay(s, s.now)
   const months: BacktestMonth[] = []
   const errors: { won: number | null; revenue: number | null }[] = []
   for (let k = BACKTEST_MONTHS; k >= 1; k--) {

@@ -91,15 +91,30 @@ export function stageModel(p: Prepared, pi: number, now: number): StageModel {
  * past month ends, so nothing here may look at a deal's current state.
  */
 export function stateAt(p: Prepared, d: number, t: number): { stage: number; semantic: number; since: number } {
-  let stage = -1,
-    since = NaN
-  // Passes are time-ordered and a jump's implied passes come before its actual entry.
-  for (let i = p.passStart[d], end = p.passStart[d + 1]; i < end && p.passAt[i] < t; i++) {
-    stage = p.passStage[i]
-    since = p.passAt[i]
+  const i = passBefore(p, d, t)
+  if (i < 0) return { stage: -1, semantic: SEM_P, since: NaN }
+  const stage = p.passStage[i]
+  return { stage, semantic: p.pipes[p.pipe[d]].semantics[stage], since: p.passAt[i] }
+}
+
+/**
+ * Index of the deal's last pass before t (-1 when none): its stage then. Passes are time-ordered
+ * and a jump's implied passes come before its actual entry, so the last one is where it stood.
+ * Most deals' histories end before t (or start after it): those cost two reads, no search.
+ */
+export function passBefore(p: Prepared, d: number, t: number): number {
+  const a = p.passStart[d]
+  let b = p.passStart[d + 1] - 1
+  const at = p.passAt
+  if (b < a || !(at[a] < t)) return -1
+  if (at[b] < t) return b
+  let lo = a
+  while (b - lo > 1) {
+    const mid = (lo + b) >> 1
+    if (at[mid] < t) lo = mid
+    else b = mid
   }
-  if (stage < 0) return { stage, semantic: SEM_P, since }
-  return { stage, semantic: p.pipes[p.pipe[d]].semantics[stage], since }
+  return lo
 }
 
 function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
@@ -114,10 +129,12 @@ function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
     wonAmount = 0
   for (let di = 0, deals = pl.deals; di < deals.length; di++) {
     const d = deals[di]
-    const at = stateAt(p, d, now)
-    const t = at.since
-    if (at.semantic === SEM_P || !(t >= from && t < now)) continue
-    const isWon = at.semantic === SEM_S
+    const i = passBefore(p, d, now)
+    if (i < 0) continue
+    const t = p.passAt[i]
+    const sem = pl.semantics[p.passStage[i]]
+    if (sem === SEM_P || !(t >= from && t < now)) continue
+    const isWon = sem === SEM_S
     if (isWon) {
       wins++
       wonAmount += p.amount[d]
@@ -155,8 +172,38 @@ function computeStageModel(p: Prepared, pi: number, now: number): StageModel {
 
 /** Calendar month of an instant in the portal's zone, as a running count (year × 12 + month). */
 export function monthIndex(p: Prepared, t: number): number {
-  const { y, m } = dayParts(dayOf(p, t))
-  return y * 12 + m - 1
+  // The zone's offset is an Intl call: month edges are computed once per data load and
+  // searched, so a model over 100k deals does not ask Intl 200k times.
+  const m = monthTable(p)
+  const i = bucketIndex(m.edges, t)
+  if (i >= 0) return m.first + i
+  const { y, m: month } = dayParts(dayOf(p, t))
+  return y * 12 + month - 1
+}
+
+const monthTables = new WeakMap<Prepared, { first: number; edges: number[] }>()
+function monthTable(p: Prepared): { first: number; edges: number[] } {
+  let table = monthTables.get(p)
+  if (!table) {
+    let lo = Infinity,
+      hi = -Infinity
+    for (let d = 0; d < p.n; d++) {
+      const c = p.created[d]
+      if (c < lo) lo = c
+      if (c > hi) hi = c
+      const t = p.closedAt[d]
+      if (t > hi) hi = t
+    }
+    if (!(lo <= hi)) table = { first: 0, edges: [0] }
+    else {
+      const start = dayParts(dayOf(p, lo))
+      const from = dayNumber(start.y, start.m, 1)
+      const to = addMonths(dayNumber(dayParts(dayOf(p, hi)).y, dayParts(dayOf(p, hi)).m, 1), 1) - 1
+      table = { first: start.y * 12 + start.m - 1, edges: makeBuckets(p.tz, 'month', from, to).edges }
+    }
+    monthTables.set(p, table)
+  }
+  return table
 }
 
 /** The forecast of one open deal: probability and expected close, or null without history. */

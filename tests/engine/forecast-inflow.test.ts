@@ -138,6 +138,21 @@ describe('inflow backtest', () => {
     )
   })
 
+  it('follows the filters (a kept result is reused only for the same deals and month)', () => {
+    const data = sample()
+    data.deals.find((x) => x.id === 4)!.assignedById = 2
+    const p = prepare(data)
+    const q = { from: '2024-07-01', to: '2024-07-31', compare: 'none' as const, now: at('2024-08-15T12:00:00+03:00') }
+    const all = backtest(resolveQuery(p, q))
+    const boris = backtest(resolveQuery(p, { ...q, managerIds: [2] }))
+    expect(all.months[5].actualWon).toBe(1)
+    expect(boris.months[5].actualWon).toBe(1)
+    expect(boris.months[2].actualWon).toBe(0) // D1 (April) is Anna's
+    expect(all.months[2].actualWon).toBe(1)
+    expect(backtest(resolveQuery(p, { ...q, from: '2024-06-01', to: '2024-06-30' }))).toBe(all)
+    expect(backtest(resolveQuery(p, { ...q, now: at('2024-09-02T12:00:00+03:00') })).months[5].month).toBe('2024-08')
+  })
+
   it('uses only what was known at each month end: the same forecast from data cut at that instant', () => {
     const full = generateBenchData(7, { deals: 3000, leads: 0, touchesPerDeal: 0 })
     const asOf = at('2026-06-01T00:00:00+03:00')
