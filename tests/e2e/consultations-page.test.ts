@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
-import type { HostSession } from './support/host-page'
+import { SCREENSHOT_DIR, type HostSession } from './support/host-page'
 
 let e2e: E2E
 let host: HostSession
@@ -46,6 +46,9 @@ describe('Consultations page in the browser', () => {
       // Two series (this period and the comparison) on the outcome chart.
       expect(await frame.locator('[data-testid="chart-consult-outcomes"] .apexcharts-series').count()).toBe(2)
       await host.screenshot('report-consultations')
+      // Closer looks at the charts, as a reader sees them.
+      for (const id of ['chart-consult-outcomes', 'chart-consult-bookings', 'chart-lead-to-deal'])
+        await frame.locator(`[data-testid="${id}"]`).screenshot({ path: `${SCREENSHOT_DIR}/report-${id}.png` })
 
       await bookings.locator('[data-col="current"] [data-testid="drill-link"]').click()
       await frame.waitForSelector('[data-testid="drill-count"]', { timeout: 20_000 })
