@@ -76,11 +76,21 @@ afterAll(async () => {
   await app?.close()
 })
 
-const waitReady = () => frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]')
+/** The report on screen answers the current filters (data-report-key = data-query-key) and is drawn. */
+const waitReady = () =>
+  frame.waitForFunction(() => {
+    const app = document.querySelector('[data-testid="report-app"]')
+    return (
+      app?.getAttribute('data-report-status') === 'ready' &&
+      app.getAttribute('data-report-key') === app.getAttribute('data-query-key')
+    )
+  })
 /** ApexCharts draws on mousemove in the next animation frame: wait two frames, not a clock. */
 const nextFrames = () =>
   frame.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))))
-const ranPayloads = () => frame.evaluate(() => (window as unknown as { __xss?: string[] }).__xss ?? [])
+/** The distinct fields whose payload ran in the app frame. */
+const ranPayloads = () =>
+  frame.evaluate(() => [...new Set((window as unknown as { __xss?: string[] }).__xss ?? [])].sort())
 /** <img> elements with an onerror handler attached to the frame's document. */
 const armedImages = () => frame.locator('img[onerror]').count()
 
@@ -99,7 +109,7 @@ async function boxInView(target: Locator) {
   return target.boundingBox()
 }
 
-/** Moves the mouse over every bar, cell and marker of the chart (up to 40) and across its plot area. */
+/** Moves the mouse over every bar, cell and marker of the chart (up to 30) and across its plot area. */
 async function hoverChart(chartIndex: number, label: string): Promise<Hover> {
   const chart = frame.locator('.apexcharts-canvas').nth(chartIndex)
   const result: Hover = { chart: label, tooltipShown: false, hostileAsText: false, points: 0, tooltips: [] }
@@ -118,7 +128,7 @@ async function hoverChart(chartIndex: number, label: string): Promise<Hover> {
   const points = chart.locator('.apexcharts-bar-area, .apexcharts-heatmap-rect, .apexcharts-marker')
   const count = await points.count()
   result.points = count
-  const step = Math.max(1, Math.ceil(count / 40))
+  const step = Math.max(1, Math.ceil(count / 30))
   for (let i = 0; i < count; i += step) {
     const box = await boxInView(points.nth(i))
     // A zero bar has no area to hover.
@@ -128,7 +138,7 @@ async function hoverChart(chartIndex: number, label: string): Promise<Hover> {
   }
   const plot = await boxInView(chart)
   if (plot) {
-    for (const fy of [0.2, 0.5, 0.8]) {
+    for (const fy of [0.3, 0.7]) {
       for (let fx = 0.05; fx < 1; fx += 0.1) {
         await host.page.mouse.move(plot.x + plot.width * fx, plot.y + plot.height * fy)
         await look()
