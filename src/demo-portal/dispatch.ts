@@ -32,7 +32,7 @@ export function invoke(
 ): Invocation {
   const def = methods.get(method)
   if (!def) throw methodNotFound()
-  const started = Date.now()
+  const started = portal.clock()
   const t0 = performance.now()
   const body = def.handler({ portal, auth, params: new Params(raw), now: started })
   const seconds = (performance.now() - t0) / 1000

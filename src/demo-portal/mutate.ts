@@ -30,7 +30,7 @@ export interface PortalMutations {
 }
 
 export function createMutations(portal: PortalState): PortalMutations {
-  const now = (ms = Date.now()): string => formatInZone(ms, portal.timeZone)
+  const now = (ms = portal.clock()): string => formatInZone(ms, portal.timeZone)
   const changed = (): void => {
     portal.version++
   }
@@ -65,7 +65,7 @@ export function createMutations(portal: PortalState): PortalMutations {
       changed()
       return ok
     },
-    moveDeal(id, stageId, at = Date.now()) {
+    moveDeal(id, stageId, at = portal.clock()) {
       const deal = mustGet(portal.deals.get(id), 'deal', id)
       const semantic = semanticOf(stageEntity(deal.CATEGORY_ID), stageId)
       const stamp = now(at)

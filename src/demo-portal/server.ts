@@ -43,8 +43,9 @@ export interface PortalOptions {
   /** App install finished (app.info INSTALLED) on a fresh store; default false. */
   installed?: boolean
   /**
-   * Epoch-ms clock for the rate limiter and token lifetimes (default Date.now). Tests pass a
-   * manual clock so limits never depend on how fast a loaded machine runs them.
+   * Epoch-ms clock (default Date.now) for the rate limiter, token lifetimes, every answer's `time`
+   * and the dates `mutate` writes. Tests pass a manual clock so limits and deltas never depend on
+   * how fast a loaded machine runs them.
    */
   clock?: () => number
   /**
@@ -308,9 +309,10 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       const auth = authenticate(route, params)
       stats.byMethod[route.method] = (stats.byMethod[route.method] ?? 0) + 1
       if (route.method === 'batch') {
-        const started = Date.now()
+        const started = clock()
+        const t0 = performance.now()
         const result = runBatch(portal, meter, auth, params)
-        const finished = Date.now()
+        const finished = started + (performance.now() - t0)
         sendJson(res, 200, {
           result,
           time: makeTime(

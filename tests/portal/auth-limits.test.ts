@@ -228,6 +228,19 @@ describe('limiter', () => {
   })
 })
 
+describe('clock', () => {
+  it('one injected clock dates the answers and what mutations write', async () => {
+    const now = Date.parse('2025-06-01T09:30:00Z')
+    const p = await start({ clock: () => now })
+    const answer = await post(`${p.url}/rest/1/demo`, 'server.time')
+    expect((answer.body.time as { start: number }).start).toBe(now / 1000)
+    const batch = await post(`${p.url}/rest/1/demo`, 'batch', { cmd: { t: 'server.time' } })
+    expect((batch.body.time as { start: number }).start).toBe(now / 1000)
+    const deal = p.mutate.addDeal({ TITLE: 'Clocked', ASSIGNED_BY_ID: '2' })
+    expect(Date.parse(deal.DATE_MODIFY)).toBe(now)
+  })
+})
+
 describe('faults', () => {
   it('at=N:kind hits exactly the Nth request after the spec is set', async () => {
     const p = await start()
