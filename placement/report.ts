@@ -15,6 +15,7 @@ import { translate } from '../src/app/i18n'
 import { EngineClient } from '../src/app/services/engine-client'
 import type { DrillRef, DrillRow, Report, ReportQuery } from '../src/app/services/engine-api'
 import type { CrmData } from '../src/engine/types'
+import { unnamedTopClients } from '../src/engine/clients'
 
 export interface MountReportOptions {
   /** the engine; default: the Web Worker in src/engine/worker.ts */
@@ -112,11 +113,31 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
       .catch(() => undefined) // a lost snapshot only costs the next quick start
   })
 
+  // Client names are not synced: name the top clients of each report with one lookup.
+  watch(
+    () => report.report,
+    (shown) => {
+      if (!shown || !host.clientNames) return
+      const ids = unnamedTopClients([shown.clients, shown.comparison?.clients])
+      if (!ids.companies.length && !ids.contacts.length) return
+      host
+        .clientNames(ids)
+        .then((names) => report.nameClients(shown, names))
+        .catch(() => undefined) // names are a courtesy: ids stay on screen
+    },
+  )
+
   const actions: ReportActions = {
     sync: (force) => void sync(force),
     openDeal: (id) => {
       session.notice = null
       host.openDeal(id).catch((e) => {
+        session.notice = `${translate(session.language, 'drill.openFailed')} ${describe(e)}`
+      })
+    },
+    openClient: (client) => {
+      session.notice = null
+      host.openClient?.(client).catch((e) => {
         session.notice = `${translate(session.language, 'drill.openFailed')} ${describe(e)}`
       })
     },

@@ -10,6 +10,7 @@ import { IdbCache } from './sync/idb-cache'
 import { loadInputs } from './b24/storage'
 import { enforceStorageRights } from './b24/storage-rights'
 import { readSettings } from './b24/install'
+import { loadClientNames } from './b24/client-names'
 import type { B24Client } from './b24/client'
 import type { CrmData } from './engine/types'
 import type { SyncProgressInfo } from './app/services/host'
@@ -131,6 +132,8 @@ async function start(): Promise<void> {
   const host: ReportHost = {
     portalLanguage: ui.lang,
     openDeal: (id) => ui.openDeal(id),
+    openClient: (c) => ui.openClient(c),
+    clientNames: (ids) => loadClientNames(client, ids),
     fitWindow: (height) => ui.fitWindow(height),
     scrollParentToTop: () => ui.scrollParentTo(0),
     // A full page load: the settings page is another app (install wizard, budget grids).

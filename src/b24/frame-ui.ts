@@ -13,10 +13,17 @@ export interface FrameUi {
   /** PLACEMENT code the frame was opened with ("DEFAULT" when none) */
   placement: string
   openDeal(dealId: number): Promise<void>
+  /** opens a company or contact card in the slider */
+  openClient(client: { type: 'company' | 'contact'; id: number }): Promise<void>
   /** sizes the frame to `height` px (the content), keeping the width fluid */
   fitWindow(height?: number): void
   /** scrolls the portal page to `top` px (the frame's own top is at 0 of its content) */
   scrollParentTo(top: number): void
+}
+
+/** Company and contact card paths on the portal (rest.md §10). */
+export function clientPath(client: { type: 'company' | 'contact'; id: number }): string {
+  return `/crm/${client.type}/details/${Math.trunc(client.id)}/`
 }
 
 /** Deal card path on the portal (rest.md §10). */
@@ -32,6 +39,9 @@ export function frameUiFrom(b24: B24Frame): FrameUi {
     async openDeal(dealId) {
       // openPath resolves when the slider closes; a rejection carries the portal's error code.
       await b24.slider.openPath(b24.slider.getUrl(dealPath(dealId)))
+    },
+    async openClient(client) {
+      await b24.slider.openPath(b24.slider.getUrl(clientPath(client)))
     },
     scrollParentTo(top) {
       void b24.parent.scrollParentWindow(Math.max(0, Math.round(top)))

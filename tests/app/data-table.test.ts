@@ -51,6 +51,7 @@ function setup() {
   const actions: ReportActions = {
     sync: () => undefined,
     openDeal: (id) => opened.push(id),
+    openClient: () => undefined,
     fitWindow: () => undefined,
     scrollToTop: () => undefined,
     openSettings: () => undefined,

@@ -15,6 +15,7 @@ function recordingActions(): ReportActions & { syncs: boolean[] } {
   return {
     syncs,
     sync: (force) => syncs.push(force),
+    openClient: () => undefined,
     openDeal: () => undefined,
     fitWindow: () => undefined,
     scrollToTop: () => undefined,

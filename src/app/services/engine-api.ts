@@ -4,4 +4,4 @@
  */
 export type { ReportQuery } from '../../engine/filters'
 export type { Report, PeriodSections, Kpi, Kpis } from '../../engine/report'
-export type { DrillRef, DrillRow } from '../../engine/drill'
+export type { DrillRef, DrillRow, DrillSplit } from '../../engine/drill'

@@ -43,6 +43,16 @@ export interface ReportHost {
   portalLanguage: string
   /** opens a deal card in the Bitrix24 slider */
   openDeal(dealId: number): Promise<void>
+  /** opens a company or contact card in the Bitrix24 slider (optional: tests may go without) */
+  openClient?(client: { type: 'company' | 'contact'; id: number }): Promise<void>
+  /**
+   * Names of the few clients a report shows (crm.company.list / crm.contact.list by id): client
+   * names are not synced. Optional: without it the report names clients by their ids.
+   */
+  clientNames?(ids: { companies: number[]; contacts: number[] }): Promise<{
+    companies: NamedItem<number>[]
+    contacts: NamedItem<number>[]
+  }>
   /** tells the parent window the frame's content is now `height` px tall */
   fitWindow(height: number): void
   /**

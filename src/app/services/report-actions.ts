@@ -4,6 +4,8 @@ import type { InjectionKey } from 'vue'
 export interface ReportActions {
   sync(force: boolean): void
   openDeal(dealId: number): void
+  /** opens a company or contact card in the Bitrix24 slider */
+  openClient(client: { type: 'company' | 'contact'; id: number }): void
   fitWindow(height: number): void
   scrollToTop(): void
   openSettings(): void

@@ -34,6 +34,8 @@ export function changeTone(change: ChangeMark | null | undefined, lowerIsBetter 
 export interface DrillTarget<Ref = unknown> {
   ref: Ref
   caption: string
+  /** a client's deals: the drill-down offers to open that company or contact in the slider */
+  entity?: { type: 'company' | 'contact'; id: number }
 }
 
 export interface TableColumn<Row> {

@@ -1,7 +1,7 @@
 /**
  * What the user chose lives in the URL hash, so a view can be reopened and shared:
  *   #/funnels?period=last-month&cmp=year&pipeline=0&city=msk&city=spb&source=WEB&manager=7&mode=flow
- *   (and reason=<loss reason>, stage=<current stage id>, cby=<consultations split>)
+ *   (and reason=<loss reason>, stage=<current stage id>, cby=<consultations split>, asof=<funnel date>)
  * Repeated keys (not commas) carry lists, so ids with any characters survive. Anything unknown
  * or malformed falls back to the default for that field and loses nothing else.
  */
@@ -55,6 +55,8 @@ export interface FilterState {
    * report says so. Never written to the URL: the bounded period is what gets shared and kept.
    */
   periodAsked: DateRange | null
+  /** day of the funnel on a date, "YYYY-MM-DD"; null = the period's last day */
+  asOf: string | null
 }
 
 export function defaultFilters(): FilterState {
@@ -75,6 +77,7 @@ export function defaultFilters(): FilterState {
     consultBy: 'city',
     lang: null,
     periodAsked: null,
+    asOf: null,
   }
 }
 
@@ -141,6 +144,8 @@ export function parseHash(hash: string): FilterState {
   state.consultBy = oneOf(['city', 'manager', 'source'] as const, q.get('cby'), state.consultBy)
   const lang = q.get('lang')
   state.lang = lang && /^[a-z]{2}$/.test(lang) ? lang : null
+  const asOf = q.get('asof')
+  state.asOf = isIsoDate(asOf) ? asOf : null
   return state
 }
 
@@ -164,6 +169,7 @@ export function toHash(state: FilterState): string {
   if (state.churnBy !== d.churnBy) q.set('by', state.churnBy)
   if (state.consultBy !== d.consultBy) q.set('cby', state.consultBy)
   if (state.lang) q.set('lang', state.lang)
+  if (state.asOf) q.set('asof', state.asOf)
   const query = q.toString()
   return `#/${state.page}${query ? `?${query}` : ''}`
 }

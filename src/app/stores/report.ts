@@ -7,6 +7,7 @@ import type { FilterState } from '../services/url-state'
 import type { DateRange } from '../services/period-presets'
 import { t } from '../i18n'
 import { useDrillStore } from './drill'
+import { nameTopClients } from '../../engine/clients'
 
 /** What computes reports: the Web Worker client in the browser, the engine itself in tests. */
 export interface ReportEngine {
@@ -27,6 +28,7 @@ export function queryFromFilters(state: FilterState, range: DateRange): ReportQu
     managerIds: state.managers.length ? [...state.managers] : undefined,
     lossReasonIds: state.lossReasons.length ? [...state.lossReasons] : undefined,
     stageIds: state.stages.length ? [...state.stages] : undefined,
+    ...(state.asOf ? { asOf: state.asOf } : {}),
   }
 }
 
@@ -114,6 +116,19 @@ export const useReportStore = defineStore('report', () => {
     fromSnapshot.value = false
   }
 
+  /** Names the top clients of the report on screen (looked up by the host), if it is still `shown`. */
+  function nameClients(shown: Report, names: Parameters<typeof nameTopClients>[1]): void {
+    if (report.value !== shown) return
+    report.value = {
+      ...shown,
+      clients: nameTopClients(shown.clients, names),
+      comparison: shown.comparison && {
+        ...shown.comparison,
+        clients: nameTopClients(shown.comparison.clients, names),
+      },
+    }
+  }
+
   const hasReport = computed(() => report.value !== null)
 
   return {
@@ -130,5 +145,6 @@ export const useReportStore = defineStore('report', () => {
     run,
     showSnapshot,
     keepSnapshotFor,
+    nameClients,
   }
 })
