@@ -7,14 +7,17 @@ import type { Browser } from 'playwright-core'
 import type { RunningPortal } from '../../../src/demo-portal/server'
 import { startAppServer, type AppServer } from './app-server'
 import { launchBrowser } from './browser'
-import { openHost, type HostOptions, type HostSession } from './host-page'
+import { DEFAULT_CLOCK, openHost, type HostOptions, type HostSession } from './host-page'
 import { startTestPortal, type TestPortalOptions } from './portal'
 
 export interface E2E {
   app: AppServer
   portal: RunningPortal
   browser: Browser
-  /** Opens the host page of this portal in a new browser context. */
+  /**
+   * Opens the host page of this portal in a new browser context, the browser's clock at the end of
+   * the portal's history (its `now`, else DEFAULT_CLOCK) unless `opts.clockAt` says otherwise.
+   */
   openHost(opts?: HostOptions): Promise<HostSession>
   stop(): Promise<void>
 }
@@ -35,7 +38,7 @@ export async function startE2E(portalOpts: Omit<TestPortalOptions, 'appUrl'> = {
       app,
       portal,
       browser,
-      openHost: (opts) => openHost(browser, portal.url, opts),
+      openHost: (opts) => openHost(browser, portal.url, { clockAt: portalOpts.now ?? DEFAULT_CLOCK, ...opts }),
       stop: () => stopAll(started),
     }
   } catch (err) {

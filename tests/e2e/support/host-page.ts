@@ -8,8 +8,17 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core'
 import { onTestFailed } from 'vitest'
 import { REPO_ROOT } from './app-server'
+import { DEFAULT_NOW } from '../../../src/demo-portal/generator'
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots')
+
+/**
+ * "Today" for every page a test opens unless it sets `clockAt`: the end of the generated history
+ * (the generator's pinned now). The report's default period is the last 30 whole days before the
+ * browser's today, so on the real date the tests would open on empty periods once the pinned
+ * history is more than a month old.
+ */
+export const DEFAULT_CLOCK = DEFAULT_NOW
 
 /** One line of the host page's `window.__hostLog` (src/demo-portal/host/host.js). */
 export interface HostLogEntry {
@@ -33,7 +42,10 @@ export interface HostOptions {
   install?: boolean
   /** Another page of the app server to frame, e.g. the SDK probe fixture. */
   appPath?: string
-  /** The browser's clock (host page and app frame) starts here and runs on: "today" for the app. */
+  /**
+   * The browser's clock (host page and app frame) starts here and runs on: "today" for the app.
+   * Default DEFAULT_CLOCK (startE2E: the portal's `now`); never the machine's date.
+   */
   clockAt?: string
 }
 
@@ -149,7 +161,7 @@ export async function openHost(browser: Browser, portalOrigin: string, opts: Hos
     )
   })
 
-  if (opts.clockAt) await page.clock.install({ time: opts.clockAt })
+  await page.clock.install({ time: opts.clockAt ?? DEFAULT_CLOCK })
   await page.goto(url)
   return session
 }
