@@ -162,7 +162,8 @@ export function toQuery(o: CliOptions): ReportQuery {
   if (o.stageIds.length) q.stageIds = o.stageIds
   if (o.bucket) q.bucket = o.bucket
   if (o.breakdown) q.breakdown = o.breakdown
-  if (o.now !== undefined) q.now = o.now
+  // "now" comes from here, never from inside the engine: --now, else the wall clock to the minute.
+  q.now = o.now ?? Math.floor(Date.now() / 60_000) * 60_000
   if (o.asOf !== undefined) q.asOf = o.asOf
   return q
 }

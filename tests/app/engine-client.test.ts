@@ -42,6 +42,17 @@ describe('engine client', () => {
     expect(rows.length).toBe(direct.kpis.won.value)
   })
 
+  it("stamps the app's clock as now on a query without one (the engine never reads the clock)", async () => {
+    const clock = MARCH.now + 59_999 // rounds down to the minute
+    const client = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(workerPort(), () => clock)
+    await client.load(hostilePortal())
+    const report = await client.report({ from: MARCH.from, to: MARCH.to, compare: 'none' })
+    expect(report.forecast.asOf).toBe(Math.floor(clock / 60_000) * 60_000)
+    expect(report.forecast.inflow.asOf).toBe(report.forecast.asOf)
+    const pinned = await client.report({ from: MARCH.from, to: MARCH.to, compare: 'none', now: MARCH.now - 86_400_000 })
+    expect(pinned.forecast.asOf).toBe(MARCH.now - 86_400_000)
+  })
+
   it('rejects with the engine message on a bad query', async () => {
     const client = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(workerPort())
     await client.load(hostilePortal())

@@ -21,7 +21,14 @@ export class EngineClient<Query, Report, Ref, Row> {
   private nextId = 1
   private pending = new Map<number, Pending>()
 
-  constructor(private readonly worker: WorkerLike) {
+  /**
+   * `clock` stands for "now": the app stamps it on every query that has none (to the minute, so a
+   * report asked twice within a minute is the same report), and the engine never reads the clock.
+   */
+  constructor(
+    private readonly worker: WorkerLike,
+    private readonly clock: () => number = () => Date.now(),
+  ) {
     worker.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data))
     worker.addEventListener('error', (e: ErrorEvent) => {
       const error = new Error(`The report engine stopped: ${e.message || 'unknown error'}. Reload the page.`)
@@ -70,11 +77,16 @@ export class EngineClient<Query, Report, Ref, Row> {
   }
 
   report(query: Query): Promise<Report> {
-    return this.request<Report>({ type: 'report', query })
+    return this.request<Report>({ type: 'report', query: this.stamped(query) })
   }
 
   drill(ref: Ref, query: Query): Promise<Row[]> {
-    return this.request<Row[]>({ type: 'drill', ref, query })
+    return this.request<Row[]>({ type: 'drill', ref, query: this.stamped(query) })
+  }
+
+  private stamped(query: Query): Query {
+    if (!query || typeof query !== 'object' || (query as { now?: unknown }).now !== undefined) return query
+    return { ...query, now: Math.floor(this.clock() / 60_000) * 60_000 }
   }
 
   dispose(): void {
