@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { reasonText, tr } from '../../src/app/install/messages'
 import { parseAmount, parseCount, validateRecord, budgetKey } from '../../src/b24/input-cells'
-import { WRITE_REFUSED_HINT } from '../../src/b24/storage'
+import { BUSY_REASON, WRITE_REFUSED_HINT } from '../../src/b24/storage'
 
 /** Every reason the validation can give, as it gives it. */
 function reasons(): string[] {
@@ -24,7 +24,7 @@ function reasons(): string[] {
       new Set(['RUB']),
     ).map((e) => e.reason),
   )
-  out.push(WRITE_REFUSED_HINT)
+  out.push(WRITE_REFUSED_HINT, BUSY_REASON)
   return out
 }
 

@@ -112,6 +112,7 @@ const en = {
   'reason.currency': 'unknown currency "{v}"',
   'reason.noCurrency': 'currency is missing',
   'reason.adminOnly': 'Only portal administrators can change budgets and plans; ask an administrator.',
+  'reason.busy': 'Another administrator kept changing this cell at the same moment; save it again.',
 }
 
 export type InstallKey = keyof typeof en
@@ -222,6 +223,7 @@ const ru: Record<InstallKey, string> = {
   'reason.currency': 'неизвестная валюта «{v}»',
   'reason.noCurrency': 'не указана валюта',
   'reason.adminOnly': 'Менять бюджеты и планы могут только администраторы портала; обратитесь к администратору.',
+  'reason.busy': 'Другой администратор в тот же момент снова и снова менял эту ячейку; сохраните её ещё раз.',
 }
 
 const uk: Record<InstallKey, string> = {
@@ -332,6 +334,7 @@ const uk: Record<InstallKey, string> = {
   'reason.currency': 'невідома валюта «{v}»',
   'reason.noCurrency': 'не вказано валюту',
   'reason.adminOnly': 'Змінювати бюджети й плани можуть лише адміністратори порталу; зверніться до адміністратора.',
+  'reason.busy': 'Інший адміністратор у ту саму мить знову й знову змінював цю клітинку; збережіть її ще раз.',
 }
 
 const CATALOGS: Record<Lang, Record<InstallKey, string>> = { en, ru, uk }
@@ -350,6 +353,7 @@ const REASONS: [RegExp, InstallKey][] = [
   [/^unknown currency "(.*)"$/, 'reason.currency'],
   [/^currency is missing$/, 'reason.noCurrency'],
   [/^Only portal administrators can change budgets and plans/, 'reason.adminOnly'],
+  [/^Another administrator kept changing this cell/, 'reason.busy'],
 ]
 
 export function reasonText(lang: Lang, reason: string): string {
