@@ -31,7 +31,7 @@ function reasons(): string[] {
 describe('admin page words', () => {
   it('translates every validation reason the storage layer produces', () => {
     const all = reasons()
-    expect(all).toHaveLength(8)
+    expect(all).toHaveLength(9)
     for (const r of all) {
       expect(reasonText('en', r)).toBe(r)
       expect(reasonText('ru', r)).not.toBe(r)
