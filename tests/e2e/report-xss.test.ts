@@ -15,6 +15,8 @@ import type { Browser, Frame, Locator } from 'playwright-core'
 import { generatePortal } from '../../src/demo-portal/generator'
 import { CITY_FIELD, LOSS_REASON_FIELD } from '../../src/demo-portal/generator'
 import { hostRoutes } from '../../src/demo-portal/host/routes'
+// Every page the report has, so a new page is hovered too.
+import { PAGES } from '../../src/app/services/url-state'
 import { startPortal, type RunningPortal } from '../../src/demo-portal/server'
 import { startAppServer, type AppServer } from './support/app-server'
 import { launchBrowser } from './support/browser'
@@ -22,7 +24,6 @@ import { openHost, waitFor, type HostSession } from './support/host-page'
 
 /** A payload that, if it ever runs in the app frame, leaves its field's tag in window.__xss. */
 const payload = (tag: string) => `<img src=x onerror="(window.__xss=window.__xss||[]).push('${tag}')">`
-const PAGES = ['overview', 'funnels', 'churn', 'sources', 'managers', 'time', 'touches', 'loss', 'forecast', 'quality']
 /** Pages whose charts name CRM things (the overview and forecast charts show dates and our own words). */
 const NAMED_CHART_PAGES = ['funnels', 'churn', 'loss']
 
