@@ -81,6 +81,7 @@ describe('Consultations page in the browser', () => {
       { timeout: 30_000 },
     )
     expect(await reasons.first().locator('[data-col="reason"]').innerText()).toBe('No answer')
+    await frame.click('[data-testid="tab-touches"]') // closes the open filter list before the screenshot
     await host.screenshot('report-touches-no-answer')
   })
 })

@@ -11,6 +11,7 @@ import type { HostSession } from './support/host-page'
 const PAGES = [
   'overview',
   'funnels',
+  'consultations',
   'churn',
   'sources',
   'managers',
@@ -21,7 +22,7 @@ const PAGES = [
   'quality',
 ] as const
 /** Pages that always draw at least one chart on this portal. */
-const CHART_PAGES = new Set(['overview', 'funnels', 'churn', 'sources', 'managers', 'forecast'])
+const CHART_PAGES = new Set(['overview', 'funnels', 'consultations', 'churn', 'sources', 'managers', 'forecast'])
 
 let e2e: E2E
 let host: HostSession
