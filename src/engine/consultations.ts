@@ -198,6 +198,16 @@ export class DealWalk {
   }
 }
 
+/**
+ * Does the deal have a pass inside the window? Every figure counts a pass in the period (a
+ * booking, a no-show, the first contract or held pass), so a deal without one adds nothing.
+ */
+function passesIn(p: Prepared, d: number, w: Window): boolean {
+  const a = p.passStart[d]
+  const b = p.passStart[d + 1]
+  return b > a && p.passAt[b - 1] >= w.start && p.passAt[a] < w.end
+}
+
 export function bookingBucket(n: number): BookingBucket | null {
   return n <= 0 ? null : n === 1 ? '1' : n === 2 ? '2' : '3+'
 }
@@ -309,7 +319,7 @@ export function consultationsSection(s: QueryScope, ps: PeriodScope): Consultati
   const contacts = new Records()
   const walk = new DealWalk(p, roles)
   for (let d = 0; d < p.n; d++) {
-    if (s.dealMask[d] !== 1 || p.passStart[d + 1] === p.passStart[d]) continue
+    if (s.dealMask[d] !== 1 || !passesIn(p, d, w)) continue
     walk.run(d, w)
     const c = walk.contractMs(d, w)
     if (c !== null) {
