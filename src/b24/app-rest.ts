@@ -4,18 +4,19 @@
  * (client.ts) implements it for every connection mode (frame, webhook, token), so the same
  * code runs in the Bitrix24 iframe, in the demo host page and in Node tests.
  */
+import { FunnelLensError } from '../errors'
+
 export type RestParams = Record<string, unknown>
 
 /** A REST error as the portal sent it: `code` is the wire `error` ("ACCESS_DENIED", …). */
-export class RestError extends Error {
+export class RestError extends FunnelLensError {
   constructor(
     readonly method: string,
-    readonly code: string,
+    code: string,
     readonly description: string,
     readonly status: number,
   ) {
-    super(`${method}: ${code || 'error'}${description ? ` — ${description}` : ''}`)
-    this.name = 'RestError'
+    super(code, `${method}: ${code || 'error'}${description ? ` — ${description}` : ''}`, 'RestError')
   }
 }
 

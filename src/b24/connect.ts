@@ -18,6 +18,7 @@ import {
   type AuthData,
   type TypeB24,
 } from '@bitrix24/b24jssdk'
+import { FunnelLensError } from '../errors'
 import {
   clientFromSdk,
   sdkRestrictionParams,
@@ -27,10 +28,10 @@ import {
   type Identity,
 } from './client'
 
-export class ConnectError extends Error {
+/** The app cannot reach the portal: no frame handshake, a bad or refused webhook. */
+export class ConnectError extends FunnelLensError {
   constructor(message: string) {
-    super(message)
-    this.name = 'ConnectError'
+    super('CONNECT', message, 'ConnectError')
   }
 }
 

@@ -18,6 +18,7 @@
  */
 import type { BatchOutcome, RequestOptions } from './client'
 import type { RestParams } from './app-rest'
+import { FunnelLensError } from '../errors'
 import { RestError } from './app-rest'
 import { lastIdReference, numericId, PAGE, rowKey, rowsOf, type CursorSpec, type OffsetSpec } from './tables'
 import { throwIfAborted } from './retry'
@@ -106,10 +107,10 @@ export interface LoadOptions {
   maxStalls?: number
 }
 
-export class LoaderError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'LoaderError'
+/** A table the sync cannot page: the portal ignores the id cursor, or batches stop making progress. */
+export class LoaderError extends FunnelLensError {
+  constructor(code: 'CURSOR_IGNORED' | 'NO_PROGRESS', message: string) {
+    super(code, message, 'LoaderError')
   }
 }
 
@@ -269,6 +270,7 @@ export function acceptChain(
       // Page 0 carried a literal cursor: ids at or below it mean the portal ignored the filter.
       if (k === 0)
         throw new LoaderError(
+          'CURSOR_IGNORED',
           `${job.spec.method}: the portal returned ids not above ${s.cursor} for ">${job.spec.cursorKey}" — cannot page this table safely.`,
         )
       break // an unresolved back-reference: drop the page, the next batch resumes from the cursor
@@ -380,6 +382,7 @@ export async function runJobs(client: BatchClient, jobs: readonly Job[], options
           .map(([, r]) => r.error?.message)
           .slice(0, 3)
         throw new LoaderError(
+          'NO_PROGRESS',
           `Loading made no progress in ${maxStalls} batches in a row (${errors.join('; ') || 'no rows accepted'}). Everything loaded so far is kept; try again later.`,
         )
       }

@@ -5,6 +5,7 @@
  * also without looping forever. Exponential backoff with full jitter, bounded attempts, and a
  * clear error at the end.
  */
+import { FunnelLensError } from '../errors'
 import { RestError } from './app-rest'
 
 export interface RetryPolicy {
@@ -47,10 +48,10 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
-export class AbortedError extends Error {
+/** The user stopped the sync. Named 'AbortError' like the DOM's, which callers already recognise. */
+export class AbortedError extends FunnelLensError {
   constructor() {
-    super('The sync was stopped.')
-    this.name = 'AbortError'
+    super('ABORTED', 'The sync was stopped.', 'AbortError')
   }
 }
 

@@ -7,12 +7,12 @@ import { parseArgs } from 'node:util'
 import type { BreakdownDim } from '../engine/filters'
 import type { BucketKind, CompareMode } from '../engine/periods'
 import { DIMS } from '../engine/dims'
+import { FunnelLensError } from '../errors'
 
 /** A mistake of the person running the command: printed as one line, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends FunnelLensError {
   constructor(message: string) {
-    super(message)
-    this.name = 'UsageError'
+    super('USAGE', message, 'UsageError')
   }
 }
 

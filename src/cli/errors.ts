@@ -4,18 +4,18 @@
  *   1  the data: a portal that cannot be reached or refuses, a dump that cannot be read
  *   3  a bug in Funnel Lens (InternalError, or a JavaScript TypeError/ReferenceError anywhere)
  */
+import { FunnelLensError } from '../errors'
 import { UsageError } from './args'
 
 export const EXIT = { data: 1, usage: 2, internal: 3 } as const
 
 /** A failure that is ours, not the user's: the report code threw where it never should. */
-export class InternalError extends Error {
+export class InternalError extends FunnelLensError {
   constructor(
     readonly where: string,
     readonly failure: unknown,
   ) {
-    super(`internal error in ${where} (${describe(failure)})`)
-    this.name = 'InternalError'
+    super('INTERNAL', `internal error in ${where} (${describe(failure)})`, 'InternalError', { cause: failure })
   }
 }
 

@@ -7,14 +7,15 @@ import { readDump } from '../demo-portal/gen-dump-io'
 import type { CrmData } from '../engine/types'
 import type { ClientIds, ClientNames } from '../b24/client-names'
 import type { SyncSettings } from '../b24/settings'
+import { FunnelLensError } from '../errors'
 import { UsageError, type CliOptions } from './args'
 import { readSettingsFile, unknownRoleStages } from './settings-file'
 import { loadFromWebhook } from './webhook'
 
-export class LoadError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'LoadError'
+/** The data source (a dump file) cannot be read: the data's problem, exit code 1. */
+export class DataSourceError extends FunnelLensError {
+  constructor(message: string, cause?: unknown) {
+    super('DATA_SOURCE', message, 'DataSourceError', { cause })
   }
 }
 
@@ -29,7 +30,7 @@ function fromDump(path: string, settings: SyncSettings | undefined): LoadedData 
   try {
     dump = readDump(path)
   } catch (err) {
-    throw new LoadError((err as Error).message)
+    throw new DataSourceError((err as Error).message, err)
   }
   return { data: dumpToCrmData(dump, settings) }
 }

@@ -14,6 +14,7 @@ import {
   type ReportQuery,
 } from '../engine/index'
 import type { CrmData } from '../engine/types'
+import { QueryError } from '../engine/errors'
 import { summarizeProblems, type DataProblem } from '../b24/normalize-problems'
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from './args'
 import { InternalError } from './errors'
@@ -71,12 +72,16 @@ function warnBounded(period: PeriodInfo, warn: (line: string) => void): void {
   )
 }
 
-/** The engine throws plain Errors with readable text for a query it cannot answer; anything else is a bug. */
+/**
+ * The engine throws QueryError (or a plain Error) with readable text for a query it cannot answer;
+ * anything else is a bug.
+ */
 function engineStep<T>(step: () => T): T {
   try {
     return step()
   } catch (err) {
-    if (err instanceof Error && err.constructor === Error) throw new UsageError(err.message)
+    if (err instanceof QueryError || (err instanceof Error && err.constructor === Error))
+      throw new UsageError(err.message)
     throw new InternalError('the report engine', err)
   }
 }

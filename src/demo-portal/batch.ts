@@ -7,7 +7,7 @@
  * or list); a reference inside a longer string is replaced by its text — objects and lists,
  * which PHP cannot put into a string, become "" (our choice; see README).
  */
-import { phpArray, RestError, type OperatingMeter } from './envelope'
+import { phpArray, PortalRestError, type OperatingMeter } from './envelope'
 import { invoke } from './dispatch'
 import { isObject, parseBracketQuery, phpTruthy, type Json, type JsonObject, type Params } from './params'
 import type { AuthContext, PortalState } from './state'
@@ -70,7 +70,8 @@ function commandsOf(cmd: Json | undefined): [string, string][] {
 
 export function runBatch(portal: PortalState, meter: OperatingMeter, auth: AuthContext, params: Params): unknown {
   const commands = commandsOf(params.get('cmd'))
-  if (commands.length > MAX_BATCH) throw new RestError(400, 'ERROR_BATCH_LENGTH_EXCEEDED', 'Max batch length exceeded')
+  if (commands.length > MAX_BATCH)
+    throw new PortalRestError(400, 'ERROR_BATCH_LENGTH_EXCEEDED', 'Max batch length exceeded')
   const parsed = commands.map(([key, line]) => {
     const q = line.indexOf('?')
     const method = (q < 0 ? line : line.slice(0, q))
@@ -80,7 +81,7 @@ export function runBatch(portal: PortalState, meter: OperatingMeter, auth: AuthC
     return { key, method, query: q < 0 ? '' : line.slice(q + 1) }
   })
   if (parsed.some((c) => c.method === 'batch'))
-    throw new RestError(405, 'ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage')
+    throw new PortalRestError(405, 'ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage')
   const halt = phpTruthy(params.get('halt'))
   const store: RefStore = { result: new Map(), next: new Map(), total: new Map(), time: new Map(), error: new Map() }
   for (const c of parsed) {
@@ -93,7 +94,7 @@ export function runBatch(portal: PortalState, meter: OperatingMeter, auth: AuthC
       if (body.next !== undefined) store.next.set(c.key, body.next)
       store.time.set(c.key, time)
     } catch (e) {
-      const err = e instanceof RestError ? e : internalError(e)
+      const err = e instanceof PortalRestError ? e : internalError(e)
       store.error.set(c.key, err.toBody())
       if (halt) break
     }
@@ -107,6 +108,6 @@ export function runBatch(portal: PortalState, meter: OperatingMeter, auth: AuthC
   }
 }
 
-function internalError(e: unknown): RestError {
-  return new RestError(500, 'INTERNAL_SERVER_ERROR', e instanceof Error ? e.message : 'Internal server error')
+function internalError(e: unknown): PortalRestError {
+  return new PortalRestError(500, 'INTERNAL_SERVER_ERROR', e instanceof Error ? e.message : 'Internal server error')
 }

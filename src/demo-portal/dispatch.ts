@@ -1,7 +1,7 @@
 /**
  * Runs one REST method (also each batch command) and times it.
  */
-import { makeTime, OperatingMeter, RestError, type MethodResult, type TimeInfo } from './envelope'
+import { makeTime, OperatingMeter, PortalRestError, type MethodResult, type TimeInfo } from './envelope'
 import { Params, type JsonObject } from './params'
 import { methods } from './registry'
 import type { AuthContext, PortalState } from './state'
@@ -19,8 +19,8 @@ export interface Invocation {
   time: TimeInfo
 }
 
-export function methodNotFound(): RestError {
-  return new RestError(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!')
+export function methodNotFound(): PortalRestError {
+  return new PortalRestError(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!')
 }
 
 export function invoke(

@@ -2,17 +2,21 @@
  * Response envelopes of Bitrix24 REST v2 (rest.md §1.3, §1.5): `{result, total?, next?, time}`
  * on success, `{error, error_description}` with a real HTTP status on failure.
  */
+import { FunnelLensError } from '../errors'
 import { formatInZone } from './tz'
 
-/** A REST failure the dispatcher turns into `{error, error_description}` + status. */
-export class RestError extends Error {
+/**
+ * A REST failure the demo portal's dispatcher turns into `{error, error_description}` + status
+ * (the app's side of the same wire error is `RestError` in src/b24/app-rest.ts).
+ */
+export class PortalRestError extends FunnelLensError {
   constructor(
     readonly status: number,
-    readonly code: string | number,
+    code: string,
     readonly description: string,
     readonly extra: Record<string, unknown> = {},
   ) {
-    super(`${status} ${code}: ${description}`)
+    super(code, `${status} ${code}: ${description}`, 'PortalRestError')
   }
 
   toBody(): Record<string, unknown> {
@@ -21,13 +25,13 @@ export class RestError extends Error {
 }
 
 /** Bitrix `AccessException`: 403 ACCESS_DENIED "Access denied! <msg>" (rest/lib/accessexception.php). */
-export function accessDenied(message = ''): RestError {
-  return new RestError(403, 'ACCESS_DENIED', `Access denied!${message ? ` ${message}` : ''}`)
+export function accessDenied(message = ''): PortalRestError {
+  return new PortalRestError(403, 'ACCESS_DENIED', `Access denied!${message ? ` ${message}` : ''}`)
 }
 
 /** Bitrix `AuthTypeException`: 403 WRONG_AUTH_TYPE (placement.* from a webhook). */
-export function wrongAuthType(): RestError {
-  return new RestError(
+export function wrongAuthType(): PortalRestError {
+  return new PortalRestError(
     403,
     'WRONG_AUTH_TYPE',
     'Current authorization type is denied for this method Application context required',
@@ -35,8 +39,8 @@ export function wrongAuthType(): RestError {
 }
 
 /** Legacy CRM method errors: HTTP 400 with an empty code (crm-deal-list.md). */
-export function crmError(description: string): RestError {
-  return new RestError(400, '', description)
+export function crmError(description: string): PortalRestError {
+  return new PortalRestError(400, '', description)
 }
 
 export interface TimeInfo {

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import type { PortalDump } from '../b24/wire'
 import { runBatch } from './batch'
 import { invoke, methodNotFound } from './dispatch'
-import { makeTime, OperatingMeter, RestError } from './envelope'
+import { makeTime, OperatingMeter, PortalRestError } from './envelope'
 import { FaultInjector, HOSTILE_DESCRIPTION, type FaultKind } from './faults'
 import { LeakyBucket } from './limiter'
 import { createMutations, type PortalMutations } from './mutate'
@@ -115,7 +115,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length
       if (size > MAX_BODY) {
-        reject(new RestError(413, 'INVALID_REQUEST', 'Request body too large'))
+        reject(new PortalRestError(413, 'INVALID_REQUEST', 'Request body too large'))
         req.destroy()
         return
       }
@@ -205,7 +205,7 @@ class RequestGate {
   }
 }
 
-const NO_AUTH = (): RestError => new RestError(401, 'NO_AUTH_FOUND', 'Wrong authorization data')
+const NO_AUTH = (): PortalRestError => new PortalRestError(401, 'NO_AUTH_FOUND', 'Wrong authorization data')
 
 export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
   const tokenTtl = opts.tokenTtlSec ?? 3600
@@ -241,8 +241,9 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
     const token = params.string('auth')
     if (!token) throw NO_AUTH()
     const rec = portal.accessTokens.get(token)
-    if (!rec) throw new RestError(401, 'invalid_token', 'The access token provided is invalid.')
-    if (rec.expiresAt <= clock()) throw new RestError(401, 'expired_token', 'The access token provided has expired.')
+    if (!rec) throw new PortalRestError(401, 'invalid_token', 'The access token provided is invalid.')
+    if (rec.expiresAt <= clock())
+      throw new PortalRestError(401, 'expired_token', 'The access token provided has expired.')
     const user = portal.user(rec.userId)
     if (!user || !user.ACTIVE) throw NO_AUTH()
     return { kind: 'oauth', userId: rec.userId }
@@ -282,7 +283,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
     try {
       bodyText = await readBody(req)
     } catch (e) {
-      if (e instanceof RestError) sendJson(res, e.status, e.toBody())
+      if (e instanceof PortalRestError) sendJson(res, e.status, e.toBody())
       return
     }
     if (!route) {
@@ -301,7 +302,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       try {
         body = parseBody(req.headers['content-type'], bodyText)
       } catch {
-        throw new RestError(400, 'INVALID_REQUEST', 'Request body is not valid JSON')
+        throw new PortalRestError(400, 'INVALID_REQUEST', 'Request body is not valid JSON')
       }
       const query = parseBracketQuery(url.search.slice(1))
       for (const k of Object.keys(query)) if (k.startsWith('bx24_')) delete query[k]
@@ -327,7 +328,7 @@ export async function startPortal(opts: PortalOptions): Promise<RunningPortal> {
       const { body: out, time } = invoke(portal, meter, auth, route.method, params.raw)
       sendJson(res, 200, { ...out, time })
     } catch (e) {
-      if (e instanceof RestError) sendJson(res, e.status, e.toBody())
+      if (e instanceof PortalRestError) sendJson(res, e.status, e.toBody())
       else
         sendJson(res, 500, {
           error: 'INTERNAL_SERVER_ERROR',

@@ -3,6 +3,7 @@
  * mask, the current and comparison periods and their chart buckets.
  */
 import { DIMS, type Dim } from './dims'
+import { QueryError } from './errors'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
 import { boundPeriod, dataSpan, type PeriodClamp } from './period-bounds'
 import {
@@ -191,19 +192,21 @@ const BUCKETS = ['day', 'week', 'month', 'quarter', 'year']
 /** Rejects a malformed query with a message naming the field and the values allowed. */
 function checkQuery(q: ReportQuery): void {
   if (q.compare !== undefined && !COMPARE.includes(q.compare))
-    throw new Error(`compare must be one of ${COMPARE.join(', ')}, not "${q.compare}"`)
+    throw new QueryError('BAD_QUERY', `compare must be one of ${COMPARE.join(', ')}, not "${q.compare}"`)
   if (q.bucket !== undefined && !BUCKETS.includes(q.bucket))
-    throw new Error(`bucket must be one of ${BUCKETS.join(', ')}, not "${q.bucket}"`)
+    throw new QueryError('BAD_QUERY', `bucket must be one of ${BUCKETS.join(', ')}, not "${q.bucket}"`)
   if (q.breakdown !== undefined && !DIMS.includes(q.breakdown))
-    throw new Error(`breakdown must be one of ${DIMS.join(', ')}, not "${q.breakdown}"`)
-  if (q.now !== undefined && !Number.isFinite(q.now)) throw new Error('now must be a time in epoch milliseconds')
+    throw new QueryError('BAD_QUERY', `breakdown must be one of ${DIMS.join(', ')}, not "${q.breakdown}"`)
+  if (q.now !== undefined && !Number.isFinite(q.now))
+    throw new QueryError('BAD_QUERY', 'now must be a time in epoch milliseconds')
 }
 
 export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
   checkQuery(q)
   const askedFrom = parseDay(q.from)
   const askedTo = parseDay(q.to)
-  if (askedTo < askedFrom) throw new Error(`The period ends (${q.to}) before it starts (${q.from}); swap the dates`)
+  if (askedTo < askedFrom)
+    throw new QueryError('BAD_PERIOD', `The period ends (${q.to}) before it starts (${q.from}); swap the dates`)
   // Default "now" is rounded to the minute so that filter changes reuse the forecast model.
   const now = q.now ?? Math.floor(Date.now() / 60_000) * 60_000
   const { fromDay, toDay, bucket, clamp } = boundPeriod(askedFrom, askedTo, q.bucket, dataSpan(p, now))

@@ -7,6 +7,7 @@
  * boundary, through `Intl.DateTimeFormat` (IANA) or a constant (fixed "+03:00" offsets). Rows are
  * then placed into buckets by binary search over those instants, never by a per-row date call.
  */
+import { QueryError } from './errors'
 
 export type BucketKind = 'day' | 'week' | 'month' | 'quarter' | 'year'
 export type CompareMode = 'previous' | 'year' | 'none'
@@ -39,13 +40,13 @@ export function formatDay(n: number): string {
 /** Parses 'YYYY-MM-DD'; throws a message the user can act on. */
 export function parseDay(s: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s ?? '')
-  if (!m) throw new Error(`"${s}" is not a date; write it as YYYY-MM-DD, e.g. 2024-03-31`)
+  if (!m) throw new QueryError('BAD_DATE', `"${s}" is not a date; write it as YYYY-MM-DD, e.g. 2024-03-31`)
   const y = Number(m[1])
   const mo = Number(m[2])
   const d = Number(m[3])
   const n = dayNumber(y, mo, d)
   const back = dayParts(n)
-  if (back.m !== mo || back.d !== d) throw new Error(`"${s}" is not a calendar date`)
+  if (back.m !== mo || back.d !== d) throw new QueryError('BAD_DATE', `"${s}" is not a calendar date`)
   return n
 }
 
@@ -116,7 +117,10 @@ export function timeZone(zone: string): TimeZone {
         second: 'numeric',
       })
     } catch {
-      throw new Error(`Unknown time zone "${zone}"; use an IANA name like Europe/Moscow or an offset like +03:00`)
+      throw new QueryError(
+        'BAD_TIME_ZONE',
+        `Unknown time zone "${zone}"; use an IANA name like Europe/Moscow or an offset like +03:00`,
+      )
     }
     formatters.set(zone, f)
   }
@@ -179,7 +183,7 @@ export function makePeriod(tz: TimeZone, fromDay: number, toDay: number): Period
 export function parsePeriod(tz: TimeZone, from: string, to: string): Period {
   const f = parseDay(from)
   const t = parseDay(to)
-  if (t < f) throw new Error(`The period ends (${to}) before it starts (${from}); swap the dates`)
+  if (t < f) throw new QueryError('BAD_PERIOD', `The period ends (${to}) before it starts (${from}); swap the dates`)
   return makePeriod(tz, f, t)
 }
 

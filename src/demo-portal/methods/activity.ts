@@ -3,7 +3,7 @@
  * An activity bound to several listed owners is returned once (the real portal may repeat it).
  */
 import type { ActivityRow } from '../../b24/wire'
-import { crmError, RestError } from '../envelope'
+import { crmError, PortalRestError } from '../envelope'
 import { isObject, type Json } from '../params'
 import { runList, type Order } from '../query'
 import { define } from '../registry'
@@ -74,9 +74,9 @@ define('crm.activity.list', 'crm', (ctx) => {
 
 define('crm.activity.binding.list', 'crm', (ctx) => {
   const id = positiveInt(ctx.params.get('activityId'))
-  if (id === null) throw new RestError(400, '100', "Required fields missing: 'activityId'")
+  if (id === null) throw new PortalRestError(400, '100', "Required fields missing: 'activityId'")
   const row = ctx.portal.activities.get(id)
-  if (!row) throw new RestError(400, 'NOT_FOUND', 'Element not found')
+  if (!row) throw new PortalRestError(400, 'NOT_FOUND', 'Element not found')
   if (ctx.portal.restricted(ctx.auth.userId) && String(row.RESPONSIBLE_ID) !== String(ctx.auth.userId))
     throw crmError('Access denied.')
   return {

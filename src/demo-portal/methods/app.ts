@@ -4,7 +4,7 @@
  * does: AccessException → 403 ACCESS_DENIED "Access denied! Application context required";
  * placement.* → 403 WRONG_AUTH_TYPE.
  */
-import { accessDenied, RestError, wrongAuthType } from '../envelope'
+import { accessDenied, PortalRestError, wrongAuthType } from '../envelope'
 import { isObject, type JsonObject } from '../params'
 import type { PlacementBinding } from '../store'
 import { formatInZone } from '../tz'
@@ -46,7 +46,7 @@ function optionsParam(ctx: CallContext): JsonObject {
   const given = ctx.params.get('options')
   const options = given === undefined ? ctx.params.without('auth') : given
   if (!isObject(options) || Object.keys(options).length === 0)
-    throw new RestError(400, 'ARGUMENT_NULL', "Argument 'options' is null or empty")
+    throw new PortalRestError(400, 'ARGUMENT_NULL', "Argument 'options' is null or empty")
   return options
 }
 
@@ -119,7 +119,7 @@ function requirePlacementContext(ctx: CallContext, admin: boolean): void {
 function placementCode(ctx: CallContext): string {
   const code = (ctx.params.string('PLACEMENT') ?? '').trim().toUpperCase()
   if (!code)
-    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'PLACEMENT' is null or empty", { argument: 'PLACEMENT' })
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', "Argument 'PLACEMENT' is null or empty", { argument: 'PLACEMENT' })
   return code
 }
 
@@ -127,23 +127,23 @@ define('placement.bind', 'placement', (ctx) => {
   requirePlacementContext(ctx, true)
   const placement = placementCode(ctx)
   if (!KNOWN_PLACEMENTS.includes(placement) && !CRM_PLACEMENT.test(placement)) {
-    throw new RestError(400, 'ERROR_PLACEMENT_NOT_FOUND', 'Placement not found')
+    throw new PortalRestError(400, 'ERROR_PLACEMENT_NOT_FOUND', 'Placement not found')
   }
   const handler = (ctx.params.string('HANDLER') ?? '').trim()
   if (!handler)
-    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'HANDLER' is null or empty", { argument: 'HANDLER' })
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', "Argument 'HANDLER' is null or empty", { argument: 'HANDLER' })
   let url: URL
   try {
     url = new URL(handler)
   } catch {
-    throw new RestError(400, 'ERROR_WRONG_HANDLER_URL', 'Wrong handler URL')
+    throw new PortalRestError(400, 'ERROR_WRONG_HANDLER_URL', 'Wrong handler URL')
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new RestError(400, 'ERROR_UNSUPPORTED_PROTOCOL', 'Unsupported event handler protocol')
+    throw new PortalRestError(400, 'ERROR_UNSUPPORTED_PROTOCOL', 'Unsupported event handler protocol')
   const userId = Number(ctx.params.get('USER_ID') ?? 0) || 0
   const list = ctx.portal.store.data.placements
   if (list.some((p) => p.placement === placement && p.handler === handler && p.userId === userId)) {
-    throw new RestError(400, 'ERROR_HANDLER_ALREADY_EXIST', 'Handler already binded')
+    throw new PortalRestError(400, 'ERROR_HANDLER_ALREADY_EXIST', 'Handler already binded')
   }
   const options = ctx.params.get('OPTIONS')
   const langAll = ctx.params.get('LANG_ALL')

@@ -3,7 +3,7 @@
  * (rest.md §4). Rows are served as stored in the dump; `select` trims them.
  */
 import type { DealRow, LeadRow, UserFieldRow } from '../../b24/wire'
-import { crmError, RestError, type MethodResult } from '../envelope'
+import { crmError, PortalRestError, type MethodResult } from '../envelope'
 import { compileCondition, parseFilter, parseOrder, runList, sortRows } from '../query'
 import { define, type CallContext } from '../registry'
 import { project, selectPlan } from '../select'
@@ -149,8 +149,9 @@ define('crm.status.entity.types', 'crm', (ctx) => {
 /** crm.category.list: `result.categories`, numbers, default pipeline included. */
 define('crm.category.list', 'crm', (ctx) => {
   const typeId = Number(ctx.params.get('entityTypeId'))
-  if (!Number.isInteger(typeId) || typeId <= 0) throw new RestError(400, 'NOT_FOUND', 'Smart process not found')
-  if (typeId !== 2) throw new RestError(400, 'ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${typeId} is not supported`)
+  if (!Number.isInteger(typeId) || typeId <= 0) throw new PortalRestError(400, 'NOT_FOUND', 'Smart process not found')
+  if (typeId !== 2)
+    throw new PortalRestError(400, 'ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${typeId} is not supported`)
   const categories = ctx.portal.dump.dealCategories
   return { result: { categories }, total: categories.length }
 })

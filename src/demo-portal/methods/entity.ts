@@ -4,7 +4,7 @@
  * X; portal admins act with X. Items keep TIMESTAMP_X / MODIFIED_BY current so clients can see
  * concurrent edits.
  */
-import { accessDenied, RestError } from '../envelope'
+import { accessDenied, PortalRestError } from '../envelope'
 import { isObject, type Json, type JsonObject } from '../params'
 import { parseFilter, parseOrder, runList } from '../query'
 import { define, type CallContext } from '../registry'
@@ -45,13 +45,14 @@ function need(ctx: CallContext, storage: EntityStorage, level: AccessLevel): voi
 
 function entityCode(ctx: CallContext): string {
   const code = (ctx.params.string('ENTITY') ?? '').trim()
-  if (!code) throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'ENTITY' is null or empty", { argument: 'ENTITY' })
+  if (!code)
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', "Argument 'ENTITY' is null or empty", { argument: 'ENTITY' })
   return code
 }
 
 function findStorage(ctx: CallContext): EntityStorage {
   const s = ctx.portal.store.entity(entityCode(ctx))
-  if (!s) throw new RestError(400, 'ERROR_ENTITY_NOT_FOUND', 'Entity not found')
+  if (!s) throw new PortalRestError(400, 'ERROR_ENTITY_NOT_FOUND', 'Entity not found')
   return s
 }
 
@@ -69,14 +70,14 @@ define('entity.add', 'entity', (ctx) => {
   entityContext(ctx)
   const code = entityCode(ctx)
   if (!/^[A-Za-z0-9_]+$/.test(code))
-    throw new RestError(400, 'ERROR_ARGUMENT', 'Entity code contains invalid characters')
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', 'Entity code contains invalid characters')
   if (code.length > MAX_CODE)
-    throw new RestError(400, 'ERROR_ARGUMENT', `Entity code is too long. Max length is ${MAX_CODE} characters.`)
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', `Entity code is too long. Max length is ${MAX_CODE} characters.`)
   const name = (ctx.params.string('NAME') ?? '').trim()
-  if (!name) throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'NAME' is null or empty", { argument: 'NAME' })
+  if (!name) throw new PortalRestError(400, 'ERROR_ARGUMENT', "Argument 'NAME' is null or empty", { argument: 'NAME' })
   const data = ctx.portal.store.data
   if (data.entities.some((e) => e.ENTITY === code))
-    throw new RestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
+    throw new PortalRestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
   const access = normalizeAccess(ctx.params.get('ACCESS'))
   access[`U${ctx.auth.userId}`] = 'X'
   data.entities.push({
@@ -112,7 +113,7 @@ define('entity.update', 'entity', (ctx) => {
   const renamed = ctx.params.string('ENTITY_NEW')
   if (renamed) {
     if (ctx.portal.store.entity(renamed))
-      throw new RestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
+      throw new PortalRestError(400, 'ERROR_ENTITY_ALREADY_EXISTS', 'Entity already exists')
     s.ENTITY = renamed
   }
   ctx.portal.store.save()
@@ -213,9 +214,9 @@ define('entity.item.add', 'entity', (ctx) => {
 function findItem(ctx: CallContext, s: EntityStorage): EntityItem {
   const raw = ctx.params.get('ID')
   if (raw === undefined || raw === null || raw === '')
-    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'ID' is null or empty", { argument: 'ID' })
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', "Argument 'ID' is null or empty", { argument: 'ID' })
   const item = s.items.find((i) => i.ID === Number(raw))
-  if (!item) throw new RestError(400, 'ERROR_ITEM_NOT_FOUND', 'Item not found')
+  if (!item) throw new PortalRestError(400, 'ERROR_ITEM_NOT_FOUND', 'Item not found')
   return item
 }
 
@@ -273,14 +274,14 @@ define('entity.item.property.add', 'entity', (ctx) => {
   need(ctx, s, 'X')
   const code = (ctx.params.string('PROPERTY') ?? '').trim()
   if (!code)
-    throw new RestError(400, 'ERROR_ARGUMENT', "Argument 'PROPERTY' is null or empty", { argument: 'PROPERTY' })
-  if (/^\d/.test(code)) throw new RestError(400, 'ERROR_ARGUMENT', 'Property code must not start with a digit')
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', "Argument 'PROPERTY' is null or empty", { argument: 'PROPERTY' })
+  if (/^\d/.test(code)) throw new PortalRestError(400, 'ERROR_ARGUMENT', 'Property code must not start with a digit')
   const type = (ctx.params.string('TYPE') ?? 'S').toUpperCase()
-  if (type === 'L') throw new RestError(400, 'ERROR_UNSUPPORTED_PROPERTY_TYPE', 'Unsupported property type')
+  if (type === 'L') throw new PortalRestError(400, 'ERROR_UNSUPPORTED_PROPERTY_TYPE', 'Unsupported property type')
   if (type !== 'S' && type !== 'N' && type !== 'F')
-    throw new RestError(400, 'ERROR_ARGUMENT', 'Wrong entity item property type')
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', 'Wrong entity item property type')
   if (s.properties.some((p) => p.PROPERTY === code))
-    throw new RestError(400, 'ERROR_PROPERTY_ALREADY_EXISTS', 'Property already exists')
+    throw new PortalRestError(400, 'ERROR_PROPERTY_ALREADY_EXISTS', 'Property already exists')
   s.properties.push({
     PROPERTY: code,
     NAME: ctx.params.string('NAME') ?? code,
@@ -298,7 +299,7 @@ define('entity.item.property.get', 'entity', (ctx) => {
   const code = ctx.params.string('PROPERTY')
   if (code) {
     const p = s.properties.find((x) => x.PROPERTY === code)
-    if (!p) throw new RestError(400, 'ERROR_PROPERTY_NOT_FOUND', 'Property not found')
+    if (!p) throw new PortalRestError(400, 'ERROR_PROPERTY_NOT_FOUND', 'Property not found')
     return { result: p }
   }
   return { result: s.properties }

@@ -3,7 +3,7 @@
  * (INVALID_ARG_VALUE on unknown filter/order fields or directions), entityTypeId 1 and 2.
  */
 import type { StageHistoryRow } from '../../b24/wire'
-import { RestError } from '../envelope'
+import { PortalRestError } from '../envelope'
 import { isObject } from '../params'
 import { parseFilter, parseKey, runList, type Order } from '../query'
 import { define } from '../registry'
@@ -22,15 +22,15 @@ const DEAL_FIELDS = new Set([
 ])
 const LEAD_FIELDS = new Set(['ID', 'TYPE_ID', 'OWNER_ID', 'CREATED_TIME', 'STATUS_SEMANTIC_ID', 'STATUS_ID'])
 
-function invalid(message: string): RestError {
-  return new RestError(400, 'INVALID_ARG_VALUE', message)
+function invalid(message: string): PortalRestError {
+  return new PortalRestError(400, 'INVALID_ARG_VALUE', message)
 }
 
 define('crm.stagehistory.list', 'crm', (ctx) => {
   const { portal, params, auth } = ctx
   const typeId = Number(params.get('entityTypeId'))
   if (typeId !== 1 && typeId !== 2) {
-    throw new RestError(
+    throw new PortalRestError(
       400,
       'ENTITY_TYPE_NOT_SUPPORTED',
       `Entity type ${String(params.get('entityTypeId') ?? '')} is not supported`,

@@ -3,7 +3,7 @@
  * field params), start incl. -1; user.current, profile, user.admin, department.get.
  */
 import type { UserRow } from '../../b24/wire'
-import { RestError } from '../envelope'
+import { PortalRestError } from '../envelope'
 import { isObject, type Json, type JsonObject } from '../params'
 import { parseFilter, runList, type Condition, type Order } from '../query'
 import { define } from '../registry'
@@ -12,9 +12,9 @@ const USER_CONTROL = ['sort', 'order', 'filter', 'start', 'select', 'admin_mode'
 
 function stringOrder(sort: Json | undefined, order: Json | undefined, fallback: string): Order {
   if (sort !== undefined && typeof sort !== 'string')
-    throw new RestError(400, 'ERROR_ARGUMENT', 'Sort must be a string')
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', 'Sort must be a string')
   if (order !== undefined && typeof order !== 'string')
-    throw new RestError(400, 'ERROR_ARGUMENT', 'Order must be a string')
+    throw new PortalRestError(400, 'ERROR_ARGUMENT', 'Order must be a string')
   const field = sort && sort !== '' ? sort.toUpperCase() : fallback
   return [[field, String(order ?? 'ASC').toUpperCase() === 'DESC' ? 'DESC' : 'ASC']]
 }

@@ -13,7 +13,7 @@
  */
 import type { CallRow, TaskRow } from '../../b24/wire'
 import type { AuthContext, PortalState } from '../state'
-import { RestError } from '../envelope'
+import { PortalRestError } from '../envelope'
 import { isObject } from '../params'
 import { parseFilter, runList, type Condition, type Order } from '../query'
 import { define } from '../registry'
@@ -49,7 +49,7 @@ define('tasks.task.list', 'task', (ctx) => {
   for (const [f, d] of Object.entries(orderObj)) {
     const key = taskKey(f.toUpperCase())
     if (portal.tasks.size && !(key in portal.tasks.rows[0]) && key !== 'id') {
-      throw new RestError(400, '0', 'Invalid sorting key (internal error)')
+      throw new PortalRestError(400, '0', 'Invalid sorting key (internal error)')
     }
     order.push([key, String(d).toUpperCase() === 'DESC' ? 'DESC' : 'ASC'])
   }
