@@ -48,12 +48,20 @@ export interface CursorSpec extends BaseSpec {
   orderValue: 'ASC' | 'asc'
   /** Field that moves when a row is edited; null for rows that never change (stage history). */
   modifiedField: string | null
+  /**
+   * Date that splits a cold load into "recent" (≥ since, loaded first) and "older" (< since,
+   * backfilled): the modified field, or the creation time of rows that never change. A row
+   * created or edited after `since` always has it ≥ since, so the two parts never overlap.
+   */
+  recentField: string
 }
 
 export interface OffsetSpec extends BaseSpec {
   kind: 'offset'
   /** Rows are only ever added (telephony): a delta can ask for `>ID` instead of reloading. */
   appendOnly: boolean
+  /** As CursorSpec.recentField, for a large offset table (calls); dictionaries load whole. */
+  recentField?: string
 }
 
 export type TableSpec = CursorSpec | OffsetSpec
@@ -112,6 +120,7 @@ function cursor(
     cursorKey: 'ID',
     orderValue: 'ASC',
     modifiedField,
+    recentField: modifiedField ?? 'CREATED_TIME',
     filterParam: 'filter',
     ...extra,
   }
@@ -154,7 +163,7 @@ export const TABLE_SPECS: Record<TableName, TableSpec> = {
     'calls',
     'voximplant.statistic.get',
     { SORT: 'ID', ORDER: 'ASC' },
-    { filterParam: 'FILTER', appendOnly: true },
+    { filterParam: 'FILTER', appendOnly: true, recentField: 'CALL_START_DATE' },
   ),
 }
 

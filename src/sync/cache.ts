@@ -21,8 +21,15 @@ export type JobState = CursorState | OffsetState | CountState
 export interface SyncMeta {
   schema: 1
   portal: PortalDump['portal']
-  /** An unfinished full load: per-table state, saved after every accepted batch. */
-  load: { jobs: Partial<Record<TableName, CursorState | OffsetState>>; startedAt: number | null } | null
+  /**
+   * An unfinished full load: per-job state, saved after every accepted batch. Job keys are table
+   * names, or `<table>#recent` for the first part of a load split at `split.since` (sync.ts).
+   */
+  load: {
+    jobs: Partial<Record<string, CursorState | OffsetState>>
+    startedAt: number | null
+    split?: { since: string }
+  } | null
   /** Server time (epoch ms) at the start of the last completed sync; the next delta asks from here. */
   syncedAt: number | null
   /** Tables this cache holds (a bench may sync only some). */

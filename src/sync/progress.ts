@@ -2,7 +2,8 @@
 import type { TableName } from '../b24/tables'
 import type { Job } from '../b24/loader'
 
-export type SyncPhase = 'cached' | 'full' | 'resume' | 'delta' | 'sweep' | 'done'
+/** recent / backfill: the two parts of a cold load split at the period on screen (sync.ts). */
+export type SyncPhase = 'cached' | 'full' | 'resume' | 'recent' | 'backfill' | 'delta' | 'sweep' | 'done'
 
 export interface TableProgress {
   table: TableName
@@ -23,6 +24,8 @@ export interface SyncProgress {
   estimatedTotal: number | null
   /** 0..1 for a progress bar (loaded / estimatedTotal; 1 when done). */
   fraction: number
+  /** Backfill only: estimated ms left at the pace so far; null while unknown. */
+  etaMs?: number | null
 }
 
 export type ProgressListener = (p: SyncProgress) => void

@@ -13,7 +13,7 @@
 import type { B24Client } from '../b24/client'
 import type { PortalDump } from '../b24/wire'
 import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
-import { ALL_TABLES, TABLE_SPECS, type TableName } from '../b24/tables'
+import { ALL_TABLES, TABLE_SPECS, type CursorSpec, type OffsetSpec, type TableName } from '../b24/tables'
 import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
 import {
   applyChange,
@@ -48,6 +48,16 @@ export interface SyncOptions {
   batchSize?: number
   /** Portal facts known from elsewhere (frame LANG, settings' time zone). */
   portal?: Partial<PortalDump['portal']>
+  /**
+   * Cold open, period first: load the rows created or changed since this instant (epoch ms;
+   * the start of the period on screen and its comparison) and hand them to `onRecent`, then
+   * backfill the older rows. Ignored by a warm reopen; a resumed load keeps its own split.
+   */
+  recentSince?: number
+  /** Called once with the data of the recent part, before the backfill starts. */
+  onRecent?: (data: NormalizedCrmData) => void
+  /** Clock for the backfill's time-left estimate (tests inject one). */
+  now?: () => number
 }
 
 export interface SyncResult {
@@ -147,59 +157,142 @@ function skippedOf(jobs: readonly Job[], tableOf: (j: Job) => TableName | null):
   return out
 }
 
+/** The two parts of a split load: rows whose date is ≥ since (the view on screen), the rest later. */
+interface LoadPlan {
+  recent: Job[]
+  rest: Job[]
+}
+
+function cursorJob(key: string, spec: CursorSpec, saved: SavedJobs, filter?: Record<string, unknown>): Job {
+  const s = saved[key]
+  const state = s && 'cursor' in s ? { ...s, remaining: s.done ? 0 : null } : newCursorState()
+  return { kind: 'cursor', key, spec, state, ...(filter ? { filter } : {}) }
+}
+
+function offsetJob(key: string, spec: OffsetSpec, saved: SavedJobs, filter?: Record<string, unknown>): Job {
+  const s = saved[key]
+  return {
+    kind: 'offset',
+    key,
+    spec,
+    state: s && 'nextStart' in s ? { ...s } : newOffsetState(),
+    ...(filter ? { filter } : {}),
+  }
+}
+
+type SavedJobs = NonNullable<SyncMeta['load']>['jobs']
+
+/**
+ * Jobs of a full load. Split at `since`: each large table becomes `<table>#recent` (date ≥ since)
+ * and `<table>` (date < since) — disjoint, so the backfill fetches no row twice; dictionaries
+ * load whole with the recent part (the report needs them to show anything).
+ */
+export function planLoad(tables: readonly TableName[], saved: SavedJobs, since: string | null): LoadPlan {
+  const recent: Job[] = []
+  const rest: Job[] = []
+  for (const t of tables) {
+    const spec = TABLE_SPECS[t]
+    const field = spec.kind === 'cursor' ? spec.recentField : spec.recentField
+    const make = (key: string, filter?: Record<string, unknown>) =>
+      spec.kind === 'cursor' ? cursorJob(key, spec, saved, filter) : offsetJob(key, spec, saved, filter)
+    if (since === null) rest.push(make(t))
+    else if (!field) recent.push(make(t))
+    else {
+      recent.push(make(`${t}#recent`, { [`>=${field}`]: since }))
+      rest.push(make(t, { [`<${field}`]: since }))
+    }
+  }
+  return { recent, rest }
+}
+
+const tableOfJob = (j: Job) => j.key.split('#')[0] as TableName
+
+/** Time left of a backfill from its pace so far (rows per ms since it started); null before a batch lands. */
+export function timeLeft(loaded: number, total: number | null, elapsedMs: number): number | null {
+  if (total === null || loaded <= 0 || elapsedMs <= 0) return null
+  return Math.max(0, Math.round(((total - loaded) * elapsedMs) / loaded))
+}
+
 async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncResult, 'data'>> {
   const resuming = previous?.load != null && sameTables(previous.tables, run.tables)
   if (!resuming) await run.cache.clear()
   const saved = resuming ? previous!.load!.jobs : {}
-  const jobs: Job[] = run.tables.map((t) => {
-    const spec = TABLE_SPECS[t]
-    const s = saved[t]
-    if (spec.kind === 'cursor') {
-      const state = s && 'cursor' in s ? { ...s, remaining: s.done ? 0 : null } : newCursorState()
-      return { kind: 'cursor', key: t, spec, state }
-    }
-    return { kind: 'offset', key: t, spec, state: s && 'nextStart' in s ? { ...s } : newOffsetState() }
-  })
-  const tableOf = (j: Job) => j.key as TableName
+  const recentSince = run.options.recentSince
+  const split = resuming
+    ? (previous!.load!.split ?? null)
+    : recentSince !== undefined && Number.isFinite(recentSince)
+      ? { since: filterDate(recentSince) }
+      : null
+  const { recent, rest } = planLoad(run.tables, saved, split?.since ?? null)
+  const jobs = [...recent, ...rest]
   let startedAt = resuming ? previous!.load!.startedAt : null
   let portal = basePortal(run, previous)
   let upserted = 0
-  const phase: SyncPhase = resuming ? 'resume' : 'full'
   const meta = (load: SyncMeta['load'], syncedAt: number | null): SyncMeta => ({
     schema: 1,
     portal,
     load,
     syncedAt,
     tables: [...run.tables],
-    skipped: skippedOf(jobs, tableOf),
+    skipped: skippedOf(jobs, tableOfJob),
   })
-  emit(run, phase, jobs, tableOf)
-  await runJobs(run.client, jobs, {
-    signal: run.options.signal,
-    maxCommands: run.options.batchSize,
-    onBatch: async (batch: AcceptedBatch) => {
-      // Rows modified while we load are caught by the next delta: it asks from the load's start.
-      if (startedAt === null) startedAt = batch.serverTime ?? Date.now()
-      portal = withZone(portal, batch)
-      const upserts: CacheChange['upserts'] = {}
-      for (const [key, rows] of batch.rows) {
-        upserts[key as TableName] = rows
-        upserted += rows.length
-      }
-      const states = Object.fromEntries(jobs.map((j) => [j.key, j.state])) as NonNullable<SyncMeta['load']>['jobs']
-      await run.cache.commit({ upserts, meta: meta({ jobs: states, startedAt }, null) })
-      emit(run, phase, jobs, tableOf)
-    },
-  })
+  const clock = run.options.now ?? Date.now
+  const runPart = async (part: Job[], phase: SyncPhase) => {
+    const t0 = clock()
+    const loaded0 = part.reduce((n, j) => n + j.state.loaded, 0)
+    const progress = () => {
+      if (!run.options.onProgress) return
+      const p = summarize(
+        phase,
+        run.client.requests - run.startRequests,
+        part.map((j) => tableProgress(tableOfJob(j), j)),
+      )
+      const eta =
+        phase === 'backfill'
+          ? timeLeft(p.loaded - loaded0, p.estimatedTotal === null ? null : p.estimatedTotal - loaded0, clock() - t0)
+          : null
+      run.options.onProgress({ ...p, etaMs: eta })
+    }
+    progress()
+    await runJobs(run.client, part, {
+      signal: run.options.signal,
+      maxCommands: run.options.batchSize,
+      onBatch: async (batch: AcceptedBatch) => {
+        // Rows modified while we load are caught by the next delta: it asks from the load's start.
+        if (startedAt === null) startedAt = batch.serverTime ?? Date.now()
+        portal = withZone(portal, batch)
+        const upserts: CacheChange['upserts'] = {}
+        for (const [key, rows] of batch.rows) {
+          const t = key.split('#')[0] as TableName
+          upserts[t] = [...(upserts[t] ?? []), ...rows]
+          upserted += rows.length
+        }
+        const states = Object.fromEntries(jobs.map((j) => [j.key, j.state])) as SavedJobs
+        await run.cache.commit({ upserts, meta: meta({ jobs: states, startedAt, ...(split ? { split } : {}) }, null) })
+        progress()
+      },
+    })
+  }
+  const basePhase: SyncPhase = resuming ? 'resume' : 'full'
+  if (split) {
+    await runPart(recent, 'recent')
+    mark('fl:recent-loaded')
+    if (run.options.onRecent) {
+      const partial = meta(null, null)
+      run.options.onRecent(dumpToCrmData(await cachedDump(run.cache, partial), run.options.settings))
+      mark('fl:recent-normalized')
+    }
+  }
+  await runPart(rest, split ? 'backfill' : basePhase)
   await run.cache.commit({ meta: meta(null, startedAt ?? Date.now()) })
-  emit(run, 'done', jobs, tableOf)
+  emit(run, 'done', jobs, tableOfJob)
   return {
     mode: resuming ? 'resume' : 'full',
     requests: run.client.requests - run.startRequests,
     upserted,
     deleted: 0,
     swept: [],
-    skipped: skippedOf(jobs, tableOf),
+    skipped: skippedOf(jobs, tableOfJob),
   }
 }
 
