@@ -16,6 +16,8 @@ import { EngineClient } from '../src/app/services/engine-client'
 import type { DrillRef, DrillRow, Report, ReportQuery } from '../src/app/services/engine-api'
 import type { CrmData } from '../src/engine/types'
 import { unnamedTopClients } from '../src/engine/clients'
+import { comparisonDays, parseDay, type CompareMode } from '../src/engine/periods'
+import type { DateRange } from '../src/app/services/period-presets'
 
 export interface MountReportOptions {
   /** the engine; default: the Web Worker in src/engine/worker.ts */
@@ -25,6 +27,19 @@ export interface MountReportOptions {
 function workerEngine(): ReportEngine {
   const worker = new Worker(new URL('../src/engine/worker.ts', import.meta.url), { type: 'module' })
   return new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(worker)
+}
+
+const DAY_MS = 86_400_000
+
+/**
+ * Period first: the instant from which a cold open loads rows before the rest — the first day of
+ * the period on screen or its comparison, less two days, as the portal's zone is not known yet.
+ */
+export function recentSince(range: DateRange, compare: CompareMode): number {
+  const from = parseDay(range.from)
+  const to = parseDay(range.to)
+  const cmp = comparisonDays(from, to, compare)
+  return (Math.min(from, cmp ? cmp[0] : from) - 2) * DAY_MS
 }
 
 function describe(error: unknown): string {
@@ -54,15 +69,20 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
     try {
       let cached: Promise<void> | null = null
       let cachedData: CrmData | null = null
+      // A cached or first-part load: shown at once, replaced by the complete data below.
+      const showEarly = (early: CrmData, partial: boolean) => {
+        filters.setTimeZone(early.portal.timeZone)
+        if (partial) session.showPartial(early)
+        else session.showCached(early)
+        engine ??= workerEngine()
+        cachedData = early
+        cached = report.attach(engine, early)
+      }
       const data = await host.loadCrmData((p) => session.reportProgress(p), {
         force,
-        onCached: (old) => {
-          filters.setTimeZone(old.portal.timeZone)
-          session.showCached(old)
-          engine ??= workerEngine()
-          cachedData = old
-          cached = report.attach(engine, old)
-        },
+        onCached: (old) => showEarly(old, false),
+        recentSince: recentSince(filters.range, filters.state.compare),
+        onRecent: (recent) => showEarly(recent, true),
       })
       filters.setTimeZone(data.portal.timeZone)
       engine ??= workerEngine()

@@ -63,8 +63,9 @@ async function loadReportData(
   opening: Promise<IdbCache>,
   lang: string,
   onProgress: (p: SyncProgressInfo) => void,
-  onCached?: (data: CrmData) => void,
+  options: Parameters<ReportHost['loadCrmData']>[1],
 ): Promise<CrmData> {
+  const { onCached, onRecent, recentSince } = options
   const cache = await opening
   // Inputs and settings first: the cached report shown meanwhile then already has its spend,
   // and the admin's choices (city and loss-reason fields, currency, stage roles) shape the tables.
@@ -76,7 +77,17 @@ async function loadReportData(
   const result = await syncAll(client, cache, {
     portal: { language: lang },
     settings,
-    onProgress: (p) => onProgress({ done: p.loaded, total: p.estimatedTotal, label: p.phase, requests: p.requests }),
+    recentSince,
+    onRecent: onRecent ? (data) => onRecent({ ...data, ...inputs }) : undefined,
+    onProgress: (p) =>
+      onProgress({
+        done: p.loaded,
+        total: p.estimatedTotal,
+        label: p.phase,
+        requests: p.requests,
+        pending: p.tables.filter((t) => !t.done).map((t) => t.table),
+        etaMs: p.etaMs ?? null,
+      }),
     onCached: onCached
       ? (data) => {
           cached = { raw: data, shown: { ...data, ...inputs } }
@@ -143,7 +154,7 @@ async function start(): Promise<void> {
       : {}),
     loadSnapshot: async () => (await opening).readSnapshot<ReportSnapshot>(snapshotSlot),
     saveSnapshot: async (snapshot) => (await opening).writeSnapshot(snapshotSlot, snapshot),
-    loadCrmData: (onProgress, options) => loadReportData(client, opening, ui.lang, onProgress, options.onCached),
+    loadCrmData: (onProgress, options) => loadReportData(client, opening, ui.lang, onProgress, options),
   }
   mountReport(el, host)
 }

@@ -73,26 +73,29 @@ describe('period first: recent rows, then the backfill', () => {
     expect(again.upserted + again.deleted).toBe(0)
   })
 
-  it.each(['500', '503', 'drop'] as const)('rides out %s faults in both parts and still equals a full sync', async (kind) => {
-    const cache = new MemoryCache('demo:1')
-    portal.stats.reset()
-    // Small batches: request 2 is in the recent part, the later ones in the backfill.
-    portal.setFaults(`at=2:${kind},9:${kind},14:${kind}`)
-    try {
-      let recent = 0
-      const result = await syncAll(await webhookClient(portal), cache, {
-        batchSize: 8,
-        recentSince: SINCE,
-        onRecent: () => recent++,
-      })
-      expect(portal.stats.faults[kind]).toBe(3)
-      expect(recent).toBe(1)
-      expect(await rowsOf(cache)).toEqual(full.rows)
-      expect(tables(result.data)).toEqual(tables(full.data))
-    } finally {
-      portal.setFaults(null)
-    }
-  })
+  it.each(['500', '503', 'drop'] as const)(
+    'rides out %s faults in both parts and still equals a full sync',
+    async (kind) => {
+      const cache = new MemoryCache('demo:1')
+      portal.stats.reset()
+      // Small batches: request 2 is in the recent part, the later ones in the backfill.
+      portal.setFaults(`at=2:${kind},9:${kind},14:${kind}`)
+      try {
+        let recent = 0
+        const result = await syncAll(await webhookClient(portal), cache, {
+          batchSize: 8,
+          recentSince: SINCE,
+          onRecent: () => recent++,
+        })
+        expect(portal.stats.faults[kind]).toBe(3)
+        expect(recent).toBe(1)
+        expect(await rowsOf(cache)).toEqual(full.rows)
+        expect(tables(result.data)).toEqual(tables(full.data))
+      } finally {
+        portal.setFaults(null)
+      }
+    },
+  )
 
   it('resumes an interrupted backfill with its split: nothing lost, nothing doubled', async () => {
     const cache = new MemoryCache('demo:1')

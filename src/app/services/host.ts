@@ -36,6 +36,9 @@ export interface SyncProgressInfo {
   label: string
   /** REST requests this sync has made so far (a batch of 50 pages counts once) */
   requests?: number
+  /** backfill: tables still loading ('deals', 'activities'…) and the estimated ms left (null: unknown) */
+  pending?: string[]
+  etaMs?: number | null
 }
 
 export interface ReportHost {
@@ -77,6 +80,15 @@ export interface ReportHost {
   saveSnapshot?(snapshot: ReportSnapshot): Promise<void>
   loadCrmData(
     onProgress: (p: SyncProgressInfo) => void,
-    options: { force: boolean; onCached?: (data: CrmData) => void },
+    options: {
+      force: boolean
+      onCached?: (data: CrmData) => void
+      /**
+       * Cold open, period first: the rows created or changed since this instant (epoch ms) load
+       * first and go to `onRecent`; the older ones are backfilled before the promise resolves.
+       */
+      recentSince?: number
+      onRecent?: (data: CrmData) => void
+    },
   ): Promise<CrmData>
 }

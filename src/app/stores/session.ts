@@ -35,6 +35,8 @@ export const useSessionStore = defineStore('session', () => {
   const theme = ref<Theme>('light')
   /** a passing message that does not replace the report (e.g. the slider refused to open) */
   const notice = ref<string | null>(null)
+  /** cold open, period first: the report shows the recent rows while older history still loads */
+  const partial = ref(false)
 
   const language = computed<Language>(() => currentLanguage.value)
 
@@ -76,6 +78,7 @@ export const useSessionStore = defineStore('session', () => {
     problems.value = data.problems ?? []
     status.value = 'ready'
     progress.value = null
+    partial.value = false
   }
 
   /** A warm reopen: the cached data is on screen while the delta sync still runs. */
@@ -89,6 +92,12 @@ export const useSessionStore = defineStore('session', () => {
       users: data.users,
       lossReasons: data.lossReasons,
     }
+  }
+
+  /** Cold open: the selected period's rows are on screen while the backfill loads the rest. */
+  function showPartial(data: CrmData): void {
+    showCached(data)
+    partial.value = true
   }
 
   /** A saved report is on screen before any data: its portal and names, for the filter bar and formats. */
@@ -143,7 +152,9 @@ export const useSessionStore = defineStore('session', () => {
     language,
     formatter,
     notice,
+    partial,
     applyLanguage,
+    showPartial,
     startSync,
     reportProgress,
     finishSync,
