@@ -1,0 +1,133 @@
+/**
+ * The report tab's engine worker in Chromium: how much memory it holds at 100,000 deals (issue
+ * 11.3; FL_BENCH_MEMORY_DEALS to change). The app (Vite dev server, the e2e tests' way) is framed
+ * by the demo portal's host page, syncs the generated portal (history pinned at DEFAULT_NOW, the
+ * limiter opened wide: the subject is memory, not the sync) and builds its first report; then the
+ * worker's V8 heap is read over CDP — after a forced GC, so it is what the worker retains — and
+ * printed against 400 MB. Figures, not assertions.
+ *
+ * CDP: a browser session attaches to each worker target (non-flat, the only mode playwright-core's
+ * CDPSession can drive) and sends HeapProfiler.collectGarbage and Runtime.getHeapUsage through
+ * Target.sendMessageToTarget.
+ */
+import { loadavg } from 'node:os'
+import type { Browser, CDPSession } from 'playwright-core'
+import { DEFAULT_NOW, generatePortal } from '../../src/demo-portal/generator'
+import { hostRoutes } from '../../src/demo-portal/host/routes'
+import { startPortal } from '../../src/demo-portal/server'
+import { startAppServer } from '../e2e/support/app-server'
+import { launchBrowser } from '../e2e/support/browser'
+import { openHost } from '../e2e/support/host-page'
+
+const TARGET_MB = 400
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')
+
+interface HeapUsage {
+  usedSize: number
+  totalSize: number
+  /** Newer Chromium: ArrayBuffer backing stores and embedder memory outside the JS heap. */
+  backingStorageSize?: number
+  embedderHeapUsedSize?: number
+}
+
+/** Sends CDP commands to one attached (non-flat) target and awaits their answers. */
+function targetChannel(cdp: CDPSession, sessionId: string) {
+  let next = 1
+  const waiting = new Map<number, (msg: { result?: unknown; error?: { message: string } }) => void>()
+  cdp.on('Target.receivedMessageFromTarget', (e: { sessionId: string; message: string }) => {
+    if (e.sessionId !== sessionId) return
+    const msg = JSON.parse(e.message) as { id?: number; result?: unknown; error?: { message: string } }
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg)
+  })
+  return async <T>(method: string, params: object = {}): Promise<T> => {
+    const id = next++
+    const answer = new Promise<{ result?: unknown; error?: { message: string } }>((r) => waiting.set(id, r))
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+    const msg = await answer
+    if (msg.error) throw new Error(`${method}: ${msg.error.message}`)
+    return msg.result as T
+  }
+}
+
+/** Every worker target's retained heap (after a forced GC). */
+async function workerHeaps(browser: Browser): Promise<{ url: string; heap: HeapUsage }[]> {
+  const cdp = await browser.newBrowserCDPSession()
+  try {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+      targetInfos: { targetId: string; type: string; url: string }[]
+    }
+    const out: { url: string; heap: HeapUsage }[] = []
+    for (const t of targetInfos.filter((x) => x.type === 'worker')) {
+      const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false })) as {
+        sessionId: string
+      }
+      const send = targetChannel(cdp, sessionId)
+      await send('HeapProfiler.collectGarbage')
+      await send('HeapProfiler.collectGarbage')
+      out.push({ url: t.url, heap: await send<HeapUsage>('Runtime.getHeapUsage') })
+      await cdp.send('Target.detachFromTarget', { sessionId })
+    }
+    return out
+  } finally {
+    await cdp.detach()
+  }
+}
+
+export async function run(): Promise<void> {
+  const deals = Number(process.env.FL_BENCH_MEMORY_DEALS ?? 100_000)
+  const stops: Array<() => Promise<unknown>> = []
+  try {
+    console.log(`load average ${load()}`)
+    const app = await startAppServer()
+    stops.push(() => app.close())
+    let t0 = performance.now()
+    const dump = generatePortal({ seed: 7, deals, now: DEFAULT_NOW })
+    console.log(`generated ${deals} deals in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+    const portal = await startPortal({
+      dump,
+      port: 0,
+      installed: true,
+      webhookSecret: 'bench',
+      rate: 1000,
+      burst: 1000,
+      extraRoutes: hostRoutes({ appUrl: app.url }),
+    })
+    stops.push(() => portal.close())
+    const browser = await launchBrowser()
+    stops.push(() => browser.close())
+    t0 = performance.now()
+    const host = await openHost(browser, portal.url, {
+      placement: 'DEFAULT',
+      user: 1,
+      lang: 'en',
+      clockAt: DEFAULT_NOW,
+    })
+    stops.push(() => host.close())
+    await host.waitForApp('[data-testid="synced-deals-count"]', 1_800_000)
+    const frame = await host.appFrame()
+    await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 1_800_000 })
+    console.log(`synced and first report in ${((performance.now() - t0) / 1000).toFixed(0)} s (load ${load()})`)
+    const heaps = await workerHeaps(browser)
+    if (heaps.length === 0) console.log('no worker target found')
+    for (const { url, heap } of heaps) {
+      const buffers = heap.backingStorageSize ?? 0
+      const total = heap.usedSize + buffers
+      console.log(`worker ${url.replace(/^.*\//, '')}, ${deals} deals, after forced GC:`)
+      console.log(`  JS heap used ${mb(heap.usedSize)} of ${mb(heap.totalSize)} allocated`)
+      console.log(
+        `  ArrayBuffer backing stores ${heap.backingStorageSize === undefined ? 'not reported by this Chromium' : mb(buffers)}`,
+      )
+      console.log(
+        `  heap + ArrayBuffers ${mb(total)}   target ≤ ${TARGET_MB} MB  ${total / 2 ** 20 <= TARGET_MB ? 'ok' : 'OVER TARGET'}`,
+      )
+    }
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined)
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void run()
