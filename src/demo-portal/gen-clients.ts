@@ -10,8 +10,29 @@ import type { CompanyRow, ContactRow, DealRow } from '../b24/wire'
 import { Random } from './gen-random'
 import { MINUTE, wireDate } from './gen-time'
 
-const FIRST_NAMES = ['Анна', 'Иван', 'Мария', 'Сергей', 'Ольга', 'Дмитрий', 'Елена', 'Алексей', 'Наталья', 'Павел']
-const LAST_NAMES = ['Иванова', 'Петров', 'Смирнова', 'Кузнецов', 'Попова', 'Соколов', 'Лебедева', 'Новиков']
+/** First names with the grammatical gender their surname takes (0 male, 1 female). */
+const FIRST_NAMES: [string, 0 | 1][] = [
+  ['Анна', 1],
+  ['Иван', 0],
+  ['Мария', 1],
+  ['Сергей', 0],
+  ['Ольга', 1],
+  ['Дмитрий', 0],
+  ['Елена', 1],
+  ['Алексей', 0],
+  ['Наталья', 1],
+  ['Павел', 0],
+]
+const LAST_NAMES: [string, string][] = [
+  ['Иванов', 'Иванова'],
+  ['Петров', 'Петрова'],
+  ['Смирнов', 'Смирнова'],
+  ['Кузнецов', 'Кузнецова'],
+  ['Попов', 'Попова'],
+  ['Соколов', 'Соколова'],
+  ['Лебедев', 'Лебедева'],
+  ['Новиков', 'Новикова'],
+]
 const COMPANY_WORDS = ['Альфа', 'Север', 'Технопром', 'Восток', 'СтройИнвест', 'Меридиан', 'Гранит', 'Вектор']
 const COMPANY_FORMS = ['ООО', 'АО', 'ИП']
 /** Portal text is untrusted: one company name that looks like HTML. */
@@ -38,8 +59,7 @@ export function generateClients(seed: number, deals: DealRow[]): GeneratedClient
     if (!contacts.has(contactId)) {
       contacts.set(contactId, {
         ID: contactId,
-        NAME: random.pick(FIRST_NAMES),
-        LAST_NAME: random.pick(LAST_NAMES),
+        ...contactName(random),
         ASSIGNED_BY_ID: deal.ASSIGNED_BY_ID,
         DATE_CREATE: wireDate(Date.parse(deal.DATE_CREATE) - random.int(1, 120) * MINUTE),
         DATE_MODIFY: deal.DATE_CREATE,
@@ -54,6 +74,11 @@ export function generateClients(seed: number, deals: DealRow[]): GeneratedClient
     if (company !== undefined) deal.COMPANY_ID = String(company)
   }
   return { companies, contacts: [...contacts.values()].sort((a, b) => Number(a.ID) - Number(b.ID)) }
+}
+
+function contactName(random: Random): { NAME: string; LAST_NAME: string } {
+  const [first, gender] = random.pick(FIRST_NAMES)
+  return { NAME: first, LAST_NAME: random.pick(LAST_NAMES)[gender] }
 }
 
 function companyRow(random: Random, id: number, deal: DealRow): CompanyRow {

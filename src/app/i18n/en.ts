@@ -417,7 +417,6 @@ export const en = {
   'clients.contactId': 'Contact #{id}',
   'clients.firstDeal': 'First deal',
   'clients.lastDeal': 'Last deal',
-  'clients.byDim': 'New and existing clients by {dim}',
   'clients.newClients': 'New clients',
   'clients.newDeals': 'Deals of new clients',
   'clients.newRevenue': 'Revenue of new clients (won)',
@@ -437,7 +436,6 @@ export const en = {
   'calls.missed': 'Missed',
   'calls.missedShare': 'Share missed',
   'calls.chart': 'Who is called most, who misses calls',
-  'processing.byDim': 'Lead processing time by {dim}',
   'processing.note':
     'Leads created in the period: from creation to the first touch or the first status change, whichever came first. Leads with neither are not processed.',
   'processing.count': 'Processed',
@@ -460,6 +458,13 @@ export const en = {
   'onDate.amount': 'Amount (today)',
   'onDate.note':
     "Deals created by the end of the chosen day, in the stage each was in at the end of it, beside the same day of the comparison period. Amounts are the deals' amounts today.",
+  'clients.byManager': 'New and existing clients by manager',
+  'clients.bySource': 'New and existing clients by source',
+  'processing.byManager': 'Lead processing time by manager',
+  'processing.bySource': 'Lead processing time by source',
+  'clients.newOrExisting': 'New or existing',
+  'clients.newOne': 'New',
+  'clients.existingOne': 'Existing',
 } as const
 
 export type MessageKey = keyof typeof en

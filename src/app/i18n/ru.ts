@@ -421,7 +421,6 @@ export const ru: Messages = {
   'clients.contactId': 'Контакт #{id}',
   'clients.firstDeal': 'Первая сделка',
   'clients.lastDeal': 'Последняя сделка',
-  'clients.byDim': 'Новые и постоянные клиенты: {dim}',
   'clients.newClients': 'Новых клиентов',
   'clients.newDeals': 'Сделки новых',
   'clients.newRevenue': 'Выручка новых (выиграно)',
@@ -441,7 +440,6 @@ export const ru: Messages = {
   'calls.missed': 'Пропущенные',
   'calls.missedShare': 'Доля пропущенных',
   'calls.chart': 'Кому звонят чаще всего и кто пропускает звонки',
-  'processing.byDim': 'Время обработки лидов: {dim}',
   'processing.note':
     'Лиды, созданные за период: от создания до первого касания или первой смены статуса, что раньше. Лиды без того и другого — не обработаны.',
   'processing.count': 'Обработано',
@@ -464,4 +462,11 @@ export const ru: Messages = {
   'onDate.amount': 'Сумма (сегодня)',
   'onDate.note':
     'Сделки, созданные к концу выбранного дня, по этапу, на котором каждая была в конце этого дня, рядом с тем же днём периода сравнения. Суммы — сегодняшние суммы сделок.',
+  'clients.byManager': 'Новые и постоянные клиенты по менеджерам',
+  'clients.bySource': 'Новые и постоянные клиенты по источникам',
+  'processing.byManager': 'Время обработки лидов по менеджерам',
+  'processing.bySource': 'Время обработки лидов по источникам',
+  'clients.newOrExisting': 'Новый или постоянный',
+  'clients.newOne': 'Новый',
+  'clients.existingOne': 'Постоянный',
 }

@@ -421,7 +421,6 @@ export const uk: Messages = {
   'clients.contactId': 'Контакт #{id}',
   'clients.firstDeal': 'Перша угода',
   'clients.lastDeal': 'Остання угода',
-  'clients.byDim': 'Нові та постійні клієнти: {dim}',
   'clients.newClients': 'Нових клієнтів',
   'clients.newDeals': 'Угоди нових',
   'clients.newRevenue': 'Виручка нових (виграно)',
@@ -441,7 +440,6 @@ export const uk: Messages = {
   'calls.missed': 'Пропущені',
   'calls.missedShare': 'Частка пропущених',
   'calls.chart': 'Кому дзвонять найчастіше і хто пропускає дзвінки',
-  'processing.byDim': 'Час обробки лідів: {dim}',
   'processing.note':
     'Ліди, створені за період: від створення до першого дотику або першої зміни статусу, що раніше. Ліди без жодного з них — не оброблені.',
   'processing.count': 'Оброблено',
@@ -464,4 +462,11 @@ export const uk: Messages = {
   'onDate.amount': 'Сума (сьогодні)',
   'onDate.note':
     'Угоди, створені до кінця обраного дня, за етапом, на якому кожна була наприкінці цього дня, поруч із тим самим днем періоду порівняння. Суми — сьогоднішні суми угод.',
+  'clients.byManager': 'Нові та постійні клієнти за менеджерами',
+  'clients.bySource': 'Нові та постійні клієнти за джерелами',
+  'processing.byManager': 'Час обробки лідів за менеджерами',
+  'processing.bySource': 'Час обробки лідів за джерелами',
+  'clients.newOrExisting': 'Новий чи постійний',
+  'clients.newOne': 'Новий',
+  'clients.existingOne': 'Постійний',
 }

@@ -127,9 +127,9 @@ export function topClientsTable(cur: ClientsSection, fmt: Formatter): TableModel
       },
       {
         key: 'isNew',
-        label: t('clients.group'),
+        label: t('clients.newOrExisting'),
         kind: 'text',
-        value: (c) => t(c.isNew ? 'clients.new' : 'clients.existing'),
+        value: (c) => t(c.isNew ? 'clients.newOne' : 'clients.existingOne'),
       },
       {
         key: 'deals',
@@ -155,6 +155,7 @@ export function topClientsTable(cur: ClientsSection, fmt: Formatter): TableModel
 /** New vs existing clients per manager or source. */
 export function clientSplitTable(
   id: string,
+  title: string,
   keyLabel: string,
   dim: DrillSplit['dim'],
   rows: ClientSplitRow[],
@@ -166,7 +167,7 @@ export function clientSplitTable(
     )
   return {
     id,
-    title: t('clients.byDim', { dim: keyLabel }),
+    title,
     rows,
     columns: [
       { key: 'name', label: keyLabel, kind: 'text', value: (r) => r.name },
@@ -254,12 +255,13 @@ export function callsTable(rows: ManagerRow[], previous: Map<string | number, Ma
 /** Lead processing time per manager or source (hours → the duration formatter). */
 export function processingTable(
   id: string,
+  title: string,
   keyLabel: string,
   rows: LeadProcessingRow[],
 ): TableModel<LeadProcessingRow> {
   return {
     id,
-    title: t('processing.byDim', { dim: keyLabel }),
+    title,
     note: t('processing.note'),
     rows,
     columns: [
@@ -293,11 +295,10 @@ export function overdueManagersTable(rows: OverdueManagerRow[]): TableModel<Over
         label: t('overdue.count'),
         kind: 'integer',
         value: (r) => r.count,
-        heat: 'bad',
         drill: (r) => drillTarget({ section: 'overdue', managerId: r.managerId }, `${t('overdue.title')}: ${r.name}`),
       },
       { key: 'amount', label: t('overdue.amount'), kind: 'money', value: (r) => r.amount },
-      { key: 'meanDays', label: t('overdue.meanDays'), kind: 'number', value: (r) => r.meanDays },
+      { key: 'meanDays', label: t('overdue.meanDays'), kind: 'number', value: (r) => r.meanDays, heat: 'bad' },
       { key: 'maxDays', label: t('overdue.maxDays'), kind: 'integer', value: (r) => r.maxDays },
     ],
   }
@@ -318,7 +319,6 @@ export function overdueStagesTable(rows: OverdueStageRow[]): TableModel<OverdueS
         label: t('overdue.count'),
         kind: 'integer',
         value: (r) => r.count,
-        heat: 'bad',
         drill: (r) =>
           drillTarget(
             { section: 'overdue', categoryId: r.categoryId, stageId: r.stageId },
@@ -326,7 +326,7 @@ export function overdueStagesTable(rows: OverdueStageRow[]): TableModel<OverdueS
           ),
       },
       { key: 'amount', label: t('overdue.amount'), kind: 'money', value: (r) => r.amount },
-      { key: 'meanDays', label: t('overdue.meanDays'), kind: 'number', value: (r) => r.meanDays },
+      { key: 'meanDays', label: t('overdue.meanDays'), kind: 'number', value: (r) => r.meanDays, heat: 'bad' },
       { key: 'maxDays', label: t('overdue.maxDays'), kind: 'integer', value: (r) => r.maxDays },
     ],
   }

@@ -5,6 +5,7 @@ import { secondsLeft } from './portal-api.js'
 import { openSlider, closeSlider } from './slider.js'
 
 const DEAL_PATH = /^\/crm\/deal\/details\/(\d+)\/?$/
+const CLIENT_PATH = /^\/crm\/(company|contact)\/details\/(\d+)\/?$/
 
 /** The 15 init-data fields the SDK reads (sdk.md §1.6), with the types it needs. */
 export function initData(host, frame) {
@@ -91,12 +92,18 @@ export const commands = {
     // BX24.openPath opens same-portal paths only (rest.md §10).
     if (url.origin !== location.origin) return { result: 'error', errorCode: 'PATH_NOT_AVAILABLE' }
     const deal = DEAL_PATH.exec(url.pathname)
+    const client = CLIENT_PATH.exec(url.pathname)
+    const kind = client ? (client[1] === 'company' ? 'Company' : 'Contact') : null
     await openSlider({
-      label: deal ? 'CRM · Deal' : 'Portal page',
-      title: deal ? `Deal #${deal[1]}` : url.pathname,
+      label: deal ? 'CRM · Deal' : kind ? `CRM · ${kind}` : 'Portal page',
+      title: deal ? `Deal #${deal[1]}` : kind ? `${kind} #${client[2]}` : url.pathname,
       path: url.pathname + url.search,
       width: Number(msg.params && msg.params.width) || undefined,
-      fields: deal ? dealFields(host, deal[1]) : Promise.resolve([['Page', 'This demo portal shows deal pages only.']]),
+      fields: deal
+        ? dealFields(host, deal[1])
+        : client
+          ? clientFields(host, client[1], client[2])
+          : Promise.resolve([['Page', 'This demo portal shows deal, company and contact pages only.']]),
     })
     return { result: 'close' }
   },
@@ -188,6 +195,16 @@ async function dealFields(host, id) {
   ]
   if (deal.ASSIGNED_BY_ID) fields.push(['Responsible', `user #${deal.ASSIGNED_BY_ID}`])
   return fields
+}
+
+/** A company or contact card: its name (as text) from crm.company.list / crm.contact.list. */
+async function clientFields(host, type, id) {
+  const select = type === 'company' ? ['ID', 'TITLE'] : ['ID', 'NAME', 'LAST_NAME']
+  const rows = await host.api.rest(`crm.${type}.list`, { filter: { ID: id }, select })
+  const row = Array.isArray(rows) ? rows[0] : null
+  if (!row) return [[type === 'company' ? 'Company' : 'Contact', `No ${type} #${id} on this portal.`]]
+  const name = type === 'company' ? (row.TITLE ?? '') : [row.NAME, row.LAST_NAME].filter(Boolean).join(' ')
+  return [[type === 'company' ? 'Title' : 'Name', name]]
 }
 
 export async function stageName(host, stageId) {
