@@ -35,7 +35,10 @@ async function waitReady(): Promise<void> {
 
 async function shot(selector: string, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
-  await frame.locator(selector).first().screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) })
+  await frame
+    .locator(selector)
+    .first()
+    .screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) })
 }
 
 describe('clients, calls, overdue and the funnel on a date in the browser', () => {
