@@ -7,12 +7,13 @@
  * to the current schema and written back with the admin's changes.
  */
 import { replyOf, type AppRest, type RestParams } from './app-rest'
-import { bindPlacements, type BindReport, type Lang } from './placements'
+import { bindPlacements, type BindReport, type Language } from './placements'
 import { SETTINGS_OPTION, parseSettings, serializeSettings, storedSettingsVersion, type SyncSettings } from './settings'
 import { ensureStorages, type StorageCheck } from './storage'
 import { enforceStorageRights, type RightsMismatch } from './storage-rights'
 import type { CategoryRow, CurrencyRow, StageHistoryRow, StatusRow, UserFieldRow } from './wire'
 import { branchCandidates, type BranchCandidate } from '../engine/branch'
+import { DAY_MS } from '../engine/periods'
 import { withGuessedRoles } from './role-guess'
 import { wireDate, wireId, wireInt } from './wire-values'
 
@@ -93,8 +94,8 @@ function semanticOf(s: StatusRow): 'P' | 'S' | 'F' {
  * (from `HISTORY_SAMPLE_DAYS` before `now`) for the branch-stage suggestions; a failed page only
  * thins the sample.
  */
-export async function loadInstallChoices(rest: AppRest, lang: Lang, now = Date.now()): Promise<InstallChoices> {
-  const since = new Date(now - HISTORY_SAMPLE_DAYS * 86_400_000).toISOString()
+export async function loadInstallChoices(rest: AppRest, lang: Language, now = Date.now()): Promise<InstallChoices> {
+  const since = new Date(now - HISTORY_SAMPLE_DAYS * DAY_MS).toISOString()
   const history: Record<string, [string, RestParams]> = {}
   for (let p = 0; p < HISTORY_SAMPLE_PAGES; p++) {
     history[`h${p}`] = [
@@ -182,7 +183,7 @@ export interface InstallReport {
  */
 export async function runInstall(
   rest: AppRest,
-  opts: { handler: string; lang: Lang; settings: SyncSettings },
+  opts: { handler: string; lang: Language; settings: SyncSettings },
 ): Promise<InstallReport> {
   const storages = await ensureStorages(rest)
   const rights = await enforceStorageRights(rest)

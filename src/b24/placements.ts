@@ -10,12 +10,12 @@ import { initializeB24Frame, type B24Frame } from '@bitrix24/b24jssdk'
 import type { AppRest } from './app-rest'
 import { connectFrame, type FrameOptions } from './connect'
 
-export type Lang = 'en' | 'ru' | 'uk'
+export type Language = 'en' | 'ru' | 'uk'
 
 export interface PlacementSpec {
   code: string
-  title: Record<Lang, string>
-  description: Record<Lang, string>
+  title: Record<Language, string>
+  description: Record<Language, string>
 }
 
 export const BOUND_PLACEMENTS: readonly PlacementSpec[] = [
@@ -44,7 +44,7 @@ export const BOUND_PLACEMENTS: readonly PlacementSpec[] = [
 ]
 
 /** Bitrix24 language ids: Ukrainian is "ua"; Belarusian and Kazakh readers get Russian. */
-export function pickLang(lang: string | null | undefined): Lang {
+export function pickLang(lang: string | null | undefined): Language {
   const code = (lang ?? '').toLowerCase().slice(0, 2)
   if (code === 'ua' || code === 'uk') return 'uk'
   if (code === 'ru' || code === 'by' || code === 'be' || code === 'kz') return 'ru'
@@ -52,7 +52,7 @@ export function pickLang(lang: string | null | undefined): Lang {
 }
 
 /** LANG_ALL keys are Bitrix24 language ids, where Ukrainian is "ua". */
-const BITRIX_LANG_ID: Record<Lang, string> = { en: 'en', ru: 'ru', uk: 'ua' }
+const BITRIX_LANG_ID: Record<Language, string> = { en: 'en', ru: 'ru', uk: 'ua' }
 
 /**
  * The handler every placement opens: the app's index.html next to the page we run in
@@ -67,14 +67,14 @@ export function appHandlerUrl(pageHref: string): string {
   return u.href
 }
 
-export function bindParams(spec: PlacementSpec, handler: string, lang: Lang): Record<string, unknown> {
+export function bindParams(spec: PlacementSpec, handler: string, lang: Language): Record<string, unknown> {
   return {
     PLACEMENT: spec.code,
     HANDLER: handler,
     TITLE: spec.title[lang],
     DESCRIPTION: spec.description[lang],
     LANG_ALL: Object.fromEntries(
-      (['en', 'ru', 'uk'] as Lang[]).map((l) => [
+      (['en', 'ru', 'uk'] as Language[]).map((l) => [
         BITRIX_LANG_ID[l],
         { TITLE: spec.title[l], DESCRIPTION: spec.description[l] },
       ]),
@@ -98,7 +98,7 @@ export interface BindReport {
  * Binds every placement once: existing bindings with the same handler are kept, ones that
  * point elsewhere are replaced, so re-install never duplicates a tab or a menu item.
  */
-export async function bindPlacements(rest: AppRest, handler: string, lang: Lang): Promise<BindReport> {
+export async function bindPlacements(rest: AppRest, handler: string, lang: Language): Promise<BindReport> {
   const current = await rest.call<BoundRow[] | Record<string, BoundRow>>('placement.get')
   const rows = Array.isArray(current) ? current : Object.values(current ?? {})
   const report: BindReport = { bound: [], alreadyBound: [], rebound: [] }
@@ -152,7 +152,7 @@ export interface PlacementContext {
   /** PLACEMENT_OPTIONS as the portal sent them (deal tab: `ID` as a string). */
   options: Readonly<Record<string, unknown>>
   isAdmin: boolean
-  lang: Lang
+  lang: Language
   /** Opened as the installation wizard (INSTALL = true). */
   installMode: boolean
   /** `installFinish()`: Bitrix24 then treats the app as installed and reopens it. */

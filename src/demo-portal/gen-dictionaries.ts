@@ -12,7 +12,7 @@ import {
   USD_RATE,
   type PipelineSpec,
 } from './gen-catalog'
-import { wireDate } from './gen-time'
+import { DAY, wireDate } from './gen-time'
 
 export const CITY_FIELD = 'UF_CRM_CITY'
 export const LOSS_REASON_FIELD = 'UF_CRM_LOSS_REASON'
@@ -120,7 +120,7 @@ export function buildDictionaries(now: number): Dictionaries {
     // Leads keep their junk reason as free text (seed OneBox): a string field of the same name.
     stringField('1207', 'CRM_LEAD', LOSS_REASON_FIELD, 'Junk reason', '110'),
   ]
-  const updated = wireDate(now - 86_400_000 * 3)
+  const updated = wireDate(now - 3 * DAY)
   const currencies: CurrencyRow[] = [
     {
       CURRENCY: 'RUB',

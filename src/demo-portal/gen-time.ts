@@ -3,13 +3,16 @@
  * UTC+03:00 all year round since 2014-10-26 (no DST), so a fixed offset renders every date of
  * the two generated years exactly as Bitrix24 would.
  */
+import { DAY_MS } from '../engine/periods'
+
 export const PORTAL_TIME_ZONE = 'Europe/Moscow'
 export const PORTAL_OFFSET = '+03:00'
 const OFFSET_MS = 3 * 3600_000
 
 export const MINUTE = 60_000
 export const HOUR = 3600_000
-export const DAY = 86_400_000
+/** The generator's unit beside HOUR and MINUTE; the value is the engine's DAY_MS. */
+export const DAY = DAY_MS
 
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
 const dayPrefixes = new Map<number, string>()

@@ -4,7 +4,7 @@
  * closed, and the nearest such days before and after the report period.
  */
 import type { QueryScope } from './filters'
-import { formatDay } from './periods'
+import { DAY_MS, formatDay } from './periods'
 
 export interface DataDays {
   /** first and last day with a deal created or closed, "YYYY-MM-DD" */
@@ -15,8 +15,6 @@ export interface DataDays {
   /** the first such day after the period ends; null when none */
   firstAfter: string | null
 }
-
-const DAY_MS = 86_400_000
 
 /** The local calendar day of an instant, as a day number. */
 function localDay(s: QueryScope, at: number): number {

@@ -7,12 +7,11 @@
  *
  * Definitions follow metrics.md: "Stuck" (an open deal whose time in its current stage
  * exceeds the pipeline's p90 for that stage), "Reached", "loss stage", "Touch",
- * manager conversion = won / (won + lost). Pure: imports only the domain types.
+ * manager conversion = won / (won + lost). Pure: imports only engine modules.
  */
 import type { Semantic, Stage, StageEvent, Touch, TouchKind } from './types'
-import { quantileSorted } from './stats'
-
-export const DAY_MS = 86_400_000
+import { DAY_MS } from './periods'
+import { quantileSorted, rate } from './stats'
 
 /** Fewer observations than this and a norm or a churn rate is shown but never flags a risk. */
 export const MIN_SAMPLE = 5
@@ -238,7 +237,7 @@ export interface ClosedDealSample {
 export interface Conversion {
   won: number
   lost: number
-  /** won / (won + lost); null when nothing closed. */
+  /** won / (won + lost) as every rate (stats.rate: four decimals); null when nothing closed. */
   rate: number | null
 }
 
@@ -250,7 +249,7 @@ export function conversion(deals: readonly ClosedDealSample[], userId: number | 
     if (d.semantic === 'S') won++
     else if (d.semantic === 'F') lost++
   }
-  return { won, lost, rate: won + lost > 0 ? won / (won + lost) : null }
+  return { won, lost, rate: rate(won, won + lost) }
 }
 
 export interface TouchLine {

@@ -12,6 +12,7 @@
 import type { PeriodScope, QueryScope } from './filters'
 import { coveredPipes } from './funnel'
 import { SEM_F, type Prepared } from './prepare'
+import { DAY_MS } from './periods'
 import { rate, round2 } from './stats'
 import type { WithChanges } from './changes'
 
@@ -20,7 +21,6 @@ export const CALL_AGAIN =
 export const CALL_AGAIN_DAYS = 90
 /** The three-way breakdown can have managers × reasons × stages rows; the report keeps the largest. */
 export const CELL_LIMIT = 300
-const DAY = 86_400_000
 
 export interface LossReasonRow extends WithChanges {
   key: string
@@ -84,7 +84,7 @@ export function isCallAgain(s: QueryScope, d: number): boolean {
   const p = s.p
   if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_F) return false
   const t = p.closedAt[d]
-  if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY)) return false
+  if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY_MS)) return false
   return callAgainReasons(p)[p.dims.lossReason.codes[d]] === 1
 }
 
@@ -93,7 +93,7 @@ export function isLeadCallAgain(s: QueryScope, i: number): boolean {
   const p = s.p
   if (s.leadMask[i] !== 1 || p.leadSemantic[i] !== SEM_F) return false
   const t = leadLostAt(p, i)
-  if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY)) return false
+  if (!(t <= s.now && t >= s.now - CALL_AGAIN_DAYS * DAY_MS)) return false
   return callAgainReasons(p)[p.leadDims.lossReason[i]] === 1
 }
 

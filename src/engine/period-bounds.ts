@@ -7,7 +7,7 @@
  */
 import type { BucketKind } from './periods'
 import type { Prepared } from './prepare'
-import { bucketCount, dayNumber, dayParts, defaultBucket, formatDay, parseDay } from './periods'
+import { bucketCount, DAY_MS, dayNumber, dayParts, defaultBucket, formatDay, parseDay } from './periods'
 
 /** No CRM date lies outside these days (Bitrix24 began in 2012; imports reach back further). */
 export const EARLIEST_DAY = '1990-01-01'
@@ -90,8 +90,6 @@ export function boundPeriod(
   const clamp = reasons.length ? { from: formatDay(fromDay), to: formatDay(toDay), bucket: wanted, reasons } : null
   return { fromDay: from, toDay: to, bucket, clamp }
 }
-
-const DAY_MS = 86_400_000
 
 /**
  * The local days from the earliest deal or lead creation to the latest creation, closing or now.

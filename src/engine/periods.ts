@@ -12,7 +12,8 @@ import { QueryError } from './errors'
 export type BucketKind = 'day' | 'week' | 'month' | 'quarter' | 'year'
 export type CompareMode = 'previous' | 'year' | 'none'
 
-const DAY_MS = 86_400_000
+/** A day in milliseconds: the one definition (UTC day numbers, durations in days). */
+export const DAY_MS = 86_400_000
 
 /** A wall-clock date as a day number: days since 1970-01-01. */
 export function dayNumber(y: number, m: number, d: number): number {
@@ -338,5 +339,3 @@ export function monthOverlap(
   const overlap = Math.max(0, Math.min(last, toDay) - Math.max(first, fromDay) + 1)
   return { overlap, length: last - first + 1 }
 }
-
-export { DAY_MS }

@@ -1,7 +1,7 @@
 import { quantileSorted } from '../../src/engine/stats'
 import { describe, expect, it } from 'vitest'
+import { DAY_MS } from '../../src/engine/periods'
 import {
-  DAY_MS,
   churnByStage,
   conversion,
   daysSinceLastTouch,
@@ -127,7 +127,7 @@ describe('conversion and touches', () => {
       { id: 3, assignedById: 6, sourceId: 'WEB', semantic: 'F' as const },
     ]
     expect(conversion(deals, 5)).toEqual({ won: 1, lost: 1, rate: 0.5 })
-    expect(conversion(deals, null)).toEqual({ won: 1, lost: 2, rate: 1 / 3 })
+    expect(conversion(deals, null)).toEqual({ won: 1, lost: 2, rate: 0.3333 }) // stats.rate: four decimals, as every rate
     expect(conversion(deals, 99).rate).toBeNull()
   })
 

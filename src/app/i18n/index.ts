@@ -5,7 +5,9 @@ import { uk } from './uk'
 import { interpolate } from './interpolate'
 
 export type { MessageKey } from './en'
-export type Language = 'en' | 'ru' | 'uk'
+import type { Language } from '../../b24/placements'
+
+export type { Language }
 
 const catalogs: Record<Language, Messages> = { en, ru, uk }
 

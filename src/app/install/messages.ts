@@ -3,7 +3,7 @@
  * (en, ru, uk). These pages mount on their own (install.html, settings view), without the
  * report's i18n store, so they carry their own small catalogue.
  */
-import type { Lang } from '../../b24/placements'
+import type { Language } from '../../b24/placements'
 import { interpolate } from '../i18n/interpolate'
 
 const en = {
@@ -337,9 +337,9 @@ const uk: Record<InstallKey, string> = {
   'reason.busy': 'Інший адміністратор у ту саму мить знову й знову змінював цю клітинку; збережіть її ще раз.',
 }
 
-const CATALOGS: Record<Lang, Record<InstallKey, string>> = { en, ru, uk }
+const CATALOGS: Record<Language, Record<InstallKey, string>> = { en, ru, uk }
 
-export function tr(lang: Lang, key: InstallKey, params?: Record<string, string | number>): string {
+export function tr(lang: Language, key: InstallKey, params?: Record<string, string | number>): string {
   return interpolate(CATALOGS[lang][key] ?? en[key], params)
 }
 
@@ -356,7 +356,7 @@ const REASONS: [RegExp, InstallKey][] = [
   [/^Another administrator kept changing this cell/, 'reason.busy'],
 ]
 
-export function reasonText(lang: Lang, reason: string): string {
+export function reasonText(lang: Language, reason: string): string {
   for (const [re, key] of REASONS) {
     const m = re.exec(reason)
     if (m) return tr(lang, key, { v: m[1] ?? '' })

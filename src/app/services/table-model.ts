@@ -2,6 +2,7 @@
  * One description of a table feeds the screen, CSV and XLSX, so all three always show the same
  * columns and rows. Pages build these from the engine's report; DataTable renders them.
  */
+import { DAY_MS } from '../../engine/periods'
 import type { Cell } from './csv'
 import type { Formatter } from './format'
 
@@ -99,7 +100,7 @@ export function exportCell(kind: ColumnKind, value: string | number | null, fmt:
     case 'percent':
       return Math.round(value * 10_000) / 100
     case 'duration':
-      return Math.round((value / 86_400_000) * 100) / 100
+      return Math.round((value / DAY_MS) * 100) / 100
     case 'hours':
       return Math.round((value / 24) * 100) / 100
     case 'date':
