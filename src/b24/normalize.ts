@@ -13,7 +13,7 @@ import { defaultSettings } from './settings'
 import { ProblemLog, type DataProblem, type ProblemTable } from './normalize-problems'
 import * as dict from './normalize-dictionaries'
 import { mergeReasons, reasonReader, type ReasonReader } from './normalize-reasons'
-import { activityTouches, orphanCallTouches, taskTouches } from './normalize-touches'
+import { activityTouches, compactBindings, orphanCallTouches, taskTouches } from './normalize-touches'
 import { isBadDate, ufFirstValue, wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
 
 export type { DataProblem } from './normalize-problems'
@@ -403,6 +403,7 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
       log,
     ),
   ].sort((a, b) => a.at - b.at || a.id - b.id)
+  compactBindings(touches)
   const depNames = new Map(departments.map((d) => [d.id, d.name]))
   const reportCurrency =
     settings?.currency && currencies.some((c) => c.code === settings.currency) ? settings.currency : baseCurrency

@@ -318,4 +318,21 @@ describe('touches', () => {
       expect.objectContaining({ table: 'activities', rowId: '13', kind: 'bad date', dropped: true }),
     ])
   })
+  it('shares one frozen empty binding list (half a million touches × four lists weigh on the heap)', () => {
+    const d = portal()
+    d.activities = [
+      activity('10', { OWNER_TYPE_ID: '2', OWNER_ID: '1' }),
+      activity('11', { OWNER_TYPE_ID: '1', OWNER_ID: '8' }),
+    ]
+    const data = dumpToCrmData(d)
+    const [a, b] = [...data.touches].sort((x, y) => x.id - y.id)
+    expect(a.dealIds).toEqual([1])
+    expect(b.leadIds).toEqual([8])
+    expect(a.leadIds).toEqual([])
+    // One list object for every empty binding of every touch, and nobody can fill it for all of them.
+    expect(a.leadIds).toBe(b.dealIds)
+    expect(a.companyIds).toBe(b.contactIds)
+    expect(Object.isFrozen(a.leadIds)).toBe(true)
+    expect(Object.isFrozen(a.dealIds)).toBe(false)
+  })
 })
