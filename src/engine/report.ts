@@ -216,7 +216,11 @@ function kpis(
     spend: ks((x) => x.roi.total.spend),
     roi: ks((x) => x.roi.total.roi),
     forecast: kpi(forecast.total.expected, null),
-    newClients: ks((x) => x.clients.newClients),
+    newClients: ks(
+      (x) => x.clients.newClients,
+      false,
+      (x) => countOf(x.clients.newClients),
+    ),
     overdue: kpi(overdue.count, null),
   }
 }

@@ -8,13 +8,15 @@ import type { SyncProgress } from '../../src/sync/progress'
 import { demoDump, portalWith, tokenClient, webhookClient } from './portal'
 
 /** What the engine sees, without the portal identity (a webhook names the portal by its host). */
+/** Client names are not synced (the report looks up the few it shows): they are left out here. */
 function tables(data: ReturnType<typeof dumpToCrmData>) {
-  const { portal: _portal, ...rest } = data
+  const { portal: _portal, companies: _companies, contacts: _contacts, ...rest } = data
   return rest
 }
 
 function rowCount(d: PortalDump): number {
-  return Object.values(d).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0)
+  const { companies: _companies, contacts: _contacts, ...synced } = d
+  return Object.values(synced).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0)
 }
 
 describe('syncAll against the demo portal', () => {
