@@ -18,30 +18,30 @@ export function inCohort(_s: QueryScope, ps: PeriodScope, d: number): boolean {
   return ps.cohort[d] === 1
 }
 
-export function hasReached(p: Prepared, d: number, st: number): boolean {
-  return ((p.reachedBits[d * p.words + (st >> 5)] >>> (st & 31)) & 1) === 1
+export function hasReached(p: Prepared, d: number, stage: number): boolean {
+  return ((p.reachedBits[d * p.words + (stage >> 5)] >>> (stage & 31)) & 1) === 1
 }
 
 /**
- * When the deal first reached the main-path stage after `st` (branch stages are not steps; after
- * the last one: any success stage); NaN when never, or when `st` is not a process stage (no
+ * When the deal first reached the main-path stage after `stage` (branch stages are not steps; after
+ * the last one: any success stage); NaN when never, or when `stage` is not a process stage (no
  * "next" to speak of). For a branch stage: the main-path stage its deals rejoin.
  */
-export function nextReachedAt(p: Prepared, pl: PipeInfo, d: number, st: number): number {
-  if (st < 0 || st >= pl.processCount) return NaN
-  const nx = pl.nextMain[st]
-  return nx >= 0 ? p.reachedAt[d * p.stride + nx] : p.successAt[d]
+export function nextReachedAt(p: Prepared, pipeline: PipeInfo, d: number, stage: number): number {
+  if (stage < 0 || stage >= pipeline.processCount) return NaN
+  const nextStage = pipeline.nextMain[stage]
+  return nextStage >= 0 ? p.reachedAt[d * p.stride + nextStage] : p.successAt[d]
 }
 
-export function isLostAt(p: Prepared, d: number, st: number): boolean {
-  return p.semantic[d] === SEM_F && p.lossStage[d] === st
+export function isLostAt(p: Prepared, d: number, stage: number): boolean {
+  return p.semantic[d] === SEM_F && p.lossStage[d] === stage
 }
 
-/** Did the deal pass stage st (actual entry or implied by a jump) inside the period? */
-export function enteredIn(p: Prepared, ps: PeriodScope, d: number, st: number): boolean {
+/** Did the deal pass `stage` (actual entry or implied by a jump) inside the period? */
+export function enteredIn(p: Prepared, ps: PeriodScope, d: number, stage: number): boolean {
   for (let i = p.passStart[d]; i < p.passStart[d + 1]; i++) {
     const t = p.passAt[i]
-    if (p.passStage[i] === st && t >= ps.period.start && t < ps.period.end) return true
+    if (p.passStage[i] === stage && t >= ps.period.start && t < ps.period.end) return true
   }
   return false
 }

@@ -61,26 +61,26 @@ function values(s: QueryScope, ps: PeriodScope, length: number): SeriesValues {
     leads = new Float64Array(n)
   const edges = Float64Array.from(ps.buckets.edges)
   // The same predicates as seriesBucket (which drill-down uses), written out for the hot loop.
-  for (let d = 0; d < p.n; d++) {
-    if (s.dealMask[d] !== 1) continue
-    const c = bucketAt(edges, p.created[d])
-    if (c >= 0) created[c]++
-    const sem = p.semantic[d]
+  for (let deal = 0; deal < p.n; deal++) {
+    if (s.dealMask[deal] !== 1) continue
+    const createdBucket = bucketAt(edges, p.created[deal])
+    if (createdBucket >= 0) created[createdBucket]++
+    const sem = p.semantic[deal]
     if (sem === SEM_S) {
-      const w = bucketAt(edges, p.closedAt[d])
-      if (w >= 0) {
-        won[w]++
-        revenue[w] += p.amount[d]
+      const wonBucket = bucketAt(edges, p.closedAt[deal])
+      if (wonBucket >= 0) {
+        won[wonBucket]++
+        revenue[wonBucket] += p.amount[deal]
       }
     } else if (sem === SEM_F) {
-      const l = bucketAt(edges, p.closedAt[d])
-      if (l >= 0) lost[l]++
+      const lostBucket = bucketAt(edges, p.closedAt[deal])
+      if (lostBucket >= 0) lost[lostBucket]++
     }
   }
-  for (let i = 0; i < p.leadCreated.length; i++) {
-    if (s.leadMask[i] !== 1) continue
-    const b = bucketAt(edges, p.leadCreated[i])
-    if (b >= 0) leads[b]++
+  for (let lead = 0; lead < p.leadCreated.length; lead++) {
+    if (s.leadMask[lead] !== 1) continue
+    const leadBucket = bucketAt(edges, p.leadCreated[lead])
+    if (leadBucket >= 0) leads[leadBucket]++
   }
   const pad = (a: Float64Array, money = false) =>
     Array.from({ length }, (_, i) => (i < n ? (money ? round2(a[i]) : a[i]) : null))
