@@ -5,22 +5,10 @@
  */
 
 import type { DataProblem as EngineDataProblem } from '../engine/types'
+import type { DUMP_ROW_TABLES } from './wire'
 
-export type ProblemTable =
-  | 'deals'
-  | 'leads'
-  | 'dealHistory'
-  | 'leadHistory'
-  | 'statuses'
-  | 'dealCategories'
-  | 'dealUserFields'
-  | 'leadUserFields'
-  | 'users'
-  | 'departments'
-  | 'activities'
-  | 'calls'
-  | 'tasks'
-  | 'currencies'
+/** Every dump row table can have problems. */
+export type ProblemTable = (typeof DUMP_ROW_TABLES)[number]
 
 /** engine/types.ts DataProblem, with the table narrowed to the dump tables that can have problems. */
 export interface DataProblem extends EngineDataProblem {

@@ -6,7 +6,16 @@
  * Malformed rows never throw: what can be kept is kept (with a default), what cannot is left
  * out, and both are listed in `problems`.
  */
-import type { CompanyRow, ContactRow, DealRow, LeadRow, PortalDump, StageHistoryRow, UserFieldRow } from './wire'
+import {
+  DUMP_ROW_TABLES,
+  type CompanyRow,
+  type ContactRow,
+  type DealRow,
+  type LeadRow,
+  type PortalDump,
+  type StageHistoryRow,
+  type UserFieldRow,
+} from './wire'
 import type { CrmData, Deal, Lead, NamedItem, Semantic, Stage, StageEvent, User } from '../engine/types'
 import type { SyncSettings } from './settings'
 import { defaultSettings } from './settings'
@@ -301,30 +310,13 @@ function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {
   return out
 }
 
-const ROW_TABLES: ProblemTable[] = [
-  'deals',
-  'leads',
-  'dealHistory',
-  'leadHistory',
-  'statuses',
-  'dealCategories',
-  'dealUserFields',
-  'leadUserFields',
-  'users',
-  'departments',
-  'activities',
-  'calls',
-  'tasks',
-  'currencies',
-]
-
 /**
  * A row that is not an object at all (null, a number, a string: a hand-edited or truncated dump)
  * cannot be normalised: it is left out and counted, and the rest of its table loads.
  */
 function objectRowsOnly(dump: PortalDump, log: ProblemLog): PortalDump {
   const out = { ...dump } as Record<string, unknown>
-  for (const table of ROW_TABLES) {
+  for (const table of DUMP_ROW_TABLES) {
     const rows = out[table]
     if (rows === undefined || rows === null) continue
     if (!Array.isArray(rows)) {

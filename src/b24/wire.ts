@@ -319,3 +319,21 @@ export interface PortalDump {
   companies?: CompanyRow[]
   contacts?: ContactRow[]
 }
+
+/** The row tables every dump carries, in the order a dump file lists them. */
+export const DUMP_ROW_TABLES = [
+  'deals',
+  'leads',
+  'dealHistory',
+  'leadHistory',
+  'statuses',
+  'dealCategories',
+  'dealUserFields',
+  'leadUserFields',
+  'users',
+  'departments',
+  'activities',
+  'calls',
+  'tasks',
+  'currencies',
+] as const satisfies readonly (keyof PortalDump)[]

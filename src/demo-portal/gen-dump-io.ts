@@ -5,26 +5,11 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
-import type { PortalDump } from '../b24/wire'
+import { DUMP_ROW_TABLES, type PortalDump } from '../b24/wire'
 
 export const DUMP_FORMAT = 'funnel-lens-dump/1'
 
-const TABLE_KEYS = [
-  'deals',
-  'leads',
-  'dealHistory',
-  'leadHistory',
-  'statuses',
-  'dealCategories',
-  'dealUserFields',
-  'leadUserFields',
-  'users',
-  'departments',
-  'activities',
-  'calls',
-  'tasks',
-  'currencies',
-] as const satisfies readonly (keyof PortalDump)[]
+const TABLE_KEYS = DUMP_ROW_TABLES
 
 /** Tables a dump may leave out (older dumps have no client names). */
 const OPTIONAL_KEYS = ['companies', 'contacts'] as const satisfies readonly (keyof PortalDump)[]
