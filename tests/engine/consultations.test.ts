@@ -13,6 +13,19 @@ const t = (s: string) => `2024-${s}:00+03:00`
 const MARCH = { from: '2024-03-01', to: '2024-03-31', compare: 'previous' as const, now: Date.parse(t('04-15T12:00')) }
 const H = 3_600_000
 
+/**
+ * Adds a deal that walked `steps` (stage, 'MM-DDTHH:mm' in 2024, Moscow time): created at the first
+ * step unless `deal.created` says otherwise, and now in the last step's stage.
+ */
+function walk(
+  data: CrmData,
+  deal: { id: number; created?: string; cityId?: string; leadId?: number },
+  steps: [string, string][],
+) {
+  const history = steps.map(([stage, at]): [string, string] => [stage, t(at)])
+  addDeal(data, { created: history[0][1], ...deal, stageId: steps[steps.length - 1][0], history })
+}
+
 function report(data: CrmData, q: Record<string, unknown> = {}) {
   const p = prepare(data)
   const query = { ...MARCH, ...q }
@@ -24,15 +37,10 @@ function report(data: CrmData, q: Record<string, unknown> = {}) {
 
 describe('jump new → contract', () => {
   const data = school()
-  addDeal(data, {
-    id: 1,
-    stageId: 'CONTRACT',
-    created: t('03-01T10:00'),
-    history: [
-      ['NEW', t('03-01T10:00')],
-      ['CONTRACT', t('03-03T10:00')],
-    ],
-  })
+  walk(data, { id: 1 }, [
+    ['NEW', '03-01T10:00'],
+    ['CONTRACT', '03-03T10:00'],
+  ])
   const { r, drill } = report(data)
   const c = r.consultations
 
@@ -53,81 +61,47 @@ describe('jump new → contract', () => {
 describe('no-show, re-booking and outcomes', () => {
   const data = school()
   // Booked → no-show → booked again → held (the move to HELD jumps over NOSHOW: implied, not a no-show).
-  addDeal(data, {
-    id: 1,
-    stageId: 'CONTRACT',
-    created: t('03-01T10:00'),
-    cityId: 'MSK',
-    history: [
-      ['NEW', t('03-01T10:00')],
-      ['BOOKED', t('03-02T10:00')],
-      ['NOSHOW', t('03-03T10:00')],
-      ['BOOKED', t('03-04T16:00')],
-      ['HELD', t('03-05T10:00')],
-      ['CONTRACT', t('03-06T10:00')],
-    ],
-  })
+  walk(data, { id: 1, cityId: 'MSK' }, [
+    ['NEW', '03-01T10:00'],
+    ['BOOKED', '03-02T10:00'],
+    ['NOSHOW', '03-03T10:00'],
+    ['BOOKED', '03-04T16:00'],
+    ['HELD', '03-05T10:00'],
+    ['CONTRACT', '03-06T10:00'],
+  ])
   // No-show, then lost: the booking's outcome is the no-show; never re-booked.
-  addDeal(data, {
-    id: 2,
-    stageId: 'LOSE',
-    created: t('03-01T10:00'),
-    cityId: 'MSK',
-    history: [
-      ['NEW', t('03-01T10:00')],
-      ['BOOKED', t('03-02T10:00')],
-      ['NOSHOW', t('03-03T10:00')],
-      ['LOSE', t('03-04T10:00')],
-    ],
-  })
+  walk(data, { id: 2, cityId: 'MSK' }, [
+    ['NEW', '03-01T10:00'],
+    ['BOOKED', '03-02T10:00'],
+    ['NOSHOW', '03-03T10:00'],
+    ['LOSE', '03-04T10:00'],
+  ])
   // Booked, back to QUAL, booked again, held: the first booking is "none".
-  addDeal(data, {
-    id: 3,
-    stageId: 'HELD',
-    created: t('03-01T10:00'),
-    cityId: 'SPB',
-    history: [
-      ['NEW', t('03-01T10:00')],
-      ['BOOKED', t('03-02T10:00')],
-      ['QUAL', t('03-03T10:00')],
-      ['BOOKED', t('03-04T10:00')],
-      ['HELD', t('03-05T10:00')],
-    ],
-  })
+  walk(data, { id: 3, cityId: 'SPB' }, [
+    ['NEW', '03-01T10:00'],
+    ['BOOKED', '03-02T10:00'],
+    ['QUAL', '03-03T10:00'],
+    ['BOOKED', '03-04T10:00'],
+    ['HELD', '03-05T10:00'],
+  ])
   // Booked, then lost.
-  addDeal(data, {
-    id: 4,
-    stageId: 'LOSE',
-    created: t('03-01T10:00'),
-    cityId: 'SPB',
-    history: [
-      ['NEW', t('03-01T10:00')],
-      ['BOOKED', t('03-02T10:00')],
-      ['LOSE', t('03-03T10:00')],
-    ],
-  })
+  walk(data, { id: 4, cityId: 'SPB' }, [
+    ['NEW', '03-01T10:00'],
+    ['BOOKED', '03-02T10:00'],
+    ['LOSE', '03-03T10:00'],
+  ])
   // Booked, nothing yet.
-  addDeal(data, {
-    id: 5,
-    stageId: 'BOOKED',
-    created: t('03-01T10:00'),
-    history: [
-      ['NEW', t('03-01T10:00')],
-      ['BOOKED', t('03-20T10:00')],
-    ],
-  })
+  walk(data, { id: 5 }, [
+    ['NEW', '03-01T10:00'],
+    ['BOOKED', '03-20T10:00'],
+  ])
   // Booked in February: not a booking of March (its no-show in March still is a March no-show).
-  addDeal(data, {
-    id: 6,
-    stageId: 'BOOKED',
-    created: t('02-01T10:00'),
-    history: [
-      ['NEW', t('02-01T10:00')],
-      ['BOOKED', t('02-27T10:00')],
-      ['NOSHOW', t('03-02T10:00')],
-      ['BOOKED', t('03-02T22:00')],
-    ],
-  })
+  walk(data, { id: 6 }, [
+    ['NEW', '02-01T10:00'],
+    ['BOOKED', '02-27T10:00'],
+    ['NOSHOW', '03-02T10:00'],
+    ['BOOKED', '03-02T22:00'],
+  ])
   const { r, drill } = report(data)
   const c = r.consultations
 
@@ -170,42 +144,27 @@ describe('no-show, re-booking and outcomes', () => {
 
 describe('three bookings, period edges and negative durations', () => {
   const data = school()
-  addDeal(data, {
-    id: 1,
-    stageId: 'CONTRACT',
-    created: t('03-01T10:00'),
-    history: [
-      ['NEW', t('03-01T10:00')],
-      ['BOOKED', t('03-02T10:00')],
-      ['NOSHOW', t('03-03T10:00')],
-      ['BOOKED', t('03-04T10:00')],
-      ['NOSHOW', t('03-05T10:00')],
-      ['BOOKED', t('03-06T10:00')],
-      ['CONTRACT', t('03-07T10:00')],
-    ],
-  })
+  walk(data, { id: 1 }, [
+    ['NEW', '03-01T10:00'],
+    ['BOOKED', '03-02T10:00'],
+    ['NOSHOW', '03-03T10:00'],
+    ['BOOKED', '03-04T10:00'],
+    ['NOSHOW', '03-05T10:00'],
+    ['BOOKED', '03-06T10:00'],
+    ['CONTRACT', '03-07T10:00'],
+  ])
   // First contract in February, back and contract again in March: not counted in March.
-  addDeal(data, {
-    id: 2,
-    stageId: 'CONTRACT',
-    created: t('02-01T10:00'),
-    history: [
-      ['NEW', t('02-01T10:00')],
-      ['CONTRACT', t('02-10T10:00')],
-      ['HELD', t('03-02T10:00')],
-      ['CONTRACT', t('03-03T10:00')],
-    ],
-  })
+  walk(data, { id: 2 }, [
+    ['NEW', '02-01T10:00'],
+    ['CONTRACT', '02-10T10:00'],
+    ['HELD', '03-02T10:00'],
+    ['CONTRACT', '03-03T10:00'],
+  ])
   // Contract recorded before the deal's DATE_CREATE (bad data): left out and counted apart.
-  addDeal(data, {
-    id: 3,
-    stageId: 'CONTRACT',
-    created: t('03-10T10:00'),
-    history: [
-      ['NEW', t('03-05T10:00')],
-      ['CONTRACT', t('03-08T10:00')],
-    ],
-  })
+  walk(data, { id: 3, created: t('03-10T10:00') }, [
+    ['NEW', '03-05T10:00'],
+    ['CONTRACT', '03-08T10:00'],
+  ])
   const { r, drill } = report(data)
   const c = r.consultations
 
@@ -238,28 +197,16 @@ describe('contacts to first consultation', () => {
   it('starts at the source lead when the deal came from one, else at the deal', () => {
     const data = school()
     addLead(data, { id: 50, created: t('02-25T10:00'), semantic: 'S' })
-    addDeal(data, {
-      id: 1,
-      stageId: 'HELD',
-      created: t('03-01T10:00'),
-      leadId: 50,
-      history: [
-        ['NEW', t('03-01T10:00')],
-        ['BOOKED', t('03-02T10:00')],
-        ['HELD', t('03-04T10:00')],
-      ],
-    })
+    walk(data, { id: 1, leadId: 50 }, [
+      ['NEW', '03-01T10:00'],
+      ['BOOKED', '03-02T10:00'],
+      ['HELD', '03-04T10:00'],
+    ])
     // A lead id not in the data: the deal's own creation.
-    addDeal(data, {
-      id: 2,
-      stageId: 'HELD',
-      created: t('03-01T10:00'),
-      leadId: 999,
-      history: [
-        ['NEW', t('03-01T10:00')],
-        ['HELD', t('03-02T10:00')],
-      ],
-    })
+    walk(data, { id: 2, leadId: 999 }, [
+      ['NEW', '03-01T10:00'],
+      ['HELD', '03-02T10:00'],
+    ])
     const { r } = report(data)
     const f = r.consultations.contactsToFirstConsultation
     // 8 days = 192 h (deal 1, from the lead), 24 h (deal 2).
@@ -273,15 +220,10 @@ describe('roles not set', () => {
     const data = school()
     data.settings.consultationStageIds = []
     data.settings.noShowStageIds = []
-    addDeal(data, {
-      id: 1,
-      stageId: 'CONTRACT',
-      created: t('03-01T10:00'),
-      history: [
-        ['NEW', t('03-01T10:00')],
-        ['CONTRACT', t('03-03T10:00')],
-      ],
-    })
+    walk(data, { id: 1 }, [
+      ['NEW', '03-01T10:00'],
+      ['CONTRACT', '03-03T10:00'],
+    ])
     const c = report(data).r.consultations
     expect(c.roles).toEqual({ booked: false, noShow: false, held: true, contract: true })
     expect(c.attendance.bookings).toBe(0)

@@ -4,38 +4,20 @@
  */
 import { describe, expect, it } from 'vitest'
 import { buildReport, drillDown, prepare, type DrillRef } from '../../src/engine/index'
-import type { CrmData, Semantic } from '../../src/engine/types'
-import { addDeal, addLead, ids, portal } from './builders'
+import type { CrmData } from '../../src/engine/types'
+import { addDeal, addLead, ids } from './builders'
+import { school } from './school'
 
 const t = (s: string) => `2024-${s}:00+03:00`
 const MARCH = { from: '2024-03-01', to: '2024-03-31', compare: 'none' as const, now: Date.parse(t('04-15T12:00')) }
 
-function school(): CrmData {
-  const data = portal({
-    pipelines: [
-      {
-        id: 0,
-        name: 'School',
-        stages: [
-          { id: 'NEW' },
-          { id: 'BOOKED' },
-          { id: 'HELD' },
-          { id: 'CONTRACT' },
-          { id: 'WON', semantic: 'S' as Semantic },
-          { id: 'LOSE', semantic: 'F' as Semantic },
-        ],
-      },
-    ],
-  })
+/** The shared consultation pipeline (its QUAL and NOSHOW stages go unused here), with lead sources. */
+function leadsAndDeals(): CrmData {
+  const data = school()
   data.sources = [
     { id: 'ADS', name: 'Ads' },
     { id: 'WEB', name: 'Website' },
   ]
-  Object.assign(data.settings, {
-    consultationStageIds: ['BOOKED'],
-    heldStageIds: ['HELD'],
-    contractStageIds: ['CONTRACT'],
-  })
   // Lead 1 (ADS): converted; its deal went all the way to won.
   addLead(data, { id: 1, created: t('03-01T10:00'), semantic: 'S', sourceId: 'ADS' })
   addDeal(data, {
@@ -94,7 +76,7 @@ function school(): CrmData {
 }
 
 function run(q: Record<string, unknown> = {}) {
-  const p = prepare(school())
+  const p = prepare(leadsAndDeals())
   const query = { ...MARCH, ...q }
   return { r: buildReport(p, query), drill: (ref: DrillRef) => ids(drillDown(p, query, ref)) }
 }
