@@ -216,6 +216,8 @@ interface EventIndex {
  * (stage, time) buffers: its events ordered by time, then history id (Bitrix24 assigns ids in
  * order, so the id settles events at the same instant), completed where the data falls short.
  * Returns the history length; `reconstructed` tells whether the events were missing.
+ * `firstStage` is -1 for a pipeline without any stage we know (its stages missing from the
+ * portal's stage list): a deal there has no history to reconstruct.
  */
 function dealHistory(
   data: CrmData,
@@ -235,8 +237,9 @@ function dealHistory(
   const b = ix.start[d + 1]
   if (a === b) {
     q.reconstructed++
+    if (firstStage < 0) return 0
     // Created at the first main-path stage: a branch stage is never assumed, only entered.
-    const first = Math.max(0, firstStage)
+    const first = firstStage
     hs[0] = first
     // Only numbers go into the buffer as they are (a missing date stays invalid, not 0).
     ha[0] = typeof deal.createdAt === 'number' ? deal.createdAt : NaN
@@ -442,7 +445,8 @@ export function prepare(data: CrmData): Prepared {
     if (pi < 0) continue
     const pl = pipes[pi]
     const deal = data.deals[d]
-    const hn = dealHistory(data, eventIndex, d, stage[d], pl.firstMain, hs, ha, quality)
+    const first = pl.stageIds.length ? Math.max(0, pl.firstMain) : -1
+    const hn = dealHistory(data, eventIndex, d, stage[d], first, hs, ha, quality)
     const reconstructed = eventIndex.start[d] === eventIndex.start[d + 1]
     // pos: the deal's place on the main path (every main-path stage up to it is passed);
     // cur: the process stage it is actually in (a branch stage too), for the loss stage.
@@ -481,7 +485,8 @@ export function prepare(data: CrmData): Prepared {
           pushPass(d, pl.firstMain, t)
           lostWithoutStage = true
         }
-        lastLossStage = cur < 0 ? Math.max(0, pl.firstMain) : cur
+        // Only a process stage is a loss stage: a pipeline with none known has no loss stage.
+        lastLossStage = cur >= 0 ? cur : pl.processCount > 0 ? Math.max(0, pl.firstMain) : -1
         lastLossAt = t
       }
       pushPass(d, s, t)
@@ -495,7 +500,7 @@ export function prepare(data: CrmData): Prepared {
     if (reopened) quality.reopened++
     if (backward) quality.backwardMoves++
     // A one-entry reconstructed history is the raw creation date, stored as before (null → 0).
-    stageSince[d] = reconstructed && hn === 1 ? (deal.createdAt as number) : ha[hn - 1]
+    stageSince[d] = hn === 0 ? NaN : reconstructed && hn === 1 ? (deal.createdAt as number) : ha[hn - 1]
     if (semantic[d] === SEM_F) {
       lossStage[d] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, cur) : -1
       if (lostWithoutStage || cur < 0) quality.lostWithoutProcessStage++

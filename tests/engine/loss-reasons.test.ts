@@ -3,6 +3,9 @@ import { prepare } from '../../src/engine/prepare'
 import { resolveQuery } from '../../src/engine/filters'
 import { lossReasonsSection } from '../../src/engine/loss-reasons'
 import { addDeal, at, portal } from './builders'
+import { buildReport } from '../../src/engine/report'
+import { dumpToCrmData } from '../../src/b24/normalize'
+import { generatePortal } from '../../src/demo-portal/generator'
 
 const t = (s: string) => `2024-${s}T12:00:00+03:00`
 
@@ -91,5 +94,21 @@ describe('loss reasons', () => {
       [5, 'Не дозвонились', 100],
     ])
     expect(l.callAgain[0].stageName).toBe('CONTACT')
+  })
+})
+
+describe('a dump whose statuses lack the deal stages (regression)', () => {
+  // Why: lost deals in a pipeline with no known stage got loss stage 0, which did not exist, and
+  // the cells sort threw on its undefined stage id ("internal error", exit 3 in the CLI).
+  it('builds the whole report; lost deals there count as lost with no loss stage, and quality says why', () => {
+    const dump = generatePortal({ seed: 31, deals: 150 })
+    dump.statuses = dump.statuses.filter((s) => !s.ENTITY_ID.startsWith('DEAL_STAGE'))
+    const data = dumpToCrmData(dump)
+    const now = Date.parse('2026-11-20T09:00:00Z')
+    const report = buildReport(prepare(data), { from: '2026-04-01', to: '2026-06-30', now })
+    expect(report.lossReasons.lost).toBeGreaterThan(0)
+    expect(report.lossReasons.cells).toEqual([])
+    expect(report.lossReasons.byStage.every((p) => p.order.length === 0 && p.rows.length === 0)).toBe(true)
+    expect(report.quality.unknownCurrentStage).toBe(data.deals.length)
   })
 })
