@@ -29,7 +29,11 @@ export interface CliIO {
   env: Record<string, string | undefined>
   /** One line for stderr that does not stop the report. */
   warn: (line: string) => void
+  /** The report builder (the engine unless a test injects one, e.g. one that fails like a bug). */
+  build?: (data: CrmData, query: ReportQuery) => Report
 }
+
+const buildWithEngine = (data: CrmData, query: ReportQuery): Report => buildReport(prepare(data), query)
 
 /** Ids given to a filter that the data does not have: the report for them would be silently empty. */
 function warnUnknownIds(opts: CliOptions, data: CrmData, warn: (line: string) => void): void {
@@ -106,7 +110,8 @@ export async function runReport(argv: string[], io: CliIO = { env: {}, warn: () 
   checkKeys('--stage', opts.stageIds, data.stages)
   warnUnknownIds(opts, data, io.warn)
   const query = toQuery(opts)
-  let report = engineStep(() => buildReport(prepare(data), query))
+  const build = io.build ?? buildWithEngine
+  let report = engineStep(() => build(data, query))
   warnBounded(report.period, io.warn)
   if (loaded.clientNames) report = await withClientNames(report, loaded.clientNames)
   if (opts.format === 'csv') return toCsv(report, new Set(data.stages.map((s) => s.id)))

@@ -2,7 +2,8 @@
  * How the command line fails and warns (issue 8.6), as a child process against dump files and
  * the demo portal: exit codes by whose problem it is, malformed rows that never stop a load,
  * portal text that cannot drive the terminal, honest messages about what was kept, a webhook
- * kept out of `ps`, a private cache, and filter ids the data does not have.
+ * kept out of `ps`, a private cache, and filter ids the data does not have. The internal-error
+ * case runs the runner in process with an injected report builder that fails like a bug.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generatePortal, writeDump } from '../../src/demo-portal/generator'
 import { startPortal, type RunningPortal } from '../../src/demo-portal/server'
 import { runCli, type CliResult } from './run-cli'
+import { runReport } from '../../src/cli/run'
+import { errorLine, exitCodeFor, EXIT, InternalError } from '../../src/cli/errors'
 
 const PERIOD = ['--from', '2026-04-01', '--to', '2026-06-30', '--now', '2026-11-20T12:00:00+03:00']
 /** Terminal control: ESC, BEL, BS, CR and the C1 range. */
@@ -42,17 +45,17 @@ afterAll(async () => {
 
 describe('exit codes', () => {
   it('an exception inside the engine is an internal error (exit 3) with a clear line, not a usage error', async () => {
-    // A dump without its deal stages in `statuses` trips the engine (loss-reasons sorts by an
-    // undefined stage id): a real engine bug, which the CLI must report as ours.
-    const dump = generatePortal({ seed: 31, deals: 150 })
-    dump.statuses = dump.statuses.filter((s) => !s.ENTITY_ID.startsWith('DEAL_STAGE'))
-    const broken = join(dir, 'no-stages.json')
-    writeDump(broken, dump)
-    const r = await runCli(['--dump', broken, ...PERIOD])
-    expect(r.stdout).toBe('')
-    expect(r.code).toBe(3)
-    expect(lines(r)).toHaveLength(1)
-    expect(lines(r)[0]).toMatch(/^report: internal error in the report engine \(TypeError: .+\)\. This is a bug/)
+    // In process, with a report builder that fails the way a bug does: no engine bug needed.
+    const build = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'localeCompare')")
+    }
+    const err = await runReport(['--dump', dumpPath, ...PERIOD], { env: {}, warn: () => {}, build }).catch((e) => e)
+    expect(err).toBeInstanceOf(InternalError)
+    expect(exitCodeFor(err)).toBe(EXIT.internal)
+    expect(errorLine(err)).toBe(
+      "internal error in the report engine (TypeError: Cannot read properties of undefined (reading 'localeCompare'))" +
+        '. This is a bug in Funnel Lens, not in your command or data: please report it.',
+    )
   })
 
   it('a wrong command line stays exit 2 and unreadable data exit 1', async () => {

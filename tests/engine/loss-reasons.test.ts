@@ -105,7 +105,7 @@ describe('a dump whose statuses lack the deal stages (regression)', () => {
     dump.statuses = dump.statuses.filter((s) => !s.ENTITY_ID.startsWith('DEAL_STAGE'))
     const data = dumpToCrmData(dump)
     const now = Date.parse('2026-11-20T09:00:00Z')
-    const report = buildReport(prepare(data), { from: '2026-04-01', to: '2026-06-30', now })
+    const report = buildReport(prepare(data), { from: '2026-04-01', to: '2026-06-30', compare: 'previous', now })
     expect(report.lossReasons.lost).toBeGreaterThan(0)
     expect(report.lossReasons.cells).toEqual([])
     expect(report.lossReasons.byStage.every((p) => p.order.length === 0 && p.rows.length === 0)).toBe(true)
