@@ -10,9 +10,17 @@
  * one empty item (a marker that still ranks, so a late concurrent save cannot silently undo it).
  */
 import { replyOf, type AppRest, type RestParams } from './app-rest'
-import type { RecordValues } from './input-cells'
+import type { InputKind, RecordValues } from './input-cells'
 import type { FieldConflict, VersionedRecord } from './input-merge'
-import type { StorageSpec } from './storage'
+
+/** One app-storage entity (budgets or plans): its name, title and the item properties it keeps. */
+export interface StorageSpec {
+  kind: InputKind
+  /** ≤ 13 characters (rest.md §8.2: 50 − len("APP_<clientId>_")). */
+  entity: string
+  name: string
+  fields: readonly string[]
+}
 
 export const VERSION_PROP = 'VER'
 export const propOf = (field: string) => field.toUpperCase()

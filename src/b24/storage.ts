@@ -17,20 +17,22 @@ import {
   recordsToInputs,
   validateRecord,
   type CellError,
-  type InputKind,
   type RecordValues,
 } from './input-cells'
 import { mergeEdits, type FieldConflict, type VersionedRecord } from './input-merge'
-import { VERSION_PROP, currentRecords, propOf, propertyValues, rank, readItems, type StoredItem } from './storage-items'
+import {
+  VERSION_PROP,
+  currentRecords,
+  propOf,
+  propertyValues,
+  rank,
+  readItems,
+  type StorageSpec,
+  type StoredItem,
+} from './storage-items'
 import type { Budget, Plan } from '../engine/types'
 
-export interface StorageSpec {
-  kind: InputKind
-  /** ≤ 13 characters (rest.md §8.2: 50 − len("APP_<clientId>_")). */
-  entity: string
-  name: string
-  fields: readonly string[]
-}
+export type { StorageSpec }
 
 export const BUDGET_STORAGE: StorageSpec = {
   kind: 'budget',

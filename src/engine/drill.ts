@@ -5,7 +5,7 @@
  */
 import type { Dim } from './dims'
 import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
-import { dealForecast, forecastMonths, stageModel } from './forecast'
+import { dealForecast, forecastMonths, stageModel } from './forecast-model'
 import { consultationPredicate, type BookingBucket, type ConsultationMeasure } from './consultations'
 import { enteredIn, flowNotNext, hasReached, inCohort, isLostAt, lostIn, nextReachedAt, wonIn } from './funnel'
 import { leadToDealPredicate, type LeadStep } from './lead-to-deal'

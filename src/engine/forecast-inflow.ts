@@ -18,7 +18,7 @@
  * "won in the period"). MAPE = mean of |forecast − actual| / actual over months with actual > 0.
  */
 import type { QueryScope } from './filters'
-import { dayOf, passBefore, stageModel } from './forecast'
+import { dayOf, passBefore, stageModel } from './forecast-model'
 import { coveredPipes } from './funnel'
 import { addMonths, dayNumber, dayParts, localMidnight, monthKey, bucketIndex } from './periods'
 import { SEM_P, SEM_S, type Prepared } from './prepare'

@@ -4,32 +4,33 @@
  * headline KPIs. The result is plain JSON: no Maps, no NaN or Infinity (null instead).
  */
 import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
-import { churnSection, type ChurnSection } from './churn'
-import { clientsSection, type ClientsSection } from './clients'
+import { churnSection } from './churn'
+import { clientsSection } from './clients'
 import { dataDays, type DataDays } from './data-days'
-import { citiesSection, type CityRow } from './cities'
-import { consultationsSection, type ConsultationsSection } from './consultations'
+import { citiesSection } from './cities'
+import { consultationsSection } from './consultations'
 import { forecastSection, type ForecastSection } from './forecast'
-import { funnelSection, type FunnelSection } from './funnel'
-import { leadsSection, type LeadsSection } from './leads'
-import { leadToDealSection, type LeadToDealSection } from './lead-to-deal'
-import { lossReasonsSection, type LossReasonsSection } from './loss-reasons'
-import { managersSection, planSection, type ManagerRow, type PlanSection } from './managers'
+import { funnelSection } from './funnel'
+import { leadsSection } from './leads'
+import { leadToDealSection } from './lead-to-deal'
+import { lossReasonsSection } from './loss-reasons'
+import { managersSection, planSection } from './managers'
 import type { BucketKind } from './periods'
 import type { PeriodClamp } from './period-bounds'
 import type { Prepared } from './prepare'
 import { overdueSection, type OverdueSection } from './overdue'
 import { qualitySection, type QualitySection } from './quality'
-import { roiSection, type RoiSection } from './roi'
+import { roiSection } from './roi'
 import { seriesSection, type SeriesSection } from './series'
-import { sourcesSection, type SourcesSection } from './sources'
+import { sourcesSection } from './sources'
+import type { PeriodSections } from './period-sections'
 import { sectionChanges } from './section-changes'
 import { changeOf, countOf, rateOf, significanceOf, type Change, type Exposure, type Figure } from './significance'
 import { stagesOnDateSection, type StagesOnDateSection } from './stages-on-date'
 import { rate, round2, round4 } from './stats'
 import { stuckSection, type StuckSection } from './stuck'
-import { timingSection, type TimingSection } from './timing'
-import { touchesSection, type TouchesSection } from './touches'
+import { timingSection } from './timing'
+import { touchesSection } from './touches'
 
 export interface PeriodInfo {
   from: string
@@ -45,23 +46,7 @@ export interface PeriodInfo {
   requested?: PeriodClamp
 }
 
-/** Every section that depends on the period (computed for the comparison period too). */
-export interface PeriodSections {
-  funnel: FunnelSection
-  churn: ChurnSection
-  sources: SourcesSection
-  leads: LeadsSection
-  managers: ManagerRow[]
-  cities: CityRow[]
-  timing: TimingSection
-  touches: TouchesSection
-  roi: RoiSection
-  plan: PlanSection
-  lossReasons: LossReasonsSection
-  consultations: ConsultationsSection
-  leadToDeal: LeadToDealSection
-  clients: ClientsSection
-}
+export type { PeriodSections }
 
 /**
  * A headline figure and its change: `abs`, `rel` ((value − previous)/previous; null when previous
