@@ -5,7 +5,6 @@
 import type { DealRow } from '../b24/wire'
 import { CITIES, LOSS_REASONS, USD_RATE, type StageRole } from './gen-catalog'
 import type { GenContext } from './gen-context'
-import type { DealWalk } from './gen-deal-walk'
 import { CITY_FIELD, LOSS_REASON_FIELD } from './gen-dictionaries'
 import type { DealPlan, LeadPlan } from './gen-plan'
 import { DAY, HOUR, localParts, wireDate, wireDay } from './gen-time'
@@ -41,12 +40,24 @@ const SURNAMES = [
   'Семёнова',
 ]
 
+/**
+ * What a finished walk tells its row (gen-deal-walk.ts's DealWalk has this shape; structural, so
+ * the walker can import this file without this file importing the walker).
+ */
+export interface WalkedDeal {
+  steps: readonly { stage: string; time: number }[]
+  outcome: 'open' | 'won' | 'lost'
+  lossRole: StageRole | null
+  pipeline: { id: number }
+  reopened: boolean
+}
+
 export function dealRow(
   ctx: GenContext,
   plan: DealPlan,
   dealId: number,
   leads: LeadPlan[],
-  walk: DealWalk,
+  walk: WalkedDeal,
   lastTouch: number,
 ): DealRow {
   const { random, now, dict } = ctx
