@@ -4,7 +4,7 @@
  * conversion = won/(won+lost), leads created in the period, mean time to win (hours).
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { leadInPeriod } from './leads'
+import { leadInPeriod } from './lead-in-period'
 import { closedCycle } from './timing'
 import { HOUR_MS, rate, round2 } from './stats'
 import type { WithChanges } from './changes'

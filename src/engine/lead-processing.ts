@@ -9,7 +9,7 @@
  * changed at its close time.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { leadInPeriod } from './leads'
+import { leadInPeriod } from './lead-in-period'
 import { SEM_P, type Prepared } from './prepare'
 import { durationStats, FloatList, IntList, type DurationStats } from './stats'
 

@@ -10,7 +10,7 @@
  */
 import type { Dim } from './dims'
 import type { PeriodScope, QueryScope } from './filters'
-import { leadInPeriod } from './leads'
+import { leadInPeriod } from './lead-in-period'
 import { leadLinks } from './lead-links'
 import { BOOKED, CONTRACT, HELD, passRole, roleTable, type RoleTable } from './consultation-roles'
 import { SEM_S, type Prepared } from './prepare'

@@ -3,6 +3,7 @@
  * (S), junk (F), loss % = junk/total, conversion % = converted/total; per manager and per source.
  */
 import type { PeriodScope, QueryScope } from './filters'
+import { leadInPeriod } from './lead-in-period'
 import { SEM_F, SEM_P, SEM_S } from './prepare'
 import { rate } from './stats'
 import type { WithChanges } from './changes'
@@ -33,11 +34,6 @@ export interface LeadsSection extends LeadCounts {
 
 function counts(total: number, active: number, converted: number, junk: number): LeadCounts {
   return { total, active, converted, junk, lossRate: rate(junk, total), conversionRate: rate(converted, total) }
-}
-
-export function leadInPeriod(s: QueryScope, ps: PeriodScope, i: number): boolean {
-  const t = s.p.leadCreated[i]
-  return s.leadMask[i] === 1 && t >= ps.period.start && t < ps.period.end
 }
 
 function grouped(s: QueryScope, ps: PeriodScope, dim: 'manager' | 'source'): LeadRow[] {

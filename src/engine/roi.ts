@@ -17,7 +17,7 @@
  * in `unsplitSpend`.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { leadInPeriod } from './leads'
+import { leadInPeriod } from './lead-in-period'
 import { monthOverlap } from './periods'
 import { round2, ratio2, rate } from './stats'
 import type { WithChanges } from './changes'
