@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
 import type { HostSession } from './support/host-page'
+import { openQuarterReport } from './support/report-tab'
 
 let e2e: E2E
 let host: HostSession
@@ -14,16 +15,8 @@ let frame: Frame
 
 beforeAll(async () => {
   e2e = await startE2E({ deals: 300 })
-  host = await e2e.openHost({ placement: 'DEFAULT', user: 1, lang: 'en' })
-  await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
-  frame = await host.appFrame()
-  await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
-  await waitReady(frame)
+  ;({ host, frame } = await openQuarterReport(e2e))
 }, 150_000)
-
-async function waitReady(f: Frame): Promise<void> {
-  await f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
-}
 
 afterAll(async () => {
   await host?.close()

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
 import type { HostSession } from './support/host-page'
+import { openQuarterReport } from './support/report-tab'
 
 const PAGES = [
   'overview',
@@ -30,22 +31,13 @@ let frame: Frame
 
 beforeAll(async () => {
   e2e = await startE2E({ deals: 300 })
-  host = await e2e.openHost({ placement: 'DEFAULT', user: 1, lang: 'en' })
-  await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
-  frame = await host.appFrame()
-  // A quarter holds enough deals for every section to have rows.
-  await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
-  await waitReady(frame)
+  ;({ host, frame } = await openQuarterReport(e2e))
 }, 150_000)
 
 afterAll(async () => {
   await host?.close()
   await e2e?.stop()
 })
-
-export async function waitReady(f: Frame): Promise<void> {
-  await f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
-}
 
 describe('report pages in the browser', () => {
   it('renders every page, with charts where the page has them', { timeout: 120_000 }, async () => {

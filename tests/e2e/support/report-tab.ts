@@ -1,0 +1,22 @@
+/** Opening the report tab of a started E2E on a period with data, and waiting for it to be built. */
+import type { Frame } from 'playwright-core'
+import type { E2E } from './env'
+import type { HostSession } from './host-page'
+
+/** Waits until the report has been built for the current filters. */
+async function waitReady(f: Frame): Promise<void> {
+  await f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
+}
+
+/**
+ * Opens the report tab as user 1 in English, waits for the first sync, and picks the last quarter
+ * (it holds enough deals for every section to have rows).
+ */
+export async function openQuarterReport(e2e: E2E): Promise<{ host: HostSession; frame: Frame }> {
+  const host = await e2e.openHost({ placement: 'DEFAULT', user: 1, lang: 'en' })
+  await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
+  const frame = await host.appFrame()
+  await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
+  await waitReady(frame)
+  return { host, frame }
+}
