@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -27,6 +28,14 @@ export function runCli(args: string[], timeoutMs = 60_000, env: Record<string, s
       },
     )
   })
+}
+
+/** Runs a report that must succeed (exit 0, nothing on stderr) and returns its JSON. */
+export async function runReport(args: string[]): Promise<Record<string, unknown>> {
+  const r = await runCli(args)
+  expect(r.stderr).toBe('')
+  expect(r.code).toBe(0)
+  return JSON.parse(r.stdout) as Record<string, unknown>
 }
 
 /** Minimal RFC 4180 reader for the CLI's CSV (quoted cells may hold commas, quotes, newlines). */

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generatePortal, writeDump } from '../../src/demo-portal/generator'
 import { demoSettings } from '../../src/demo-portal/gen-settings'
-import { runCli } from './run-cli'
+import { runCli, runReport } from './run-cli'
 
 const PERIOD = ['--from', '2026-07-01', '--to', '2026-09-30', '--now', '2026-11-20T12:00:00+03:00']
 
@@ -30,13 +30,6 @@ let settingsPath: string
 let plain: Json
 let withRoles: Json
 
-async function report(args: string[]): Promise<Json> {
-  const r = await runCli(args)
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
-  return JSON.parse(r.stdout) as Json
-}
-
 const cohort = (r: Json, categoryId: number) =>
   (r.funnel as { cohort: Pipeline[] }).cohort.find((p) => p.categoryId === categoryId)!
 
@@ -49,8 +42,8 @@ beforeAll(async () => {
   settingsPath = join(dir, 'settings.json')
   writeFileSync(settingsPath, dump.appOptions!.flSettings)
   ;[plain, withRoles] = await Promise.all([
-    report(['--dump', dumpPath, ...PERIOD]),
-    report(['--dump', dumpPath, '--settings', settingsPath, ...PERIOD]),
+    runReport(['--dump', dumpPath, ...PERIOD]),
+    runReport(['--dump', dumpPath, '--settings', settingsPath, ...PERIOD]),
   ])
 })
 
@@ -86,7 +79,7 @@ describe('--settings FILE', () => {
   it('a file holding the option as a JSON string reads the same', async () => {
     const quoted = join(dir, 'quoted.json')
     writeFileSync(quoted, JSON.stringify(JSON.stringify(demoSettings())))
-    const r = await report(['--dump', dumpPath, '--settings', quoted, ...PERIOD])
+    const r = await runReport(['--dump', dumpPath, '--settings', quoted, ...PERIOD])
     expect(r.funnel).toEqual(withRoles.funnel)
   })
 

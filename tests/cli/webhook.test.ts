@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generatePortal, writeDump } from '../../src/demo-portal/generator'
 import { startPortal, type RunningPortal } from '../../src/demo-portal/server'
-import { runCli } from './run-cli'
+import { runCli, runReport } from './run-cli'
 
 const PERIOD = [
   '--from',
@@ -28,13 +28,6 @@ let dir: string
 let dumpPath: string
 let portal: RunningPortal
 let fromDump: Json
-
-async function report(args: string[]): Promise<Json> {
-  const r = await runCli(args)
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
-  return JSON.parse(r.stdout) as Json
-}
 
 function withoutMeta(r: Json): Json {
   const { meta: _meta, ...rest } = r
@@ -57,7 +50,7 @@ beforeAll(async () => {
   const dump = generatePortal({ seed: 23, deals: 250 })
   writeDump(dumpPath, dump)
   portal = await startPortal({ dump, port: 0 })
-  fromDump = await report(['--dump', dumpPath, ...PERIOD])
+  fromDump = await runReport(['--dump', dumpPath, ...PERIOD])
 })
 
 afterAll(async () => {
@@ -67,7 +60,7 @@ afterAll(async () => {
 
 describe('--webhook against the demo portal', () => {
   it('gives the same report as the dump file of the same portal', async () => {
-    const hook = await report(['--webhook', `${portal.url}/rest/1/demo/`, '--time-zone', 'Europe/Moscow', ...PERIOD])
+    const hook = await runReport(['--webhook', `${portal.url}/rest/1/demo/`, '--time-zone', 'Europe/Moscow', ...PERIOD])
     expect((hook.meta as Json).source).toBe('webhook')
     expect((fromDump.meta as Json).source).toBe('dump')
     expect((hook.meta as Json).rows).toEqual((fromDump.meta as Json).rows)
@@ -79,7 +72,7 @@ describe('--webhook against the demo portal', () => {
     const settings = join(dir, 'settings.json')
     writeFileSync(settings, generatePortal({ seed: 23, deals: 1 }).appOptions!.flSettings)
     const [hook, dumped] = await Promise.all([
-      report([
+      runReport([
         '--webhook',
         `${portal.url}/rest/1/demo/`,
         '--time-zone',
@@ -88,7 +81,7 @@ describe('--webhook against the demo portal', () => {
         settings,
         ...PERIOD,
       ]),
-      report(['--dump', dumpPath, '--settings', settings, ...PERIOD]),
+      runReport(['--dump', dumpPath, '--settings', settings, ...PERIOD]),
     ])
     expect(withoutMeta(hook)).toEqual(withoutMeta(dumped))
     const sales = (hook.funnel as { cohort: { stages: Record<string, { branch?: boolean }> }[] }).cohort[0]
@@ -96,7 +89,7 @@ describe('--webhook against the demo portal', () => {
   })
 
   it('without --time-zone uses the offset the portal dates carry, with the same figures (Moscow has no DST)', async () => {
-    const hook = await report(['--webhook', `${portal.url}/rest/1/demo/`, ...PERIOD])
+    const hook = await runReport(['--webhook', `${portal.url}/rest/1/demo/`, ...PERIOD])
     expect((hook.period as Json).timeZone).toBe('+03:00')
     const zoneless = (r: Json) =>
       JSON.parse(JSON.stringify(withoutMeta(r)).replace(/"timeZone":"[^"]*"/g, '"timeZone":""')) as Json
@@ -115,11 +108,11 @@ describe('--webhook against the demo portal', () => {
       ...PERIOD,
     ]
     portal.stats.reset()
-    const first = await report(args)
+    const first = await runReport(args)
     const fullRequests = portal.stats.requests
     expect(existsSync(cacheDir) && readdirSync(cacheDir).length).toBeGreaterThan(0)
     portal.stats.reset()
-    const second = await report(args)
+    const second = await runReport(args)
     expect(portal.stats.requests).toBeLessThan(fullRequests)
     expect(withoutMeta(second)).toEqual(withoutMeta(first))
     expect(withoutMeta(second)).toEqual(withoutMeta(fromDump))
