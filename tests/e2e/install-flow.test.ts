@@ -6,14 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
-import { waitFor, type HostLogEntry, type HostSession } from './support/host-page'
+import { DEFAULT_CLOCK, waitFor, type HostLogEntry, type HostSession } from './support/host-page'
 import { budgetKey } from '../../src/b24/input-cells'
 import type { StatusRow } from '../../src/b24/wire'
 
 const INSTALL_PAGE = '/install.html'
 let e2e: E2E
 let source: StatusRow
-/** This month in the portal's time zone: the budget goes there and the report is switched to "this month". */
+/**
+ * The browser's month in the portal's time zone (its clock is pinned to DEFAULT_CLOCK, never the
+ * machine's date): the budget goes there and the report is switched to "this month".
+ */
 let month = ''
 
 beforeAll(async () => {
@@ -26,7 +29,7 @@ beforeAll(async () => {
     timeZone: e2e.portal.state.dump.portal.timeZone,
     year: 'numeric',
     month: '2-digit',
-  }).formatToParts(new Date())
+  }).formatToParts(new Date(DEFAULT_CLOCK))
   month = `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`
 })
 
