@@ -47,6 +47,8 @@ export interface HostOptions {
    * Default DEFAULT_CLOCK (startE2E: the portal's `now`); never the machine's date.
    */
   clockAt?: string
+  /** Runs on the new browser context before the host page opens (e.g. `context.route` to hold requests). */
+  beforeOpen?: (context: BrowserContext) => Promise<void>
 }
 
 export interface HostSession {
@@ -86,6 +88,7 @@ export function hostUrl(portalOrigin: string, opts: HostOptions = {}): string {
 
 export async function openHost(browser: Browser, portalOrigin: string, opts: HostOptions = {}): Promise<HostSession> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } })
+  await opts.beforeOpen?.(context)
   const page = await context.newPage()
   const consoleLines: string[] = []
   page.on('console', (m) =>
