@@ -91,8 +91,8 @@ export async function run(): Promise<void> {
     let frame = await host.appFrame()
     const partial = await frame.locator('[data-testid="sync-partial"]').count()
     console.log(`    (shown while older history loads: ${partial ? 'yes' : 'no'})`)
-    await host.waitForApp('[data-testid="synced-deals-count"]', 600_000)
-    frame = await host.appFrame()
+    // On the frame itself: the host helper's 15 s frame lookup can time out while the page is busy.
+    await frame.waitForSelector('[data-testid="synced-deals-count"]', { timeout: 900_000 })
     await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 120_000 })
     console.log(`  cold open → backfill done, full report   ${ms(t0)}`)
     const batches = portal.stats.byMethod.batch ?? 0
