@@ -14,7 +14,7 @@ import { useReportStore } from '../../src/app/stores/report'
 import { useSessionStore } from '../../src/app/stores/session'
 import { useDrillStore } from '../../src/app/stores/drill'
 import { useFiltersStore } from '../../src/app/stores/filters'
-import { addTouch } from '../engine/builders'
+import { addLead, addTouch } from '../engine/builders'
 import { hostilePortal, reportFixture, XSS } from './app-fixture'
 
 function portalWithClients() {
@@ -29,6 +29,10 @@ function portalWithClients() {
   addTouch(data, { kind: 'call', direction: 'in', at: inMarch('05'), durationSec: 60, callFailedCode: '200' })
   addTouch(data, { kind: 'call', direction: 'in', at: inMarch('06'), durationSec: 0, callFailedCode: '304' })
   addTouch(data, { kind: 'call', direction: 'out', at: inMarch('07'), durationSec: 120 })
+  // Two leads: one answered by e-mail two hours after it came in, one never touched.
+  addLead(data, { id: 70, created: inMarch('03'), semantic: 'P' })
+  addLead(data, { id: 71, created: inMarch('04'), semantic: 'P' })
+  addTouch(data, { kind: 'email', at: '2024-03-03T12:00:00+03:00', leadIds: [70] })
   return data
 }
 
@@ -78,7 +82,12 @@ describe('calls, lead processing and overdue on the managers page', () => {
     const cell = (col: string) => row.find(`[data-col="${col}"]`).text()
     expect([cell('in'), cell('out'), cell('missed')]).toEqual(['2', '1', '1'])
     expect(cell('missedShare')).toBe(useSessionStore().formatter.percent(0.5))
-    expect(w.find('[data-testid="table-managers-processing"]').exists()).toBe(true)
+    // Lead processing: the period's leads as the total row, with the overall median.
+    const report = useReportStore().report!
+    const total = w.find('[data-testid="table-managers-processing"] .fl-total')
+    expect(report.leads.processing).toMatchObject({ count: 1, median: 2, notProcessed: 1 })
+    expect(total.find('[data-col="count"]').text()).toBe('1')
+    expect(total.find('[data-col="notProcessed"]').text()).toBe('1')
     expect(w.find('[data-testid="table-overdue-managers"]').exists()).toBe(true)
     expect(w.find('[data-testid="table-managers-clients"]').exists()).toBe(true)
   })

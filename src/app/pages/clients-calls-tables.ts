@@ -9,7 +9,7 @@ import type { TableModel } from '../services/table-model'
 import type { Formatter } from '../services/format'
 import type { ClientRow, ClientSplit, ClientSplitRow, ClientsSection } from '../../engine/clients'
 import type { ManagerRow } from '../../engine/managers'
-import type { LeadProcessingRow } from '../../engine/lead-processing'
+import type { LeadProcessing, LeadProcessingRow } from '../../engine/lead-processing'
 import type { OverdueManagerRow, OverdueStageRow } from '../../engine/overdue'
 import { drillTarget } from './drill-refs'
 
@@ -253,22 +253,41 @@ export function callsTable(rows: ManagerRow[], previous: Map<string | number, Ma
 }
 
 /** Lead processing time per manager or source (hours → the duration formatter). */
+/**
+ * Lead processing time per manager or source, with every lead of the period as the total row and
+ * each row's median beside the comparison period's.
+ */
 export function processingTable(
   id: string,
   title: string,
   keyLabel: string,
-  rows: LeadProcessingRow[],
+  section: { cur: LeadProcessing; prev: LeadProcessing | null; dim: 'byManager' | 'bySource' },
 ): TableModel<LeadProcessingRow> {
+  const total: LeadProcessingRow = { key: '\u0000total', name: t('table.total'), ...section.cur }
+  const prev = new Map((section.prev?.[section.dim] ?? []).map((r) => [r.key, r]))
+  const prevMedian = (r: LeadProcessingRow) =>
+    r === total ? (section.prev?.median ?? null) : (prev.get(r.key)?.median ?? null)
   return {
     id,
     title,
     note: t('processing.note'),
-    rows,
+    rows: section.cur[section.dim],
+    footer: [total],
     columns: [
       { key: 'name', label: keyLabel, kind: 'text', value: (r) => r.name },
       { key: 'count', label: t('processing.count'), kind: 'integer', value: (r) => r.count },
       { key: 'mean', label: t('processing.mean'), kind: 'hours', value: (r) => r.mean },
       { key: 'median', label: t('processing.median'), kind: 'hours', value: (r) => r.median, heat: 'bad' },
+      ...(section.prev
+        ? [
+            {
+              key: 'pMedian',
+              label: `${t('processing.median')} · ${t('kpi.comparison')}`,
+              kind: 'hours' as const,
+              value: prevMedian,
+            },
+          ]
+        : []),
       { key: 'p90', label: 'p90', kind: 'hours', value: (r) => r.p90 },
       {
         key: 'notProcessed',
