@@ -7,13 +7,12 @@
  * both survive, a clear removes every copy, and nothing that was deleted comes back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectToken } from '../../src/b24/connect'
 import type { B24Client } from '../../src/b24/client'
 import { budgetKey, type RecordValues } from '../../src/b24/input-cells'
 import { BUDGET_STORAGE, ensureStorages, loadInputs, readStorage, saveEdits } from '../../src/b24/storage'
 import { rivalConflicts } from '../../src/b24/storage-items'
-import { generatePortal } from '../../src/demo-portal/generator'
-import { startPortal, type RunningPortal } from '../../src/demo-portal/server'
+import type { RunningPortal } from '../../src/demo-portal/server'
+import { startStoragePortal, type StoragePortal } from './storage-portal'
 
 const CURRENCIES = new Set(['RUB', 'USD'])
 const ROUNDS = 6
@@ -21,15 +20,9 @@ let portal: RunningPortal
 let adminA: B24Client
 let adminB: B24Client
 
-async function clientFor(userId: number): Promise<B24Client> {
-  return connectToken(portal.url, {
-    accessToken: portal.issueToken(userId).accessToken,
-    restriction: { burstLimit: 1000, drainRate: 1000 },
-  })
-}
-
 beforeAll(async () => {
-  portal = await startPortal({ dump: generatePortal({ seed: 7, deals: 40 }), admins: [1, 2], rate: 1000, burst: 1000 })
+  let clientFor: StoragePortal['clientFor']
+  ;({ portal, clientFor } = await startStoragePortal(40, { rate: 1000, burst: 1000 }))
   adminA = await clientFor(1)
   adminB = await clientFor(2)
   await ensureStorages(adminA)
@@ -135,15 +128,20 @@ describe('two admins save the same cell at the same moment', () => {
   })
 })
 
+/** Adds one budget item per amount, all named `key`, straight through entity.item.add (no duplicate check). */
+async function addSameNamedItems(key: string, amounts: string[]): Promise<void> {
+  for (const amount of amounts)
+    await adminA.call('entity.item.add', {
+      ENTITY: 'flbudget',
+      NAME: key,
+      PROPERTY_VALUES: { AMOUNT: amount, CURRENCY: 'RUB', DEALS: '', VER: '1' },
+    })
+}
+
 describe('items that already share a name (saved before this check existed)', () => {
   it('are shown to the admin as a conflict, counted once, and a clear removes them all', async () => {
     const key = budgetKey('SEO', null, '2027-03')
-    for (const amount of ['100', '250'])
-      await adminA.call('entity.item.add', {
-        ENTITY: 'flbudget',
-        NAME: key,
-        PROPERTY_VALUES: { AMOUNT: amount, CURRENCY: 'RUB', DEALS: '', VER: '1' },
-      })
+    await addSameNamedItems(key, ['100', '250'])
     const loaded = await readStorage(adminA, BUDGET_STORAGE)
     expect(rivalConflicts(loaded, BUDGET_STORAGE.fields)).toEqual([
       { key, field: 'amount', base: null, mine: '100', theirs: '250' },
@@ -165,12 +163,7 @@ describe('items that already share a name (saved before this check existed)', ()
 
   it('keeping the value in force settles them too: the next load has no conflict', async () => {
     const key = budgetKey('SEO', null, '2027-04')
-    for (const amount of ['70', '80'])
-      await adminA.call('entity.item.add', {
-        ENTITY: 'flbudget',
-        NAME: key,
-        PROPERTY_VALUES: { AMOUNT: amount, CURRENCY: 'RUB', DEALS: '', VER: '1' },
-      })
+    await addSameNamedItems(key, ['70', '80'])
     const loaded = await readStorage(adminA, BUDGET_STORAGE)
     const out = await saveEdits(adminA, BUDGET_STORAGE, loaded, new Map([[key, rub('70')]]), CURRENCIES)
     expect(out.saved).toEqual([key])

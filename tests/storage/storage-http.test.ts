@@ -4,7 +4,6 @@
  * and a non-admin reads but cannot write (the portal answers ACCESS_DENIED).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectToken } from '../../src/b24/connect'
 import type { B24Client } from '../../src/b24/client'
 import { budgetKey, planKey, type RecordValues } from '../../src/b24/input-cells'
 import {
@@ -16,8 +15,8 @@ import {
   readStorage,
   saveEdits,
 } from '../../src/b24/storage'
-import { generatePortal } from '../../src/demo-portal/generator'
-import { startPortal, type RunningPortal } from '../../src/demo-portal/server'
+import type { RunningPortal } from '../../src/demo-portal/server'
+import { startStoragePortal, type StoragePortal } from './storage-portal'
 
 const CURRENCIES = new Set(['RUB', 'USD'])
 let portal: RunningPortal
@@ -25,15 +24,9 @@ let adminA: B24Client
 let adminB: B24Client
 let manager: B24Client
 
-async function clientFor(userId: number): Promise<B24Client> {
-  return connectToken(portal.url, {
-    accessToken: portal.issueToken(userId).accessToken,
-    restriction: { burstLimit: 500, drainRate: 100 },
-  })
-}
-
 beforeAll(async () => {
-  portal = await startPortal({ dump: generatePortal({ seed: 7, deals: 60 }), admins: [1, 2], rate: 100, burst: 500 })
+  let clientFor: StoragePortal['clientFor']
+  ;({ portal, clientFor } = await startStoragePortal(60, { rate: 100, burst: 500 }))
   adminA = await clientFor(1)
   adminB = await clientFor(2)
   manager = await clientFor(3)
