@@ -25,17 +25,7 @@ import {
   type RoleTable,
 } from './consultation-roles'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
-import {
-  FloatList,
-  HOUR_MS,
-  IntList,
-  durationStats,
-  rate,
-  ratio2,
-  round2,
-  quantileSelect,
-  type DurationStats,
-} from './stats'
+import { DealValues, HOUR_MS, durationStats, rate, ratio2, round2, quantileSelect, type DurationStats } from './stats'
 import { splitDims } from './timing'
 import type { WithChanges } from './changes'
 
@@ -258,16 +248,6 @@ function rebookingFigure(gaps: Float64Array): RebookingFigure {
   }
 }
 
-/** Records (one per deal, booking or no-show) with the deal each belongs to. */
-class Records {
-  readonly deals = new IntList(64)
-  readonly values = new FloatList(64)
-  add(d: number, v: number): void {
-    this.deals.push(d)
-    this.values.push(v)
-  }
-}
-
 /**
  * The figure overall and per key of each split dimension: records are grouped by the deal's
  * code (a counting sort), and `figure` summarises each group's values.
@@ -275,7 +255,7 @@ class Records {
 function withSplits<T>(
   p: Prepared,
   dims: Dim[],
-  rec: Records,
+  rec: DealValues,
   figure: (values: Float64Array) => T,
   size: (f: T) => number,
 ): T & { splits: Splits<T> } {
@@ -312,11 +292,11 @@ export function consultationsSection(s: QueryScope, ps: PeriodScope): Consultati
   const roles = roleTable(p)
   const links = leadLinks(p)
   const w = ps.period
-  const contract = new Records()
-  const bookings = new Records()
-  const attendance = new Records()
-  const rebooking = new Records()
-  const contacts = new Records()
+  const contract = new DealValues()
+  const bookings = new DealValues()
+  const attendance = new DealValues()
+  const rebooking = new DealValues()
+  const contacts = new DealValues()
   const walk = new DealWalk(p, roles)
   for (let d = 0; d < p.n; d++) {
     if (s.dealMask[d] !== 1 || !passesIn(p, d, w)) continue

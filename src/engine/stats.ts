@@ -132,6 +132,16 @@ export class IntList {
   }
 }
 
+/** Values (durations, outcomes) each with the deal it belongs to, in two parallel growable lists. */
+export class DealValues {
+  readonly deals = new IntList(64)
+  readonly values = new FloatList(64)
+  add(deal: number, value: number): void {
+    this.deals.push(deal)
+    this.values.push(value)
+  }
+}
+
 /**
  * Durations grouped by a small-int key (e.g. a city code), summarised per group with one
  * counting sort instead of one list per group.

@@ -16,7 +16,7 @@ import type { PeriodScope, QueryScope } from './filters'
 import { coveredPipes } from './funnel'
 import type { Prepared } from './prepare'
 import { SEM_S } from './prepare'
-import { FloatList, IntList, durationStats, groupedDurationStats, type DurationStats } from './stats'
+import { DealValues, durationStats, groupedDurationStats, type DurationStats } from './stats'
 import type { WithChanges } from './changes'
 
 export const TIMING_SPLITS: Dim[] = ['city', 'manager', 'source']
@@ -53,13 +53,7 @@ export interface TimingSection {
 }
 
 /** Collects (deal, duration) pairs and summarises them overall and per split dimension. */
-class Collector {
-  readonly deals = new IntList(64)
-  readonly values = new FloatList(64)
-  add(d: number, ms: number): void {
-    this.deals.push(d)
-    this.values.push(ms)
-  }
+class Collector extends DealValues {
   summarise(p: Prepared, dims: Dim[]): TimedFigure {
     const values = this.values.view()
     const deals = this.deals.view()
