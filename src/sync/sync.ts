@@ -257,9 +257,6 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
     await runJobs(run.client, part, {
       signal: run.options.signal,
       maxCommands: run.options.batchSize,
-      // The recent part skips the count probes: counting a date-filtered table costs the portal a
-      // scan of it, and its few pages need no sizing; the backfill counts, for the time left.
-      probe: phase !== 'recent',
       onBatch: async (batch: AcceptedBatch) => {
         // Rows modified while we load are caught by the next delta: it asks from the load's start.
         if (startedAt === null) startedAt = batch.serverTime ?? Date.now()
