@@ -44,9 +44,11 @@ export interface HostOptions {
   appPath?: string
   /**
    * The browser's clock (host page and app frame) starts here and runs on: "today" for the app.
-   * Default DEFAULT_CLOCK (startE2E: the portal's `now`); never the machine's date.
+   * Default DEFAULT_CLOCK (startE2E: the portal's `now`); never the machine's date. `null`: no fake
+   * clock (warm-reopen: its performance marks never arrive under Playwright's clock; it checks no
+   * period figure, so the real date does not matter there).
    */
-  clockAt?: string
+  clockAt?: string | null
   /** Runs on the new browser context before the host page opens (e.g. `context.route` to hold requests). */
   beforeOpen?: (context: BrowserContext) => Promise<void>
 }
@@ -164,7 +166,7 @@ export async function openHost(browser: Browser, portalOrigin: string, opts: Hos
     )
   })
 
-  await page.clock.install({ time: opts.clockAt ?? DEFAULT_CLOCK })
+  if (opts.clockAt !== null) await page.clock.install({ time: opts.clockAt ?? DEFAULT_CLOCK })
   await page.goto(url)
   return session
 }
