@@ -337,3 +337,9 @@ export const DUMP_ROW_TABLES = [
   'tasks',
   'currencies',
 ] as const satisfies readonly (keyof PortalDump)[]
+
+/** A dump of the portal with every row table empty: the cache reader and tests fill in what they have. */
+export function emptyDump(portal: PortalDump['portal']): PortalDump {
+  const tables = Object.fromEntries(DUMP_ROW_TABLES.map((table) => [table, []]))
+  return { format: 'funnel-lens-dump/1', portal, ...tables } as PortalDump
+}

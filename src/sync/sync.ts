@@ -11,7 +11,7 @@
  *   the deleted rows.
  */
 import type { B24Client } from '../b24/client'
-import type { PortalDump } from '../b24/wire'
+import { emptyDump, type PortalDump } from '../b24/wire'
 import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
 import { ALL_TABLES, TABLE_SPECS, type CursorSpec, type OffsetSpec, type TableName } from '../b24/tables'
 import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
@@ -87,24 +87,7 @@ export function filterDate(ms: number): string {
 
 /** Reads everything the cache holds as a PortalDump (tables not synced stay empty). */
 export async function cachedDump(cache: SyncCache, meta: SyncMeta): Promise<PortalDump> {
-  const dump: PortalDump = {
-    format: 'funnel-lens-dump/1',
-    portal: meta.portal,
-    deals: [],
-    leads: [],
-    dealHistory: [],
-    leadHistory: [],
-    statuses: [],
-    dealCategories: [],
-    dealUserFields: [],
-    leadUserFields: [],
-    users: [],
-    departments: [],
-    activities: [],
-    calls: [],
-    tasks: [],
-    currencies: [],
-  }
+  const dump = emptyDump(meta.portal)
   for (const t of meta.tables) (dump as unknown as Record<TableName, WireRow[]>)[t] = await cache.readRows(t)
   return dump
 }

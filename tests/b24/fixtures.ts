@@ -11,6 +11,7 @@ import type {
   UserFieldRow,
   UserRow,
 } from '../../src/b24/wire'
+import { emptyDump as emptyPortalDump } from '../../src/b24/wire'
 
 export function status(
   entity: string,
@@ -235,22 +236,5 @@ export function task(id: string, refs: string[], over: Partial<TaskRow> = {}): T
 }
 
 export function emptyDump(): PortalDump {
-  return {
-    format: 'funnel-lens-dump/1',
-    portal: { domain: 'test.bitrix24.ru', memberId: 'm1', timeZone: 'Europe/Moscow', language: 'ru' },
-    deals: [],
-    leads: [],
-    dealHistory: [],
-    leadHistory: [],
-    statuses: [],
-    dealCategories: [],
-    dealUserFields: [],
-    leadUserFields: [],
-    users: [],
-    departments: [],
-    activities: [],
-    calls: [],
-    tasks: [],
-    currencies: [],
-  }
+  return emptyPortalDump({ domain: 'test.bitrix24.ru', memberId: 'm1', timeZone: 'Europe/Moscow', language: 'ru' })
 }
