@@ -84,7 +84,7 @@ export async function run(): Promise<void> {
     console.log(`  portal limits: ${rate} req/s, burst ${burst}; ${rows} rows to sync`)
     let t0 = performance.now()
     portal.stats.reset()
-    const host = await openHost(browser, portal.url, { placement: 'DEFAULT', user: 1, lang: 'en' })
+    const host = await openHost(browser, portal.url, { placement: 'DEFAULT', user: 1, lang: 'en', clockAt: null })
     // Period first: the default view's chart is drawn from the recent rows while the rest loads.
     await host.waitForApp('.apexcharts-canvas', 600_000)
     console.log(`  cold open → first chart                  ${ms(t0)}`)

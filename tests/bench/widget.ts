@@ -103,7 +103,12 @@ async function serveStatic(dir: string): Promise<{ url: string; close: () => Pro
 async function paints(browser: Browser, portalUrl: string, dealIds: number[], label: string): Promise<void> {
   const times: number[] = []
   for (const [i, id] of dealIds.entries()) {
-    const host = await openHost(browser, portalUrl, { placement: 'CRM_DEAL_DETAIL_TAB', deal: id, user: 1 })
+    const host = await openHost(browser, portalUrl, {
+      placement: 'CRM_DEAL_DETAIL_TAB',
+      deal: id,
+      user: 1,
+      clockAt: null,
+    })
     const rest: string[] = []
     host.page.on('request', (req: Request) => {
       if (req.frame() !== host.page.mainFrame() && new URL(req.url()).pathname.startsWith('/rest/'))

@@ -66,7 +66,7 @@ describe('warm reopen of the report', () => {
     'shows the saved report first, posts unchanged data once, picks up a change, and keeps users apart',
     { timeout: 240_000 },
     async () => {
-      const host = await e2e.openHost({ placement: 'DEFAULT', user: 1, clockAt: null })
+      const host = await e2e.openHost({ placement: 'DEFAULT', user: 1, clockAt: null }) // reads fl:* marks
       try {
         // First visit: nothing saved yet, so no saved report is shown.
         const first = await settled(host)

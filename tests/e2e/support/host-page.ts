@@ -44,9 +44,9 @@ export interface HostOptions {
   appPath?: string
   /**
    * The browser's clock (host page and app frame) starts here and runs on: "today" for the app.
-   * Default DEFAULT_CLOCK (startE2E: the portal's `now`); never the machine's date. `null`: no fake
-   * clock (warm-reopen: its performance marks never arrive under Playwright's clock; it checks no
-   * period figure, so the real date does not matter there).
+   * Default DEFAULT_CLOCK (startE2E: the portal's `now`); never the machine's date. `null`: the real
+   * clock, for pages whose `fl:*` performance marks are read (warm-reopen, the benches): Playwright's
+   * fake clock replaces `performance`, and its getEntries* always answer [].
    */
   clockAt?: string | null
   /** Runs on the new browser context before the host page opens (e.g. `context.route` to hold requests). */
