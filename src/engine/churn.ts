@@ -8,8 +8,8 @@
  * denominator would mean nothing; the reason rows then add up to the stage's churn.
  */
 import type { Dim } from './dims'
-import type { PeriodScope, QueryScope } from './filters'
-import { coveredPipes, stageCounts, type StageCounts } from './funnel'
+import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
+import { stageCounts, type StageCounts } from './stage-counts'
 import type { PipeInfo } from './prepare'
 import { rate } from './stats'
 import type { WithChanges } from './changes'

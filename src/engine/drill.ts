@@ -7,7 +7,16 @@ import type { Dim } from './dims'
 import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
 import { dealForecast, forecastMonths, stageModel } from './forecast-model'
 import { consultationPredicate, type BookingBucket, type ConsultationMeasure } from './consultations'
-import { enteredIn, flowNotNext, hasReached, inCohort, isLostAt, lostIn, nextReachedAt, wonIn } from './funnel'
+import {
+  enteredIn,
+  flowNotNext,
+  hasReached,
+  inCohort,
+  isLostAt,
+  lostIn,
+  nextReachedAt,
+  wonIn,
+} from './funnel-predicates'
 import { leadToDealPredicate, type LeadStep } from './lead-to-deal'
 import { clientGroup, clientIndex } from './clients'
 import { isCallAgain, lostInScope } from './loss-reasons'

@@ -232,3 +232,9 @@ export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
 export function inPeriod(ps: PeriodScope, t: number): boolean {
   return t >= ps.period.start && t < ps.period.end
 }
+
+/** Pipelines the query covers: all, each apart, unless filtered. */
+export function coveredPipes(s: QueryScope): number[] {
+  const ids = s.q.categoryIds
+  return s.p.pipes.map((_, i) => i).filter((i) => !ids || ids.length === 0 || ids.includes(s.p.pipes[i].categoryId))
+}

@@ -3,8 +3,8 @@
  * and the source × stage matrix of reached(s) and reached(s)/cohort size of that source; the
  * same for the UTM source as a second channel dimension.
  */
-import type { PeriodScope, QueryScope } from './filters'
-import { cohortCounts, coveredPipes } from './funnel'
+import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
+import { cohortCounts } from './stage-counts'
 import { SEM_S } from './prepare'
 import { rate, round2 } from './stats'
 import type { WithChanges } from './changes'

@@ -12,8 +12,7 @@
  * - Lost cycle: loss time minus creation, deals lost in the period.
  */
 import type { Dim } from './dims'
-import type { PeriodScope, QueryScope } from './filters'
-import { coveredPipes } from './funnel'
+import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
 import type { Prepared } from './prepare'
 import { SEM_S } from './prepare'
 import { DealValues, durationStats, groupedDurationStats, type DurationStats } from './stats'

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { prepare } from '../../src/engine/prepare'
 import { resolveQuery } from '../../src/engine/filters'
-import { flowEntries, funnelSection } from '../../src/engine/funnel'
+import { funnelSection } from '../../src/engine/funnel'
+import { flowEntries } from '../../src/engine/flow-buffers'
 import { addDeal, portal } from './builders'
 import { MARCH, marchPortal } from './march'
 
