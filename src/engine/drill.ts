@@ -150,10 +150,10 @@ function stageIndex(
   return { pi, st: found }
 }
 
-function dimIs(p: Prepared, dim: Dim, key: string): Pred {
-  const code = p.dims[dim].dict.find(key)
-  const codes = p.dims[dim].codes
-  return (d) => codes[d] === code
+function dimIs(prepared: Prepared, dim: Dim, key: string): Pred {
+  const code = prepared.dims[dim].dict.find(key)
+  const codes = prepared.dims[dim].codes
+  return (deal) => codes[deal] === code
 }
 
 function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
@@ -390,33 +390,33 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
   throw new Error(`Cannot drill into ${JSON.stringify(ref)}`)
 }
 
-export function drillRow(p: Prepared, d: number): DrillRow {
-  const deal = p.data.deals[d]
-  const pl = p.pipe[d] >= 0 ? p.pipes[p.pipe[d]] : null
-  const st = p.stage[d]
+export function drillRow(prepared: Prepared, deal: number): DrillRow {
+  const record = prepared.data.deals[deal]
+  const pipeline = prepared.pipe[deal] >= 0 ? prepared.pipes[prepared.pipe[deal]] : null
+  const stage = prepared.stage[deal]
   const name = (dim: Dim) => {
-    const col = p.dims[dim]
-    return col.dict.keys[col.codes[d]] === '' ? null : col.dict.names[col.codes[d]]
+    const col = prepared.dims[dim]
+    return col.dict.keys[col.codes[deal]] === '' ? null : col.dict.names[col.codes[deal]]
   }
   return {
-    id: deal.id,
-    title: deal.title,
-    stageId: deal.stageId,
-    stageName: pl && st >= 0 ? pl.stageNames[st] : deal.stageId,
-    managerId: deal.assignedById,
+    id: record.id,
+    title: record.title,
+    stageId: record.stageId,
+    stageName: pipeline && stage >= 0 ? pipeline.stageNames[stage] : record.stageId,
+    managerId: record.assignedById,
     managerName: name('manager') ?? '',
-    sourceId: p.dims.source.dict.keys[p.dims.source.codes[d]] || null,
+    sourceId: prepared.dims.source.dict.keys[prepared.dims.source.codes[deal]] || null,
     sourceName: name('source'),
-    utmSource: deal.utmSource,
-    cityId: deal.cityId,
+    utmSource: record.utmSource,
+    cityId: record.cityId,
     cityName: name('city'),
-    amount: round2(p.amount[d]),
-    currency: p.currency,
-    originalAmount: deal.amount,
-    originalCurrency: deal.currency,
-    createdAt: deal.createdAt,
-    closedAt: p.closedAt[d] === p.closedAt[d] ? p.closedAt[d] : null,
-    lossReasonName: p.semantic[d] === SEM_F ? name('lossReason') : null,
+    amount: round2(prepared.amount[deal]),
+    currency: prepared.currency,
+    originalAmount: record.amount,
+    originalCurrency: record.currency,
+    createdAt: record.createdAt,
+    closedAt: prepared.closedAt[deal] === prepared.closedAt[deal] ? prepared.closedAt[deal] : null,
+    lossReasonName: prepared.semantic[deal] === SEM_F ? name('lossReason') : null,
   }
 }
 

@@ -234,7 +234,8 @@ export function inPeriod(ps: PeriodScope, t: number): boolean {
 }
 
 /** Pipelines the query covers: all, each apart, unless filtered. */
-export function coveredPipes(s: QueryScope): number[] {
-  const ids = s.q.categoryIds
-  return s.p.pipes.map((_, i) => i).filter((i) => !ids || ids.length === 0 || ids.includes(s.p.pipes[i].categoryId))
+export function coveredPipes(scope: QueryScope): number[] {
+  const ids = scope.q.categoryIds
+  const pipes = scope.p.pipes
+  return pipes.map((_, i) => i).filter((i) => !ids || ids.length === 0 || ids.includes(pipes[i].categoryId))
 }

@@ -19,33 +19,38 @@ const flowPool = new WeakMap<Prepared, FlowBuffers[]>()
  * period. The buffers are pooled per data load; a scope whose buffers were taken over by a
  * later query simply computes them again.
  */
-export function flowEntries(s: QueryScope, ps: PeriodScope): { entries: Uint8Array; any: Uint8Array } {
-  const p = s.p
-  let pool = flowPool.get(p)
-  if (!pool) flowPool.set(p, (pool = []))
-  let buf = pool[ps.slot]
-  if (buf && buf.owner === ps) return buf
-  const S = p.stride
-  if (!buf) pool[ps.slot] = buf = { entries: new Uint8Array(p.n * S), any: new Uint8Array(p.n), owner: null }
-  else {
-    buf.entries.fill(0)
-    buf.any.fill(0)
+export function flowEntries(scope: QueryScope, period: PeriodScope): { entries: Uint8Array; any: Uint8Array } {
+  const prepared = scope.p
+  let pool = flowPool.get(prepared)
+  if (!pool) flowPool.set(prepared, (pool = []))
+  let buffers = pool[period.slot]
+  if (buffers && buffers.owner === period) return buffers
+  const stride = prepared.stride
+  if (!buffers) {
+    pool[period.slot] = buffers = {
+      entries: new Uint8Array(prepared.n * stride),
+      any: new Uint8Array(prepared.n),
+      owner: null,
+    }
+  } else {
+    buffers.entries.fill(0)
+    buffers.any.fill(0)
   }
-  buf.owner = ps
-  const { entries, any } = buf
-  const { start, end } = ps.period
-  const { passStart, passAt, passStage } = p
-  const mask = s.dealMask
-  for (let d = 0; d < p.n; d++) {
-    if (mask[d] !== 1) continue
-    for (let i = passStart[d], e = passStart[d + 1]; i < e; i++) {
-      const t = passAt[i]
-      if (t >= start && t < end) {
-        const k = d * S + passStage[i]
-        if (entries[k] < 255) entries[k]++
-        any[d] = 1
+  buffers.owner = period
+  const { entries, any } = buffers
+  const { start, end } = period.period
+  const { passStart, passAt, passStage } = prepared
+  const dealMask = scope.dealMask
+  for (let deal = 0; deal < prepared.n; deal++) {
+    if (dealMask[deal] !== 1) continue
+    for (let pass = passStart[deal], passEnd = passStart[deal + 1]; pass < passEnd; pass++) {
+      const passedAt = passAt[pass]
+      if (passedAt >= start && passedAt < end) {
+        const cell = deal * stride + passStage[pass]
+        if (entries[cell] < 255) entries[cell]++
+        any[deal] = 1
       }
     }
   }
-  return buf
+  return buffers
 }

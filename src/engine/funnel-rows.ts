@@ -71,103 +71,108 @@ export interface PipelineFunnel<R> {
   splits?: SplitRows<R>[]
 }
 
-/** The count of the main-path stage after `st`; null for won/lost and branch stages (conversion skips them). */
-function nextCount(pl: PipeInfo, arr: Int32Array, row: number, st: number, successAny: number): number | null {
-  if (st >= pl.processCount || pl.branch[st]) return null
-  const nx = pl.nextMain[st]
-  return nx >= 0 ? arr[row + nx] : successAny
+/** The count of the main-path stage after `stage`; null for won/lost and branch stages (conversion skips them). */
+function nextCount(
+  pipeline: PipeInfo,
+  perStage: Int32Array,
+  rowStart: number,
+  stage: number,
+  successAny: number,
+): number | null {
+  if (stage >= pipeline.processCount || pipeline.branch[stage]) return null
+  const next = pipeline.nextMain[stage]
+  return next >= 0 ? perStage[rowStart + next] : successAny
 }
 
-export function cohortRows(
-  pl: PipeInfo,
-  c: StageCounts,
-  k: number,
+/** Shapes one key's counts (key 0 of the total) into stage rows; `won` feeds the last main-path conversion. */
+type RowShaper<R> = (
+  pipeline: PipeInfo,
+  counts: StageCounts,
+  key: number,
   stride: number,
-  wonReached: number,
-): Record<string, CohortStageRow> {
-  const row = k * stride
+  won: number,
+) => Record<string, R>
+
+export const cohortRows: RowShaper<CohortStageRow> = (pipeline, counts, key, stride, wonReached) => {
+  const rowStart = key * stride
   const out: Record<string, CohortStageRow> = {}
-  pl.stageIds.forEach((id, st) => {
-    const reached = c.reached[row + st]
-    const next = nextCount(pl, c.reached, row, st, wonReached)
+  pipeline.stageIds.forEach((id, stage) => {
+    const cell = rowStart + stage
+    const reached = counts.reached[cell]
+    const next = nextCount(pipeline, counts.reached, rowStart, stage, wonReached)
     out[id] = {
-      name: pl.stageNames[st],
-      semantic: SEM_LETTER[pl.semantics[st]],
+      name: pipeline.stageNames[stage],
+      semantic: SEM_LETTER[pipeline.semantics[stage]],
       reached,
-      current: c.current[row + st],
-      notNext: st < pl.processCount ? c.notNext[row + st] : null,
-      lostAt: c.lostAt[row + st],
+      current: counts.current[cell],
+      notNext: stage < pipeline.processCount ? counts.notNext[cell] : null,
+      lostAt: counts.lostAt[cell],
       conversion: next === null ? null : rate(next, reached),
-      overall: rate(reached, c.size[k]),
+      overall: rate(reached, counts.size[key]),
     }
-    if (pl.branch[st]) out[id].branch = true
+    if (pipeline.branch[stage]) out[id].branch = true
   })
   return out
 }
 
-export function flowRows(
-  pl: PipeInfo,
-  c: StageCounts,
-  k: number,
-  stride: number,
-  wonEntered: number,
-): Record<string, FlowStageRow> {
-  const row = k * stride
+export const flowRows: RowShaper<FlowStageRow> = (pipeline, counts, key, stride, wonEntered) => {
+  const rowStart = key * stride
   const out: Record<string, FlowStageRow> = {}
-  const first = c.reached[row + Math.max(0, pl.firstMain)]
-  pl.stageIds.forEach((id, st) => {
-    const entered = c.reached[row + st]
-    const next = nextCount(pl, c.reached, row, st, wonEntered)
+  const first = counts.reached[rowStart + Math.max(0, pipeline.firstMain)]
+  pipeline.stageIds.forEach((id, stage) => {
+    const cell = rowStart + stage
+    const entered = counts.reached[cell]
+    const next = nextCount(pipeline, counts.reached, rowStart, stage, wonEntered)
     out[id] = {
-      name: pl.stageNames[st],
-      semantic: SEM_LETTER[pl.semantics[st]],
+      name: pipeline.stageNames[stage],
+      semantic: SEM_LETTER[pipeline.semantics[stage]],
       entered,
       reached: entered,
-      entries: c.entries[row + st],
-      current: c.current[row + st],
-      notNext: st < pl.processCount ? c.notNext[row + st] : null,
-      lostAt: c.lostAt[row + st],
+      entries: counts.entries[cell],
+      current: counts.current[cell],
+      notNext: stage < pipeline.processCount ? counts.notNext[cell] : null,
+      lostAt: counts.lostAt[cell],
       conversion: next === null ? null : rate(next, entered),
       overall: rate(entered, first),
     }
-    if (pl.branch[st]) out[id].branch = true
+    if (pipeline.branch[stage]) out[id].branch = true
   })
   return out
 }
 
 /** Split rows: largest first, ties by key (not by first appearance, so row order in the data never matters). */
-function keyOrder(c: StageCounts, keys: string[]): number[] {
+function keyOrder(counts: StageCounts, keys: string[]): number[] {
   const out: number[] = []
-  for (let k = 0; k < c.keyCount; k++) if (c.size[k] > 0) out.push(k)
-  return out.sort((a, b) => c.size[b] - c.size[a] || (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0))
+  for (let key = 0; key < counts.keyCount; key++) if (counts.size[key] > 0) out.push(key)
+  return out.sort((a, b) => counts.size[b] - counts.size[a] || (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0))
 }
 
 export function pipelineFunnel<R>(
-  s: QueryScope,
-  ps: PeriodScope,
-  pi: number,
+  scope: QueryScope,
+  period: PeriodScope,
+  pipeIndex: number,
   flow: boolean,
   breakdown: Dim | undefined,
-  rows: (pl: PipeInfo, c: StageCounts, k: number, stride: number, won: number) => Record<string, R>,
+  rows: RowShaper<R>,
 ): PipelineFunnel<R> {
-  const p = s.p
-  const pl = p.pipes[pi]
-  const [total, split] = stageCounts(s, ps, pi, flow ? 'flow' : 'cohort', [null, breakdown ?? null])
+  const prepared = scope.p
+  const pipeline = prepared.pipes[pipeIndex]
+  const kind = flow ? 'flow' : 'cohort'
+  const [total, split] = stageCounts(scope, period, pipeIndex, kind, [null, breakdown ?? null])
   const out: PipelineFunnel<R> = {
-    categoryId: pl.categoryId,
-    name: pl.name,
+    categoryId: pipeline.categoryId,
+    name: pipeline.name,
     size: total.size[0],
-    order: [...pl.stageIds],
-    stages: rows(pl, total, 0, p.stride, total.won[0]),
+    order: [...pipeline.stageIds],
+    stages: rows(pipeline, total, 0, prepared.stride, total.won[0]),
   }
   if (breakdown) {
-    const col = p.dims[breakdown]
-    const c = split
-    out.splits = keyOrder(c, col.dict.keys).map((k) => ({
-      key: col.dict.keys[k],
-      name: col.dict.names[k],
-      size: c.size[k],
-      stages: rows(pl, c, k, p.stride, c.won[k]),
+    const dict = prepared.dims[breakdown].dict
+    out.splits = keyOrder(split, dict.keys).map((key) => ({
+      key: dict.keys[key],
+      name: dict.names[key],
+      size: split.size[key],
+      stages: rows(pipeline, split, key, prepared.stride, split.won[key]),
     }))
   }
   return out

@@ -22,10 +22,11 @@ export interface FunnelSection {
   flow: PipelineFunnel<FlowStageRow>[]
 }
 
-export function funnelSection(s: QueryScope, ps: PeriodScope): FunnelSection {
-  const pipes = coveredPipes(s)
+export function funnelSection(scope: QueryScope, period: PeriodScope): FunnelSection {
+  const pipeIndexes = coveredPipes(scope)
+  const breakdown = scope.q.breakdown
   return {
-    cohort: pipes.map((pi) => pipelineFunnel(s, ps, pi, false, s.q.breakdown, cohortRows)),
-    flow: pipes.map((pi) => pipelineFunnel(s, ps, pi, true, s.q.breakdown, flowRows)),
+    cohort: pipeIndexes.map((pipeIndex) => pipelineFunnel(scope, period, pipeIndex, false, breakdown, cohortRows)),
+    flow: pipeIndexes.map((pipeIndex) => pipelineFunnel(scope, period, pipeIndex, true, breakdown, flowRows)),
   }
 }

@@ -22,15 +22,15 @@ export interface StageCounts {
 }
 
 function emptyCounts(keyCount: number, stride: number): StageCounts {
-  const z = () => new Int32Array(keyCount * stride)
+  const perStage = () => new Int32Array(keyCount * stride)
   return {
     keyCount,
     size: new Int32Array(keyCount),
-    reached: z(),
-    current: z(),
-    notNext: z(),
-    lostAt: z(),
-    entries: z(),
+    reached: perStage(),
+    current: perStage(),
+    notNext: perStage(),
+    lostAt: perStage(),
+    entries: perStage(),
     won: new Int32Array(keyCount),
   }
 }
@@ -38,12 +38,12 @@ function emptyCounts(keyCount: number, stride: number): StageCounts {
 type CountKind = 'cohort' | 'flow'
 
 /** Stage counts of one pipeline, total (dim null) or split by a dimension; memoised per period. */
-export function cohortCounts(s: QueryScope, ps: PeriodScope, pi: number, dim: Dim | null): StageCounts {
-  return stageCounts(s, ps, pi, 'cohort', [dim])[0]
+export function cohortCounts(scope: QueryScope, period: PeriodScope, pipeIndex: number, dim: Dim | null): StageCounts {
+  return stageCounts(scope, period, pipeIndex, 'cohort', [dim])[0]
 }
 
-export function flowCounts(s: QueryScope, ps: PeriodScope, pi: number, dim: Dim | null): StageCounts {
-  return stageCounts(s, ps, pi, 'flow', [dim])[0]
+export function flowCounts(scope: QueryScope, period: PeriodScope, pipeIndex: number, dim: Dim | null): StageCounts {
+  return stageCounts(scope, period, pipeIndex, 'flow', [dim])[0]
 }
 
 /**
@@ -58,121 +58,139 @@ export function flowCounts(s: QueryScope, ps: PeriodScope, pi: number, dim: Dim 
  * passing any stage in the period; `won` = deals passing a success stage in the period.
  */
 export function stageCounts(
-  s: QueryScope,
-  ps: PeriodScope,
-  pi: number,
+  scope: QueryScope,
+  period: PeriodScope,
+  pipeIndex: number,
   kind: CountKind,
   dims: (Dim | null)[],
 ): StageCounts[] {
-  const p = s.p
-  const keyOf = (dim: Dim | null) => `${kind}:${pi}:${dim ?? 'total'}`
-  const missing = [...new Set(dims.filter((dim) => !ps.memo.has(keyOf(dim))))]
+  const prepared = scope.p
+  const keyOf = (dim: Dim | null) => `${kind}:${pipeIndex}:${dim ?? 'total'}`
+  const missing = [...new Set(dims.filter((dim) => !period.memo.has(keyOf(dim))))]
   if (missing.length) {
-    const cols = missing.map((dim) => (dim ? p.dims[dim].codes : null))
-    const counts = missing.map((dim) => emptyCounts(dim ? p.dims[dim].dict.size : 1, p.stride))
-    if (kind === 'cohort') countCohort(s, ps, pi, cols, counts)
-    else countFlow(s, ps, pi, cols, counts)
-    missing.forEach((dim, i) => ps.memo.set(keyOf(dim), counts[i]))
+    const dimCodes = missing.map((dim) => (dim ? prepared.dims[dim].codes : null))
+    const counts = missing.map((dim) => emptyCounts(dim ? prepared.dims[dim].dict.size : 1, prepared.stride))
+    if (kind === 'cohort') countCohort(scope, period, pipeIndex, dimCodes, counts)
+    else countFlow(scope, period, pipeIndex, dimCodes, counts)
+    missing.forEach((dim, i) => period.memo.set(keyOf(dim), counts[i]))
   }
-  return dims.map((dim) => ps.memo.get(keyOf(dim)) as StageCounts)
+  return dims.map((dim) => period.memo.get(keyOf(dim)) as StageCounts)
 }
 
+/**
+ * One walk over the pipeline's cohort deals. `dimCodes[split]` is the split's key per deal (null:
+ * the total, key 0); `rowStart[split]` is where the deal's key row starts in that split's arrays.
+ * The reached test inlines `hasReached` (funnel-predicates.ts).
+ */
 function countCohort(
-  s: QueryScope,
-  ps: PeriodScope,
-  pi: number,
-  cols: (Int32Array | null)[],
+  scope: QueryScope,
+  period: PeriodScope,
+  pipeIndex: number,
+  dimCodes: (Int32Array | null)[],
   out: StageCounts[],
 ): void {
-  const p = s.p
-  const pl = p.pipes[pi]
-  const S = p.stride
-  const W = p.words
-  const stages = pl.stageIds.length
-  const process = pl.processCount
-  const nextMain = pl.nextMain
-  const { reachedBits, stage, semantic, lossStage, successAt } = p
-  const cohort = ps.cohort
-  const deals = pl.deals
-  const m = cols.length
-  const rows = new Int32Array(m)
+  const prepared = scope.p
+  const pipeline = prepared.pipes[pipeIndex]
+  const stride = prepared.stride
+  const words = prepared.words
+  const stageCount = pipeline.stageIds.length
+  const processCount = pipeline.processCount
+  const nextMain = pipeline.nextMain
+  const { reachedBits, stage: currentStage, semantic, lossStage, successAt } = prepared
+  const cohort = period.cohort
+  const deals = pipeline.deals
+  const splitCount = dimCodes.length
+  const rowStart = new Int32Array(splitCount)
   for (let i = 0; i < deals.length; i++) {
-    const d = deals[i]
-    if (cohort[d] !== 1) continue
-    const wonAny = successAt[d] === successAt[d]
-    for (let j = 0; j < m; j++) {
-      const col = cols[j]
-      const k = col ? col[d] : 0
-      rows[j] = k * S
-      out[j].size[k]++
-      if (wonAny) out[j].won[k]++
-      if (stage[d] >= 0) out[j].current[rows[j] + stage[d]]++
-      if (semantic[d] === SEM_F && lossStage[d] >= 0) out[j].lostAt[rows[j] + lossStage[d]]++
+    const deal = deals[i]
+    if (cohort[deal] !== 1) continue
+    const wonAny = successAt[deal] === successAt[deal]
+    for (let split = 0; split < splitCount; split++) {
+      const codes = dimCodes[split]
+      const key = codes ? codes[deal] : 0
+      const counts = out[split]
+      rowStart[split] = key * stride
+      counts.size[key]++
+      if (wonAny) counts.won[key]++
+      if (currentStage[deal] >= 0) counts.current[rowStart[split] + currentStage[deal]]++
+      if (semantic[deal] === SEM_F && lossStage[deal] >= 0) counts.lostAt[rowStart[split] + lossStage[deal]]++
     }
-    for (let st = 0; st < stages; st++) {
-      if (((reachedBits[d * W + (st >> 5)] >>> (st & 31)) & 1) === 0) continue
+    const bits = deal * words
+    for (let stage = 0; stage < stageCount; stage++) {
+      if (((reachedBits[bits + (stage >> 5)] >>> (stage & 31)) & 1) === 0) continue
       let notNext = false
-      if (st < process) {
-        const nx = nextMain[st]
-        notNext = nx >= 0 ? ((reachedBits[d * W + (nx >> 5)] >>> (nx & 31)) & 1) === 0 : !wonAny
+      if (stage < processCount) {
+        const next = nextMain[stage]
+        notNext = next >= 0 ? ((reachedBits[bits + (next >> 5)] >>> (next & 31)) & 1) === 0 : !wonAny
       }
-      for (let j = 0; j < m; j++) {
-        out[j].reached[rows[j] + st]++
-        if (notNext) out[j].notNext[rows[j] + st]++
+      for (let split = 0; split < splitCount; split++) {
+        out[split].reached[rowStart[split] + stage]++
+        if (notNext) out[split].notNext[rowStart[split] + stage]++
       }
     }
   }
 }
 
-function countFlow(s: QueryScope, ps: PeriodScope, pi: number, cols: (Int32Array | null)[], out: StageCounts[]): void {
-  const p = s.p
-  const pl = p.pipes[pi]
-  const S = p.stride
-  const { entries, any } = flowEntries(s, ps)
-  const end = ps.period.end
-  const stages = pl.stageIds.length
-  const process = pl.processCount
-  const nextMain = pl.nextMain
-  const { reachedAt, successAt, stage, lossStage } = p
-  const semantics = pl.semantics
-  const lost = ps.lost
-  const deals = pl.deals
-  const m = cols.length
-  const rows = new Int32Array(m)
+/**
+ * One walk over the pipeline's deals that passed a stage in the period (flowEntries) or were lost
+ * in it; the splits as in countCohort. The not-next test inlines `flowNotNext`.
+ */
+function countFlow(
+  scope: QueryScope,
+  period: PeriodScope,
+  pipeIndex: number,
+  dimCodes: (Int32Array | null)[],
+  out: StageCounts[],
+): void {
+  const prepared = scope.p
+  const pipeline = prepared.pipes[pipeIndex]
+  const stride = prepared.stride
+  const { entries, any } = flowEntries(scope, period)
+  const end = period.period.end
+  const stageCount = pipeline.stageIds.length
+  const processCount = pipeline.processCount
+  const nextMain = pipeline.nextMain
+  const { reachedAt, successAt, stage: currentStage, lossStage } = prepared
+  const semantics = pipeline.semantics
+  const lost = period.lost
+  const deals = pipeline.deals
+  const splitCount = dimCodes.length
+  const rowStart = new Int32Array(splitCount)
   for (let i = 0; i < deals.length; i++) {
-    const d = deals[i]
-    const isLost = lost[d] === 1 && lossStage[d] >= 0
-    if (!isLost && any[d] !== 1) continue
-    for (let j = 0; j < m; j++) {
-      const col = cols[j]
-      rows[j] = (col ? col[d] : 0) * S
-      if (isLost) out[j].lostAt[rows[j] + lossStage[d]]++
+    const deal = deals[i]
+    const isLost = lost[deal] === 1 && lossStage[deal] >= 0
+    if (!isLost && any[deal] !== 1) continue
+    for (let split = 0; split < splitCount; split++) {
+      const codes = dimCodes[split]
+      rowStart[split] = (codes ? codes[deal] : 0) * stride
+      if (isLost) out[split].lostAt[rowStart[split] + lossStage[deal]]++
     }
-    if (any[d] !== 1) continue
+    if (any[deal] !== 1) continue
+    const dealRow = deal * stride
     let wonHere = false
-    for (let st = 0; st < stages; st++) {
-      const e = entries[d * S + st]
-      if (e === 0) continue
-      const isCurrent = stage[d] === st
+    for (let stage = 0; stage < stageCount; stage++) {
+      const passes = entries[dealRow + stage]
+      if (passes === 0) continue
+      const isCurrent = currentStage[deal] === stage
       let notNext = false
-      if (st < process) {
-        const nx = nextMain[st]
-        const nextAt = nx >= 0 ? reachedAt[d * S + nx] : successAt[d]
+      if (stage < processCount) {
+        const next = nextMain[stage]
+        const nextAt = next >= 0 ? reachedAt[dealRow + next] : successAt[deal]
         notNext = !(nextAt < end)
-      } else if (semantics[st] === SEM_S) wonHere = true
-      for (let j = 0; j < m; j++) {
-        const c = out[j]
-        const r = rows[j] + st
-        c.entries[r] += e
-        c.reached[r]++
-        if (isCurrent) c.current[r]++
-        if (notNext) c.notNext[r]++
+      } else if (semantics[stage] === SEM_S) wonHere = true
+      for (let split = 0; split < splitCount; split++) {
+        const counts = out[split]
+        const cell = rowStart[split] + stage
+        counts.entries[cell] += passes
+        counts.reached[cell]++
+        if (isCurrent) counts.current[cell]++
+        if (notNext) counts.notNext[cell]++
       }
     }
-    for (let j = 0; j < m; j++) {
-      const k = rows[j] / S
-      out[j].size[k]++
-      if (wonHere) out[j].won[k]++
+    for (let split = 0; split < splitCount; split++) {
+      const key = rowStart[split] / stride
+      out[split].size[key]++
+      if (wonHere) out[split].won[key]++
     }
   }
 }
