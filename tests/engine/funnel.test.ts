@@ -141,7 +141,7 @@ describe('zero denominators', () => {
 })
 
 describe('pooled flow buffers', () => {
-  it('a scope whose buffers another query took over computes them again', () => {
+  it('stale flow counts from pooled buffers another query took over — the pool is shared per data load, so a scope checks it still owns them and recomputes', () => {
     const p = prepare(marchPortal())
     const march = resolveQuery(p, MARCH)
     const feb = resolveQuery(p, { ...MARCH, from: '2024-02-01', to: '2024-02-29' })
