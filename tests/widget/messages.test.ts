@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatDuration, formatPercent } from '../../src/app/widgets/format'
-import { days, wt } from '../../src/app/widgets/messages'
+import { days, wt } from '../../src/app/widgets/i18n'
 
 describe('widget words', () => {
   it("counts days with each language's plural forms", () => {
