@@ -8,8 +8,7 @@
  * entry, so the last pass up to an instant is the stage the deal was actually in.
  */
 import { QueryError } from './errors'
-import type { QueryScope } from './filters'
-import { coveredPipes } from './filters'
+import { coveredPipes, type QueryScope } from './filters'
 import { addMonths, dayParts, formatDay, localMidnight, parseDay } from './periods'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
 import { localDay } from './overdue'
