@@ -6,6 +6,7 @@ import { toDrillDealRow } from '../services/drill-rows'
 import type { FilterState } from '../services/url-state'
 import type { DateRange } from '../services/period-presets'
 import { t } from '../i18n'
+import { engineNotReady } from '../errors'
 import { useDrillStore } from './drill'
 import { nameTopClients } from '../../engine/clients'
 
@@ -63,8 +64,7 @@ export const useReportStore = defineStore('report', () => {
     dataLoaded.value = true
     dataVersion.value++
     useDrillStore().setLoader(async (target) => {
-      if (!engine || !query.value)
-        throw new Error('The report engine is not ready yet; wait for the data to load and click again.')
+      if (!engine || !query.value) throw engineNotReady()
       // The figure belongs to the report on screen: drill with the query that built it.
       const rows = await engine.drill(target.ref as DrillRef, query.value)
       return rows.map((r) => toDrillDealRow(r, t('none')))
