@@ -53,47 +53,54 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** Field by field, as the sync builds rows: new objects each time, equal when nothing changed. */
 export function sameRow(a: object, b: object): boolean {
   if (a === b) return true
-  const ka = Object.keys(a)
-  if (ka.length !== Object.keys(b).length) return false
-  for (const k of ka) {
-    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  const ra = a as Record<string, unknown>
+  const rb = b as Record<string, unknown>
+  let keys = 0
+  for (const k in ra) {
+    keys++
+    if (!sameValue(ra[k], rb[k]) || (rb[k] === undefined && !(k in rb))) return false
   }
-  return true
+  for (const _ in rb) keys--
+  return keys === 0
 }
 
 /**
- * The table's delta, or null when `applyTable(before, delta)` would not give `after` in its order
- * (duplicate ids, or rows reordered rather than appended).
+ * The table's delta, or null when `applyTable(before, delta)` would not give `after`: rows must be
+ * the kept ones in their old order, then the added ones, and no id of the delta may repeat.
+ * One walk over both tables in step (no map of a million ids): a row of `before` that does not
+ * match the next row of `after` was removed.
  */
 function diffTable<T extends Row>(before: readonly T[], after: readonly T[]): TablePatch<T> | null {
-  const old = new Map<number, number>()
-  for (let i = 0; i < before.length; i++) {
-    if (old.has(before[i].id)) return null
-    old.set(before[i].id, i)
-  }
   const upsert: T[] = []
-  const seen = new Set<number>()
-  let appending = false
-  let kept = 0
-  let lastKept = -1
-  for (const row of after) {
-    if (seen.has(row.id)) return null
-    seen.add(row.id)
-    const was = old.get(row.id)
-    if (was === undefined) {
-      appending = true
-      upsert.push(row)
-      continue
-    }
-    // The order must be "kept rows in their old order, then the added ones".
-    if (appending || was < lastKept) return null
-    lastKept = was
-    kept++
-    if (!sameRow(before[was], row)) upsert.push(row)
-  }
   const remove: number[] = []
-  if (kept < before.length) for (const row of before) if (!seen.has(row.id)) remove.push(row.id)
+  let i = 0
+  let j = 0
+  while (i < before.length && j < after.length) {
+    if (before[i].id === after[j].id) {
+      if (!sameRow(before[i], after[j])) upsert.push(after[j])
+      i++
+      j++
+    } else remove.push(before[i++].id)
+  }
+  while (i < before.length) remove.push(before[i++].id)
+  const added = after.slice(j)
+  upsert.push(...added)
+  // Ids of the delta must be unique in both tables, or replacing "the row with this id" is ambiguous.
+  const touched = new Set<number>()
+  for (const row of upsert) touched.add(row.id)
+  for (const id of remove) if (touched.has(id)) return null
+  for (const id of remove) touched.add(id)
+  if (touched.size !== upsert.length + remove.length) return null
+  if (touched.size === 0) return { upsert, remove }
+  if (countIn(before, touched) !== touched.size - added.length || countIn(after, touched) !== upsert.length) return null
   return { upsert, remove }
+}
+
+/** Rows whose id is in `ids` (a row repeated counts twice). */
+function countIn(rows: readonly Row[], ids: ReadonlySet<number>): number {
+  let count = 0
+  for (let k = 0; k < rows.length; k++) if (ids.has(rows[k].id)) count++
+  return count
 }
 
 /** Every table besides the patched ones: small, compared as JSON and sent whole when changed. */

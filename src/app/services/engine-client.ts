@@ -4,6 +4,7 @@
  * order (a slow report overtaken by a drill) still reach the right caller.
  */
 import type { CrmData } from '../../engine/types'
+import type { CrmPatch } from '../../engine/patch'
 import { EngineError } from '../errors'
 
 export interface WorkerLike {
@@ -76,8 +77,16 @@ export class EngineClient<Query, Report, Ref, Row> {
     })
   }
 
+  /** Version of the data last sent: a patch names it as its base, so the worker never applies one to other data. */
+  private dataVersion = 0
+
   load(data: CrmData): Promise<unknown> {
-    return this.request({ type: 'load', data })
+    return this.request({ type: 'load', data, version: ++this.dataVersion })
+  }
+
+  patch(patch: CrmPatch): Promise<unknown> {
+    const base = this.dataVersion
+    return this.request({ type: 'patch', patch, base, version: ++this.dataVersion })
   }
 
   report(query: Query): Promise<Report> {
