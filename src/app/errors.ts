@@ -1,14 +1,19 @@
 /**
  * The app's part of the error family (src/errors.ts): the report engine, which runs in a Web
- * Worker, cannot answer yet (no data loaded), stopped, or failed a request. The worker sends
- * only its message across, so a failed request carries ENGINE_FAILED, not the engine's own code.
+ * Worker, cannot answer yet (no data loaded), stopped, or failed a request. A failed request is
+ * ENGINE_FAILED; the engine's own code (QueryError's, EngineStateError's) comes along as `engineCode`.
  */
 import { FunnelLensError } from '../errors'
 
 export type EngineErrorCode = 'ENGINE_NOT_READY' | 'ENGINE_STOPPED' | 'ENGINE_FAILED'
 
 export class EngineError extends FunnelLensError {
-  constructor(code: EngineErrorCode, message: string) {
+  constructor(
+    code: EngineErrorCode,
+    message: string,
+    /** The code the engine threw in the worker, when it threw one of the family. */
+    readonly engineCode: string | null = null,
+  ) {
     super(code, message, 'EngineError')
   }
 }

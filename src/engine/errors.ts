@@ -22,3 +22,20 @@ export class QueryError extends FunnelLensError {
     super(code, message, 'QueryError')
   }
 }
+
+export type EngineStateErrorCode =
+  /** A report or drill asked before any data was loaded. */
+  | 'NO_DATA'
+  /** A drill asked before any report (it takes the last report's query). */
+  | 'NO_QUERY'
+  /** A patch computed against other data than the engine holds. */
+  | 'STALE_PATCH'
+  /** A message the engine does not know. */
+  | 'BAD_MESSAGE'
+
+/** A request the engine's worker cannot serve in its present state (the page then loads or waits). */
+export class EngineStateError extends FunnelLensError {
+  constructor(code: EngineStateErrorCode, message: string) {
+    super(code, message, 'EngineStateError')
+  }
+}

@@ -13,10 +13,14 @@ import { drillDown, type DrillRef, type DrillRow } from './drill'
 import type { ReportQuery } from './filters'
 import { prepare, type Prepared } from './prepare'
 import { applyPatch, type CrmPatch } from './patch'
+import { EngineStateError } from './errors'
+import { FunnelLensError } from '../errors'
 import { updatePrepared } from './prepare-update'
 import type { QualityCounts } from './quality'
 import { buildReport, type Report } from './report'
 import type { CrmData } from './types'
+
+const noData = () => new EngineStateError('NO_DATA', 'No data loaded yet: send { type: "load", data } first')
 
 export type WorkerRequest =
   | { type: 'load'; data: CrmData; id?: number; version?: number }
@@ -29,7 +33,8 @@ export type WorkerResponse =
   | { type: 'loaded'; id?: number; quality: QualityCounts; ms: number }
   | { type: 'report'; id?: number; report: Report; ms: number }
   | { type: 'drill'; id?: number; rows: DrillRow[] }
-  | { type: 'error'; id?: number; message: string }
+  /** `code`: the FunnelLensError code when the engine threw one (QueryError, EngineStateError). */
+  | { type: 'error'; id?: number; message: string; code?: string }
 
 export interface WorkerState {
   prepared: Prepared | null
@@ -49,10 +54,14 @@ export function handleMessage(state: WorkerState, msg: WorkerRequest): WorkerRes
         state.version = msg.version ?? null
         return { type: 'loaded', id: msg.id, quality: state.prepared.quality, ms: Date.now() - started }
       case 'patch': {
-        if (!state.prepared) throw new Error('No data loaded yet: send { type: "load", data } first')
+        if (!state.prepared) throw noData()
         // Applied to other data than it was computed against, a patch would give wrong figures quietly.
         if (state.version == null || state.version !== msg.base) {
-          throw new Error(`The patch is for data version ${msg.base}, the engine holds ${state.version ?? 'another'}`)
+          const held = state.version ?? 'another'
+          throw new EngineStateError(
+            'STALE_PATCH',
+            `The patch is for data version ${msg.base}, the engine holds ${held}`,
+          )
         }
         state.version = null
         const next = applyPatch(state.prepared.data, msg.patch)
@@ -61,22 +70,23 @@ export function handleMessage(state: WorkerState, msg: WorkerRequest): WorkerRes
         return { type: 'loaded', id: msg.id, quality: state.prepared.quality, ms: Date.now() - started }
       }
       case 'report': {
-        if (!state.prepared) throw new Error('No data loaded yet: send { type: "load", data } first')
+        if (!state.prepared) throw noData()
         const report = buildReport(state.prepared, msg.query)
         state.lastQuery = msg.query
         return { type: 'report', id: msg.id, report, ms: Date.now() - started }
       }
       case 'drill': {
-        if (!state.prepared) throw new Error('No data loaded yet: send { type: "load", data } first')
+        if (!state.prepared) throw noData()
         const query = msg.query ?? state.lastQuery
-        if (!query) throw new Error('No report query yet: build a report before drilling down')
+        if (!query) throw new EngineStateError('NO_QUERY', 'No report query yet: build a report before drilling down')
         return { type: 'drill', id: msg.id, rows: drillDown(state.prepared, query, msg.ref) }
       }
       default:
-        throw new Error(`Unknown message type ${(msg as { type?: unknown }).type}`)
+        throw new EngineStateError('BAD_MESSAGE', `Unknown message type ${(msg as { type?: unknown }).type}`)
     }
   } catch (e) {
-    return { type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) }
+    const code = e instanceof FunnelLensError ? e.code : undefined
+    return { type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e), code }
   }
 }
 

@@ -13,6 +13,7 @@ import type { PortalDump } from '../b24/wire'
 import type { TableName } from '../b24/tables'
 import { TABLE_SPECS, rowKey } from '../b24/tables'
 import type { CountState, CursorState, OffsetState } from '../b24/loader'
+import { CacheError } from './errors'
 
 export type WireRow = Record<string, unknown>
 
@@ -61,7 +62,7 @@ export interface SyncCache {
 
 export function cacheKey(memberId: string, userId: number): string {
   if (!memberId || !Number.isInteger(userId) || userId <= 0)
-    throw new Error('A cache needs the portal member id and the user id.')
+    throw new CacheError('CACHE_KEY', 'A cache needs the portal member id and the user id.')
   return `${memberId}:${userId}`
 }
 

@@ -11,6 +11,7 @@
 import { appendFile, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TableName } from '../b24/tables'
+import { CacheError } from './errors'
 import {
   applyChange,
   cacheKey,
@@ -84,7 +85,7 @@ export class FileCache implements SyncCache {
   }
 
   async commit(change: CacheChange): Promise<void> {
-    if (!this.loaded) throw new Error('FileCache used before open()')
+    if (!this.loaded) throw new CacheError('CACHE_NOT_OPEN', 'FileCache used before open()')
     await appendFile(this.file, JSON.stringify(change) + '\n', { mode: PRIVATE_FILE })
     applyChange(this.tables, change)
     this.meta = structuredClone(change.meta)

@@ -60,8 +60,16 @@ describe('engine client', () => {
       /swap the dates/,
     )
     await expect(client.report({ from: '2024-03-31', to: '2024-03-01', compare: 'none' })).rejects.toThrow(
-      expect.objectContaining({ name: 'EngineError', code: 'ENGINE_FAILED' }),
+      expect.objectContaining({ name: 'EngineError', code: 'ENGINE_FAILED', engineCode: 'BAD_PERIOD' }),
     )
+  })
+
+  it("passes the engine's own code across the worker boundary (a drill before any report: NO_QUERY)", async () => {
+    const client = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(workerPort())
+    await client.load(hostilePortal())
+    await expect(
+      client.drill({ section: 'kpis', measure: 'won' }, undefined as unknown as ReportQuery),
+    ).rejects.toThrow(expect.objectContaining({ engineCode: 'NO_QUERY' }))
   })
 
   it('rejects every pending request when the worker dies', async () => {

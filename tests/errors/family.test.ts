@@ -9,7 +9,7 @@ import { RestError } from '../../src/b24/app-rest'
 import { ConnectError } from '../../src/b24/connect'
 import { LoaderError } from '../../src/b24/loader'
 import { AbortedError } from '../../src/b24/retry'
-import { QueryError } from '../../src/engine/errors'
+import { EngineStateError, QueryError } from '../../src/engine/errors'
 import { parseDay } from '../../src/engine/periods'
 import { UsageError } from '../../src/cli/args'
 import { DataSourceError } from '../../src/cli/load'
@@ -17,6 +17,8 @@ import { EXIT, exitCodeFor, InternalError } from '../../src/cli/errors'
 import { PortalRestError } from '../../src/demo-portal/envelope'
 import { FaultSpecError } from '../../src/demo-portal/faults'
 import { EngineError, engineNotReady } from '../../src/app/errors'
+import { CacheError } from '../../src/sync/errors'
+import { cacheKey } from '../../src/sync/cache'
 
 const family: Array<[FunnelLensError, string, string]> = [
   [new RestError('crm.deal.list', 'ACCESS_DENIED', 'no', 403), 'RestError', 'ACCESS_DENIED'],
@@ -24,12 +26,14 @@ const family: Array<[FunnelLensError, string, string]> = [
   [new LoaderError('NO_PROGRESS', 'stuck'), 'LoaderError', 'NO_PROGRESS'],
   [new AbortedError(), 'AbortError', 'ABORTED'],
   [new QueryError('BAD_QUERY', 'bad'), 'QueryError', 'BAD_QUERY'],
+  [new EngineStateError('NO_DATA', 'load first'), 'EngineStateError', 'NO_DATA'],
   [new UsageError('--from?'), 'UsageError', 'USAGE'],
   [new DataSourceError('no dump'), 'DataSourceError', 'DATA_SOURCE'],
   [new InternalError('x', new TypeError('y')), 'InternalError', 'INTERNAL'],
   [new PortalRestError(403, 'ACCESS_DENIED', 'Access denied!'), 'PortalRestError', 'ACCESS_DENIED'],
   [new FaultSpecError('boom'), 'FaultSpecError', 'BAD_FAULT_SPEC'],
   [new EngineError('ENGINE_STOPPED', 'stopped'), 'EngineError', 'ENGINE_STOPPED'],
+  [new CacheError('CACHE_OWNER', 'not yours'), 'CacheError', 'CACHE_OWNER'],
 ]
 
 describe('one error family', () => {
@@ -77,5 +81,9 @@ describe('one error family', () => {
     expect(exitCodeFor(new UsageError('x'))).toBe(EXIT.usage)
     expect(exitCodeFor(new DataSourceError('x'))).toBe(EXIT.data)
     expect(exitCodeFor(new InternalError('x', null))).toBe(EXIT.internal)
+  })
+
+  it('a cache without its portal user says so with a code (never one cache for two users)', () => {
+    expect(() => cacheKey('', 1)).toThrow(expect.objectContaining({ name: 'CacheError', code: 'CACHE_KEY' }))
   })
 })

@@ -52,6 +52,7 @@ export class EngineClient<Query, Report, Ref, Row> {
       rows?: unknown
       quality?: unknown
       message?: string
+      code?: string
     }
     if (typeof m.id !== 'number') return
     const p = this.pending.get(m.id)
@@ -65,7 +66,7 @@ export class EngineClient<Query, Report, Ref, Row> {
       case 'loaded':
         return p.resolve(m.quality)
       default:
-        p.reject(new EngineError('ENGINE_FAILED', m.message || 'The report engine failed'))
+        p.reject(new EngineError('ENGINE_FAILED', m.message || 'The report engine failed', m.code ?? null))
     }
   }
 
