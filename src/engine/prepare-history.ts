@@ -139,7 +139,7 @@ function indexEvents(frame: DealFrame, slotOf: Int32Array | null, slots: number)
 }
 
 /**
- * A deal's usable history in its current pipeline, written into the reusable `hs`/`ha`
+ * A deal's usable history in its current pipeline, written into the reusable `historyStage`/`historyAt`
  * (stage, time) buffers: its events ordered by time, then history id (Bitrix24 assigns ids in
  * order, so the id settles events at the same instant), completed where the data falls short.
  * Returns the history length and sets the slot's reconstructed/patched flags.
@@ -153,8 +153,8 @@ function dealHistory(
   slot: number,
   curStage: number,
   firstStage: number,
-  hs: Int16Array,
-  ha: Float64Array,
+  historyStage: Int16Array,
+  historyAt: Float64Array,
   flags: Uint8Array,
 ): number {
   const fallbackAt = validTime(deal.movedAt) ? deal.movedAt : deal.modifiedAt
@@ -165,12 +165,12 @@ function dealHistory(
     if (firstStage < 0) return 0
     // Created at the first main-path stage: a branch stage is never assumed, only entered.
     const first = firstStage
-    hs[0] = first
+    historyStage[0] = first
     // Only numbers go into the buffer as they are (a missing date stays invalid, not 0).
-    ha[0] = typeof deal.createdAt === 'number' ? deal.createdAt : NaN
+    historyAt[0] = typeof deal.createdAt === 'number' ? deal.createdAt : NaN
     if (curStage >= 0 && curStage !== first) {
-      hs[1] = curStage
-      ha[1] = Math.max(deal.createdAt, fallbackAt)
+      historyStage[1] = curStage
+      historyAt[1] = Math.max(deal.createdAt, fallbackAt)
       return 2
     }
     return 1
@@ -196,14 +196,14 @@ function dealHistory(
   }
   let len = 0
   for (let i = a; i < b; i++, len++) {
-    hs[len] = stage[i]
-    ha[len] = at[i]
+    historyStage[len] = stage[i]
+    historyAt[len] = at[i]
   }
-  const lastAt = ha[len - 1]
-  if (curStage >= 0 && hs[len - 1] !== curStage) {
+  const lastAt = historyAt[len - 1]
+  if (curStage >= 0 && historyStage[len - 1] !== curStage) {
     flags[slot] |= HISTORY_FLAG.historyPatched
-    hs[len] = curStage
-    ha[len++] = Math.max(lastAt, validTime(fallbackAt) ? fallbackAt : lastAt)
+    historyStage[len] = curStage
+    historyAt[len++] = Math.max(lastAt, validTime(fallbackAt) ? fallbackAt : lastAt)
   }
   return len
 }
@@ -276,8 +276,8 @@ export function walkHistories(frame: DealFrame, deals: Int32Array | null): Histo
   const stayKey = new Int32Array(ix.start[slots])
   const stayMs = new Float64Array(ix.start[slots])
   let stays = 0
-  const hs = new Int16Array(ix.maxLen + 2)
-  const ha = new Float64Array(ix.maxLen + 2)
+  const historyStage = new Int16Array(ix.maxLen + 2)
+  const historyAt = new Float64Array(ix.maxLen + 2)
   const events = data.dealEvents
 
   for (let slot = 0; slot < slots; slot++) {
@@ -286,65 +286,70 @@ export function walkHistories(frame: DealFrame, deals: Int32Array | null): Histo
     const d = deals === null ? slot : deals[slot]
     const pipeIndex = pipe[d]
     if (pipeIndex < 0) continue
-    const pl = pipes[pipeIndex]
+    const pipeline = pipes[pipeIndex]
     const deal = data.deals[d]
     if (ix.otherPipe[slot]) flags[slot] |= HISTORY_FLAG.pipelineChanged
     unknownEvents[slot] = ix.unknown[slot]
-    const first = pl.stageIds.length ? Math.max(0, pl.firstMain) : -1
-    const hn = dealHistory(events, deal, ix, slot, stage[d], first, hs, ha, flags)
+    const first = pipeline.stageIds.length ? Math.max(0, pipeline.firstMain) : -1
+    const historyLength = dealHistory(events, deal, ix, slot, stage[d], first, historyStage, historyAt, flags)
     const reconstructed = ix.start[slot] === ix.start[slot + 1]
     // pos: the deal's place on the main path (every main-path stage up to it is passed);
     // cur: the process stage it is actually in (a branch stage too), for the loss stage.
     let pos = -1
     let cur = -1
-    let prevSem = -1
+    let previousSemantic = -1
     let lastLossStage = -1
     let lastLossAt = NaN
     let lastWinAt = NaN
     let lostWithoutStage = false
-    const { branch } = pl
-    for (let i = 0; i < hn; i++) {
-      const s = hs[i]
-      const t = ha[i]
-      const sem = pl.semantics[s]
+    const { branch } = pipeline
+    for (let i = 0; i < historyLength; i++) {
+      const entered = historyStage[i]
+      const t = historyAt[i]
+      const semanticCode = pipeline.semantics[entered]
       if (!validTime(t)) continue
-      if (sem === SEM_P) {
-        if (prevSem === SEM_S || prevSem === SEM_F) flags[slot] |= HISTORY_FLAG.reopened
-        if (s < pos) flags[slot] |= HISTORY_FLAG.backwardMoves
+      if (semanticCode === SEM_P) {
+        if (previousSemantic === SEM_S || previousSemantic === SEM_F) flags[slot] |= HISTORY_FLAG.reopened
+        if (entered < pos) flags[slot] |= HISTORY_FLAG.backwardMoves
         // A jump passes the main-path stages it skips; never a branch stage (metrics.md).
-        for (let k = pos + 1; k < s; k++) if (!branch[k]) passes.push(slot, k, t)
+        for (let k = pos + 1; k < entered; k++) if (!branch[k]) passes.push(slot, k, t)
         // In a branch stage the deal stands on the main path just before it: returning to
         // that stage (booked → no-show → booked again) is a re-entry, not a move back.
-        pos = branch[s] ? pl.prevMain[s] : s
-        cur = s
-      } else if (sem === SEM_S) {
-        for (let k = pos + 1; k < pl.processCount; k++) if (!branch[k]) passes.push(slot, k, t)
-        pos = Math.max(pos, pl.processCount - 1)
-        if (cur < pl.lastMain) cur = pl.lastMain
+        pos = branch[entered] ? pipeline.prevMain[entered] : entered
+        cur = entered
+      } else if (semanticCode === SEM_S) {
+        for (let k = pos + 1; k < pipeline.processCount; k++) if (!branch[k]) passes.push(slot, k, t)
+        pos = Math.max(pos, pipeline.processCount - 1)
+        if (cur < pipeline.lastMain) cur = pipeline.lastMain
         lastWinAt = t
       } else {
         // Created straight into a failure stage: the deal still began at the first stage.
-        if (cur < 0 && pl.firstMain >= 0) {
-          passes.push(slot, pl.firstMain, t)
+        if (cur < 0 && pipeline.firstMain >= 0) {
+          passes.push(slot, pipeline.firstMain, t)
           lostWithoutStage = true
         }
         // Only a process stage is a loss stage: a pipeline with none known has no loss stage.
-        lastLossStage = cur >= 0 ? cur : pl.processCount > 0 ? Math.max(0, pl.firstMain) : -1
+        lastLossStage = cur >= 0 ? cur : pipeline.processCount > 0 ? Math.max(0, pipeline.firstMain) : -1
         lastLossAt = t
       }
-      passes.push(slot, s, t)
-      const k = slot * stride + s
+      passes.push(slot, entered, t)
+      const k = slot * stride + entered
       if (!(firstEntry[k] <= t)) firstEntry[k] = t
-      if (!reconstructed && i + 1 < hn && validTime(ha[i + 1])) {
-        stayKey[stays] = pipeIndex * stride + s
-        stayMs[stays++] = ha[i + 1] - t
+      if (!reconstructed && i + 1 < historyLength && validTime(historyAt[i + 1])) {
+        stayKey[stays] = pipeIndex * stride + entered
+        stayMs[stays++] = historyAt[i + 1] - t
       }
-      prevSem = sem
+      previousSemantic = semanticCode
     }
     // A one-entry reconstructed history is the raw creation date, stored as before (null → 0).
-    stageSince[slot] = hn === 0 ? NaN : reconstructed && hn === 1 ? (deal.createdAt as number) : ha[hn - 1]
+    stageSince[slot] =
+      historyLength === 0
+        ? NaN
+        : reconstructed && historyLength === 1
+          ? (deal.createdAt as number)
+          : historyAt[historyLength - 1]
     if (semantic[d] === SEM_F) {
-      lossStage[slot] = lastLossStage >= 0 ? lastLossStage : pl.processCount > 0 ? Math.max(0, cur) : -1
+      lossStage[slot] = lastLossStage >= 0 ? lastLossStage : pipeline.processCount > 0 ? Math.max(0, cur) : -1
       if (lostWithoutStage || cur < 0) flags[slot] |= HISTORY_FLAG.lostWithoutProcessStage
       closedAt[slot] = validTime(lastLossAt) ? lastLossAt : (deal.closedAt ?? stageSince[slot])
     } else if (semantic[d] === SEM_S) {

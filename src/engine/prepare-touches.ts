@@ -144,50 +144,50 @@ function touchColumns(
   const pairDeal = new IntList(m + 16)
   const pairTouch = new IntList(m + 16)
   const seen = new Int32Array(n).fill(-1)
-  const add = (di: number, ti: number) => {
-    if (di < 0 || seen[di] === ti) return
-    seen[di] = ti
-    pairDeal.push(di)
-    pairTouch.push(ti)
+  const add = (deal: number, touchIndex: number) => {
+    if (deal < 0 || seen[deal] === touchIndex) return
+    seen[deal] = touchIndex
+    pairDeal.push(deal)
+    pairTouch.push(touchIndex)
   }
   // A lead's or contact's touch belongs to its deals created after it.
-  const addBefore = (index: DealsByKey, key: number, t: number, ti: number) => {
-    const s = index.slot(key)
-    if (s < 0) return
-    for (let j = index.start[s]; j < index.start[s + 1]; j++) {
-      const di = index.deals[j]
-      if (t < created[di]) add(di, ti)
+  const addBefore = (index: DealsByKey, key: number, t: number, touchIndex: number) => {
+    const slot = index.slot(key)
+    if (slot < 0) return
+    for (let j = index.start[slot]; j < index.start[slot + 1]; j++) {
+      const deal = index.deals[j]
+      if (t < created[deal]) add(deal, touchIndex)
     }
   }
-  for (let ti = 0; ti < m; ti++) {
-    const tc = touches[ti]
-    const t = tc.at
-    at[ti] = t
-    kind[ti] = kindCode(tc.kind)
-    duration[ti] = tc.durationSec ?? NaN
-    user[ti] = userCodes.code(tc.responsibleId)
+  for (let touchIndex = 0; touchIndex < m; touchIndex++) {
+    const touch = touches[touchIndex]
+    const t = touch.at
+    at[touchIndex] = t
+    kind[touchIndex] = kindCode(touch.kind)
+    duration[touchIndex] = touch.durationSec ?? NaN
+    user[touchIndex] = userCodes.code(touch.responsibleId)
     if (!validTime(t)) continue
-    const dealIds = tc.dealIds
-    for (let k = 0; k < dealIds.length; k++) add(dealIndex.get(dealIds[k]), ti)
-    const leadIds = tc.leadIds
-    for (let k = 0; k < leadIds.length; k++) addBefore(byLead, leadIds[k], t, ti)
-    const contactIds = tc.contactIds
-    for (let k = 0; k < contactIds.length; k++) addBefore(byContact, contactIds[k], t, ti)
+    const dealIds = touch.dealIds
+    for (let k = 0; k < dealIds.length; k++) add(dealIndex.get(dealIds[k]), touchIndex)
+    const leadIds = touch.leadIds
+    for (let k = 0; k < leadIds.length; k++) addBefore(byLead, leadIds[k], t, touchIndex)
+    const contactIds = touch.contactIds
+    for (let k = 0; k < contactIds.length; k++) addBefore(byContact, contactIds[k], t, touchIndex)
   }
   return { touches, at, kind, duration, user, pairDeal: pairDeal.view(), pairTouch: pairTouch.view() }
 }
 
 /** Per-deal touch lists: own touches, plus the lead's and contact's touches before the deal existed. */
 function indexTouches(cols: TouchColumns, n: number, created: Float64Array) {
-  const pd = cols.pairDeal
-  const pt = cols.pairTouch
+  const pairDeal = cols.pairDeal
+  const pairTouch = cols.pairTouch
   const touchStart = new Int32Array(n + 1)
-  for (let i = 0; i < pd.length; i++) touchStart[pd[i] + 1]++
+  for (let i = 0; i < pairDeal.length; i++) touchStart[pairDeal[i] + 1]++
   for (let d = 0; d < n; d++) touchStart[d + 1] += touchStart[d]
-  const m = pd.length
+  const m = pairDeal.length
   const order = new Int32Array(m)
   const fill = touchStart.slice(0, n)
-  for (let i = 0; i < m; i++) order[fill[pd[i]]++] = pt[i]
+  for (let i = 0; i < m; i++) order[fill[pairDeal[i]]++] = pairTouch[i]
   const { touches, at, kind, duration } = cols
   const touchAt = new Float64Array(m)
   const touchKind = new Uint8Array(m)
@@ -226,14 +226,14 @@ function indexTouches(cols: TouchColumns, n: number, created: Float64Array) {
 function touchesByUser(cols: TouchColumns, managers: KeyDict) {
   const { touches, at, kind, duration, user: codes } = cols
   const m = at.length
-  const K = managers.size
-  const userTouchStart = new Int32Array(K + 1)
+  const userCount = managers.size
+  const userTouchStart = new Int32Array(userCount + 1)
   for (let i = 0; i < m; i++) userTouchStart[codes[i] + 1]++
-  for (let k = 0; k < K; k++) userTouchStart[k + 1] += userTouchStart[k]
+  for (let k = 0; k < userCount; k++) userTouchStart[k + 1] += userTouchStart[k]
   const order = new Int32Array(m)
-  const fill = userTouchStart.slice(0, K)
+  const fill = userTouchStart.slice(0, userCount)
   for (let i = 0; i < m; i++) order[fill[codes[i]]++] = i
-  for (let k = 0; k < K; k++) {
+  for (let k = 0; k < userCount; k++) {
     const a = userTouchStart[k]
     const b = userTouchStart[k + 1]
     let sorted = true
