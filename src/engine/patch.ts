@@ -15,10 +15,20 @@
 import type { CrmData, Deal, Lead, StageEvent, Touch } from './types'
 
 export interface TablePatch<T> {
-  /** Rows added (appended, in this order) or changed (replaced where they stand). */
-  upsert: T[]
+  /** Rows changed: each replaces the row with its id where it stands. */
+  changed: T[]
+  /**
+   * Rows added, each placed right after the row with id `after` (null: first). Anchors name the
+   * previous row of the new table, which may itself be an added row listed earlier.
+   */
+  added: { after: number | null; row: T }[]
   /** Ids of rows removed. */
-  remove: number[]
+  removed: number[]
+}
+
+/** The changed and the added rows of a table's patch. */
+export function upserted<T>(table: TablePatch<T>): T[] {
+  return [...table.changed, ...table.added.map((a) => a.row)]
 }
 
 export interface CrmPatch {
@@ -37,7 +47,10 @@ type Row = { id: number }
 
 /** Rows of the patch, counted over every table. */
 export function patchSize(patch: CrmPatch): number {
-  const rows = PATCHED_TABLES.reduce((sum, t) => sum + patch[t].upsert.length + patch[t].remove.length, 0)
+  const rows = PATCHED_TABLES.reduce((sum, t) => {
+    const table = patch[t]
+    return sum + table.changed.length + table.added.length + table.removed.length
+  }, 0)
   return rows + Object.keys(patch.replaced).length
 }
 
@@ -65,35 +78,70 @@ export function sameRow(a: object, b: object): boolean {
 }
 
 /**
- * The table's delta, or null when `applyTable(before, delta)` would not give `after`: rows must be
- * the kept ones in their old order, then the added ones, and no id of the delta may repeat.
- * One walk over both tables in step (no map of a million ids): a row of `before` that does not
- * match the next row of `after` was removed.
+ * The table's delta, or null when ids repeat. One walk over both tables in step; the id sets (a
+ * million ids cost tens of ms) are built only when the walk meets a row removed, inserted or
+ * moved before the end (sorted tables: a late history row, a call rescheduled).
  */
 function diffTable<T extends Row>(before: readonly T[], after: readonly T[]): TablePatch<T> | null {
-  const upsert: T[] = []
-  const remove: number[] = []
+  const changed: T[] = []
+  const added: { after: number | null; row: T }[] = []
+  const removed: number[] = []
+  /** Kept rows met at a new place (re-sorted by a changed time): removed there, added here. */
+  const moved = new Set<number>()
+  let sets = null as { before: Set<number>; after: Set<number> } | null
+  const idSets = () => (sets ??= { before: idSet(before), after: idSet(after) })
+  const add = (j: number) => added.push({ after: j > 0 ? after[j - 1].id : null, row: after[j] })
   let i = 0
   let j = 0
   while (i < before.length && j < after.length) {
     if (before[i].id === after[j].id) {
-      if (!sameRow(before[i], after[j])) upsert.push(after[j])
+      if (!sameRow(before[i], after[j])) changed.push(after[j])
       i++
       j++
-    } else remove.push(before[i++].id)
+    } else if (moved.has(before[i].id)) i++
+    else if (!idSets().after.has(before[i].id)) removed.push(before[i++].id)
+    else {
+      if (idSets().before.has(after[j].id)) {
+        moved.add(after[j].id)
+        removed.push(after[j].id)
+      }
+      add(j++)
+    }
   }
-  while (i < before.length) remove.push(before[i++].id)
-  const added = after.slice(j)
-  upsert.push(...added)
-  // Ids of the delta must be unique in both tables, or replacing "the row with this id" is ambiguous.
-  const touched = new Set<number>()
-  for (const row of upsert) touched.add(row.id)
-  for (const id of remove) if (touched.has(id)) return null
-  for (const id of remove) touched.add(id)
-  if (touched.size !== upsert.length + remove.length) return null
-  if (touched.size === 0) return { upsert, remove }
-  if (countIn(before, touched) !== touched.size - added.length || countIn(after, touched) !== upsert.length) return null
-  return { upsert, remove }
+  for (; i < before.length; i++) if (!moved.has(before[i].id)) removed.push(before[i].id)
+  while (j < after.length) add(j++)
+  if (sets !== null && (sets.before.size !== before.length || sets.after.size !== after.length)) return null
+  return uniqueIds(before, after, changed, added, removed) ? { changed, added, removed } : null
+}
+
+function idSet(rows: readonly Row[]): Set<number> {
+  const ids = new Set<number>()
+  for (let k = 0; k < rows.length; k++) ids.add(rows[k].id)
+  return ids
+}
+
+/**
+ * Whether the ids the delta names occur once each — the changed and removed ones in `before`, the
+ * changed and added ones in `after` — so that "the row with this id" always means one row. An id
+ * both removed and added is a row that moved.
+ */
+function uniqueIds<T extends Row>(
+  before: readonly T[],
+  after: readonly T[],
+  changed: T[],
+  added: { row: T }[],
+  removed: number[],
+): boolean {
+  if (changed.length + added.length + removed.length === 0) return true
+  const old = new Set<number>()
+  for (const row of changed) old.add(row.id)
+  for (const id of removed) old.add(id)
+  const fresh = new Set<number>()
+  for (const { row } of added) fresh.add(row.id)
+  if (old.size !== changed.length + removed.length || fresh.size !== added.length) return false
+  for (const row of changed) if (fresh.has(row.id)) return false
+  const inAfter = new Set([...changed.map((r) => r.id), ...fresh])
+  return countIn(before, old) === old.size && countIn(after, inAfter) === inAfter.size
 }
 
 /** Rows whose id is in `ids` (a row repeated counts twice). */
@@ -143,19 +191,29 @@ export function diffCrmData(before: CrmData, after: CrmData): CrmPatch | null {
   return patch as CrmPatch
 }
 
-/** The table after the delta: removed rows dropped, changed ones replaced in place, new ones appended. */
+/** The table after the delta: removed rows dropped, changed ones replaced in place, added ones at their anchors. */
 function applyTable<T extends Row>(rows: readonly T[], delta: TablePatch<T>): T[] {
-  if (delta.upsert.length === 0 && delta.remove.length === 0) return rows as T[]
-  const removed = new Set(delta.remove)
-  const changed = new Map(delta.upsert.map((r) => [r.id, r]))
-  const out: T[] = []
-  for (const row of rows) {
-    if (removed.has(row.id)) continue
-    const next = changed.get(row.id)
-    if (next !== undefined) changed.delete(row.id)
-    out.push(next ?? row)
+  if (delta.changed.length === 0 && delta.added.length === 0 && delta.removed.length === 0) return rows as T[]
+  const removed = new Set(delta.removed)
+  const changed = new Map(delta.changed.map((r) => [r.id, r]))
+  const following = new Map<number | null, T[]>()
+  for (const { after, row } of delta.added) {
+    const list = following.get(after)
+    if (list) list.push(row)
+    else following.set(after, [row])
   }
-  for (const row of changed.values()) if (!removed.has(row.id)) out.push(row)
+  const out: T[] = []
+  // Emits a row, then the rows anchored to it (and theirs, an added row being an anchor too).
+  const emit = (row: T) => {
+    out.push(row)
+    const next = following.get(row.id)
+    if (next === undefined) return
+    following.delete(row.id)
+    for (const r of next) emit(r)
+  }
+  for (const r of following.get(null) ?? []) emit(r)
+  following.delete(null)
+  for (const row of rows) if (!removed.has(row.id)) emit(changed.get(row.id) ?? row)
   return out
 }
 

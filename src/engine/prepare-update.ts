@@ -29,7 +29,7 @@ import {
   type DealScalars,
   type Prepared,
 } from './prepare'
-import type { CrmPatch } from './patch'
+import { upserted, type CrmPatch } from './patch'
 
 /** Tables the prepared frame stands on: a change in one of them means a full `prepare`. */
 const FRAME_TABLES = ['portal', 'pipelines', 'stages', 'settings', 'currencies'] as const
@@ -55,11 +55,12 @@ function dealSources(prev: Prepared, next: CrmData, patch: CrmPatch, dealIndex: 
     const d = dealIndex.get(id)
     if (d >= 0) fresh[d] = 1
   }
-  for (const deal of patch.deals.upsert) mark(deal.id)
+  for (const deal of upserted(patch.deals)) mark(deal.id)
   // A changed or removed event concerns its deal before the patch as well as after it.
-  const changedEvents = new Set([...patch.dealEvents.remove, ...patch.dealEvents.upsert.map((e) => e.id)])
+  const events = upserted(patch.dealEvents)
+  const changedEvents = new Set([...patch.dealEvents.removed, ...events.map((e) => e.id)])
   if (changedEvents.size > 0) for (const e of prev.data.dealEvents) if (changedEvents.has(e.id)) mark(e.ownerId)
-  for (const e of patch.dealEvents.upsert) mark(e.ownerId)
+  for (const e of events) mark(e.ownerId)
   const walked: number[] = []
   for (let d = 0; d < n; d++) {
     old[d] = before.get(next.deals[d].id)
@@ -167,7 +168,8 @@ function spliceWalk(prev: Prepared, walk: HistoryWalk, src: Sources, stride: num
  * kept deal changed what binds touches to it (its creation time, lead or contact).
  */
 function touchesKept(prev: Prepared, next: CrmData, patch: CrmPatch, src: Sources, scalars: DealScalars): boolean {
-  if (patch.touches.upsert.length || patch.touches.remove.length) return false
+  const touches = patch.touches
+  if (touches.changed.length || touches.added.length || touches.removed.length) return false
   for (let d = 0; d < src.fresh.length; d++) {
     if (src.fresh[d] < 0) continue
     const o = src.old[d]

@@ -214,6 +214,12 @@ function touch(id: number, at: number, user: number, dealIds: number[], leadIds:
   }
 }
 
+/** Events and touches in (time, id) order, as the sync's normalisation leaves them. */
+function byTime(data: CrmData): CrmData {
+  const order = (a: { at: number; id: number }, b: { at: number; id: number }) => a.at - b.at || a.id - b.id
+  return { ...data, dealEvents: [...data.dealEvents].sort(order), touches: [...data.touches].sort(order) }
+}
+
 /** Touches bound to leads too, so a deal's lead brings earlier touches with it. */
 const portalArb = crmData({ maxDeals: 25, maxLeads: 10 }).map((data) => ({
   ...data,
@@ -230,18 +236,26 @@ const portalArb = crmData({ maxDeals: 25, maxLeads: 10 }).map((data) => ({
 describe('incremental update equals a full prepare', () => {
   it('after one random delta: every index, code, quality count and the report', () => {
     fc.assert(
-      fc.property(portalArb, fc.array(editArb, { minLength: 1, maxLength: 8 }), periodArb, (base, edits, period) => {
-        const after = edited(base, edits)
-        const patch = diffCrmData(base, after)
-        expect(patch).not.toBeNull()
-        const next = applyPatch(base, patch!)
-        expect(next).toEqual(after)
-        const updated = updatePrepared(prepare(base), next, patch!)
-        const full = prepare(after)
-        expect(comparable(updated)).toEqual(comparable(full))
-        const query = { ...period, compare: 'previous' as const, now: NOW }
-        expect(buildReport(updated, query)).toEqual(buildReport(full, query))
-      }),
+      fc.property(
+        portalArb,
+        fc.array(editArb, { minLength: 1, maxLength: 8 }),
+        periodArb,
+        fc.boolean(),
+        (unsorted, edits, period, sortLikeSync) => {
+          // The sync keeps events and touches sorted by time: new rows land mid-table, moved ones move.
+          const base = sortLikeSync ? byTime(unsorted) : unsorted
+          const after = sortLikeSync ? byTime(edited(base, edits)) : edited(base, edits)
+          const patch = diffCrmData(base, after)
+          expect(patch).not.toBeNull()
+          const next = applyPatch(base, patch!)
+          expect(next).toEqual(after)
+          const updated = updatePrepared(prepare(base), next, patch!)
+          const full = prepare(after)
+          expect(comparable(updated)).toEqual(comparable(full))
+          const query = { ...period, compare: 'previous' as const, now: NOW }
+          expect(buildReport(updated, query)).toEqual(buildReport(full, query))
+        },
+      ),
       RUNS,
     )
   })

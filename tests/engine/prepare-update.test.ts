@@ -140,10 +140,25 @@ describe('updatePrepared: each kind of delta ends where a full prepare ends', ()
 })
 
 describe('diffCrmData', () => {
-  it('answers null when rows were reordered rather than appended (the patch could not rebuild the order)', () => {
+  it('rows re-sorted by a changed time become moves, and applying the patch gives the new order', () => {
     const before = base()
-    const after = { ...before, deals: [before.deals[1], before.deals[0], before.deals[2]] }
-    expect(diffCrmData(before, after)).toBeNull()
+    const touches = [{ ...before.touches[2], at: before.touches[0].at - H }, before.touches[0], before.touches[1]]
+    const after = { ...before, touches }
+    const patch = diffCrmData(before, after)!
+    expect(patch.touches.added.map((a) => [a.after, a.row.id])).toEqual([[null, 72]])
+    expect(patch.touches.removed).toEqual([72])
+    expect(applyPatch(before, patch)).toEqual(after)
+    const updated = updatePrepared(prepare(before), applyPatch(before, patch), patch)
+    expect(comparable(updated)).toEqual(comparable(prepare(after)))
+  })
+
+  it('a row inserted in the middle (a late history row in a table sorted by time) lands in its place', () => {
+    const before = base()
+    const late = event(950, 1, 'CONTACT', '2024-03-03T10:00+03:00')
+    const after = { ...before, dealEvents: [before.dealEvents[0], late, ...before.dealEvents.slice(1)] }
+    const patch = diffCrmData(before, after)!
+    expect(patch.dealEvents.added).toEqual([{ after: before.dealEvents[0].id, row: late }])
+    expect(applyPatch(before, patch)).toEqual(after)
   })
 
   it('answers null for duplicate ids (a patch by id would be ambiguous)', () => {
