@@ -170,3 +170,26 @@ describe('cache scope', () => {
     }
   })
 })
+
+describe('what a warm reopen hands back', () => {
+  let portal: RunningPortal
+
+  beforeAll(async () => {
+    portal = await portalWith(demoDump(3, 400))
+  })
+  afterAll(() => portal?.close())
+
+  it('nothing new: the very data onCached got, no row written; one edit: one row written, fresh data', async () => {
+    const cache = new MemoryCache('demo:1')
+    await syncAll(await webhookClient(portal), cache)
+    let shown: unknown = null
+    const same = await syncAll(await webhookClient(portal), cache, { onCached: (d) => (shown = d) })
+    expect(same).toMatchObject({ mode: 'delta', upserted: 0, deleted: 0 })
+    expect(same.data).toBe(shown)
+    portal.mutate.updateDeal(5, { TITLE: 'Renamed' })
+    const edited = await syncAll(await webhookClient(portal), cache, { onCached: (d) => (shown = d) })
+    expect(edited).toMatchObject({ mode: 'delta', upserted: 1, deleted: 0 })
+    expect(edited.data).not.toBe(shown)
+    expect(edited.data.deals.find((d) => d.id === 5)?.title).toBe('Renamed')
+  })
+})
