@@ -56,11 +56,13 @@ async function shoot(host: HostSession, name: string, from?: string): Promise<vo
   if (from) {
     // Relative to the host page's viewport, which now sits at the top.
     const box = await (await host.appFrame()).locator(from).first().boundingBox()
-    if (box) y = Math.max(0, box.y - 8)
+    if (box) y = Math.max(0, Math.round(box.y - 8))
   }
   await host.page.evaluate((top) => window.scrollTo(0, top), y)
   const file = join(SHOT_DIR, `${name}.png`)
-  await host.page.screenshot({ path: file })
+  // No hover under a parked pointer, no transition caught half-way: the same picture every run.
+  await host.page.mouse.move(0, 0)
+  await host.page.screenshot({ path: file, animations: 'disabled' })
   console.log(`wrote ${file}`)
 }
 
