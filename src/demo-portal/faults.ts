@@ -12,6 +12,7 @@
  * Requests are counted from 1 after the spec is set; `at` entries win over random draws, which
  * come from a seeded PRNG so a run is repeatable.
  */
+import { FunnelLensError } from '../errors'
 import { mulberry32 } from './gen-random'
 
 export type FaultKind = '503' | '500' | '429' | 'drop' | 'expired' | 'hostile'
@@ -31,35 +32,42 @@ function isKind(k: string): k is FaultKind {
 export const HOSTILE_DESCRIPTION =
   '\u001b]0;owned\u0007\u001b[2J\u001b[31mAccess denied\u001b[0m\rrm -rf ~ completed\u0008\u0007'
 
+/** A fault spec that does not follow the grammar above (from --faults or setFaults). */
+export class FaultSpecError extends FunnelLensError {
+  constructor(problem: string) {
+    super('BAD_FAULT_SPEC', `fault spec: ${problem}`, 'FaultSpecError')
+  }
+}
+
 export function parseFaultSpec(spec: string): FaultSpec {
   const out: FaultSpec = { seed: 1, probabilities: [], at: new Map() }
   for (const raw of spec.split(';')) {
     const part = raw.trim()
     if (!part) continue
     const eq = part.indexOf('=')
-    if (eq < 0) throw new Error(`fault spec: "${part}" is not key=value`)
+    if (eq < 0) throw new FaultSpecError(`"${part}" is not key=value`)
     const key = part.slice(0, eq).trim().toLowerCase()
     const value = part.slice(eq + 1).trim()
     if (key === 'seed') {
       const n = Number(value)
-      if (!Number.isInteger(n)) throw new Error(`fault spec: seed "${value}" is not an integer`)
+      if (!Number.isInteger(n)) throw new FaultSpecError(`seed "${value}" is not an integer`)
       out.seed = n
     } else if (key === 'at') {
       for (const item of value.split(',')) {
         const [n, kind] = item.split(':').map((s) => s.trim())
         const idx = Number(n)
         if (!Number.isInteger(idx) || idx < 1 || !kind || !isKind(kind))
-          throw new Error(`fault spec: "at" entry "${item}" must be N:${KINDS.join('|')}`)
+          throw new FaultSpecError(`"at" entry "${item}" must be N:${KINDS.join('|')}`)
         out.at.set(idx, kind)
       }
     } else if (isKind(key)) {
       const p = Number(value)
-      if (!(p >= 0 && p <= 1)) throw new Error(`fault spec: probability "${value}" for ${key} must be within 0..1`)
+      if (!(p >= 0 && p <= 1)) throw new FaultSpecError(`probability "${value}" for ${key} must be within 0..1`)
       out.probabilities.push([key, p])
-    } else throw new Error(`fault spec: unknown key "${key}" (use seed, at, ${KINDS.join(', ')})`)
+    } else throw new FaultSpecError(`unknown key "${key}" (use seed, at, ${KINDS.join(', ')})`)
   }
   const sum = out.probabilities.reduce((s, [, p]) => s + p, 0)
-  if (sum > 1) throw new Error(`fault spec: probabilities add up to ${sum} > 1`)
+  if (sum > 1) throw new FaultSpecError(`probabilities add up to ${sum} > 1`)
   return out
 }
 

@@ -8,8 +8,8 @@
  * denominator would mean nothing; the reason rows then add up to the stage's churn.
  */
 import type { Dim } from './dims'
-import type { PeriodScope, QueryScope } from './filters'
-import { coveredPipes, stageCounts, type StageCounts } from './funnel'
+import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
+import { stageCounts, type StageCounts } from './stage-counts'
 import type { PipeInfo } from './prepare'
 import { rate } from './stats'
 import type { WithChanges } from './changes'
@@ -51,57 +51,64 @@ export type ChurnSection = PipelineChurn[]
 
 export const CHURN_SPLITS: Dim[] = ['source', 'city', 'manager', 'lossReason']
 
+/**
+ * Churn rows of one key's counts (key 0 of the total). `denominator`, when given, supplies the
+ * reached counts from its total instead (the loss-reason split, see above).
+ */
 function rows(
-  pl: PipeInfo,
-  c: StageCounts,
-  k: number,
+  pipeline: PipeInfo,
+  counts: StageCounts,
+  key: number,
   stride: number,
   flow: boolean,
-  den?: StageCounts,
+  denominator?: StageCounts,
 ): Record<string, ChurnRow> {
   const out: Record<string, ChurnRow> = {}
-  for (let st = 0; st < pl.processCount; st++) {
-    const reached = (den ?? c).reached[(den ? 0 : k) * stride + st]
-    const lostAt = c.lostAt[k * stride + st]
+  for (let stage = 0; stage < pipeline.processCount; stage++) {
+    const stageId = pipeline.stageIds[stage]
+    const reached = (denominator ?? counts).reached[(denominator ? 0 : key) * stride + stage]
+    const lostAt = counts.lostAt[key * stride + stage]
     const churn = rate(lostAt, reached)
-    out[pl.stageIds[st]] = { name: pl.stageNames[st], reached, lostAt, churn }
-    if (flow) out[pl.stageIds[st]].exceedsOne = churn !== null && churn > 1
-    if (pl.branch[st]) out[pl.stageIds[st]].branch = true
+    out[stageId] = { name: pipeline.stageNames[stage], reached, lostAt, churn }
+    if (flow) out[stageId].exceedsOne = churn !== null && churn > 1
+    if (pipeline.branch[stage]) out[stageId].branch = true
   }
   return out
 }
 
-function sumLost(c: StageCounts, k: number, stride: number, processCount: number): number {
+function sumLost(counts: StageCounts, key: number, stride: number, processCount: number): number {
   let n = 0
-  for (let st = 0; st < processCount; st++) n += c.lostAt[k * stride + st]
+  for (let st = 0; st < processCount; st++) n += counts.lostAt[key * stride + st]
   return n
 }
 
-export function churnSection(s: QueryScope, ps: PeriodScope): ChurnSection {
-  const p = s.p
-  const S = p.stride
+export function churnSection(scope: QueryScope, period: PeriodScope): ChurnSection {
+  const prepared = scope.p
+  const stride = prepared.stride
+  const breakdown = scope.q.breakdown
   const dims = [...CHURN_SPLITS]
-  if (s.q.breakdown && !dims.includes(s.q.breakdown) && s.q.breakdown !== 'pipeline') dims.push(s.q.breakdown)
-  return coveredPipes(s).map((pi) => {
-    const pl = p.pipes[pi]
-    const [cohort, ...cohortSplits] = stageCounts(s, ps, pi, 'cohort', [null, ...dims])
-    const [flow, ...flowSplits] = stageCounts(s, ps, pi, 'flow', [null, ...dims])
-    const flowRows = rows(pl, flow, 0, S, true)
+  if (breakdown && !dims.includes(breakdown) && breakdown !== 'pipeline') dims.push(breakdown)
+  return coveredPipes(scope).map((pipeIndex) => {
+    const pipeline = prepared.pipes[pipeIndex]
+    const processCount = pipeline.processCount
+    const [cohort, ...cohortSplits] = stageCounts(scope, period, pipeIndex, 'cohort', [null, ...dims])
+    const [flow, ...flowSplits] = stageCounts(scope, period, pipeIndex, 'flow', [null, ...dims])
+    const flowRows = rows(pipeline, flow, 0, stride, true)
     const splits: Partial<Record<Dim, ChurnSplitRow[]>> = {}
-    dims.forEach((dim, di) => {
-      const col = p.dims[dim]
-      const n = col.dict.size
-      const cc = cohortSplits[di]
-      const fc = flowSplits[di]
+    dims.forEach((dim, dimIndex) => {
+      const dict = prepared.dims[dim].dict
+      const cohortSplit = cohortSplits[dimIndex]
+      const flowSplit = flowSplits[dimIndex]
       const shared = dim === 'lossReason'
       const list: ChurnSplitRow[] = []
-      for (let k = 0; k < n; k++) {
-        if (cc.size[k] === 0 && fc.size[k] === 0 && sumLost(fc, k, S, pl.processCount) === 0) continue
+      for (let key = 0; key < dict.size; key++) {
+        const empty = cohortSplit.size[key] === 0 && flowSplit.size[key] === 0
+        if (empty && sumLost(flowSplit, key, stride, processCount) === 0) continue
         list.push({
-          key: col.dict.keys[k],
-          name: col.dict.names[k],
-          cohort: rows(pl, cc, k, S, false, shared ? cohort : undefined),
-          flow: rows(pl, fc, k, S, true, shared ? flow : undefined),
+          key: dict.keys[key],
+          name: dict.names[key],
+          cohort: rows(pipeline, cohortSplit, key, stride, false, shared ? cohort : undefined),
+          flow: rows(pipeline, flowSplit, key, stride, true, shared ? flow : undefined),
         })
       }
       list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
@@ -111,14 +118,14 @@ export function churnSection(s: QueryScope, ps: PeriodScope): ChurnSection {
       } else splits[dim] = list
     })
     return {
-      categoryId: pl.categoryId,
-      name: pl.name,
-      order: pl.stageIds.slice(0, pl.processCount),
+      categoryId: pipeline.categoryId,
+      name: pipeline.name,
+      order: pipeline.stageIds.slice(0, processCount),
       cohortSize: cohort.size[0],
-      cohort: rows(pl, cohort, 0, S, false),
+      cohort: rows(pipeline, cohort, 0, stride, false),
       flow: flowRows,
       flowExceedsOne: Object.values(flowRows).some((r) => r.exceedsOne),
-      lost: { cohort: sumLost(cohort, 0, S, pl.processCount), flow: sumLost(flow, 0, S, pl.processCount) },
+      lost: { cohort: sumLost(cohort, 0, stride, processCount), flow: sumLost(flow, 0, stride, processCount) },
       splits,
     }
   })

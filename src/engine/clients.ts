@@ -6,7 +6,7 @@
  * "won" means created in the period and won by now (as on the sources page).
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { inCohort } from './funnel'
+import { inCohort } from './funnel-predicates'
 import { SEM_S, type Prepared } from './prepare'
 import { round2 } from './stats'
 

@@ -4,10 +4,20 @@
  * rows returned are exactly the deals counted.
  */
 import type { Dim } from './dims'
+import { QueryError } from './errors'
 import { resolveQuery, type PeriodScope, type QueryScope, type ReportQuery } from './filters'
 import { dealForecast, forecastMonths, stageModel } from './forecast-model'
 import { consultationPredicate, type BookingBucket, type ConsultationMeasure } from './consultations'
-import { enteredIn, flowNotNext, hasReached, inCohort, isLostAt, lostIn, nextReachedAt, wonIn } from './funnel'
+import {
+  enteredIn,
+  flowNotNext,
+  hasReached,
+  inCohort,
+  isLostAt,
+  lostIn,
+  nextReachedAt,
+  wonIn,
+} from './funnel-predicates'
 import { leadToDealPredicate, type LeadStep } from './lead-to-deal'
 import { clientGroup, clientIndex } from './clients'
 import { isCallAgain, lostInScope } from './loss-reasons'
@@ -128,23 +138,27 @@ export interface DrillRow {
 
 type Pred = (d: number) => boolean
 
+function noComparison(): QueryError {
+  return new QueryError('NO_COMPARISON', 'The query has no comparison period (compare: "none")')
+}
+
 function stageIndex(
   p: Prepared,
   categoryId: number | undefined,
   stageId: string | undefined,
 ): { pi: number; st: number } {
   const pi = categoryId === undefined ? -1 : (p.pipeByCategory.get(categoryId) ?? -2)
-  if (pi === -2) throw new Error(`No pipeline ${categoryId} in the data`)
+  if (pi === -2) throw new QueryError('UNKNOWN_PIPELINE', `No pipeline ${categoryId} in the data`)
   if (stageId === undefined) return { pi, st: -1 }
   const found = pi >= 0 ? p.pipes[pi].stageIds.indexOf(stageId) : -1
-  if (found < 0) throw new Error(`No stage ${stageId} in pipeline ${categoryId}`)
+  if (found < 0) throw new QueryError('UNKNOWN_STAGE', `No stage ${stageId} in pipeline ${categoryId}`)
   return { pi, st: found }
 }
 
-function dimIs(p: Prepared, dim: Dim, key: string): Pred {
-  const code = p.dims[dim].dict.find(key)
-  const codes = p.dims[dim].codes
-  return (d) => codes[d] === code
+function dimIs(prepared: Prepared, dim: Dim, key: string): Pred {
+  const code = prepared.dims[dim].dict.find(key)
+  const codes = prepared.dims[dim].codes
+  return (deal) => codes[deal] === code
 }
 
 function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
@@ -162,7 +176,7 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       } as DrillRef)
     case 'cohort': {
       if (ref.measure !== 'size' && ref.stageId === undefined)
-        throw new Error(`cohort "${ref.measure}" needs a stageId`)
+        throw new QueryError('BAD_DRILL', `cohort "${ref.measure}" needs a stageId`)
       const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
       const inPipe: Pred = (d) => p.pipe[d] === pi && inCohort(s, ps, d)
       switch (ref.measure) {
@@ -184,7 +198,8 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       break
     }
     case 'flow': {
-      if (ref.measure !== 'size' && ref.stageId === undefined) throw new Error(`flow "${ref.measure}" needs a stageId`)
+      if (ref.measure !== 'size' && ref.stageId === undefined)
+        throw new QueryError('BAD_DRILL', `flow "${ref.measure}" needs a stageId`)
       const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
       const inPipe: Pred = (d) => p.pipe[d] === pi && s.dealMask[d] === 1
       switch (ref.measure) {
@@ -295,7 +310,8 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
         case 'betweenStages': {
           const pair = namedStagePairs(p).find((x) => x.name === ref.pair)
           if (!pair)
-            throw new Error(
+            throw new QueryError(
+              'UNKNOWN_STAGE_PAIR',
               `No stage pair "${ref.pair}"; use ${namedStagePairs(p)
                 .map((x) => x.name)
                 .join(', ')}`,
@@ -309,7 +325,7 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       switch (ref.measure) {
         case 'between': {
           if (ref.categoryId === undefined || ref.from === undefined || ref.to === undefined)
-            throw new Error('timing "between" needs categoryId, from and to')
+            throw new QueryError('BAD_DRILL', 'timing "between" needs categoryId, from and to')
           const a = stageIndex(p, ref.categoryId, ref.from)
           const b = stageIndex(p, ref.categoryId, ref.to)
           return masked(
@@ -353,7 +369,7 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     case 'clients': {
       const ix = clientIndex(p)
       const client = ref.client !== undefined ? ix.keys.indexOf(ref.client) : -2
-      if (client === -1) throw new Error(`No client ${ref.client} in the data`)
+      if (client === -1) throw new QueryError('UNKNOWN_CLIENT', `No client ${ref.client} in the data`)
       return (d) =>
         inCohort(s, ps, d) &&
         (client < 0 || ix.code[d] === client) &&
@@ -373,41 +389,41 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
       const { pi, st } = stageIndex(p, ref.categoryId, ref.stageId)
       const days = stagesOnDateDays(s)
       const day = ref.period === 'comparison' ? days.comparison : days.day
-      if (day === null) throw new Error('The query has no comparison period (compare: "none")')
+      if (day === null) throw noComparison()
       const end = localMidnight(p.tz, day + 1)
       return masked((d) => p.pipe[d] === pi && stageAt(p, d, end) === st)
     }
   }
-  throw new Error(`Cannot drill into ${JSON.stringify(ref)}`)
+  throw new QueryError('BAD_DRILL', `Cannot drill into ${JSON.stringify(ref)}`)
 }
 
-export function drillRow(p: Prepared, d: number): DrillRow {
-  const deal = p.data.deals[d]
-  const pl = p.pipe[d] >= 0 ? p.pipes[p.pipe[d]] : null
-  const st = p.stage[d]
+export function drillRow(prepared: Prepared, deal: number): DrillRow {
+  const record = prepared.data.deals[deal]
+  const pipeline = prepared.pipe[deal] >= 0 ? prepared.pipes[prepared.pipe[deal]] : null
+  const stage = prepared.stage[deal]
   const name = (dim: Dim) => {
-    const col = p.dims[dim]
-    return col.dict.keys[col.codes[d]] === '' ? null : col.dict.names[col.codes[d]]
+    const col = prepared.dims[dim]
+    return col.dict.keys[col.codes[deal]] === '' ? null : col.dict.names[col.codes[deal]]
   }
   return {
-    id: deal.id,
-    title: deal.title,
-    stageId: deal.stageId,
-    stageName: pl && st >= 0 ? pl.stageNames[st] : deal.stageId,
-    managerId: deal.assignedById,
+    id: record.id,
+    title: record.title,
+    stageId: record.stageId,
+    stageName: pipeline && stage >= 0 ? pipeline.stageNames[stage] : record.stageId,
+    managerId: record.assignedById,
     managerName: name('manager') ?? '',
-    sourceId: p.dims.source.dict.keys[p.dims.source.codes[d]] || null,
+    sourceId: prepared.dims.source.dict.keys[prepared.dims.source.codes[deal]] || null,
     sourceName: name('source'),
-    utmSource: deal.utmSource,
-    cityId: deal.cityId,
+    utmSource: record.utmSource,
+    cityId: record.cityId,
     cityName: name('city'),
-    amount: round2(p.amount[d]),
-    currency: p.currency,
-    originalAmount: deal.amount,
-    originalCurrency: deal.currency,
-    createdAt: deal.createdAt,
-    closedAt: p.closedAt[d] === p.closedAt[d] ? p.closedAt[d] : null,
-    lossReasonName: p.semantic[d] === SEM_F ? name('lossReason') : null,
+    amount: round2(prepared.amount[deal]),
+    currency: prepared.currency,
+    originalAmount: record.amount,
+    originalCurrency: record.currency,
+    createdAt: record.createdAt,
+    closedAt: prepared.closedAt[deal] === prepared.closedAt[deal] ? prepared.closedAt[deal] : null,
+    lossReasonName: prepared.semantic[deal] === SEM_F ? name('lossReason') : null,
   }
 }
 
@@ -415,7 +431,7 @@ export function drillRow(p: Prepared, d: number): DrillRow {
 export function drillDown(p: Prepared, q: ReportQuery, ref: DrillRef): DrillRow[] {
   const s = resolveQuery(p, q)
   const ps = ref.period === 'comparison' ? s.comparison : s.current
-  if (!ps) throw new Error('The query has no comparison period (compare: "none")')
+  if (!ps) throw noComparison()
   const pred = predicate(s, ps, ref)
   const split = ref.split ? dimIs(p, ref.split.dim, ref.split.key) : null
   const out: number[] = []

@@ -232,3 +232,10 @@ export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
 export function inPeriod(ps: PeriodScope, t: number): boolean {
   return t >= ps.period.start && t < ps.period.end
 }
+
+/** Pipelines the query covers: all, each apart, unless filtered. */
+export function coveredPipes(scope: QueryScope): number[] {
+  const ids = scope.q.categoryIds
+  const pipes = scope.p.pipes
+  return pipes.map((_, i) => i).filter((i) => !ids || ids.length === 0 || ids.includes(pipes[i].categoryId))
+}

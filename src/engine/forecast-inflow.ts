@@ -17,9 +17,8 @@
  * for that next month, against the deals won in it (closed in a success stage, as the KPIs count
  * "won in the period"). MAPE = mean of |forecast − actual| / actual over months with actual > 0.
  */
-import type { QueryScope } from './filters'
+import { coveredPipes, type QueryScope } from './filters'
 import { dayOf, passBefore, stageModel } from './forecast-model'
-import { coveredPipes } from './funnel'
 import { addMonths, dayNumber, dayParts, localMidnight, monthKey, bucketIndex } from './periods'
 import { SEM_P, SEM_S, type Prepared } from './prepare'
 import { round2, round4 } from './stats'

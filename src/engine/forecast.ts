@@ -10,10 +10,9 @@
  * Σ P × amount over the deals expected in it. Deals in a stage with no history (no closed deal
  * reached it) are counted in `noHistory` and left out of the sums.
  */
-import type { QueryScope } from './filters'
+import { coveredPipes, type QueryScope } from './filters'
 import { backtest, inflowAt, type BacktestSection, type InflowSection } from './forecast-inflow'
 import { dealForecast, forecastMonths, historyStart, stageModel } from './forecast-model'
-import { coveredPipes } from './funnel'
 import { bucketIndex } from './periods'
 import { SEM_P } from './prepare'
 import { DAY_MS } from './periods'

@@ -9,6 +9,7 @@
  * success stage reached. Splits by the lead's source, city and manager.
  */
 import type { Dim } from './dims'
+import { QueryError } from './errors'
 import type { PeriodScope, QueryScope } from './filters'
 import { leadInPeriod } from './lead-in-period'
 import { leadLinks } from './lead-links'
@@ -105,7 +106,7 @@ export function leadToDealPredicate(s: QueryScope, ps: PeriodScope, step: LeadSt
   const roles = roleTable(p)
   const links = leadLinks(p)
   const k = LEAD_STEPS.indexOf(step)
-  if (k < 0) throw new Error(`leadToDeal step must be one of ${LEAD_STEPS.join(', ')}`)
+  if (k < 0) throw new QueryError('BAD_DRILL', `leadToDeal step must be one of ${LEAD_STEPS.join(', ')}`)
   return (d) => {
     const li = links.leadOf[d]
     if (li < 0 || s.dealMask[d] !== 1 || !leadInPeriod(s, ps, li)) return false

@@ -9,8 +9,7 @@
  * Junk leads get the same list (`leadCallAgain`): leads closed as junk in those 90 days whose
  * reason (their reason field, else their failure status) reads the same way, newest first.
  */
-import type { PeriodScope, QueryScope } from './filters'
-import { coveredPipes } from './funnel'
+import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
 import { SEM_F, type Prepared } from './prepare'
 import { DAY_MS } from './periods'
 import { rate, round2 } from './stats'

@@ -3,8 +3,8 @@
  * and the source × stage matrix of reached(s) and reached(s)/cohort size of that source; the
  * same for the UTM source as a second channel dimension.
  */
-import type { PeriodScope, QueryScope } from './filters'
-import { cohortCounts, coveredPipes } from './funnel'
+import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
+import { cohortCounts } from './stage-counts'
 import { SEM_S } from './prepare'
 import { rate, round2 } from './stats'
 import type { WithChanges } from './changes'
@@ -46,79 +46,83 @@ export interface SourcesSection extends ChannelSection {
   utm: ChannelSection
 }
 
-function channel(s: QueryScope, ps: PeriodScope, dim: 'source' | 'utmSource'): ChannelSection {
-  const p = s.p
-  const col = p.dims[dim]
-  const leadCodes = p.leadDims[dim]
-  const K = col.dict.size
-  const leads = new Int32Array(K)
-  const deals = new Int32Array(K)
-  const won = new Int32Array(K)
-  const revenue = new Float64Array(K)
-  for (let i = 0; i < leadCodes.length; i++) {
-    const t = p.leadCreated[i]
-    if (s.leadMask[i] === 1 && t >= ps.period.start && t < ps.period.end) leads[leadCodes[i]]++
+function channel(scope: QueryScope, period: PeriodScope, dim: 'source' | 'utmSource'): ChannelSection {
+  const prepared = scope.p
+  const col = prepared.dims[dim]
+  const leadCodes = prepared.leadDims[dim]
+  const keyCount = col.dict.size
+  const leads = new Int32Array(keyCount)
+  const deals = new Int32Array(keyCount)
+  const won = new Int32Array(keyCount)
+  const revenue = new Float64Array(keyCount)
+  const { start, end } = period.period
+  for (let lead = 0; lead < leadCodes.length; lead++) {
+    const created = prepared.leadCreated[lead]
+    if (scope.leadMask[lead] === 1 && created >= start && created < end) leads[leadCodes[lead]]++
   }
-  for (let d = 0; d < p.n; d++) {
-    if (ps.cohort[d] !== 1) continue
-    const k = col.codes[d]
-    deals[k]++
-    if (p.semantic[d] === SEM_S) {
-      won[k]++
-      revenue[k] += p.amount[d]
+  for (let deal = 0; deal < prepared.n; deal++) {
+    if (period.cohort[deal] !== 1) continue
+    const key = col.codes[deal]
+    deals[key]++
+    if (prepared.semantic[deal] === SEM_S) {
+      won[key]++
+      revenue[key] += prepared.amount[deal]
     }
   }
-  const spellings = dim === 'utmSource' ? rawSpellings(s, ps, K) : null
+  const spellings = dim === 'utmSource' ? rawSpellings(scope, period, keyCount) : null
   const summary: SourceSummaryRow[] = []
-  for (let k = 0; k < K; k++) {
-    if (leads[k] === 0 && deals[k] === 0) continue
+  for (let key = 0; key < keyCount; key++) {
+    if (leads[key] === 0 && deals[key] === 0) continue
     summary.push({
-      key: col.dict.keys[k],
-      name: col.dict.names[k],
-      leads: leads[k],
-      deals: deals[k],
-      won: won[k],
-      revenue: round2(revenue[k]),
-      conversion: rate(won[k], deals[k]),
-      ...(spellings ? { spellings: [...spellings[k]].sort() } : {}),
+      key: col.dict.keys[key],
+      name: col.dict.names[key],
+      leads: leads[key],
+      deals: deals[key],
+      won: won[key],
+      revenue: round2(revenue[key]),
+      conversion: rate(won[key], deals[key]),
+      ...(spellings ? { spellings: [...spellings[key]].sort() } : {}),
     })
   }
   summary.sort((a, b) => b.deals - a.deals || b.leads - a.leads || a.key.localeCompare(b.key))
-  const matrix = coveredPipes(s).map((pi) => {
-    const pl = p.pipes[pi]
-    const c = cohortCounts(s, ps, pi, dim)
+  const matrix = coveredPipes(scope).map((pipeIndex) => {
+    const pipeline = prepared.pipes[pipeIndex]
+    const counts = cohortCounts(scope, period, pipeIndex, dim)
     const rows: SourceMatrix['rows'] = []
-    for (let k = 0; k < K; k++) {
-      if (c.size[k] === 0) continue
+    for (let key = 0; key < keyCount; key++) {
+      if (counts.size[key] === 0) continue
       const stages: Record<string, SourceMatrixCell> = {}
-      pl.stageIds.forEach((id, st) => {
-        const reached = c.reached[k * p.stride + st]
-        stages[id] = { reached, share: rate(reached, c.size[k]) }
+      pipeline.stageIds.forEach((id, stage) => {
+        const reached = counts.reached[key * prepared.stride + stage]
+        stages[id] = { reached, share: rate(reached, counts.size[key]) }
       })
-      rows.push({ key: col.dict.keys[k], name: col.dict.names[k], size: c.size[k], stages })
+      rows.push({ key: col.dict.keys[key], name: col.dict.names[key], size: counts.size[key], stages })
     }
     rows.sort((a, b) => b.size - a.size || a.key.localeCompare(b.key))
-    return { categoryId: pl.categoryId, name: pl.name, order: [...pl.stageIds], rows }
+    return { categoryId: pipeline.categoryId, name: pipeline.name, order: [...pipeline.stageIds], rows }
   })
   return { summary, matrix }
 }
 
 /** Per UTM channel code, the raw values of its leads and deals of the period. */
-function rawSpellings(s: QueryScope, ps: PeriodScope, K: number): Set<string>[] {
-  const p = s.p
-  const out = Array.from({ length: K }, () => new Set<string>())
+function rawSpellings(scope: QueryScope, period: PeriodScope, keyCount: number): Set<string>[] {
+  const prepared = scope.p
+  const out = Array.from({ length: keyCount }, () => new Set<string>())
   const add = (code: number, raw: string | null) => {
     if (raw !== null && raw.trim() !== '') out[code].add(raw)
   }
-  for (let i = 0; i < p.leadCreated.length; i++) {
-    const t = p.leadCreated[i]
-    if (s.leadMask[i] === 1 && t >= ps.period.start && t < ps.period.end)
-      add(p.leadDims.utmSource[i], p.data.leads[i].utmSource)
+  const { start, end } = period.period
+  for (let lead = 0; lead < prepared.leadCreated.length; lead++) {
+    const created = prepared.leadCreated[lead]
+    if (scope.leadMask[lead] === 1 && created >= start && created < end)
+      add(prepared.leadDims.utmSource[lead], prepared.data.leads[lead].utmSource)
   }
-  for (let d = 0; d < p.n; d++) if (ps.cohort[d] === 1) add(p.dims.utmSource.codes[d], p.data.deals[d].utmSource)
+  for (let deal = 0; deal < prepared.n; deal++) {
+    if (period.cohort[deal] === 1) add(prepared.dims.utmSource.codes[deal], prepared.data.deals[deal].utmSource)
+  }
   return out
 }
 
-export function sourcesSection(s: QueryScope, ps: PeriodScope): SourcesSection {
-  return { ...channel(s, ps, 'source'), utm: channel(s, ps, 'utmSource') }
+export function sourcesSection(scope: QueryScope, period: PeriodScope): SourcesSection {
+  return { ...channel(scope, period, 'source'), utm: channel(scope, period, 'utmSource') }
 }

@@ -7,8 +7,8 @@
  * history is missing); implied passes of a jump share the jump's time and come before the actual
  * entry, so the last pass up to an instant is the stage the deal was actually in.
  */
-import type { QueryScope } from './filters'
-import { coveredPipes } from './funnel'
+import { QueryError } from './errors'
+import { coveredPipes, type QueryScope } from './filters'
 import { addMonths, dayParts, formatDay, localMidnight, parseDay } from './periods'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
 import { localDay } from './overdue'
@@ -50,7 +50,7 @@ export function stagesOnDateDays(s: QueryScope): { day: number; comparison: numb
     try {
       day = parseDay(s.q.asOf)
     } catch (e) {
-      throw new Error(`asOf: ${(e as Error).message}`)
+      throw new QueryError('BAD_DATE', `asOf: ${(e as Error).message}`)
     }
   } else day = Math.min(s.current.toDay, localDay(s.p, s.now))
   const cmp = s.comparison

@@ -4,8 +4,7 @@
  * Completed stays come from every deal of the pipeline with a real history (reconstructed
  * deals are left out: their one "stay" is a guess), whatever the query's filters.
  */
-import type { QueryScope } from './filters'
-import { coveredPipes } from './funnel'
+import { coveredPipes, type QueryScope } from './filters'
 import { SEM_P, type Prepared } from './prepare'
 import { HOUR_MS, round2 } from './stats'
 

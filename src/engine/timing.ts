@@ -12,8 +12,7 @@
  * - Lost cycle: loss time minus creation, deals lost in the period.
  */
 import type { Dim } from './dims'
-import type { PeriodScope, QueryScope } from './filters'
-import { coveredPipes } from './funnel'
+import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
 import type { Prepared } from './prepare'
 import { SEM_S } from './prepare'
 import { DealValues, durationStats, groupedDurationStats, type DurationStats } from './stats'
@@ -54,7 +53,7 @@ export interface TimingSection {
 
 /** Collects (deal, duration) pairs and summarises them overall and per split dimension. */
 class Collector extends DealValues {
-  summarise(p: Prepared, dims: Dim[]): TimedFigure {
+  summarise(prepared: Prepared, dims: Dim[]): TimedFigure {
     const values = this.values.view()
     const deals = this.deals.view()
     const splits: Partial<Record<Dim, SplitStats[]>> = {}
@@ -62,11 +61,11 @@ class Collector extends DealValues {
     const keys = new Int32Array(deals.length)
     const scratch = new Float64Array(deals.length)
     for (const dim of dims) {
-      const col = p.dims[dim]
+      const col = prepared.dims[dim]
       for (let i = 0; i < deals.length; i++) keys[i] = col.codes[deals[i]]
       const stats = groupedDurationStats(keys, values, col.dict.size, scratch)
       splits[dim] = stats
-        .map((st, k) => ({ key: col.dict.keys[k], name: col.dict.names[k], stats: st }))
+        .map((keyStats, key) => ({ key: col.dict.keys[key], name: col.dict.names[key], stats: keyStats }))
         .filter((r) => r.stats.count > 0)
         .sort((a, b) => b.stats.count - a.stats.count || a.key.localeCompare(b.key))
     }
@@ -75,9 +74,10 @@ class Collector extends DealValues {
   }
 }
 
-export function splitDims(s: QueryScope): Dim[] {
+export function splitDims(scope: QueryScope): Dim[] {
   const dims = [...TIMING_SPLITS]
-  if (s.q.breakdown && !dims.includes(s.q.breakdown)) dims.push(s.q.breakdown)
+  const breakdown = scope.q.breakdown
+  if (breakdown && !dims.includes(breakdown)) dims.push(breakdown)
   return dims
 }
 
@@ -85,75 +85,81 @@ export function splitDims(s: QueryScope): Dim[] {
  * Stage pairs of a pipeline: consecutive main-path process stages (a branch stage is not a step),
  * each branch stage from the main-path stage before it, then last main-path stage → each success stage.
  */
-export function stagePairs(p: Prepared, pi: number): [number, number][] {
-  const pl = p.pipes[pi]
+export function stagePairs(prepared: Prepared, pipeIndex: number): [number, number][] {
+  const pipeline = prepared.pipes[pipeIndex]
   const pairs: [number, number][] = []
-  for (let st = 0; st < pl.processCount; st++) {
-    if (pl.branch[st]) {
-      if (pl.prevMain[st] >= 0) pairs.push([pl.prevMain[st], st])
-    } else if (pl.nextMain[st] >= 0) pairs.push([st, pl.nextMain[st]])
+  for (let stage = 0; stage < pipeline.processCount; stage++) {
+    if (pipeline.branch[stage]) {
+      if (pipeline.prevMain[stage] >= 0) pairs.push([pipeline.prevMain[stage], stage])
+    } else if (pipeline.nextMain[stage] >= 0) pairs.push([stage, pipeline.nextMain[stage]])
   }
-  if (pl.lastMain >= 0) {
-    for (let st = pl.processCount; st < pl.stageIds.length; st++) {
-      if (pl.semantics[st] === SEM_S) pairs.push([pl.lastMain, st])
+  if (pipeline.lastMain >= 0) {
+    for (let stage = pipeline.processCount; stage < pipeline.stageIds.length; stage++) {
+      if (pipeline.semantics[stage] === SEM_S) pairs.push([pipeline.lastMain, stage])
     }
   }
   return pairs
 }
 
 /** Duration s→t of a deal counted in the period, or NaN when it does not count. */
-export function betweenDuration(p: Prepared, ps: PeriodScope, d: number, from: number, to: number): number {
-  const a = p.firstEntry[d * p.stride + from]
-  const b = p.firstEntry[d * p.stride + to]
-  if (!(b >= ps.period.start && b < ps.period.end) || !(b >= a)) return NaN
-  return b - a
+export function betweenDuration(
+  prepared: Prepared,
+  period: PeriodScope,
+  deal: number,
+  from: number,
+  to: number,
+): number {
+  const fromAt = prepared.firstEntry[deal * prepared.stride + from]
+  const toAt = prepared.firstEntry[deal * prepared.stride + to]
+  if (!(toAt >= period.period.start && toAt < period.period.end) || !(toAt >= fromAt)) return NaN
+  return toAt - fromAt
 }
 
 /** Close time minus creation; a close recorded before creation (bad data) counts as 0. NaN when unknown. */
-export function closedCycle(p: Prepared, d: number): number {
-  const ms = p.closedAt[d] - p.created[d]
+export function closedCycle(prepared: Prepared, deal: number): number {
+  const ms = prepared.closedAt[deal] - prepared.created[deal]
   return ms === ms ? Math.max(0, ms) : NaN
 }
 
-export function firstTouchDelay(p: Prepared, d: number): number {
-  return p.firstTouchAt[d] - p.created[d]
+export function firstTouchDelay(prepared: Prepared, deal: number): number {
+  return prepared.firstTouchAt[deal] - prepared.created[deal]
 }
 
-export function timingSection(s: QueryScope, ps: PeriodScope): TimingSection {
-  const p = s.p
-  const dims = splitDims(s)
-  const { firstEntry, stride } = p
-  const { start, end } = ps.period
-  const mask = s.dealMask
-  const betweenStages = coveredPipes(s).map((pi) => {
-    const pl = p.pipes[pi]
-    const deals = pl.deals
-    const pairs = stagePairs(p, pi)
+export function timingSection(scope: QueryScope, period: PeriodScope): TimingSection {
+  const prepared = scope.p
+  const dims = splitDims(scope)
+  const { firstEntry, stride } = prepared
+  const { start, end } = period.period
+  const dealMask = scope.dealMask
+  const betweenStages = coveredPipes(scope).map((pipeIndex) => {
+    const pipeline = prepared.pipes[pipeIndex]
+    const deals = pipeline.deals
+    const pairs = stagePairs(prepared, pipeIndex)
     const from = Int32Array.from(pairs, (x) => x[0])
     const to = Int32Array.from(pairs, (x) => x[1])
     const collectors = pairs.map(() => new Collector())
     // One sweep per pipeline (each deal's row of first entries read once); an inline of
     // betweenDuration, the drill-down's predicate.
     for (let i = 0; i < deals.length; i++) {
-      const d = deals[i]
-      if (mask[d] !== 1) continue
-      const row = d * stride
-      for (let k = 0; k < from.length; k++) {
-        const b = firstEntry[row + to[k]]
-        if (!(b >= start && b < end)) continue
-        const a = firstEntry[row + from[k]]
-        if (b >= a) collectors[k].add(d, b - a)
+      const deal = deals[i]
+      if (dealMask[deal] !== 1) continue
+      const row = deal * stride
+      for (let pair = 0; pair < from.length; pair++) {
+        const toAt = firstEntry[row + to[pair]]
+        if (!(toAt >= start && toAt < end)) continue
+        const fromAt = firstEntry[row + from[pair]]
+        if (toAt >= fromAt) collectors[pair].add(deal, toAt - fromAt)
       }
     }
     return {
-      categoryId: pl.categoryId,
-      name: pl.name,
-      pairs: pairs.map(([f, t], k) => ({
-        from: pl.stageIds[f],
-        to: pl.stageIds[t],
-        fromName: pl.stageNames[f],
-        toName: pl.stageNames[t],
-        ...collectors[k].summarise(p, dims),
+      categoryId: pipeline.categoryId,
+      name: pipeline.name,
+      pairs: pairs.map(([fromStage, toStage], pair) => ({
+        from: pipeline.stageIds[fromStage],
+        to: pipeline.stageIds[toStage],
+        fromName: pipeline.stageNames[fromStage],
+        toName: pipeline.stageNames[toStage],
+        ...collectors[pair].summarise(prepared, dims),
       })),
     }
   })
@@ -161,23 +167,23 @@ export function timingSection(s: QueryScope, ps: PeriodScope): TimingSection {
   const lost = new Collector()
   const touch = new Collector()
   let noTouch = 0
-  for (let d = 0; d < p.n; d++) {
-    if (s.dealMask[d] !== 1) continue
-    const cycle = closedCycle(p, d)
+  for (let deal = 0; deal < prepared.n; deal++) {
+    if (dealMask[deal] !== 1) continue
+    const cycle = closedCycle(prepared, deal)
     if (cycle === cycle) {
-      if (ps.won[d] === 1) win.add(d, cycle)
-      else if (ps.lost[d] === 1) lost.add(d, cycle)
+      if (period.won[deal] === 1) win.add(deal, cycle)
+      else if (period.lost[deal] === 1) lost.add(deal, cycle)
     }
-    if (ps.cohort[d] === 1) {
-      const ms = firstTouchDelay(p, d)
-      if (ms === ms) touch.add(d, ms)
+    if (period.cohort[deal] === 1) {
+      const ms = firstTouchDelay(prepared, deal)
+      if (ms === ms) touch.add(deal, ms)
       else noTouch++
     }
   }
   return {
     betweenStages,
-    toWin: win.summarise(p, dims),
-    toFirstTouch: { ...touch.summarise(p, dims), noTouch },
-    lostCycle: lost.summarise(p, dims),
+    toWin: win.summarise(prepared, dims),
+    toFirstTouch: { ...touch.summarise(prepared, dims), noTouch },
+    lostCycle: lost.summarise(prepared, dims),
   }
 }

@@ -1,20 +1,27 @@
 /**
  * Web Worker entry. The data stays here after `load`; a filter change sends only the query.
  *
- * Messages in:  { type: 'load', data: CrmData, id? } | { type: 'report', query: ReportQuery, id? }
+ * Messages in:  { type: 'load', data: CrmData, id? } | { type: 'patch', patch: CrmPatch, id? }
+ *               | { type: 'report', query: ReportQuery, id? }
  *               | { type: 'drill', ref: DrillRef, query?: ReportQuery, id? }  (query defaults to the last report's)
+ * A patch (a sync's delta, patch.ts) updates the data held here and its indexes in place of a
+ * whole load: only the few changed rows cross the thread boundary (issue 11.2).
  * Messages out: { type: 'loaded', id, quality } | { type: 'report', id, report } | { type: 'drill', id, rows }
  *               | { type: 'error', id, message }
  */
 import { drillDown, type DrillRef, type DrillRow } from './drill'
 import type { ReportQuery } from './filters'
 import { prepare, type Prepared } from './prepare'
+import { applyPatch, type CrmPatch } from './patch'
+import { updatePrepared } from './prepare-update'
 import type { QualityCounts } from './quality'
 import { buildReport, type Report } from './report'
 import type { CrmData } from './types'
 
 export type WorkerRequest =
-  | { type: 'load'; data: CrmData; id?: number }
+  | { type: 'load'; data: CrmData; id?: number; version?: number }
+  /** `base`: the version of the data the patch was computed against; `version`: the data's after it. */
+  | { type: 'patch'; patch: CrmPatch; base: number; version: number; id?: number }
   | { type: 'report'; query: ReportQuery; id?: number }
   | { type: 'drill'; ref: DrillRef; query?: ReportQuery; id?: number }
 
@@ -27,6 +34,8 @@ export type WorkerResponse =
 export interface WorkerState {
   prepared: Prepared | null
   lastQuery: ReportQuery | null
+  /** The version the page gave the data held now; unset after a failed load (a patch then refuses). */
+  version?: number | null
 }
 
 /** The worker's logic without the worker (testable in Node). */
@@ -35,8 +44,22 @@ export function handleMessage(state: WorkerState, msg: WorkerRequest): WorkerRes
   try {
     switch (msg.type) {
       case 'load':
+        state.version = null
         state.prepared = prepare(msg.data)
+        state.version = msg.version ?? null
         return { type: 'loaded', id: msg.id, quality: state.prepared.quality, ms: Date.now() - started }
+      case 'patch': {
+        if (!state.prepared) throw new Error('No data loaded yet: send { type: "load", data } first')
+        // Applied to other data than it was computed against, a patch would give wrong figures quietly.
+        if (state.version == null || state.version !== msg.base) {
+          throw new Error(`The patch is for data version ${msg.base}, the engine holds ${state.version ?? 'another'}`)
+        }
+        state.version = null
+        const next = applyPatch(state.prepared.data, msg.patch)
+        state.prepared = updatePrepared(state.prepared, next, msg.patch)
+        state.version = msg.version
+        return { type: 'loaded', id: msg.id, quality: state.prepared.quality, ms: Date.now() - started }
+      }
       case 'report': {
         if (!state.prepared) throw new Error('No data loaded yet: send { type: "load", data } first')
         const report = buildReport(state.prepared, msg.query)

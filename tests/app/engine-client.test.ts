@@ -59,5 +59,24 @@ describe('engine client', () => {
     await expect(client.report({ from: '2024-03-31', to: '2024-03-01', compare: 'none' })).rejects.toThrow(
       /swap the dates/,
     )
+    await expect(client.report({ from: '2024-03-31', to: '2024-03-01', compare: 'none' })).rejects.toThrow(
+      expect.objectContaining({ name: 'EngineError', code: 'ENGINE_FAILED' }),
+    )
+  })
+
+  it('rejects every pending request when the worker dies', async () => {
+    let die: (e: ErrorEvent) => void = () => {}
+    const worker: WorkerLike = {
+      postMessage() {},
+      addEventListener(type: string, listener: (e: never) => void) {
+        if (type === 'error') die = listener as (e: ErrorEvent) => void
+      },
+    }
+    const client = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(worker)
+    const pending = client.report({ from: MARCH.from, to: MARCH.to, compare: 'none' })
+    die({ message: 'out of memory' } as ErrorEvent)
+    await expect(pending).rejects.toThrow(
+      expect.objectContaining({ code: 'ENGINE_STOPPED', message: expect.stringMatching(/stopped: out of memory/) }),
+    )
   })
 })

@@ -6,7 +6,7 @@
  *
  * Observed through the app's performance marks (the same the report-render bench prints):
  * fl:snapshot-saved / fl:snapshot-shown, fl:engine-load (one per post of CrmData to the
- * worker), fl:worker-loaded-N.
+ * worker), fl:engine-patch (one per delta sent as a patch), fl:worker-loaded-N.
  */
 import type { Frame } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -83,7 +83,8 @@ describe('warm reopen of the report', () => {
         expect(await warm.locator('[data-testid="report-cached"]').count()).toBe(0) // replaced by fresh figures
         expect(await dealsShown(warm)).toBe(total)
 
-        // A deal added and one deleted on the portal: the reopen posts the new data and shows it.
+        // A deal added and one deleted on the portal: the reopen sends the delta to the engine's
+        // worker as a patch (not the whole data again) and shows the fresh figures.
         e2e.portal.mutate.addDeal({
           TITLE: 'Fresh deal',
           CATEGORY_ID: '0',
@@ -106,7 +107,9 @@ describe('warm reopen of the report', () => {
         })
         e2e.portal.mutate.deleteDeal(9)
         const changed = await reopen(host)
-        expect(count(await marks(changed), 'fl:engine-load')).toBe(2)
+        const changedMarks = await marks(changed)
+        expect(count(changedMarks, 'fl:engine-load')).toBe(1) // the cached data
+        expect(count(changedMarks, 'fl:engine-patch')).toBe(1) // the delta
         expect(await dealsShown(changed)).toBe(total + 1)
 
         // Another user in the same browser: their own database, so no saved report of user 1.

@@ -95,6 +95,7 @@ describe('clients: new vs existing (metrics.md "Client")', () => {
     expect(drill({ group: 'new', split: { dim: 'manager', key: '2' } })).toEqual([7])
     expect(drill({ client: 'contact:8', period: 'comparison' })).toEqual([8])
     expect(() => drill({ client: 'company:404' })).toThrow(/No client company:404/)
+    expect(() => drill({ client: 'company:404' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_CLIENT' }))
   })
 
   it('filters narrow the deals but not what "first deal ever" means', () => {

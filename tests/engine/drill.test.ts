@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildReport, drillDown, prepare, type DrillRef } from '../../src/engine/index'
+import { buildReport, drillDown, prepare, type DrillRef, type ReportQuery } from '../../src/engine/index'
 import { addTouch, ids } from './builders'
 import { expectCellsDrillToTheirCounts } from './funnel-cells'
 import { MARCH, marchPortal } from './march'
@@ -95,14 +95,38 @@ describe('drill-down returns exactly the deals counted', () => {
     expect(drillDown(p, q, { section: 'kpis', measure: 'won' }).map((x) => x.id)).toEqual([9, 1])
   })
 
-  it('explains a bad reference', () => {
-    expect(() => drillDown(p, q, { section: 'cohort', categoryId: 0, stageId: 'NOPE', measure: 'reached' })).toThrow(
-      /No stage NOPE/,
+  it('explains a bad reference with a QueryError and a code to branch on', () => {
+    const refusal = (ref: DrillRef, query: ReportQuery = q): unknown => {
+      try {
+        drillDown(p, query, ref)
+      } catch (err) {
+        return err
+      }
+      throw new Error(`drilling into ${JSON.stringify(ref)} did not throw`)
+    }
+    const refused = (code: string, message: RegExp) =>
+      expect.objectContaining({ name: 'QueryError', code, message: expect.stringMatching(message) })
+    expect(refusal({ section: 'cohort', categoryId: 0, stageId: 'NOPE', measure: 'reached' })).toEqual(
+      refused('UNKNOWN_STAGE', /No stage NOPE/),
     )
-    expect(() =>
-      drillDown(p, { ...q, compare: 'none' }, { section: 'kpis', measure: 'won', period: 'comparison' }),
-    ).toThrow(/no comparison/)
-    expect(() => drillDown(p, q, { section: 'cohort', categoryId: 0, measure: 'reached' })).toThrow(/needs a stageId/)
-    expect(() => drillDown(p, q, { section: 'cohort', categoryId: 7, measure: 'size' })).toThrow(/No pipeline 7/)
+    expect(refusal({ section: 'kpis', measure: 'won', period: 'comparison' }, { ...q, compare: 'none' })).toEqual(
+      refused('NO_COMPARISON', /no comparison/),
+    )
+    expect(refusal({ section: 'cohort', categoryId: 0, measure: 'reached' })).toEqual(
+      refused('BAD_DRILL', /needs a stageId/),
+    )
+    expect(refusal({ section: 'flow', categoryId: 0, measure: 'entered' })).toEqual(
+      refused('BAD_DRILL', /needs a stageId/),
+    )
+    expect(refusal({ section: 'cohort', categoryId: 7, measure: 'size' })).toEqual(
+      refused('UNKNOWN_PIPELINE', /No pipeline 7/),
+    )
+    expect(refusal({ section: 'timing', measure: 'between', categoryId: 0, from: 'NEW' })).toEqual(
+      refused('BAD_DRILL', /needs categoryId, from and to/),
+    )
+    expect(refusal({ section: 'leadToDeal', step: 'signed' } as unknown as DrillRef)).toEqual(
+      refused('BAD_DRILL', /step must be one of/),
+    )
+    expect(refusal({ section: 'nowhere' } as unknown as DrillRef)).toEqual(refused('BAD_DRILL', /Cannot drill into/))
   })
 })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { prepare } from '../../src/engine/prepare'
 import { resolveQuery } from '../../src/engine/filters'
-import { flowEntries, funnelSection } from '../../src/engine/funnel'
+import { funnelSection } from '../../src/engine/funnel'
+import { flowEntries } from '../../src/engine/flow-buffers'
 import { addDeal, portal } from './builders'
 import { MARCH, marchPortal } from './march'
 
@@ -140,7 +141,7 @@ describe('zero denominators', () => {
 })
 
 describe('pooled flow buffers', () => {
-  it('a scope whose buffers another query took over computes them again', () => {
+  it('stale flow counts from pooled buffers another query took over — the pool is shared per data load, so a scope checks it still owns them and recomputes', () => {
     const p = prepare(marchPortal())
     const march = resolveQuery(p, MARCH)
     const feb = resolveQuery(p, { ...MARCH, from: '2024-02-01', to: '2024-02-29' })

@@ -98,9 +98,8 @@ describe('loss reasons', () => {
 })
 
 describe('a dump whose statuses lack the deal stages (regression)', () => {
-  // Why: lost deals in a pipeline with no known stage got loss stage 0, which did not exist, and
-  // the cells sort threw on its undefined stage id ("internal error", exit 3 in the CLI).
-  it('builds the whole report; lost deals there count as lost with no loss stage, and quality says why', () => {
+  // The cells sort threw on the invented stage's undefined stage id: "internal error", exit 3 in the CLI.
+  it('lost deals of a pipeline with no known stages got a loss stage 0 that does not exist — they count as lost with no loss stage, and quality says why', () => {
     const dump = generatePortal({ seed: 31, deals: 150 })
     dump.statuses = dump.statuses.filter((s) => !s.ENTITY_ID.startsWith('DEAL_STAGE'))
     const data = dumpToCrmData(dump)

@@ -151,7 +151,7 @@ describe('plan', () => {
     expect(plan.total.done).toBe(0.46)
   })
 
-  it('compares like with like: the fact counts only managers with a plan that month', () => {
+  it('the plan fact counted wins of managers without a plan that month — fact and plan now cover the same managers, the others are shown apart', () => {
     const d = data()
     // Boris (no plan) wins 5000 in March: not part of the plan's fact, shown apart.
     addDeal(d, {

@@ -129,7 +129,7 @@ describe('data quality', () => {
     expect(r.quality.unknownCurrencies).toEqual(['XYZ'])
   })
 
-  it('an unreadable time zone falls back to UTC and says so', () => {
+  it('an unreadable portal time zone made prepare throw: no report at all — a report cut in UTC beats none, and quality says why the days may shift', () => {
     const d = messy()
     d.portal.timeZone = 'Nowhere/Land'
     const p = prepare(d)

@@ -106,7 +106,7 @@ describe('channel ROI', () => {
     })
   })
 
-  it('the total sums the channels with spend only; the channels without spend are a line apart', () => {
+  it('the ROI total set revenue of channels without spend against the spend — it sums the channels with spend only, the others are a line apart', () => {
     // ADS + TV: revenue 9000 against their own spend 3550; SEO's 500 has no budget behind it.
     expect(r.total).toMatchObject({ spend: 3550, leads: 4, deals: 2, won: 1, revenue: 9000, roi: 153.52 })
     expect(r.withoutSpend).toMatchObject({ spend: 0, deals: 1, won: 1, revenue: 500, roi: null, cpa: null })

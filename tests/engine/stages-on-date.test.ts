@@ -127,5 +127,8 @@ describe('the funnel on a date (metrics.md "Stage distribution on a date D")', (
 
   it('a malformed date is refused with a message', () => {
     expect(() => buildReport(p, { ...query, asOf: '2024-02-30' })).toThrow(/asOf: "2024-02-30" is not a calendar date/)
+    expect(() => buildReport(p, { ...query, asOf: '2024-02-30' })).toThrow(
+      expect.objectContaining({ name: 'QueryError', code: 'BAD_DATE' }),
+    )
   })
 })

@@ -15,6 +15,8 @@ import { UsageError } from '../../src/cli/args'
 import { DataSourceError } from '../../src/cli/load'
 import { EXIT, exitCodeFor, InternalError } from '../../src/cli/errors'
 import { PortalRestError } from '../../src/demo-portal/envelope'
+import { FaultSpecError } from '../../src/demo-portal/faults'
+import { EngineError, engineNotReady } from '../../src/app/errors'
 
 const family: Array<[FunnelLensError, string, string]> = [
   [new RestError('crm.deal.list', 'ACCESS_DENIED', 'no', 403), 'RestError', 'ACCESS_DENIED'],
@@ -26,6 +28,8 @@ const family: Array<[FunnelLensError, string, string]> = [
   [new DataSourceError('no dump'), 'DataSourceError', 'DATA_SOURCE'],
   [new InternalError('x', new TypeError('y')), 'InternalError', 'INTERNAL'],
   [new PortalRestError(403, 'ACCESS_DENIED', 'Access denied!'), 'PortalRestError', 'ACCESS_DENIED'],
+  [new FaultSpecError('boom'), 'FaultSpecError', 'BAD_FAULT_SPEC'],
+  [new EngineError('ENGINE_STOPPED', 'stopped'), 'EngineError', 'ENGINE_STOPPED'],
 ]
 
 describe('one error family', () => {
@@ -52,6 +56,13 @@ describe('one error family', () => {
       error: 'ERROR_BATCH_LENGTH_EXCEEDED',
       error_description: 'Max',
     })
+  })
+
+  it('a figure clicked before the engine has the data is an EngineError the user can act on', () => {
+    const err = engineNotReady()
+    expect(err).toBeInstanceOf(EngineError)
+    expect(err.code).toBe('ENGINE_NOT_READY')
+    expect(err.message).toMatch(/wait for the data to load/)
   })
 
   it('the engine rejects a bad date with a QueryError, which the CLI reports as a usage mistake', () => {

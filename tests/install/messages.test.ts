@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reasonText, tr } from '../../src/app/install/messages'
+import { reasonText, tr } from '../../src/app/install/i18n'
 import { parseAmount, parseCount, validateRecord, budgetKey } from '../../src/b24/input-cells'
 import { BUSY_REASON, WRITE_REFUSED_HINT } from '../../src/b24/storage'
 

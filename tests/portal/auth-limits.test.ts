@@ -1,7 +1,7 @@
 import { request, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startPortal, type PortalOptions, type RunningPortal } from '../../src/demo-portal/server'
-import { parseFaultSpec } from '../../src/demo-portal/faults'
+import { FaultSpecError, parseFaultSpec } from '../../src/demo-portal/faults'
 import { makeDump, post } from './fixture'
 
 let portal: RunningPortal | null = null
@@ -294,6 +294,10 @@ describe('faults', () => {
     expect(() => parseFaultSpec('503=2')).toThrow(/within 0..1/)
     expect(() => parseFaultSpec('at=x:503')).toThrow(/N:503/)
     expect(() => parseFaultSpec('boom=0.1')).toThrow(/unknown key/)
+    expect(() => parseFaultSpec('seed=x')).toThrow(
+      expect.objectContaining({ name: 'FaultSpecError', code: 'BAD_FAULT_SPEC' }),
+    )
+    expect(() => parseFaultSpec('503')).toThrow(FaultSpecError)
   })
 })
 

@@ -4,7 +4,7 @@
  * parser; a cell that does not parse keeps its text and its reason, and everything else
  * still saves.
  */
-import { parseAmount, parseCount, type RecordValues } from '../../b24/input-cells'
+import { parseAmount, parseCount, type CellError, type InputRecord, type RecordValues } from '../../b24/input-cells'
 import type { FieldConflict, VersionedRecord } from '../../b24/input-merge'
 
 export interface GridRow {
@@ -44,6 +44,25 @@ export function cellText(s: GridState, key: string, field: string): string {
   const draft = s.drafts.get(cellId(key, field))
   if (draft) return draft.text
   return currentValues(s, key)?.[field] ?? ''
+}
+
+/** Why a cell is refused (its draft's reason, else the last save's for that field or the currency), in English. */
+export function cellReason(
+  s: GridState,
+  key: string,
+  field: string,
+  lastInvalid: readonly CellError[] = [],
+): string | null {
+  return (
+    s.drafts.get(cellId(key, field))?.reason ??
+    lastInvalid.find((e) => e.key === key && (e.field === field || e.field === 'currency'))?.reason ??
+    null
+  )
+}
+
+/** The admin changed this field of the key from what was loaded. */
+export function isEdited(s: GridState, key: string, field: string): boolean {
+  return s.edits.has(key) && (s.edits.get(key)?.[field] ?? null) !== (s.base.get(key)?.values?.[field] ?? null)
 }
 
 function sameAsBase(s: GridState, key: string, values: RecordValues | null): boolean {
@@ -111,6 +130,19 @@ export function pasteBlock(
     })
   })
   return { applied, refused, outside }
+}
+
+/**
+ * Imported records (CSV) become edits: each replaces the whole record of its key (a field the
+ * file does not give is cleared); one equal to what is stored is no edit.
+ */
+export function applyRecords(s: GridState, records: readonly InputRecord[]): void {
+  for (const r of records) {
+    const base = s.base.get(r.key)?.values ?? null
+    const full: RecordValues = Object.fromEntries(s.fields.map((f) => [f, r.values[f] ?? null]))
+    if (s.fields.every((f) => (base?.[f] ?? null) === full[f])) s.edits.delete(r.key)
+    else s.edits.set(r.key, full)
+  }
 }
 
 /** After a save: the fresh snapshot becomes the base; saved keys leave the edit list. */

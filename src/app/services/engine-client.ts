@@ -4,6 +4,8 @@
  * order (a slow report overtaken by a drill) still reach the right caller.
  */
 import type { CrmData } from '../../engine/types'
+import type { CrmPatch } from '../../engine/patch'
+import { EngineError } from '../errors'
 
 export interface WorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void
@@ -31,7 +33,10 @@ export class EngineClient<Query, Report, Ref, Row> {
   ) {
     worker.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data))
     worker.addEventListener('error', (e: ErrorEvent) => {
-      const error = new Error(`The report engine stopped: ${e.message || 'unknown error'}. Reload the page.`)
+      const error = new EngineError(
+        'ENGINE_STOPPED',
+        `The report engine stopped: ${e.message || 'unknown error'}. Reload the page.`,
+      )
       for (const p of this.pending.values()) p.reject(error)
       this.pending.clear()
     })
@@ -60,7 +65,7 @@ export class EngineClient<Query, Report, Ref, Row> {
       case 'loaded':
         return p.resolve(m.quality)
       default:
-        p.reject(new Error(m.message || 'The report engine failed'))
+        p.reject(new EngineError('ENGINE_FAILED', m.message || 'The report engine failed'))
     }
   }
 
@@ -72,8 +77,16 @@ export class EngineClient<Query, Report, Ref, Row> {
     })
   }
 
+  /** Version of the data last sent: a patch names it as its base, so the worker never applies one to other data. */
+  private dataVersion = 0
+
   load(data: CrmData): Promise<unknown> {
-    return this.request({ type: 'load', data })
+    return this.request({ type: 'load', data, version: ++this.dataVersion })
+  }
+
+  patch(patch: CrmPatch): Promise<unknown> {
+    const base = this.dataVersion
+    return this.request({ type: 'patch', patch, base, version: ++this.dataVersion })
   }
 
   report(query: Query): Promise<Report> {

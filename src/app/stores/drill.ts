@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
+import { engineNotReady } from '../errors'
 import type { DrillTarget } from '../services/table-model'
 import type { DrillDealRow } from '../services/drill-rows'
 
@@ -26,7 +27,7 @@ export const useDrillStore = defineStore('drill', () => {
     status.value = 'loading'
     error.value = null
     try {
-      if (!loader) throw new Error('The report engine is not ready yet; wait for the data to load and click again.')
+      if (!loader) throw engineNotReady()
       const result = await loader(next)
       if (mine !== ticket) return
       rows.value = result

@@ -6,12 +6,27 @@ import { toDrillDealRow } from '../services/drill-rows'
 import type { FilterState } from '../services/url-state'
 import type { DateRange } from '../services/period-presets'
 import { t } from '../i18n'
+import { engineNotReady } from '../errors'
 import { useDrillStore } from './drill'
 import { nameTopClients } from '../../engine/clients'
+import { diffCrmData, patchSize, type CrmPatch } from '../../engine/patch'
+
+/**
+ * A delta this small goes to the engine as a patch; a larger one (the rest of a period-first
+ * load, a first sync) as the whole data: past a few percent of the rows the copy saved no longer
+ * pays for the diff and the per-row splicing.
+ */
+export function patchWorthSending(before: CrmData, after: CrmData): CrmPatch | null {
+  if (before.deals.length === 0) return null
+  const patch = diffCrmData(before, after)
+  return patch && patchSize(patch) <= Math.max(200, before.deals.length * 0.05) ? patch : null
+}
 
 /** What computes reports: the Web Worker client in the browser, the engine itself in tests. */
 export interface ReportEngine {
   load(data: CrmData): Promise<unknown>
+  /** Updates the data the engine holds by a delta (engine/patch.ts) instead of a whole load. */
+  patch?(patch: CrmPatch): Promise<unknown>
   report(query: ReportQuery): Promise<Report>
   /** the deals behind a figure of the report built for `query` */
   drill(ref: DrillRef, query: ReportQuery): Promise<DrillRow[]>
@@ -42,16 +57,37 @@ export const useReportStore = defineStore('report', () => {
   /** bumps on every data load (cached, then fresh): the report is rebuilt for each */
   const dataVersion = ref(0)
   let engine: ReportEngine | null = null
+  /** The data last sent to `engine` (what a patch would be computed against). */
+  let sent: CrmData | null = null
   let ticket = 0
   let loads = 0
 
-  async function attach(next: ReportEngine, data: CrmData): Promise<void> {
-    engine = next
-    const mine = ++loads
+  /** The data to the engine: as a patch against what it holds when the delta is small, else whole. */
+  async function send(target: ReportEngine, data: CrmData): Promise<void> {
+    const before = target === engine ? sent : null
+    engine = target
+    sent = data
+    const patch = before && target.patch ? patchWorthSending(before, data) : null
+    if (patch) {
+      performance.mark('fl:engine-patch')
+      // A patch the engine cannot apply (its previous load failed) falls back to the whole data.
+      if (
+        await target.patch!(patch).then(
+          () => true,
+          () => false,
+        )
+      )
+        return
+    }
     // Counted by the e2e test: a warm reopen with nothing changed posts the data once.
     performance.mark('fl:engine-load')
+    await target.load(data)
+  }
+
+  async function attach(next: ReportEngine, data: CrmData): Promise<void> {
+    const mine = ++loads
     try {
-      await engine.load(data)
+      await send(next, data)
     } catch (e) {
       if (mine === loads) throw e
       return
@@ -63,8 +99,7 @@ export const useReportStore = defineStore('report', () => {
     dataLoaded.value = true
     dataVersion.value++
     useDrillStore().setLoader(async (target) => {
-      if (!engine || !query.value)
-        throw new Error('The report engine is not ready yet; wait for the data to load and click again.')
+      if (!engine || !query.value) throw engineNotReady()
       // The figure belongs to the report on screen: drill with the query that built it.
       const rows = await engine.drill(target.ref as DrillRef, query.value)
       return rows.map((r) => toDrillDealRow(r, t('none')))

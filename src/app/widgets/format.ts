@@ -1,5 +1,5 @@
 /** Small formatters for the deal-card widget (plain text; Vue escapes it when rendering). */
-import { wt, type WidgetLang } from './messages'
+import { wt, type WidgetLang } from './i18n'
 
 const H = 3_600_000
 
