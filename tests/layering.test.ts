@@ -1,5 +1,5 @@
 /**
- * The layering the README promises, checked on the source itself (issue 12.7):
+ * The layering docs/architecture.md promises, checked on the source itself (issue 12.7):
  * the engine imports nothing from Vue, the SDK, the DOM or Node; only src/b24 imports the SDK;
  * and no module of src/ reaches itself through its imports (type-only imports included, since
  * a type cycle is still a design cycle).

@@ -1,6 +1,6 @@
 /**
  * The two printed forms of a report: JSON (the stable machine-readable one, schema in the
- * README "Command-line report") and CSV (one flat table, current and previous side by side).
+ * docs/cli.md) and CSV (one flat table, current and previous side by side).
  */
 import type { Report } from '../engine/report'
 import { flattenSection, rowId, type FlatRow, type FlatValue } from './flatten'

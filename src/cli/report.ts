@@ -1,6 +1,6 @@
 /**
  * `npm run report -- (--webhook URL | --webhook-file FILE | --dump FILE) --from … --to … [options]`
- * (README "Command-line report"). Any failure is one line on stderr, stripped of terminal control
+ * (docs/cli.md). Any failure is one line on stderr, stripped of terminal control
  * characters, and an exit code (errors.ts): 2 for a wrong command line, 1 for data that cannot be
  * loaded, 3 for a bug of ours. Warnings (unknown filter ids, a clamped period) go to stderr too.
  * The report code is imported inside the try, so even a failure to load it stays one line.

@@ -5,7 +5,7 @@
  * the path is walked while keys exist (null counts as missing); on a miss the walk stops at the
  * deepest value found. A value that is exactly the reference becomes that value (even an object
  * or list); a reference inside a longer string is replaced by its text — objects and lists,
- * which PHP cannot put into a string, become "" (our choice; see README).
+ * which PHP cannot put into a string, become "" (our choice; see docs/demo-portal.md "Batch").
  */
 import { phpArray, PortalRestError, type OperatingMeter } from './envelope'
 import { invoke } from './dispatch'

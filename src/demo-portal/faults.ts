@@ -1,5 +1,5 @@
 /**
- * Injected failures for resilience tests. Spec grammar (see README "Demo portal"):
+ * Injected failures for resilience tests. Spec grammar (see docs/demo-portal.md "Faults"):
  *
  *   spec    := part (";" part)*
  *   part    := "seed=" int | kind "=" probability | "at=" n ":" kind ("," n ":" kind)*

@@ -35,7 +35,7 @@ export interface PortalOptions {
   /** Leaky bucket: drain per second (default 2) and threshold (default 50). */
   rate?: number
   burst?: number
-  /** Fault spec, see faults.ts / README. */
+  /** Fault spec, see faults.ts / docs/demo-portal.md. */
   faults?: string
   /** Where app storage persists as JSON; omit = memory only. */
   dataDir?: string

@@ -10,7 +10,7 @@
  *   row.changes = { won: { abs, rel, test: 'poisson', p, significant, smallSample }, … }
  *
  * Fields not in the spec (money, means, quantiles, flow ratios that may exceed 1) get no
- * change record: no test applies to them. See the README "Changes between periods".
+ * change record: no test applies to them. See docs/engine.md "Changes between periods".
  */
 import { countOf, rateOf, significanceOf, changeOf, type Change, type Exposure, type Figure } from './significance'
 import { round2, round4 } from './stats'

@@ -5,7 +5,7 @@
  *   const r = buildReport(p, query)         // JSON-serialisable Report
  *   const rows = drillDown(p, query, ref)   // the deals behind any number of the report
  *
- * Definitions: README "Analytics engine and metrics" (carries shared/docs/metrics.md).
+ * Definitions: docs/engine.md (carries shared/docs/metrics.md).
  */
 export { prepare } from './prepare'
 export type { Prepared } from './prepare'

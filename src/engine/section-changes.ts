@@ -1,7 +1,7 @@
 /**
  * Which figures of each period section carry a significance-tested change, and how they are
  * tested. buildReport runs `sectionChanges` once; a new section adds its spec and one line here
- * (README "Changes between periods").
+ * (docs/engine.md "Changes between periods").
  */
 import { recordWithChanges, objectWithChanges, storedRate, withChanges, type ChangeSpec } from './changes'
 import type { ChurnRow, PipelineChurn } from './churn'

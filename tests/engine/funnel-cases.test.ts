@@ -2,7 +2,7 @@
  * One table of small hand-built funnel cases (issue 12.5), each run four ways: cohort and flow
  * funnel × the case placed in the current period and the same case shifted into the comparison
  * period. The expected figures are worked out by hand from metrics.md "Funnels" / "Churn by
- * stage" and the README's funnel paragraphs, never from the engine's output; every case is
+ * stage" and docs/engine.md's funnel paragraphs, never from the engine's output; every case is
  * checked twice, on the report's counts and on the drill-down (funnel-predicates.ts), so the
  * counting loops and the predicates answer to the same table.
  *

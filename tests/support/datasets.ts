@@ -4,7 +4,7 @@
  * tests/ and reads the files in place. Raw parsed rows are exported too, so a test can compute
  * the same figures independently (e.g. DuckDB SQL on the CSVs) and compare with the engine.
  *
- * Derivation rules (neither dataset has a stage-change history; also in README "Datasets"):
+ * Derivation rules (neither dataset has a stage-change history; also in docs/testing.md "Datasets"):
  *
  * Maven "CRM Sales Opportunities" → one default pipeline NEW "Prospecting" → PREPARATION
  * "Engaging" → WON "Won" | LOSE "Lost"; all dates are days, read as 00:00 UTC (time zone UTC).
