@@ -19,6 +19,7 @@ import { warmReopen } from './delta'
 import { summarize, tableProgress, type SyncPhase } from './progress'
 import { basePortal, cachedDump, emit, filterDate, mark, skippedOf, withZone, type Run } from './run'
 import type { SyncOptions, SyncResult } from './types'
+import { CacheError } from './errors'
 
 export type { SyncMode, SyncOptions, SyncResult } from './types'
 export { cachedDump, filterDate } from './run'
@@ -177,7 +178,8 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
 export async function syncAll(client: B24Client, cache: SyncCache, options: SyncOptions = {}): Promise<SyncResult> {
   // Bitrix24 shows each user only what their CRM role allows: never mix two users' rows.
   if (cache.key !== cacheKey(client.memberId, client.userId)) {
-    throw new Error(
+    throw new CacheError(
+      'CACHE_OWNER',
       `This cache belongs to ${cache.key}, not to ${client.memberId}:${client.userId}; open the cache for the signed-in user.`,
     )
   }

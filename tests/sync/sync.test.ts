@@ -165,6 +165,7 @@ describe('cache scope', () => {
       expect((await loadCached(a))!.deals).toHaveLength(ra.data.deals.length)
       // A cache opened for one user cannot be filled by another's client.
       await expect(syncAll(manager, a)).rejects.toThrow(/belongs to demo:1, not to demo:2/)
+      await expect(syncAll(manager, a)).rejects.toMatchObject({ name: 'CacheError', code: 'CACHE_OWNER' })
     } finally {
       await portal.close()
     }
