@@ -298,7 +298,9 @@ export const contactName = (r: ContactRow) =>
   [wireText(r.NAME), wireText(r.LAST_NAME)].filter(Boolean).join(' ') || null
 
 function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {
-  // Cache and loader dedupe already; a dump file written by hand might not.
+  // Cache and loader dedupe already; a dump file written by hand might not. Rows in increasing
+  // numeric id order (the cache's own order) cannot repeat one: no set of a million strings.
+  if (increasingIds(rows, idOf)) return rows
   const seen = new Set<string>()
   const out: T[] = []
   for (const r of rows) {
@@ -308,6 +310,18 @@ function uniqueById<T>(rows: T[], idOf: (r: T) => unknown): T[] {
     out.push(r)
   }
   return out
+}
+
+function increasingIds<T>(rows: T[], idOf: (r: T) => unknown): boolean {
+  let previous = -Infinity
+  for (let i = 0; i < rows.length; i++) {
+    const id = idOf(rows[i])
+    const n = typeof id === 'number' ? id : typeof id === 'string' && id !== '' ? Number(id) : NaN
+    // Only the plain decimal spelling: "07" and "7" are two keys to the set below.
+    if (!(n > previous) || (typeof id === 'string' && String(n) !== id)) return false
+    previous = n
+  }
+  return true
 }
 
 /**

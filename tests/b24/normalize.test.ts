@@ -336,3 +336,19 @@ describe('touches', () => {
     expect(Object.isFrozen(a.dealIds)).toBe(false)
   })
 })
+
+describe('rows repeated in a hand-written dump', () => {
+  it('keeps the first row of an id, in id order or not ("7" and "07" are two ids, as the set reads them)', () => {
+    for (const ids of [
+      ['1', '2', '2', '3'],
+      ['3', '1', '3'],
+      ['7', '07'],
+    ]) {
+      const d = portal()
+      d.deals = ids.map((id, i) => deal(id, { TITLE: `row ${i}` }))
+      const titles = dumpToCrmData(d).deals.map((x) => x.title)
+      const firstOfEach = ids.map((id, i) => [id, i] as const).filter(([id], i) => ids.indexOf(id) === i)
+      expect(titles.sort()).toEqual(firstOfEach.map(([, i]) => `row ${i}`).sort())
+    }
+  })
+})
