@@ -42,52 +42,49 @@ function delta(data: CrmData): CrmData {
   return after
 }
 
+/** The cached data, then the fresh data, through the report store: what the worker received and the report. */
+async function cachedThenFresh(engine: (client: ReportEngine) => ReportEngine, fresh: (cached: CrmData) => CrmData) {
+  const received: string[] = []
+  const client = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(recordingWorker(received))
+  const report = useReportStore()
+  const cached = hostilePortal()
+  const after = fresh(cached)
+  await report.attach(engine(client), cached)
+  await report.attach(engine(client), after)
+  await report.run(QUERY)
+  return {
+    sent: received.filter((t) => t !== 'report'),
+    report: report.report,
+    expected: buildReport(prepare(after), QUERY),
+  }
+}
+
 describe('fresh data as a patch', () => {
   beforeEach(() => setActivePinia(createPinia()))
 
   it('a small delta goes as a patch, and the report is the fresh data’s', async () => {
-    const received: string[] = []
-    const engine: ReportEngine = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(recordingWorker(received))
-    const report = useReportStore()
-    const cached = hostilePortal()
-    const fresh = delta(cached)
-    await report.attach(engine, cached)
-    await report.attach(engine, fresh)
-    await report.run(QUERY)
-    expect(received.filter((t) => t !== 'report')).toEqual(['load', 'patch'])
-    expect(report.report).toEqual(buildReport(prepare(fresh), QUERY))
+    const { sent, report, expected } = await cachedThenFresh((client) => client, delta)
+    expect(sent).toEqual(['load', 'patch'])
+    expect(report).toEqual(expected)
   })
 
   it('nothing changed: the patch is empty and the figures stay', async () => {
-    const received: string[] = []
-    const engine = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(recordingWorker(received))
-    const report = useReportStore()
-    const cached = hostilePortal()
-    await report.attach(engine, cached)
-    await report.attach(engine, structuredClone(cached))
-    await report.run(QUERY)
-    expect(received.filter((t) => t !== 'report')).toEqual(['load', 'patch'])
-    expect(report.report).toEqual(buildReport(prepare(cached), QUERY))
+    const { sent, report, expected } = await cachedThenFresh((client) => client, structuredClone)
+    expect(sent).toEqual(['load', 'patch'])
+    expect(report).toEqual(expected)
   })
 
   it('a patch the engine refuses falls back to the whole data (no figures from the wrong base)', async () => {
-    const received: string[] = []
-    const client = new EngineClient<ReportQuery, Report, DrillRef, DrillRow>(recordingWorker(received))
     // An engine whose patches always fail, as after a lost worker state.
-    const engine: ReportEngine = {
+    const refusing = (client: ReportEngine): ReportEngine => ({
       load: (d) => client.load(d),
       patch: () => Promise.reject(new Error('stale')),
       report: (q) => client.report(q),
       drill: (r, q) => client.drill(r, q),
-    }
-    const report = useReportStore()
-    const cached = hostilePortal()
-    const fresh = delta(cached)
-    await report.attach(engine, cached)
-    await report.attach(engine, fresh)
-    await report.run(QUERY)
-    expect(received.filter((t) => t !== 'report')).toEqual(['load', 'load'])
-    expect(report.report).toEqual(buildReport(prepare(fresh), QUERY))
+    })
+    const { sent, report, expected } = await cachedThenFresh(refusing, delta)
+    expect(sent).toEqual(['load', 'load'])
+    expect(report).toEqual(expected)
   })
 
   it('a large delta (most deals new, as after a period-first load) goes whole', () => {
