@@ -22,7 +22,7 @@ import { defaultSettings } from './settings'
 import { ProblemLog, type DataProblem, type ProblemTable } from './normalize-problems'
 import * as dict from './normalize-dictionaries'
 import { mergeReasons, reasonReader, type ReasonReader } from './normalize-reasons'
-import { activityTouches, compactBindings, orphanCallTouches, taskTouches } from './normalize-touches'
+import { activityTouches, orphanCallTouches, taskTouches } from './normalize-touches'
 import { isBadDate, ufFirstValue, wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
 
 export type { DataProblem } from './normalize-problems'
@@ -409,7 +409,6 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
       log,
     ),
   ].sort((a, b) => a.at - b.at || a.id - b.id)
-  compactBindings(touches)
   const depNames = new Map(departments.map((d) => [d.id, d.name]))
   const reportCurrency =
     settings?.currency && currencies.some((c) => c.code === settings.currency) ? settings.currency : baseCurrency
