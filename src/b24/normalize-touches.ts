@@ -8,6 +8,7 @@ import type { ActivityRow, CallRow, TaskRow } from './wire'
 import type { Touch, TouchKind } from '../engine/types'
 import type { ProblemLog } from './normalize-problems'
 import { isBadDate, wireDate, wireId, wireInt, wireText } from './wire-values'
+import { NO_MEMO, type Memo } from './normalize-memo'
 
 /** crm.enum.ownertype: 1 lead, 2 deal, 3 contact, 4 company. */
 const OWNER_KEYS: Record<number, 'leadIds' | 'dealIds' | 'contactIds' | 'companyIds'> = {
@@ -84,67 +85,73 @@ function callsByActivity(calls: CallRow[]): Map<number, CallRow> {
   return m
 }
 
-export function activityTouches(activities: ActivityRow[], calls: CallRow[], log: ProblemLog): Touch[] {
+export function activityTouches(
+  activities: ActivityRow[],
+  calls: CallRow[],
+  log: ProblemLog,
+  memo: Memo = NO_MEMO,
+  context: object = memo.context(''),
+): Touch[] {
   const callOf = callsByActivity(calls)
   const out: Touch[] = []
   for (const a of activities) {
-    const id = wireId(a.ID)
-    if (id === null) {
-      log.add('activities', a.ID, 'missing id', `activity without a valid ID (${String(a.ID)})`, true)
-      continue
-    }
-    const kind = activityKind(a)
-    const timed = kind === 'call' || kind === 'meeting'
-    const first = timed ? a.START_TIME : a.CREATED
-    const second = timed ? a.CREATED : a.START_TIME
-    const firstAt = wireDate(first)
-    const at = firstAt ?? wireDate(second)
-    if (at === null) {
-      log.add(
-        'activities',
-        a.ID,
-        'bad date',
-        `activity ${a.ID}: no readable START_TIME/CREATED (${String(first)})`,
-        true,
-      )
-      continue
-    }
-    if (firstAt === null && isBadDate(first))
-      log.add(
-        'activities',
-        a.ID,
-        'bad date',
-        `activity ${a.ID}: unreadable ${timed ? 'START_TIME' : 'CREATED'} "${String(first)}"`,
-        false,
-      )
-    const touch: Touch = {
-      id,
-      kind,
-      direction: direction(a.DIRECTION),
-      at,
-      durationSec: null,
-      responsibleId: wireId(a.RESPONSIBLE_ID) ?? 0,
-      completed: a.COMPLETED === 'Y',
-      // Written out: an object spread here costs a third of the loop over half a million rows.
-      dealIds: NO_OWNERS,
-      leadIds: NO_OWNERS,
-      contactIds: NO_OWNERS,
-      companyIds: NO_OWNERS,
-    }
-    if (Array.isArray(a.BINDINGS) && a.BINDINGS.length > 0)
-      for (const b of a.BINDINGS) bind(touch, b.OWNER_TYPE_ID, b.OWNER_ID)
-    else bind(touch, a.OWNER_TYPE_ID, a.OWNER_ID)
-    if (kind === 'call') {
-      const call = callOf.get(id)
-      if (call) {
-        touch.durationSec = wireInt(call.CALL_DURATION)
-        touch.callFailedCode = wireText(call.CALL_FAILED_CODE)
-        if (touch.direction === null) touch.direction = callDirection(call.CALL_TYPE)
-      }
-    }
-    out.push(touch)
+    // A call activity reads its telephony row: a remembered touch holds for the same row only.
+    const call = callOf.get(wireId(a.ID) ?? -1)
+    const touch = memo.row(a, context, call, log, () => activityTouch(a, call, log))
+    if (touch !== null) out.push(touch)
   }
   return out
+}
+
+function activityTouch(a: ActivityRow, call: CallRow | undefined, log: ProblemLog): Touch | null {
+  const id = wireId(a.ID)
+  if (id === null) {
+    log.add('activities', a.ID, 'missing id', `activity without a valid ID (${String(a.ID)})`, true)
+    return null
+  }
+  const kind = activityKind(a)
+  const timed = kind === 'call' || kind === 'meeting'
+  const first = timed ? a.START_TIME : a.CREATED
+  const second = timed ? a.CREATED : a.START_TIME
+  const firstAt = wireDate(first)
+  const at = firstAt ?? wireDate(second)
+  if (at === null) {
+    log.add('activities', a.ID, 'bad date', `activity ${a.ID}: no readable START_TIME/CREATED (${String(first)})`, true)
+    return null
+  }
+  if (firstAt === null && isBadDate(first))
+    log.add(
+      'activities',
+      a.ID,
+      'bad date',
+      `activity ${a.ID}: unreadable ${timed ? 'START_TIME' : 'CREATED'} "${String(first)}"`,
+      false,
+    )
+  const touch: Touch = {
+    id,
+    kind,
+    direction: direction(a.DIRECTION),
+    at,
+    durationSec: null,
+    responsibleId: wireId(a.RESPONSIBLE_ID) ?? 0,
+    completed: a.COMPLETED === 'Y',
+    // Written out: an object spread here costs a third of the loop over half a million rows.
+    dealIds: NO_OWNERS,
+    leadIds: NO_OWNERS,
+    contactIds: NO_OWNERS,
+    companyIds: NO_OWNERS,
+  }
+  if (Array.isArray(a.BINDINGS) && a.BINDINGS.length > 0)
+    for (const b of a.BINDINGS) bind(touch, b.OWNER_TYPE_ID, b.OWNER_ID)
+  else bind(touch, a.OWNER_TYPE_ID, a.OWNER_ID)
+  if (kind === 'call') {
+    if (call) {
+      touch.durationSec = wireInt(call.CALL_DURATION)
+      touch.callFailedCode = wireText(call.CALL_FAILED_CODE)
+      if (touch.direction === null) touch.direction = callDirection(call.CALL_TYPE)
+    }
+  }
+  return touch
 }
 
 /** CALL_TYPE 1 outgoing, 2/3 incoming, 4 callback (we call back: out), 5 informational (out). */
@@ -156,50 +163,67 @@ function callDirection(callType: unknown): 'in' | 'out' | null {
 }
 
 /** Telephony rows that no activity stands for: they still are touches of their contact/company/lead. */
-export function orphanCallTouches(calls: CallRow[], activityIds: ReadonlySet<number>, log: ProblemLog): Touch[] {
+export function orphanCallTouches(
+  calls: CallRow[],
+  activityIds: ReadonlySet<number>,
+  log: ProblemLog,
+  memo: Memo = NO_MEMO,
+  context: object = memo.context(''),
+): Touch[] {
   const out: Touch[] = []
-  const typeOf: Record<string, number> = { LEAD: 1, CONTACT: 3, COMPANY: 4 }
   for (const c of calls) {
     const activity = wireId(c.CRM_ACTIVITY_ID)
     if (activity !== null && activityIds.has(activity)) continue
-    const id = wireId(c.ID)
-    const at = wireDate(c.CALL_START_DATE)
-    if (id === null || at === null) {
-      log.add(
-        'calls',
-        c.ID,
-        id === null ? 'missing id' : 'bad date',
-        `call ${String(c.ID)}: CALL_START_DATE "${String(c.CALL_START_DATE)}"`,
-        true,
-      )
-      continue
-    }
-    const touch: Touch = {
-      id: -(2 * id + 1),
-      kind: 'call',
-      direction: callDirection(c.CALL_TYPE),
-      at,
-      durationSec: wireInt(c.CALL_DURATION),
-      callFailedCode: wireText(c.CALL_FAILED_CODE),
-      responsibleId: wireId(c.PORTAL_USER_ID) ?? 0,
-      completed: String(c.CALL_FAILED_CODE ?? '') === '200',
-      // Written out: an object spread here costs a third of the loop over half a million rows.
-      dealIds: NO_OWNERS,
-      leadIds: NO_OWNERS,
-      contactIds: NO_OWNERS,
-      companyIds: NO_OWNERS,
-    }
-    bind(touch, typeOf[String(c.CRM_ENTITY_TYPE)], c.CRM_ENTITY_ID)
-    out.push(touch)
+    const touch = memo.row(c, context, 'orphan call', log, () => orphanCallTouch(c, log))
+    if (touch !== null) out.push(touch)
   }
   return out
+}
+
+const CALL_OWNER_TYPES: Record<string, number> = { LEAD: 1, CONTACT: 3, COMPANY: 4 }
+
+function orphanCallTouch(c: CallRow, log: ProblemLog): Touch | null {
+  const id = wireId(c.ID)
+  const at = wireDate(c.CALL_START_DATE)
+  if (id === null || at === null) {
+    log.add(
+      'calls',
+      c.ID,
+      id === null ? 'missing id' : 'bad date',
+      `call ${String(c.ID)}: CALL_START_DATE "${String(c.CALL_START_DATE)}"`,
+      true,
+    )
+    return null
+  }
+  const touch: Touch = {
+    id: -(2 * id + 1),
+    kind: 'call',
+    direction: callDirection(c.CALL_TYPE),
+    at,
+    durationSec: wireInt(c.CALL_DURATION),
+    callFailedCode: wireText(c.CALL_FAILED_CODE),
+    responsibleId: wireId(c.PORTAL_USER_ID) ?? 0,
+    completed: String(c.CALL_FAILED_CODE ?? '') === '200',
+    dealIds: NO_OWNERS,
+    leadIds: NO_OWNERS,
+    contactIds: NO_OWNERS,
+    companyIds: NO_OWNERS,
+  }
+  bind(touch, CALL_OWNER_TYPES[String(c.CRM_ENTITY_TYPE)], c.CRM_ENTITY_ID)
+  return touch
 }
 
 /**
  * Tasks bound to CRM entities (ufCrmTask "D_123", "L_7", "C_5", "CO_9"). A task that is also
  * present as a TYPE_ID 3 activity (ASSOCIATED_ENTITY_ID = task id) is counted once, as the activity.
  */
-export function taskTouches(tasks: TaskRow[], activities: ActivityRow[], log: ProblemLog): Touch[] {
+export function taskTouches(
+  tasks: TaskRow[],
+  activities: ActivityRow[],
+  log: ProblemLog,
+  memo: Memo = NO_MEMO,
+  context: object = memo.context(''),
+): Touch[] {
   const asActivity = new Set<number>()
   for (const a of activities)
     if (String(a.TYPE_ID) === '3') {
@@ -208,40 +232,46 @@ export function taskTouches(tasks: TaskRow[], activities: ActivityRow[], log: Pr
     }
   const out: Touch[] = []
   for (const t of tasks) {
-    const id = wireId(t.id)
-    if (id === null) {
-      log.add('tasks', t.id, 'missing id', `task without a valid id (${String(t.id)})`, true)
-      continue
-    }
-    if (asActivity.has(id) || !Array.isArray(t.ufCrmTask) || t.ufCrmTask.length === 0) continue
-    const touch: Touch = {
-      id: -2 * id,
-      kind: 'task',
-      direction: null,
-      at: 0,
-      durationSec: null,
-      responsibleId: wireId(t.responsibleId) ?? 0,
-      completed: String(t.status) === '5' || wireDate(t.closedDate) !== null,
-      // Written out: an object spread here costs a third of the loop over half a million rows.
-      dealIds: NO_OWNERS,
-      leadIds: NO_OWNERS,
-      contactIds: NO_OWNERS,
-      companyIds: NO_OWNERS,
-    }
-    for (const ref of t.ufCrmTask) {
-      const m = /^([A-Z]+)_(\d+)$/.exec(String(ref))
-      const key = m ? TASK_PREFIX[m[1]] : undefined
-      const owner = m ? wireId(m[2]) : null
-      if (key && owner !== null) addOwner(touch, key, owner)
-    }
-    if (touch.dealIds.length + touch.leadIds.length + touch.contactIds.length + touch.companyIds.length === 0) continue
-    const at = wireDate(t.createdDate)
-    if (at === null) {
-      log.add('tasks', t.id, 'bad date', `task ${t.id}: createdDate "${String(t.createdDate)}"`, true)
-      continue
-    }
-    touch.at = at
-    out.push(touch)
+    const counted = asActivity.has(wireId(t.id) ?? -1)
+    const touch = memo.row(t, context, counted, log, () => taskTouch(t, counted, log))
+    if (touch !== null) out.push(touch)
   }
   return out
+}
+
+/** `asActivity`: the task is counted as its activity already. */
+function taskTouch(t: TaskRow, asActivity: boolean, log: ProblemLog): Touch | null {
+  const id = wireId(t.id)
+  if (id === null) {
+    log.add('tasks', t.id, 'missing id', `task without a valid id (${String(t.id)})`, true)
+    return null
+  }
+  if (asActivity || !Array.isArray(t.ufCrmTask) || t.ufCrmTask.length === 0) return null
+  const touch: Touch = {
+    id: -2 * id,
+    kind: 'task',
+    direction: null,
+    at: 0,
+    durationSec: null,
+    responsibleId: wireId(t.responsibleId) ?? 0,
+    completed: String(t.status) === '5' || wireDate(t.closedDate) !== null,
+    dealIds: NO_OWNERS,
+    leadIds: NO_OWNERS,
+    contactIds: NO_OWNERS,
+    companyIds: NO_OWNERS,
+  }
+  for (const ref of t.ufCrmTask) {
+    const m = /^([A-Z]+)_(\d+)$/.exec(String(ref))
+    const key = m ? TASK_PREFIX[m[1]] : undefined
+    const owner = m ? wireId(m[2]) : null
+    if (key && owner !== null) addOwner(touch, key, owner)
+  }
+  if (touch.dealIds.length + touch.leadIds.length + touch.contactIds.length + touch.companyIds.length === 0) return null
+  const at = wireDate(t.createdDate)
+  if (at === null) {
+    log.add('tasks', t.id, 'bad date', `task ${t.id}: createdDate "${String(t.createdDate)}"`, true)
+    return null
+  }
+  touch.at = at
+  return touch
 }

@@ -23,6 +23,7 @@ import { ProblemLog, type DataProblem, type ProblemTable } from './normalize-pro
 import * as dict from './normalize-dictionaries'
 import { mergeReasons, reasonReader, type ReasonReader } from './normalize-reasons'
 import { activityTouches, orphanCallTouches, taskTouches } from './normalize-touches'
+import { NO_MEMO, type Memo } from './normalize-memo'
 import { isBadDate, ufFirstValue, wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
 
 export type { DataProblem } from './normalize-problems'
@@ -237,6 +238,31 @@ export function normalizeStageEvent(row: StageHistoryRow, kind: 'deal' | 'lead',
   }
 }
 
+/** What a deal reads from its lead: the lead's source, for a deal without its own. */
+function sourceFromLead(row: DealRow, leadSources: Map<number, string>): string | undefined {
+  if (wireText(row.SOURCE_ID) !== null) return undefined
+  const leadId = wireId(row.LEAD_ID)
+  return leadId === null ? undefined : leadSources.get(leadId)
+}
+
+/**
+ * Everything besides a row itself that normalising it reads: the dictionaries and the settings.
+ * Rows remembered under another key are normalised again.
+ */
+function contextKey(dump: PortalDump, settings: NormalizeSettings | undefined): string {
+  const { statuses, users, departments, currencies, dealUserFields, leadUserFields, dealCategories } = dump
+  return JSON.stringify([
+    statuses,
+    users,
+    departments,
+    currencies,
+    dealUserFields,
+    leadUserFields,
+    dealCategories,
+    settings,
+  ])
+}
+
 function fieldOr(value: string | null | undefined, fallback: string): string {
   return value === undefined || value === null || value === '' ? fallback : value
 }
@@ -254,7 +280,7 @@ function unifyCities(
   deals: Deal[],
   leads: Lead[],
   depNames: Map<number, string>,
-): NamedItem[] {
+): { items: NamedItem[]; canonical: Map<string, string> } {
   const named = new Map<string, string>()
   for (const i of dict.enumItems(dealFields, ctx.cityField)) named.set(i.id, i.name)
   for (const i of dict.enumItems(leadFields, ctx.leadCityField)) if (!named.has(i.id)) named.set(i.id, i.name)
@@ -278,8 +304,18 @@ function unifyCities(
     }
     canonical.set(id, first ?? id)
   }
-  for (const r of [...deals, ...leads]) if (r.cityId !== null) r.cityId = canonical.get(r.cityId) ?? r.cityId
-  return items
+  return { items, canonical }
+}
+
+/**
+ * Rows with their city key made canonical; a row that changes is a copy, so a row remembered by
+ * the memo (and shared with the data of an earlier load) is never written to.
+ */
+function withCanonicalCities<R extends { cityId: string | null }>(rows: R[], canonical: Map<string, string>): R[] {
+  return rows.map((r) => {
+    const key = r.cityId === null ? null : (canonical.get(r.cityId) ?? r.cityId)
+    return key === r.cityId ? r : { ...r, cityId: key }
+  })
 }
 
 /** Client names (metrics.md "Client"): rows without an id or a name are left out. */
@@ -352,7 +388,15 @@ function isRowObject(row: unknown): boolean {
   return typeof row === 'object' && row !== null && !Array.isArray(row)
 }
 
-export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): NormalizedCrmData {
+/**
+ * The domain tables of a dump. With a `memo` (a warm reopen: the cached dump, then the dump after
+ * the delta), rows normalised before are taken from it instead of normalised again.
+ */
+export function dumpToCrmData(
+  input: PortalDump,
+  settings?: NormalizeSettings,
+  memo: Memo = NO_MEMO,
+): NormalizedCrmData {
   const log = new ProblemLog()
   const dump = objectRowsOnly(input, log)
   const stages = dict.dealStages(dump.statuses ?? [], log)
@@ -388,28 +432,53 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
     const src = wireText(l.SOURCE_ID)
     if (id !== null && src !== null) leadSources.set(id, src)
   }
-  const leads = leadRows.map((r) => normalizeLead(r, ctx)).filter((x): x is Lead => x !== null)
+  const context = memo.context(contextKey(dump, settings))
+  const leads = leadRows
+    .map((r) =>
+      memo.row(
+        r,
+        context,
+        undefined,
+        log,
+        () => normalizeLead(r, ctx),
+        // Reading a junk lead's reason names it in the reason list: done again for a remembered row.
+        (lead) => lead?.semantic === 'F' && leadReason(r, lead.statusId, ctx),
+      ),
+    )
+    .filter((x): x is Lead => x !== null)
   const deals = uniqueById(dump.deals ?? [], (r) => r.ID)
-    .map((r) => normalizeDeal(r, leadSources, ctx))
+    .map((r) =>
+      memo.row(
+        r,
+        context,
+        sourceFromLead(r, leadSources),
+        log,
+        () => normalizeDeal(r, leadSources, ctx),
+        (deal) => deal !== null && ctx.dealReasons.read(r[ctx.lossField as `UF_CRM_${string}`]),
+      ),
+    )
     .filter((x): x is Deal => x !== null)
   const events = (rows: StageHistoryRow[] | undefined, kind: 'deal' | 'lead') =>
     uniqueById(rows ?? [], (r) => r.ID)
-      .map((r) => normalizeStageEvent(r, kind, ctx))
+      .map((r) => memo.row(r, context, kind, log, () => normalizeStageEvent(r, kind, ctx)))
       .filter((x): x is StageEvent => x !== null)
       .sort((a, b) => a.at - b.at || a.id - b.id)
   const activities = uniqueById(dump.activities ?? [], (r) => r.ID)
   const calls = uniqueById(dump.calls ?? [], (r) => r.ID)
-  const activityTouchList = activityTouches(activities, calls, log)
+  const activityTouchList = activityTouches(activities, calls, log, memo, context)
   const touches = [
     ...activityTouchList,
-    ...orphanCallTouches(calls, new Set(activityTouchList.map((t) => t.id)), log),
+    ...orphanCallTouches(calls, new Set(activityTouchList.map((t) => t.id)), log, memo, context),
     ...taskTouches(
       uniqueById(dump.tasks ?? [], (r) => r.id),
       activities,
       log,
+      memo,
+      context,
     ),
   ].sort((a, b) => a.at - b.at || a.id - b.id)
   const depNames = new Map(departments.map((d) => [d.id, d.name]))
+  const cities = unifyCities(dump.dealUserFields ?? [], dump.leadUserFields ?? [], ctx, deals, leads, depNames)
   const reportCurrency =
     settings?.currency && currencies.some((c) => c.code === settings.currency) ? settings.currency : baseCurrency
   return {
@@ -424,13 +493,13 @@ export function dumpToCrmData(input: PortalDump, settings?: NormalizeSettings): 
     stages,
     leadStatuses,
     sources: dict.sources(dump.statuses ?? []),
-    cities: unifyCities(dump.dealUserFields ?? [], dump.leadUserFields ?? [], ctx, deals, leads, depNames),
+    cities: cities.items,
     lossReasons: mergeReasons(ctx.dealReasons.items(), ctx.leadReasons.items()),
     users,
     departments,
     currencies,
-    deals: deals.sort((a, b) => a.id - b.id),
-    leads: leads.sort((a, b) => a.id - b.id),
+    deals: withCanonicalCities(deals, cities.canonical).sort((a, b) => a.id - b.id),
+    leads: withCanonicalCities(leads, cities.canonical).sort((a, b) => a.id - b.id),
     dealEvents: events(dump.dealHistory, 'deal'),
     leadEvents: events(dump.leadHistory, 'lead'),
     touches,

@@ -23,6 +23,7 @@ import {
 } from './delta-rows'
 import { basePortal, cachedDump, emit, filterDate, mark, skippedOf, withZone, type Run } from './run'
 import type { SyncOptions, SyncResult, SyncSummary } from './types'
+import { RowMemo } from '../b24/normalize-memo'
 
 export const DEFAULT_OVERLAP_MS = 10 * 60_000
 
@@ -56,20 +57,23 @@ export async function warmReopen(run: Run, meta: SyncMeta): Promise<SyncResult> 
   // One read of the cache serves both the cached report and the delta.
   const dump = await cachedDump(run.cache, meta)
   mark('fl:cache-read')
-  const cachedData = showCached(dump, options)
+  // The dump after the delta keeps every unchanged row object: their normalised rows are reused.
+  const memo = new RowMemo()
+  const cachedData = showCached(dump, options, memo)
   const outcome = await delta(run, meta, dump)
   mark('fl:delta-committed')
   // Nothing changed: the very object `onCached` got, so the caller can keep what it built from it.
   if (!outcome.changed) return { ...outcome.result, data: cachedData ?? dumpToCrmData(dump, options.settings) }
-  const data = dumpToCrmData(applyToDump(dump, run.tables, outcome.change, outcome.portal), options.settings)
+  const fresh = applyToDump(dump, run.tables, outcome.change, outcome.portal)
+  const data = dumpToCrmData(fresh, options.settings, cachedData ? memo : undefined)
   mark('fl:fresh-normalized')
   return { ...outcome.result, data }
 }
 
 /** Hands the cached data to `onCached`, if asked, before any request is made. */
-function showCached(dump: PortalDump, options: SyncOptions): NormalizedCrmData | null {
+function showCached(dump: PortalDump, options: SyncOptions, memo: RowMemo): NormalizedCrmData | null {
   if (!options.onCached) return null
-  const data = dumpToCrmData(dump, options.settings)
+  const data = dumpToCrmData(dump, options.settings, memo)
   mark('fl:cache-normalized')
   options.onCached(data)
   return data
