@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { dumpToCrmData } from '../../src/b24/normalize'
 import { RowMemo } from '../../src/b24/normalize-memo'
 import { parseSettings, SETTINGS_OPTION } from '../../src/b24/settings'
-import type { PortalDump, WireRow } from '../../src/b24/wire'
+import type { PortalDump } from '../../src/b24/wire'
 import { generatePortal } from '../../src/demo-portal/generator'
 
 const base = generatePortal({ seed: 11, deals: 300 })
@@ -17,15 +17,16 @@ const settings = parseSettings(base.appOptions?.[SETTINGS_OPTION])
 type Rows = Record<string, unknown>[]
 /** The dump with row `i` of `table` replaced by a changed copy (every other row object kept, as applyToDump does). */
 function changed(dump: PortalDump, table: keyof PortalDump, i: number, edit: (row: Record<string, unknown>) => void) {
-  const rows = [...(dump[table] as Rows)]
+  const rows = [...(dump[table] as unknown as Rows)]
   const row = { ...rows[i % rows.length] }
   edit(row)
   rows[i % rows.length] = row
   return { ...dump, [table]: rows } as PortalDump
 }
 
-const dealWithLead = () => (base.deals as Rows).findIndex((d) => d.LEAD_ID && d.LEAD_ID !== '0' && !d.SOURCE_ID)
-const callActivity = () => (base.activities as Rows).findIndex((a) => a.PROVIDER_ID === 'VOXIMPLANT_CALL')
+const dealWithLead = () =>
+  (base.deals as unknown as Rows).findIndex((d) => d.LEAD_ID && d.LEAD_ID !== '0' && !d.SOURCE_ID)
+const callActivity = () => (base.activities as unknown as Rows).findIndex((a) => a.PROVIDER_ID === 'VOXIMPLANT_CALL')
 
 const CASES: { name: string; delta: (d: PortalDump) => PortalDump }[] = [
   { name: 'a deal moves stage', delta: (d) => changed(d, 'deals', 5, (r) => (r.STAGE_ID = 'WON')) },
@@ -36,16 +37,16 @@ const CASES: { name: string; delta: (d: PortalDump) => PortalDump }[] = [
   {
     name: 'a lead changes source: its deal without a source of its own follows',
     delta: (d) => {
-      const deal = (d.deals as Rows)[dealWithLead()]
-      const lead = (d.leads as Rows).findIndex((l) => l.ID === deal.LEAD_ID)
+      const deal = (d.deals as unknown as Rows)[dealWithLead()]
+      const lead = (d.leads as unknown as Rows).findIndex((l) => l.ID === deal.LEAD_ID)
       return changed(d, 'leads', lead, (r) => (r.SOURCE_ID = 'NEW_SOURCE'))
     },
   },
   {
     name: "a call's statistics row changes: its activity's touch follows",
     delta: (d) => {
-      const activity = (d.activities as Rows)[callActivity()]
-      const call = (d.calls as Rows).findIndex((c) => c.CRM_ACTIVITY_ID === activity.ID)
+      const activity = (d.activities as unknown as Rows)[callActivity()]
+      const call = (d.calls as unknown as Rows).findIndex((c) => c.CRM_ACTIVITY_ID === activity.ID)
       return changed(d, 'calls', call, (r) => (r.CALL_DURATION = '999'))
     },
   },
@@ -58,9 +59,12 @@ const CASES: { name: string; delta: (d: PortalDump) => PortalDump }[] = [
     delta: (d) =>
       ({
         ...d,
-        dealHistory: [...(d.dealHistory as Rows).slice(1), { ...(d.dealHistory as Rows)[0], ID: '999999' }],
-        activities: (d.activities as Rows).slice(0, -3),
-      }) as PortalDump,
+        dealHistory: [
+          ...(d.dealHistory as unknown as Rows).slice(1),
+          { ...(d.dealHistory as unknown as Rows)[0], ID: '999999' },
+        ],
+        activities: (d.activities as unknown as Rows).slice(0, -3),
+      }) as unknown as PortalDump,
   },
   {
     name: "a manager moves to another department (a dictionary: every deal's city is read again)",
@@ -86,7 +90,7 @@ describe('normalising again with the memo of the last normalisation', () => {
     const first = memo.hits
     dumpToCrmData(CASES[0].delta(base), settings, memo)
     const rows = (['deals', 'leads', 'dealHistory', 'leadHistory', 'activities', 'tasks'] as const).reduce(
-      (sum, t) => sum + ((base[t] as WireRow[] | undefined)?.length ?? 0),
+      (sum, t) => sum + (base[t]?.length ?? 0),
       0,
     )
     expect(first).toBe(0)
