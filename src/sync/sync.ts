@@ -118,6 +118,7 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
   const clock = run.options.now ?? Date.now
   const runPart = async (part: Job[], phase: SyncPhase) => {
     const t0 = clock()
+    let batches = 0
     const loaded0 = part.reduce((n, j) => n + j.state.loaded, 0)
     const progress = () => {
       if (!run.options.onProgress) return
@@ -137,6 +138,7 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
       signal: run.options.signal,
       maxCommands: run.options.batchSize,
       onBatch: async (batch: AcceptedBatch) => {
+        mark(`fl:${phase}-batch-${++batches}`)
         // Rows modified while we load are caught by the next delta: it asks from the load's start.
         if (startedAt === null) startedAt = batch.serverTime ?? Date.now()
         portal = withZone(portal, batch)
@@ -148,18 +150,24 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
         }
         const states = Object.fromEntries(jobs.map((j) => [j.key, j.state])) as SavedJobs
         await run.cache.commit({ upserts, meta: meta({ jobs: states, startedAt, ...(split ? { split } : {}) }, null) })
+        mark(`fl:${phase}-committed-${batches}`)
         progress()
       },
     })
   }
   const basePhase: SyncPhase = resuming ? 'resume' : 'full'
   if (split) {
+    mark('fl:recent-start')
     await runPart(recent, 'recent')
     mark('fl:recent-loaded')
     if (run.options.onRecent) {
       const partial = meta(null, null)
-      run.options.onRecent(dumpToCrmData(await cachedDump(run.cache, partial), run.options.settings))
+      const dump = await cachedDump(run.cache, partial)
+      mark('fl:recent-read')
+      const data = dumpToCrmData(dump, run.options.settings)
       mark('fl:recent-normalized')
+      run.options.onRecent(data)
+      mark('fl:recent-handed')
     }
   }
   await runPart(rest, split ? 'backfill' : basePhase)

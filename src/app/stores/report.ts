@@ -112,6 +112,7 @@ export const useReportStore = defineStore('report', () => {
     const version = dataVersion.value
     query.value = next
     status.value = 'loading'
+    performance.mark(`fl:report-asked-${version}`)
     error.value = null
     try {
       const result = await engine.report(next)
