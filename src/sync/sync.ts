@@ -13,7 +13,15 @@
 import type { B24Client } from '../b24/client'
 import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
 import { ALL_TABLES, TABLE_SPECS, type CursorSpec, type OffsetSpec, type TableName } from '../b24/tables'
-import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
+import {
+  newCursorState,
+  newOffsetState,
+  runJobs,
+  runJobsInLanes,
+  type AcceptedBatch,
+  type Job,
+  type LoadOptions,
+} from '../b24/loader'
 import { cacheKey, MemoryCache, type CacheChange, type SyncCache, type SyncMeta } from './cache'
 import { warmReopen } from './delta'
 import { summarize, tableProgress, type SyncPhase } from './progress'
@@ -24,6 +32,9 @@ import { CacheError } from './errors'
 export type { SyncMode, SyncOptions, SyncResult } from './types'
 export { cachedDump, filterDate } from './run'
 export { DEFAULT_OVERLAP_MS } from './delta'
+
+/** Requests the recent part of a period-first load keeps in flight. */
+const RECENT_LANES = 3
 
 function sameTables(a: readonly TableName[], b: readonly TableName[]): boolean {
   return a.length === b.length && a.every((t) => b.includes(t))
@@ -141,7 +152,7 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
       run.options.onProgress({ ...p, etaMs: eta })
     }
     progress()
-    await runJobs(run.client, part, {
+    const options: LoadOptions = {
       signal: run.options.signal,
       maxCommands: run.options.batchSize,
       onBatch: async (batch: AcceptedBatch) => {
@@ -167,7 +178,10 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
         } else await write
         progress()
       },
-    })
+    }
+    // The recent part loads in lanes: its ~20 requests fit in the burst, so they need not queue.
+    if (pipelined) await runJobsInLanes(run.client, part, RECENT_LANES, options)
+    else await runJobs(run.client, part, options)
     await Promise.all(writes)
   }
   const basePhase: SyncPhase = resuming ? 'resume' : 'full'

@@ -261,6 +261,33 @@ describe('period first: the first screen waits for nothing it does not need', ()
     expect(await rowsOf(cache)).toEqual(await rowsOf(whole))
   })
 
+  it('keeps several recent requests in flight at once, the backfill one', async () => {
+    const client = await webhookClient(portal)
+    let phase = ''
+    const most: Record<string, number> = {}
+    let inFlight = 0
+    const watched = new Proxy(client, {
+      get(target, key, receiver) {
+        if (key !== 'batchFull') return Reflect.get(target, key, receiver)
+        return async (...args: Parameters<typeof client.batchFull>) => {
+          most[phase] = Math.max(most[phase] ?? 0, ++inFlight)
+          try {
+            return await target.batchFull(...args)
+          } finally {
+            inFlight--
+          }
+        }
+      },
+    })
+    await syncAll(watched, new MemoryCache('demo:1'), {
+      batchSize: 8,
+      recentSince: SINCE,
+      onProgress: (p) => void (phase = p.phase),
+    })
+    expect(most.recent).toBeGreaterThanOrEqual(2)
+    expect(most.backfill).toBe(1)
+  })
+
   it('hands onRecent the rows the cache holds, without reading them back', async () => {
     const cache = new MemoryCache('demo:1')
     let fromMemory: NormalizedCrmData | null = null
