@@ -101,7 +101,7 @@ export async function run(): Promise<void> {
     })
     // Period first: the default view's chart is drawn from the recent rows while the rest loads.
     await host.waitForApp('.apexcharts-canvas', 600_000)
-    console.log(`  cold open → first chart                  ${ms(t0)} (${load()})`)
+    const seen = ms(t0)
     let frame = await host.appFrame()
     await frame.waitForFunction(() => performance.getEntriesByName('fl:chart-drawn').length > 0, undefined, {
       timeout: 60_000,
@@ -109,9 +109,9 @@ export async function run(): Promise<void> {
     const frameStart = await frame.evaluate(() => performance.timeOrigin)
     const coldMarks = await frameMarks(frame)
     const drawn = coldMarks.find((m) => m.name === 'fl:chart-drawn')!.at
-    console.log(
-      `    first chart drawn (fl:chart-drawn)     ${Math.round(drawn - wall0)} ms; phases (ms since the open):`,
-    )
+    // The app's own mark: Playwright's 250 ms polling of a busy frame sees the chart later.
+    console.log(`  cold open → first chart                  ${Math.round(drawn - wall0)} ms (${load()})`)
+    console.log(`    (fl:chart-drawn; Playwright saw it at ${seen}) phases, ms since the open:`)
     for (const line of phaseTable(coldMarks, portal.stats.batches, wall0, frameStart)) console.log(line)
     const partial = await frame.locator('[data-testid="sync-partial"]').count()
     console.log(`    (shown while older history loads: ${partial ? 'yes' : 'no'})`)

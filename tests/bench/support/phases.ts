@@ -64,6 +64,8 @@ export function phaseTable(
   let used = 0
   for (const m of sorted) {
     if (m.at > chart) break
+    // Recent writes are pipelined (not on the way to the chart): recent-loaded says when all landed.
+    if (/^fl:recent-committed-/.test(m.name)) continue
     if (BACKFILL.test(m.name)) {
       if (m.name.includes('-batch-')) backfill++
       continue
