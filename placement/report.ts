@@ -30,6 +30,8 @@ function workerEngine(): ReportEngine {
 }
 
 const DAY_MS = 86_400_000
+/** The longest the period-first backfill waits for the period's report to be on screen. */
+const FIRST_REPORT_WAIT_MS = 15_000
 
 /**
  * Period first: the instant from which a cold open loads rows before the rest — the first day of
@@ -82,7 +84,13 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
         force,
         onCached: (old) => showEarly(old, false),
         recentSince: recentSince(filters.range, filters.state.compare),
-        onRecent: (recent) => showEarly(recent, true),
+        onRecent: async (recent) => {
+          const shown = report.nextShown(FIRST_REPORT_WAIT_MS)
+          showEarly(recent, true)
+          // The period's report and its first chart are drawn before the backfill starts.
+          await shown
+          await new Promise((painted) => requestAnimationFrame(painted))
+        },
       })
       filters.setTimeZone(data.portal.timeZone)
       engine ??= workerEngine()

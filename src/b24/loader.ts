@@ -105,6 +105,8 @@ export interface LoadOptions {
   firstPages?: number
   /** Batches in a row that may make no progress before giving up. */
   maxStalls?: number
+  /** Stop after this many batches, done or not (the jobs' state says where to go on). */
+  maxBatches?: number
 }
 
 /** A table the sync cannot page: the portal ignores the id cursor, or batches stop making progress. */
@@ -337,7 +339,8 @@ export async function runJobs(client: BatchClient, jobs: readonly Job[], options
   const seen = new Map<string, Set<string>>()
   let first = true
   let stalls = 0
-  while (jobs.some((j) => !j.state.done)) {
+  let batches = 0
+  while (jobs.some((j) => !j.state.done) && batches++ < (options.maxBatches ?? Number.POSITIVE_INFINITY)) {
     throwIfAborted(options.signal)
     const { commands, plan } = planBatch(jobs, first, options.probe ?? true, maxCommands, options.firstPages)
     const outcome = await client.batchFull(commands, { signal: options.signal })
@@ -388,4 +391,60 @@ export async function runJobs(client: BatchClient, jobs: readonly Job[], options
       }
     } else stalls = 0
   }
+}
+
+/** Rows a job still has to load as far as it knows (its count, its page total); unknown: Infinity. */
+function rowsLeft(j: Job): number {
+  if (j.kind === 'cursor') return j.state.remaining ?? Number.POSITIVE_INFINITY
+  if (j.kind === 'offset')
+    return j.state.total === null ? Number.POSITIVE_INFINITY : Math.max(0, j.state.total - j.state.nextStart)
+  return 0
+}
+
+/** The open jobs in at most `n` lanes of about equal rows: largest first, each to the lightest lane. */
+export function splitLanes(jobs: readonly Job[], n: number): Job[][] {
+  const lanes = Array.from({ length: Math.max(1, n) }, () => ({ jobs: [] as Job[], rows: 0 }))
+  const open = jobs.filter((j) => !j.state.done)
+  const sizes = new Map(open.map((j) => [j, rowsLeft(j)]))
+  open.sort((a, b) => (sizes.get(a) === sizes.get(b) ? 0 : sizes.get(a)! < sizes.get(b)! ? 1 : -1))
+  for (const j of open) {
+    const lightest = lanes.reduce((a, b) => (b.rows < a.rows ? b : a))
+    lightest.jobs.push(j)
+    lightest.rows += sizes.get(j)!
+  }
+  return lanes.filter((l) => l.jobs.length > 0).map((l) => l.jobs)
+}
+
+/**
+ * `runJobs` with up to `lanes` requests in flight: one batch carries the small tables and every
+ * count, then the open jobs split into lanes of about equal rows that load at once. Costs at
+ * most a partly filled batch per extra lane. `onBatch` runs per lane's batch, as they arrive.
+ * A failing lane stops the others; its error is thrown once every lane has stopped.
+ */
+export async function runJobsInLanes(
+  client: BatchClient,
+  jobs: readonly Job[],
+  lanes: number,
+  options: LoadOptions = {},
+): Promise<void> {
+  await runJobs(client, jobs, { ...options, maxBatches: 1 })
+  const stop = new AbortController()
+  const outer = options.signal
+  const onAbort = () => stop.abort()
+  outer?.addEventListener('abort', onAbort)
+  if (outer?.aborted) stop.abort()
+  let failure: { error: unknown } | null = null
+  try {
+    await Promise.all(
+      splitLanes(jobs, lanes).map((lane) =>
+        runJobs(client, lane, { ...options, signal: stop.signal, probe: false }).catch((error: unknown) => {
+          failure ??= { error }
+          stop.abort()
+        }),
+      ),
+    )
+  } finally {
+    outer?.removeEventListener('abort', onAbort)
+  }
+  if (failure) throw (failure as { error: unknown }).error
 }

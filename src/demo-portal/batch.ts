@@ -9,6 +9,7 @@
  */
 import { phpArray, PortalRestError, type OperatingMeter } from './envelope'
 import { invoke } from './dispatch'
+import { withScanMemo } from './query'
 import { isObject, parseBracketQuery, phpTruthy, type Json, type JsonObject, type Params } from './params'
 import type { AuthContext, PortalState } from './state'
 
@@ -84,21 +85,24 @@ export function runBatch(portal: PortalState, meter: OperatingMeter, auth: AuthC
     throw new PortalRestError(405, 'ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage')
   const halt = phpTruthy(params.get('halt'))
   const store: RefStore = { result: new Map(), next: new Map(), total: new Map(), time: new Map(), error: new Map() }
-  for (const c of parsed) {
-    if (c.method === '') continue
-    try {
-      const raw = resolve(parseBracketQuery(c.query), store) as JsonObject
-      const { body, time } = invoke(portal, meter, auth, c.method, raw)
-      store.result.set(c.key, body.result)
-      if (body.total !== undefined) store.total.set(c.key, body.total)
-      if (body.next !== undefined) store.next.set(c.key, body.next)
-      store.time.set(c.key, time)
-    } catch (e) {
-      const err = e instanceof PortalRestError ? e : internalError(e)
-      store.error.set(c.key, err.toBody())
-      if (halt) break
+  // One scan per filtered list however many of its pages the batch asks for (query.ts).
+  withScanMemo(() => {
+    for (const c of parsed) {
+      if (c.method === '') continue
+      try {
+        const raw = resolve(parseBracketQuery(c.query), store) as JsonObject
+        const { body, time } = invoke(portal, meter, auth, c.method, raw)
+        store.result.set(c.key, body.result)
+        if (body.total !== undefined) store.total.set(c.key, body.total)
+        if (body.next !== undefined) store.next.set(c.key, body.next)
+        store.time.set(c.key, time)
+      } catch (e) {
+        const err = e instanceof PortalRestError ? e : internalError(e)
+        store.error.set(c.key, err.toBody())
+        if (halt) break
+      }
     }
-  }
+  })
   return {
     result: phpArray(store.result),
     result_error: phpArray(store.error),

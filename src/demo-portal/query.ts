@@ -88,29 +88,49 @@ function isEmpty(v: unknown): boolean {
 }
 
 /**
+ * A filter value read every way a row may need it (number, flag, instant, text), once per
+ * condition: a date-filtered list compares every row of its table with it.
+ */
+interface Operand {
+  empty: boolean
+  num: number
+  bool: number
+  instant: number
+  text: string
+}
+
+function operandOf(filterValue: unknown, timeZone: string): Operand {
+  return {
+    empty: isEmpty(filterValue),
+    num: asNumber(filterValue),
+    bool: asBoolNumber(filterValue),
+    instant: typeof filterValue === 'number' ? filterValue * 1000 : parseDateValue(filterValue, timeZone),
+    text: String(filterValue).toLowerCase(),
+  }
+}
+
+function compareToOperand(rowValue: unknown, f: Operand): number | null {
+  if (isEmpty(rowValue)) return f.empty ? 0 : null
+  if (f.empty) return null
+  if (typeof rowValue === 'boolean') return Number.isNaN(f.bool) ? null : (rowValue ? 1 : 0) - f.bool
+  // A wire date is never a number: checked first, it spares the number test on every dated row.
+  if (looksLikeWireDate(rowValue)) {
+    const rd = Date.parse(rowValue)
+    if (!Number.isNaN(rd) && !Number.isNaN(f.instant)) return rd - f.instant
+  } else {
+    const rn = asNumber(rowValue)
+    if (!Number.isNaN(rn) && !Number.isNaN(f.num)) return rn - f.num
+  }
+  const a = String(rowValue).toLowerCase()
+  return a < f.text ? -1 : a > f.text ? 1 : 0
+}
+
+/**
  * Compares a stored value with a filter value: booleans, numbers, dates as instants, else
  * case-insensitive text. null when the two cannot be ordered.
  */
 export function compareToFilter(rowValue: unknown, filterValue: unknown, timeZone: string): number | null {
-  if (isEmpty(rowValue)) return isEmpty(filterValue) ? 0 : null
-  if (isEmpty(filterValue)) return null
-  if (typeof rowValue === 'boolean') {
-    const b = asBoolNumber(filterValue)
-    return Number.isNaN(b) ? null : (rowValue ? 1 : 0) - b
-  }
-  const rn = asNumber(rowValue)
-  if (!Number.isNaN(rn)) {
-    const fn = asNumber(filterValue)
-    if (!Number.isNaN(fn)) return rn - fn
-  }
-  if (looksLikeWireDate(rowValue)) {
-    const rd = Date.parse(rowValue)
-    const fd = typeof filterValue === 'number' ? filterValue * 1000 : parseDateValue(filterValue, timeZone)
-    if (!Number.isNaN(rd) && !Number.isNaN(fd)) return rd - fd
-  }
-  const a = String(rowValue).toLowerCase()
-  const b = String(filterValue).toLowerCase()
-  return a < b ? -1 : a > b ? 1 : 0
+  return compareToOperand(rowValue, operandOf(filterValue, timeZone))
 }
 
 function likePattern(pattern: string): RegExp {
@@ -132,38 +152,44 @@ export function compileCondition(
   get: Getter = plainGetter,
 ): (row: object) => boolean {
   const { field, op, value } = cond
-  const eq = (rv: unknown, fv: unknown): boolean => compareToFilter(rv, fv, timeZone) === 0
+  const one = operandOf(Array.isArray(value) ? value[0] : value, timeZone)
+  const list = op === '@' || op === '!@' ? listOf(value).map((v) => operandOf(v, timeZone)) : []
+  const eqOne = operandOf(value, timeZone)
+  const eq = (rv: unknown, f: Operand): boolean => compareToOperand(rv, f) === 0
+  const needle = String(value).toLowerCase()
+  const like = op === '=%' || op === '!=%' ? likePattern(String(value)) : null
+  const range = op === '><' || op === '!><' ? listOf(value) : []
+  const [lo, hi] = [operandOf(range[0], timeZone), operandOf(range[1], timeZone)]
   const test = (rv: unknown): boolean => {
     switch (op) {
       case '=':
-        return eq(rv, value)
+        return eq(rv, eqOne)
       case '!=':
-        return !eq(rv, value)
+        return !eq(rv, eqOne)
       case '@':
-        return listOf(value).some((v) => eq(rv, v))
+        return list.some((f) => eq(rv, f))
       case '!@':
-        return !listOf(value).some((v) => eq(rv, v))
+        return !list.some((f) => eq(rv, f))
       case '>':
       case '>=':
       case '<':
       case '<=': {
-        const c = compareToFilter(rv, Array.isArray(value) ? value[0] : value, timeZone)
+        const c = compareToOperand(rv, one)
         if (c === null) return false
         return op === '>' ? c > 0 : op === '>=' ? c >= 0 : op === '<' ? c < 0 : c <= 0
       }
       case '%':
-        return !isEmpty(rv) && String(rv).toLowerCase().includes(String(value).toLowerCase())
+        return !isEmpty(rv) && String(rv).toLowerCase().includes(needle)
       case '!%':
-        return isEmpty(rv) || !String(rv).toLowerCase().includes(String(value).toLowerCase())
+        return isEmpty(rv) || !String(rv).toLowerCase().includes(needle)
       case '=%':
-        return !isEmpty(rv) && likePattern(String(value)).test(String(rv))
+        return !isEmpty(rv) && like!.test(String(rv))
       case '!=%':
-        return isEmpty(rv) || !likePattern(String(value)).test(String(rv))
+        return isEmpty(rv) || !like!.test(String(rv))
       case '><':
       case '!><': {
-        const [lo, hi] = listOf(value)
-        const a = compareToFilter(rv, lo, timeZone)
-        const b = compareToFilter(rv, hi, timeZone)
+        const a = compareToOperand(rv, lo)
+        const b = compareToOperand(rv, hi)
         const inside = a !== null && b !== null && a >= 0 && b <= 0
         return op === '><' ? inside : !inside
       }
@@ -251,41 +277,81 @@ export function runList<R extends object>(req: ListRequest<R>): ListPage<R> {
   const start = req.start
   const order = req.order
   const byIdOnly = order.length === 0 || (order.length === 1 && order[0][0] === idField)
-  if (byIdOnly) {
-    const desc = order.length === 1 && order[0][1] === 'DESC'
-    const rows = table.rows
-    if (rest.length === 0) {
-      const total = to - from
-      if (start < 0) return { rows: pick(rows, from, to, 0, desc), total: 0 }
-      return page(pick(rows, from, to, start, desc), total, start)
-    }
+  const desc = byIdOnly && order.length === 1 && order[0][1] === 'DESC'
+  const rows = table.rows
+  if (byIdOnly && rest.length === 0) {
+    const total = to - from
+    if (start < 0) return { rows: pick(rows, from, to, 0, desc), total: 0 }
+    return page(pick(rows, from, to, start, desc), total, start)
+  }
+  if (byIdOnly && start < 0) {
+    // No count asked: stop at the 50th match.
     const out: R[] = []
-    let seen = 0
-    const skip = Math.max(0, start)
-    for (let k = 0; k < to - from; k++) {
+    for (let k = 0; k < to - from && out.length < PAGE_SIZE; k++) {
       const row = rows[desc ? to - 1 - k : from + k]
-      if (!matches(row)) continue
-      if (seen >= skip && out.length < PAGE_SIZE) out.push(row)
-      seen++
-      if (start < 0 && out.length === PAGE_SIZE) break
+      if (matches(row)) out.push(row)
     }
-    return start < 0 ? { rows: out, total: 0 } : page(out, seen, start)
+    return { rows: out, total: 0 }
   }
-  const found: { row: R; keys: (number | string)[] }[] = []
-  for (let i = from; i < to; i++) {
-    const row = table.rows[i]
-    if (matches(row)) found.push({ row, keys: order.map(([f]) => sortKey(get(row, f))) })
-  }
-  found.sort((a, b) => {
-    for (let i = 0; i < order.length; i++) {
-      const c = compareKeys(a.keys[i], b.keys[i])
-      if (c !== 0) return order[i][1] === 'DESC' ? -c : c
+  const scan = (): R[] => {
+    if (byIdOnly) {
+      const out: R[] = []
+      for (let k = 0; k < to - from; k++) {
+        const row = rows[desc ? to - 1 - k : from + k]
+        if (matches(row)) out.push(row)
+      }
+      return out
     }
-    return table.idOf(a.row) - table.idOf(b.row)
-  })
+    const found: { row: R; keys: (number | string)[] }[] = []
+    for (let i = from; i < to; i++) {
+      const row = rows[i]
+      if (matches(row)) found.push({ row, keys: order.map(([f]) => sortKey(get(row, f))) })
+    }
+    found.sort((a, b) => {
+      for (let i = 0; i < order.length; i++) {
+        const c = compareKeys(a.keys[i], b.keys[i])
+        if (c !== 0) return order[i][1] === 'DESC' ? -c : c
+      }
+      return table.idOf(a.row) - table.idOf(b.row)
+    })
+    return found.map((f) => f.row)
+  }
+  const all = remembered(req, scan)
   const skip = Math.max(0, start)
-  const rows = found.slice(skip, skip + PAGE_SIZE).map((f) => f.row)
-  return start < 0 ? { rows, total: 0 } : page(rows, found.length, start)
+  const out = all.slice(skip, skip + PAGE_SIZE)
+  return start < 0 ? { rows: out, total: 0 } : page(out, all.length, start)
+}
+
+/** The scans of the batch request running now, by table, then by query (see withScanMemo). */
+let scans: Map<object, Map<string, unknown[]>> | null = null
+
+/**
+ * Runs `fn` (one batch request) with the scans of counted lists remembered. Offset paging asks
+ * the same filtered list page after page (`start` = 0, 50, 100 … in one batch), and each page
+ * needs every match for `total`: without this, each page scans the whole table. Safe because
+ * nothing in a batch changes a CRM table (the REST API here has no CRM writes; the mutation
+ * API runs between requests) and only queries decided by their conditions alone are kept.
+ */
+export function withScanMemo<T>(fn: () => T): T {
+  const outer = scans
+  scans = new Map()
+  try {
+    return fn()
+  } finally {
+    scans = outer
+  }
+}
+
+function remembered<R extends object>(req: ListRequest<R>, scan: () => R[]): R[] {
+  // Permission predicates and custom getters are closures: their queries are not comparable.
+  const comparable = (req.predicates ?? []).length === 0 && (req.get ?? plainGetter) === plainGetter
+  if (!scans || !comparable) return scan()
+  const key = JSON.stringify([req.idField, req.conditions, req.order, req.timeZone])
+  let byQuery = scans.get(req.table)
+  if (!byQuery) scans.set(req.table, (byQuery = new Map()))
+  let rows = byQuery.get(key) as R[] | undefined
+  if (!rows) byQuery.set(key, (rows = scan()))
+  return rows
 }
 
 function pick<R>(rows: R[], from: number, to: number, skip: number, desc: boolean): R[] {

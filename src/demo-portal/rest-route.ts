@@ -12,11 +12,11 @@ import { replyWithFault } from './fault-reply'
 import type { FaultInjector } from './faults'
 import { readBody, sendError, sendJson } from './http'
 import type { LeakyBucket } from './limiter'
-import { parseBody, parseBracketQuery, Params, type JsonObject } from './params'
+import { isObject, parseBody, parseBracketQuery, Params, type JsonObject } from './params'
 import { admitRate } from './rate-limit'
 import { parseRestPath } from './rest-path'
 import type { AuthContext, PortalState } from './state'
-import { countMethod, type PortalStats } from './stats'
+import { countMethod, logBatch, type PortalStats } from './stats'
 
 export interface RestDeps {
   portal: PortalState
@@ -86,6 +86,12 @@ function answerBatch(deps: RestDeps, auth: AuthContext, params: Params): unknown
   const t0 = performance.now()
   const result = runBatch(portal, meter, auth, params)
   const finished = started + (performance.now() - t0)
+  const cmd = params.get('cmd')
+  logBatch(deps.stats, {
+    at: Date.now(),
+    ms: finished - started,
+    commands: isObject(cmd) ? Object.keys(cmd).length : 0,
+  })
   const operating = meter.record('batch', started, (finished - started) / 1000)
   return { result, time: makeTime(started, finished, portal.timeZone, operating) }
 }

@@ -13,8 +13,16 @@
 import type { B24Client } from '../b24/client'
 import { dumpToCrmData, type NormalizeSettings, type NormalizedCrmData } from '../b24/normalize'
 import { ALL_TABLES, TABLE_SPECS, type CursorSpec, type OffsetSpec, type TableName } from '../b24/tables'
-import { newCursorState, newOffsetState, runJobs, type AcceptedBatch, type Job } from '../b24/loader'
-import { cacheKey, type CacheChange, type SyncCache, type SyncMeta } from './cache'
+import {
+  newCursorState,
+  newOffsetState,
+  runJobs,
+  runJobsInLanes,
+  type AcceptedBatch,
+  type Job,
+  type LoadOptions,
+} from '../b24/loader'
+import { cacheKey, MemoryCache, type CacheChange, type SyncCache, type SyncMeta } from './cache'
 import { warmReopen } from './delta'
 import { summarize, tableProgress, type SyncPhase } from './progress'
 import { basePortal, cachedDump, emit, filterDate, mark, skippedOf, withZone, type Run } from './run'
@@ -24,6 +32,9 @@ import { CacheError } from './errors'
 export type { SyncMode, SyncOptions, SyncResult } from './types'
 export { cachedDump, filterDate } from './run'
 export { DEFAULT_OVERLAP_MS } from './delta'
+
+/** Requests the recent part of a period-first load keeps in flight. */
+const RECENT_LANES = 3
 
 function sameTables(a: readonly TableName[], b: readonly TableName[]): boolean {
   return a.length === b.length && a.every((t) => b.includes(t))
@@ -116,8 +127,16 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
     skipped: skippedOf(jobs, tableOfJob),
   })
   const clock = run.options.now ?? Date.now
+  // The recent part's rows as committed, for `onRecent` without reading them back from the cache
+  // (a resumed load has older rows in the cache too: it reads the cache).
+  const recentRows = split && !resuming ? new MemoryCache(run.cache.key) : null
   const runPart = async (part: Job[], phase: SyncPhase) => {
     const t0 = clock()
+    let batches = 0
+    // The recent part does not wait for its cache writes: the next request goes out while they
+    // run (in order; each batch's rows and job states stay one write), all settled before it ends.
+    const pipelined = phase === 'recent'
+    const writes: Promise<void>[] = []
     const loaded0 = part.reduce((n, j) => n + j.state.loaded, 0)
     const progress = () => {
       if (!run.options.onProgress) return
@@ -133,10 +152,11 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
       run.options.onProgress({ ...p, etaMs: eta })
     }
     progress()
-    await runJobs(run.client, part, {
+    const options: LoadOptions = {
       signal: run.options.signal,
       maxCommands: run.options.batchSize,
       onBatch: async (batch: AcceptedBatch) => {
+        mark(`fl:${phase}-batch-${++batches}`)
         // Rows modified while we load are caught by the next delta: it asks from the load's start.
         if (startedAt === null) startedAt = batch.serverTime ?? Date.now()
         portal = withZone(portal, batch)
@@ -146,20 +166,36 @@ async function fullLoad(run: Run, previous: SyncMeta | null): Promise<Omit<SyncR
           upserts[t] = [...(upserts[t] ?? []), ...rows]
           upserted += rows.length
         }
-        const states = Object.fromEntries(jobs.map((j) => [j.key, j.state])) as SavedJobs
-        await run.cache.commit({ upserts, meta: meta({ jobs: states, startedAt, ...(split ? { split } : {}) }, null) })
+        // Copies: a write that lands after the next batch must still save this batch's cursors.
+        const states = Object.fromEntries(jobs.map((j) => [j.key, { ...j.state }])) as SavedJobs
+        const change = { upserts, meta: meta({ jobs: states, startedAt, ...(split ? { split } : {}) }, null) }
+        const n = batches
+        const write = run.cache.commit(change).then(() => mark(`fl:${phase}-committed-${n}`))
+        if (pipelined) {
+          if (recentRows) void recentRows.commit(change)
+          write.catch(() => undefined) // awaited below; not an unhandled rejection meanwhile
+          writes.push(write)
+        } else await write
         progress()
       },
-    })
+    }
+    // The recent part loads in lanes: its ~20 requests fit in the burst, so they need not queue.
+    if (pipelined) await runJobsInLanes(run.client, part, RECENT_LANES, options)
+    else await runJobs(run.client, part, options)
+    await Promise.all(writes)
   }
   const basePhase: SyncPhase = resuming ? 'resume' : 'full'
   if (split) {
+    mark('fl:recent-start')
     await runPart(recent, 'recent')
     mark('fl:recent-loaded')
     if (run.options.onRecent) {
-      const partial = meta(null, null)
-      run.options.onRecent(dumpToCrmData(await cachedDump(run.cache, partial), run.options.settings))
+      const dump = await cachedDump(recentRows ?? run.cache, meta(null, null))
+      mark('fl:recent-read')
+      const data = dumpToCrmData(dump, run.options.settings)
       mark('fl:recent-normalized')
+      await run.options.onRecent(data)
+      mark('fl:recent-shown')
     }
   }
   await runPart(rest, split ? 'backfill' : basePhase)

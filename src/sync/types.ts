@@ -26,8 +26,11 @@ export interface SyncOptions {
    * backfill the older rows. Ignored by a warm reopen; a resumed load keeps its own split.
    */
   recentSince?: number
-  /** Called once with the data of the recent part, before the backfill starts. */
-  onRecent?: (data: NormalizedCrmData) => void
+  /**
+   * Called once with the data of the recent part; the backfill starts when what it returns
+   * settles (the app draws the period's report first, then lets the older history load).
+   */
+  onRecent?: (data: NormalizedCrmData) => void | Promise<void>
   /** Clock for the backfill's time-left estimate (tests inject one). */
   now?: () => number
 }

@@ -5,6 +5,9 @@ import {
   newOffsetState,
   planBatch,
   runJobs,
+  runJobsInLanes,
+  splitLanes,
+  type BatchClient,
   type Job,
   type Planned,
 } from '../../src/b24/loader'
@@ -148,4 +151,114 @@ describe('loading over HTTP (demo portal)', () => {
       expect(requests).toBeLessThanOrEqual(Math.ceil(n / 2500) + 1)
     },
   )
+})
+
+describe('splitLanes', () => {
+  const sized = (key: string, remaining: number | null, done = false): Job => ({
+    ...cursorJob(deals, 0, key),
+    state: { ...newCursorState(), remaining, done },
+  })
+
+  it('deals the open jobs into lanes of about equal rows, a job of unknown size alone', () => {
+    const jobs = [sized('a', 100), sized('b', 900), sized('c', 500), sized('d', 400), sized('e', 0, true)]
+    const keys = (lanes: Job[][]) => lanes.map((l) => l.map((j) => j.key))
+    expect(keys(splitLanes(jobs, 2))).toEqual([
+      ['b', 'a'],
+      ['c', 'd'],
+    ])
+    expect(keys(splitLanes([...jobs, sized('x', null)], 2))).toEqual([['x'], ['b', 'c', 'd', 'a']])
+    expect(keys(splitLanes(jobs, 9))).toEqual([['b'], ['c'], ['d'], ['a']])
+    expect(splitLanes([sized('e', 0, true)], 3)).toEqual([])
+  })
+})
+
+describe('runJobsInLanes over HTTP (demo portal)', () => {
+  let portal: RunningPortal
+
+  beforeAll(async () => {
+    portal = await portalWith(demoDump(12, 3000))
+  })
+  afterAll(() => portal?.close())
+
+  const tables = ['deals', 'dealHistory', 'activities', 'users', 'statuses'] as const
+  const jobsOf = (): Job[] =>
+    tables.map((t) => {
+      const spec = TABLE_SPECS[t]
+      return spec.kind === 'cursor' ? cursorJob(spec) : { kind: 'offset', key: t, spec, state: newOffsetState() }
+    })
+
+  /** The client, counting requests in flight at once; `fail` rejects the batches that ask for a table. */
+  function watched(inner: B24Client, fail?: { method: string; after: number }) {
+    const seen = { inFlight: 0, most: 0, calls: 0 }
+    const client: BatchClient = {
+      get requests() {
+        return inner.requests
+      },
+      async batchFull(commands, opts) {
+        seen.calls++
+        const asks = Object.values(commands).some(([m]) => m === fail?.method)
+        if (fail && asks && seen.calls > fail.after) throw new Error('the portal broke')
+        seen.inFlight++
+        seen.most = Math.max(seen.most, seen.inFlight)
+        try {
+          return await inner.batchFull(commands, opts)
+        } finally {
+          seen.inFlight--
+        }
+      },
+    }
+    return { client, seen }
+  }
+
+  async function load(lanes: number) {
+    const { client, seen } = watched(await webhookClient(portal))
+    const rows = new Map<string, string[]>()
+    const opts = {
+      maxCommands: 10,
+      onBatch: (b: { rows: Map<string, Record<string, unknown>[]> }) => {
+        for (const [k, r] of b.rows) rows.set(k, [...(rows.get(k) ?? []), ...r.map((x) => String(x.ID ?? x.id))])
+      },
+    }
+    if (lanes === 1) await runJobs(client, jobsOf(), opts)
+    else await runJobsInLanes(client, jobsOf(), lanes, opts)
+    return { rows, seen }
+  }
+
+  it('loads the same rows as one lane, with several requests in flight and at most one more per extra lane', async () => {
+    const serial = await load(1)
+    const laned = await load(3)
+    for (const t of tables) expect(new Set(laned.rows.get(t)).size, t).toBe(laned.rows.get(t)!.length)
+    const sorted = (m: Map<string, string[]>) => Object.fromEntries(tables.map((t) => [t, [...m.get(t)!].sort()]))
+    expect(sorted(laned.rows)).toEqual(sorted(serial.rows))
+    expect(serial.seen.most).toBe(1)
+    expect(laned.seen.most).toBeGreaterThanOrEqual(2)
+    expect(laned.seen.calls).toBeLessThanOrEqual(serial.seen.calls + 2)
+  })
+
+  it('stops every lane when the caller stops the load', async () => {
+    const { client, seen } = watched(await webhookClient(portal))
+    const stop = new AbortController()
+    let batches = 0
+    const loading = runJobsInLanes(client, jobsOf(), 3, {
+      maxCommands: 10,
+      signal: stop.signal,
+      onBatch: () => void (++batches === 2 && stop.abort()),
+    })
+    await expect(loading).rejects.toThrow(/stopped/)
+    expect(seen.inFlight).toBe(0)
+    expect(seen.calls).toBeLessThanOrEqual(1 + 2 * 3)
+  })
+
+  it('stops every lane when one fails and throws its error once all have stopped', async () => {
+    const whole = (await load(1)).seen.calls
+    const { client, seen } = watched(await webhookClient(portal), { method: 'crm.activity.list', after: 1 })
+    await expect(runJobsInLanes(client, jobsOf(), 3, { maxCommands: 10 })).rejects.toThrow('the portal broke')
+    const calls = seen.calls
+    // The other lanes stopped too: the first batch and at most two per lane, of the whole load's many.
+    expect(calls).toBeLessThanOrEqual(1 + 2 * 3)
+    expect(whole).toBeGreaterThan(20)
+    expect(seen.inFlight).toBe(0)
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0))
+    expect(seen.calls).toBe(calls)
+  })
 })

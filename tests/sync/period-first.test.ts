@@ -4,12 +4,12 @@
  * builds, fetches no row twice, survives faults and resumes with its split.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { planLoad, syncAll, timeLeft } from '../../src/sync/sync'
-import { MemoryCache } from '../../src/sync/cache'
+import { cachedDump, planLoad, syncAll, timeLeft } from '../../src/sync/sync'
+import { MemoryCache, type CacheChange } from '../../src/sync/cache'
 import { ALL_TABLES, type TableName } from '../../src/b24/tables'
 import type { RunningPortal } from '../../src/demo-portal/server'
 import type { PortalDump } from '../../src/b24/wire'
-import type { NormalizedCrmData } from '../../src/b24/normalize'
+import { dumpToCrmData, type NormalizedCrmData } from '../../src/b24/normalize'
 import type { SyncProgress } from '../../src/sync/progress'
 import { demoDump, portalWith, webhookClient } from './portal'
 
@@ -47,7 +47,7 @@ describe('period first: recent rows, then the backfill', () => {
     const phases: string[] = []
     const result = await syncAll(await webhookClient(portal), cache, {
       recentSince: SINCE,
-      onRecent: (d) => (recent = d),
+      onRecent: (d) => void (recent = d),
       onProgress: (p) => phases.push(p.phase),
     })
     const got = recent as NormalizedCrmData | null
@@ -85,7 +85,7 @@ describe('period first: recent rows, then the backfill', () => {
         const result = await syncAll(await webhookClient(portal), cache, {
           batchSize: 8,
           recentSince: SINCE,
-          onRecent: () => recent++,
+          onRecent: () => void recent++,
         })
         expect(portal.stats.faults[kind]).toBe(3)
         expect(recent).toBe(1)
@@ -119,7 +119,7 @@ describe('period first: recent rows, then the backfill', () => {
     const resumed = await syncAll(await webhookClient(portal), cache, {
       batchSize: 6,
       recentSince: Date.parse('2025-01-01T00:00:00Z'),
-      onRecent: (d) => (recentAgain = d),
+      onRecent: (d) => void (recentAgain = d),
     })
     expect(resumed.mode).toBe('resume')
     expect(recentAgain).not.toBeNull() // the recent part is in the cache: shown before the rest loads
@@ -147,6 +147,179 @@ describe('period first: recent rows, then the backfill', () => {
     // An even pace: each estimate is below the one before.
     for (let i = 1; i < known.length; i++) expect(known[i]).toBeLessThan(known[i - 1])
     expect(known.at(-1)).toBe(0)
+  })
+})
+
+const macrotask = () => new Promise((r) => setTimeout(r, 0))
+
+/** A slow cache: its writes wait at a gate, then a turn of the event loop; `held` counts those at the gate. */
+class GatedCache extends MemoryCache {
+  held = 0
+  private gates: Array<() => void> = []
+  closed = true
+
+  override async commit(change: CacheChange): Promise<void> {
+    if (this.closed) {
+      this.held++
+      await new Promise<void>((r) => this.gates.push(r))
+      this.held--
+    }
+    await macrotask()
+    return super.commit(change)
+  }
+
+  open(): void {
+    this.closed = false
+    for (const r of this.gates.splice(0)) r()
+  }
+}
+
+/** A cache that holds its writes, then "closes the tab": one held write lands, nothing after it. */
+class DyingCache extends MemoryCache {
+  held: Array<{ change: CacheChange; release: () => void }> = []
+  dead = false
+  gated = true
+
+  override async commit(change: CacheChange): Promise<void> {
+    if (this.dead) return
+    if (!this.gated) return super.commit(change)
+    await new Promise<void>((release) => this.held.push({ change, release }))
+  }
+
+  die(): void {
+    void super.commit(this.held[0].change)
+    this.dead = true
+    for (const h of this.held) h.release()
+  }
+
+  revive(): void {
+    this.dead = false
+    this.gated = false
+  }
+}
+
+describe('period first: the first screen waits for nothing it does not need', () => {
+  let portal: RunningPortal
+
+  beforeAll(async () => {
+    portal = await portalWith(demoDump(11, 400))
+  })
+  afterAll(() => portal?.close())
+
+  it('fetches the next recent batch while the cache still writes the last one, and all are written before onRecent', async () => {
+    const cache = new GatedCache('demo:1')
+    const pendingAtBatch: number[] = []
+    let atRecent: { cached: unknown; shown: unknown; deals: number; rows: number } | null = null
+    let loaded = 0
+    await syncAll(await webhookClient(portal), cache, {
+      batchSize: 8,
+      recentSince: SINCE,
+      onProgress: (p) => {
+        if (p.phase !== 'recent') return
+        loaded = p.loaded
+        pendingAtBatch.push(cache.held)
+        // Let the writes through only once two batches arrived with their writes still held.
+        if (cache.held >= 2) cache.open()
+      },
+      onRecent: async (data) => {
+        const cached = dumpToCrmData(await cachedDump(cache, (await cache.readMeta())!))
+        const rows = Object.values(await rowsOf(cache)).reduce((n, r) => n + r.length, 0)
+        atRecent = { cached: tables(cached), shown: tables(data), deals: data.deals.length, rows }
+      },
+    })
+    expect(Math.max(...pendingAtBatch)).toBeGreaterThanOrEqual(2)
+    // Every recent row was in the cache before the report of them was asked for.
+    expect(atRecent).not.toBeNull()
+    expect(atRecent!.cached).toEqual(atRecent!.shown)
+    expect(atRecent!.deals).toBeGreaterThan(0)
+    expect(atRecent!.rows).toBe(loaded)
+  })
+
+  it('a load cut off while recent writes were still queued resumes from the last write that landed', async () => {
+    const whole = new MemoryCache('demo:1')
+    await syncAll(await webhookClient(portal), whole)
+    const cache = new DyingCache('demo:1')
+    const stop = new AbortController()
+    await expect(
+      syncAll(await webhookClient(portal), cache, {
+        batchSize: 8,
+        recentSince: SINCE,
+        signal: stop.signal,
+        onProgress: (p) => {
+          // Two batches fetched, neither written: the first write lands, then the tab is gone.
+          if (p.phase === 'recent' && cache.held.length >= 2 && !cache.dead) {
+            cache.die()
+            stop.abort()
+          }
+        },
+      }),
+    ).rejects.toThrow(/stopped/)
+    expect((await cache.readMeta())?.load).toBeTruthy()
+    cache.revive()
+    const resumed = await syncAll(await webhookClient(portal), cache, { batchSize: 8, recentSince: SINCE })
+    expect(resumed.mode).toBe('resume')
+    expect(await rowsOf(cache)).toEqual(await rowsOf(whole))
+  })
+
+  it('keeps several recent requests in flight at once, the backfill one', async () => {
+    const client = await webhookClient(portal)
+    let phase = ''
+    const most: Record<string, number> = {}
+    let inFlight = 0
+    const watched = new Proxy(client, {
+      get(target, key, receiver) {
+        if (key !== 'batchFull') return Reflect.get(target, key, receiver)
+        return async (...args: Parameters<typeof client.batchFull>) => {
+          most[phase] = Math.max(most[phase] ?? 0, ++inFlight)
+          try {
+            return await target.batchFull(...args)
+          } finally {
+            inFlight--
+          }
+        }
+      },
+    })
+    await syncAll(watched, new MemoryCache('demo:1'), {
+      batchSize: 8,
+      recentSince: SINCE,
+      onProgress: (p) => void (phase = p.phase),
+    })
+    expect(most.recent).toBeGreaterThanOrEqual(2)
+    expect(most.backfill).toBe(1)
+  })
+
+  it('hands onRecent the rows the cache holds, without reading them back', async () => {
+    const cache = new MemoryCache('demo:1')
+    let fromMemory: NormalizedCrmData | null = null
+    let fromCache: NormalizedCrmData | null = null
+    await syncAll(await webhookClient(portal), cache, {
+      batchSize: 8,
+      recentSince: SINCE,
+      onRecent: async (data) => {
+        fromMemory = data
+        fromCache = dumpToCrmData(await cachedDump(cache, (await cache.readMeta())!))
+      },
+    })
+    expect(fromMemory).not.toBeNull()
+    expect(tables(fromMemory!)).toEqual(tables(fromCache!))
+  })
+
+  it('starts the backfill only when what onRecent returned has settled', async () => {
+    const events: string[] = []
+    await syncAll(await webhookClient(portal), new MemoryCache('demo:1'), {
+      batchSize: 8,
+      recentSince: SINCE,
+      onProgress: (p) => {
+        if (p.phase === 'backfill' && !events.includes('backfill')) events.push('backfill')
+      },
+      onRecent: async () => {
+        events.push('recent')
+        // The report is being drawn: a few turns of the event loop, nothing else may start.
+        for (let i = 0; i < 5; i++) await macrotask()
+        events.push('shown')
+      },
+    })
+    expect(events).toEqual(['recent', 'shown', 'backfill'])
   })
 })
 

@@ -85,10 +85,11 @@ export interface ReportHost {
       onCached?: (data: CrmData) => void
       /**
        * Cold open, period first: the rows created or changed since this instant (epoch ms) load
-       * first and go to `onRecent`; the older ones are backfilled before the promise resolves.
+       * first and go to `onRecent`; the older ones are backfilled (once what `onRecent` returns
+       * has settled) before the promise resolves.
        */
       recentSince?: number
-      onRecent?: (data: CrmData) => void
+      onRecent?: (data: CrmData) => void | Promise<void>
     },
   ): Promise<CrmData>
 }

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { CrmData } from '../../engine/types'
 import type { DrillRef, DrillRow, Report, ReportQuery } from '../services/engine-api'
 import { toDrillDealRow } from '../services/drill-rows'
@@ -112,6 +112,7 @@ export const useReportStore = defineStore('report', () => {
     const version = dataVersion.value
     query.value = next
     status.value = 'loading'
+    performance.mark(`fl:report-asked-${version}`)
     error.value = null
     try {
       const result = await engine.report(next)
@@ -164,6 +165,26 @@ export const useReportStore = defineStore('report', () => {
     }
   }
 
+  /**
+   * Resolves once a report built from data loaded after this call is on screen, or the report
+   * failed, or after `capMs` (so a stuck engine never holds the caller): a period-first load
+   * starts its backfill then, and the first chart does not share the network and the CPU with it.
+   */
+  function nextShown(capMs: number): Promise<void> {
+    const after = dataVersion.value
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        stop()
+        resolve()
+      }
+      const timer = setTimeout(done, capMs)
+      const stop = watch([dataVersion, builtFor, status], ([version, built, now]) => {
+        if (now === 'error' || (now === 'ready' && version > after && built === version)) done()
+      })
+    })
+  }
+
   const hasReport = computed(() => report.value !== null)
 
   return {
@@ -181,5 +202,6 @@ export const useReportStore = defineStore('report', () => {
     showSnapshot,
     keepSnapshotFor,
     nameClients,
+    nextShown,
   }
 })
