@@ -52,27 +52,43 @@ function direction(v: unknown): 'in' | 'out' | null {
 const NO_OWNERS: number[] = Object.freeze([]) as unknown as number[]
 
 /**
- * Adds an owner to a binding list. Half a million touches × four lists weighed on the heap (engine
- * bench, issue 11.3): a list grown by push keeps a 17-slot backing store, so each addition makes a
- * new list exactly as long as it holds (a touch has an owner or two), and empty ones stay the
- * shared frozen list.
+ * The binding lists of one normalisation. Half a million touches × four lists weighed on the heap
+ * (engine bench, issue 11.3): empty lists are the shared frozen NO_OWNERS; a one-owner list (nearly
+ * all of them) is shared by every touch bound to that owner and frozen too; a longer list is a new
+ * list exactly as long as it holds — made by concat, since `[...list, id]`, like push, leaves a
+ * 17-slot backing store (208 instead of 72 bytes for two owners). Lists are never changed.
  */
+export class OwnerLists {
+  private readonly single = new Map<number, number[]>()
+
+  /** `list` with `id` added (the same list when it holds `id` already). */
+  with(list: number[], id: number): number[] {
+    if (list.includes(id)) return list
+    if (list.length > 0) return list.concat(id)
+    let one = this.single.get(id)
+    if (!one) this.single.set(id, (one = Object.freeze([id]) as number[]))
+    return one
+  }
+}
+
 function addOwner(
   t: Pick<Touch, 'dealIds' | 'leadIds' | 'contactIds' | 'companyIds'>,
   key: keyof typeof t,
   id: number,
+  owners: OwnerLists,
 ) {
-  if (!t[key].includes(id)) t[key] = [...t[key], id]
+  t[key] = owners.with(t[key], id)
 }
 
 function bind(
   t: Pick<Touch, 'dealIds' | 'leadIds' | 'contactIds' | 'companyIds'>,
   ownerType: unknown,
   ownerId: unknown,
+  owners: OwnerLists,
 ): void {
   const key = OWNER_KEYS[wireInt(ownerType) ?? -1]
   const id = wireId(ownerId)
-  if (key && id !== null) addOwner(t, key, id)
+  if (key && id !== null) addOwner(t, key, id, owners)
 }
 
 /** Call durations by activity id (voximplant.statistic.get CRM_ACTIVITY_ID). */
@@ -91,19 +107,20 @@ export function activityTouches(
   log: ProblemLog,
   memo: Memo = NO_MEMO,
   context: object = memo.context(''),
+  owners: OwnerLists = new OwnerLists(),
 ): Touch[] {
   const callOf = callsByActivity(calls)
   const out: Touch[] = []
   for (const a of activities) {
     // A call activity reads its telephony row: a remembered touch holds for the same row only.
     const call = callOf.get(wireId(a.ID) ?? -1)
-    const touch = memo.row(a, context, call, log, () => activityTouch(a, call, log))
+    const touch = memo.row(a, context, call, log, () => activityTouch(a, call, log, owners))
     if (touch !== null) out.push(touch)
   }
   return out
 }
 
-function activityTouch(a: ActivityRow, call: CallRow | undefined, log: ProblemLog): Touch | null {
+function activityTouch(a: ActivityRow, call: CallRow | undefined, log: ProblemLog, owners: OwnerLists): Touch | null {
   const id = wireId(a.ID)
   if (id === null) {
     log.add('activities', a.ID, 'missing id', `activity without a valid ID (${String(a.ID)})`, true)
@@ -127,30 +144,46 @@ function activityTouch(a: ActivityRow, call: CallRow | undefined, log: ProblemLo
       `activity ${a.ID}: unreadable ${timed ? 'START_TIME' : 'CREATED'} "${String(first)}"`,
       false,
     )
-  const touch: Touch = {
-    id,
-    kind,
-    direction: direction(a.DIRECTION),
-    at,
-    durationSec: null,
-    responsibleId: wireId(a.RESPONSIBLE_ID) ?? 0,
-    completed: a.COMPLETED === 'Y',
-    // Written out: an object spread here costs a third of the loop over half a million rows.
-    dealIds: NO_OWNERS,
-    leadIds: NO_OWNERS,
-    contactIds: NO_OWNERS,
-    companyIds: NO_OWNERS,
-  }
+  const withCall = kind === 'call' && call !== undefined
+  const own = direction(a.DIRECTION)
+  const dir = withCall && own === null ? callDirection(call.CALL_TYPE) : own
+  const durationSec = withCall ? wireInt(call.CALL_DURATION) : null
+  const responsibleId = wireId(a.RESPONSIBLE_ID) ?? 0
+  const completed = a.COMPLETED === 'Y'
+  // Fields written out (an object spread costs a third of the loop over half a million rows), and
+  // the telephony code is in the literal when known, never added afterwards: a field added to a
+  // built object goes to a separate property store, one more object per call touch.
+  const touch: Touch = withCall
+    ? {
+        id,
+        kind,
+        direction: dir,
+        at,
+        durationSec,
+        callFailedCode: wireText(call.CALL_FAILED_CODE),
+        responsibleId,
+        completed,
+        dealIds: NO_OWNERS,
+        leadIds: NO_OWNERS,
+        contactIds: NO_OWNERS,
+        companyIds: NO_OWNERS,
+      }
+    : {
+        id,
+        kind,
+        direction: dir,
+        at,
+        durationSec,
+        responsibleId,
+        completed,
+        dealIds: NO_OWNERS,
+        leadIds: NO_OWNERS,
+        contactIds: NO_OWNERS,
+        companyIds: NO_OWNERS,
+      }
   if (Array.isArray(a.BINDINGS) && a.BINDINGS.length > 0)
-    for (const b of a.BINDINGS) bind(touch, b.OWNER_TYPE_ID, b.OWNER_ID)
-  else bind(touch, a.OWNER_TYPE_ID, a.OWNER_ID)
-  if (kind === 'call') {
-    if (call) {
-      touch.durationSec = wireInt(call.CALL_DURATION)
-      touch.callFailedCode = wireText(call.CALL_FAILED_CODE)
-      if (touch.direction === null) touch.direction = callDirection(call.CALL_TYPE)
-    }
-  }
+    for (const b of a.BINDINGS) bind(touch, b.OWNER_TYPE_ID, b.OWNER_ID, owners)
+  else bind(touch, a.OWNER_TYPE_ID, a.OWNER_ID, owners)
   return touch
 }
 
@@ -169,12 +202,13 @@ export function orphanCallTouches(
   log: ProblemLog,
   memo: Memo = NO_MEMO,
   context: object = memo.context(''),
+  owners: OwnerLists = new OwnerLists(),
 ): Touch[] {
   const out: Touch[] = []
   for (const c of calls) {
     const activity = wireId(c.CRM_ACTIVITY_ID)
     if (activity !== null && activityIds.has(activity)) continue
-    const touch = memo.row(c, context, 'orphan call', log, () => orphanCallTouch(c, log))
+    const touch = memo.row(c, context, 'orphan call', log, () => orphanCallTouch(c, log, owners))
     if (touch !== null) out.push(touch)
   }
   return out
@@ -182,7 +216,7 @@ export function orphanCallTouches(
 
 const CALL_OWNER_TYPES: Record<string, number> = { LEAD: 1, CONTACT: 3, COMPANY: 4 }
 
-function orphanCallTouch(c: CallRow, log: ProblemLog): Touch | null {
+function orphanCallTouch(c: CallRow, log: ProblemLog, owners: OwnerLists): Touch | null {
   const id = wireId(c.ID)
   const at = wireDate(c.CALL_START_DATE)
   if (id === null || at === null) {
@@ -209,7 +243,7 @@ function orphanCallTouch(c: CallRow, log: ProblemLog): Touch | null {
     contactIds: NO_OWNERS,
     companyIds: NO_OWNERS,
   }
-  bind(touch, CALL_OWNER_TYPES[String(c.CRM_ENTITY_TYPE)], c.CRM_ENTITY_ID)
+  bind(touch, CALL_OWNER_TYPES[String(c.CRM_ENTITY_TYPE)], c.CRM_ENTITY_ID, owners)
   return touch
 }
 
@@ -223,6 +257,7 @@ export function taskTouches(
   log: ProblemLog,
   memo: Memo = NO_MEMO,
   context: object = memo.context(''),
+  owners: OwnerLists = new OwnerLists(),
 ): Touch[] {
   const asActivity = new Set<number>()
   for (const a of activities)
@@ -233,14 +268,14 @@ export function taskTouches(
   const out: Touch[] = []
   for (const t of tasks) {
     const counted = asActivity.has(wireId(t.id) ?? -1)
-    const touch = memo.row(t, context, counted, log, () => taskTouch(t, counted, log))
+    const touch = memo.row(t, context, counted, log, () => taskTouch(t, counted, log, owners))
     if (touch !== null) out.push(touch)
   }
   return out
 }
 
 /** `asActivity`: the task is counted as its activity already. */
-function taskTouch(t: TaskRow, asActivity: boolean, log: ProblemLog): Touch | null {
+function taskTouch(t: TaskRow, asActivity: boolean, log: ProblemLog, owners: OwnerLists): Touch | null {
   const id = wireId(t.id)
   if (id === null) {
     log.add('tasks', t.id, 'missing id', `task without a valid id (${String(t.id)})`, true)
@@ -264,7 +299,7 @@ function taskTouch(t: TaskRow, asActivity: boolean, log: ProblemLog): Touch | nu
     const m = /^([A-Z]+)_(\d+)$/.exec(String(ref))
     const key = m ? TASK_PREFIX[m[1]] : undefined
     const owner = m ? wireId(m[2]) : null
-    if (key && owner !== null) addOwner(touch, key, owner)
+    if (key && owner !== null) addOwner(touch, key, owner, owners)
   }
   if (touch.dealIds.length + touch.leadIds.length + touch.contactIds.length + touch.companyIds.length === 0) return null
   const at = wireDate(t.createdDate)

@@ -22,7 +22,7 @@ import { defaultSettings } from './settings'
 import { ProblemLog, type DataProblem, type ProblemTable } from './normalize-problems'
 import * as dict from './normalize-dictionaries'
 import { mergeReasons, reasonReader, type ReasonReader } from './normalize-reasons'
-import { activityTouches, orphanCallTouches, taskTouches } from './normalize-touches'
+import { activityTouches, orphanCallTouches, OwnerLists, taskTouches } from './normalize-touches'
 import { NO_MEMO, type Memo } from './normalize-memo'
 import { isBadDate, ufFirstValue, wireDate, wireId, wireInt, wireNumber, wireText } from './wire-values'
 
@@ -465,16 +465,19 @@ export function dumpToCrmData(
       .sort((a, b) => a.at - b.at || a.id - b.id)
   const activities = uniqueById(dump.activities ?? [], (r) => r.ID)
   const calls = uniqueById(dump.calls ?? [], (r) => r.ID)
-  const activityTouchList = activityTouches(activities, calls, log, memo, context)
+  // One set of binding lists for all touches: touches of one owner share its list.
+  const owners = new OwnerLists()
+  const activityTouchList = activityTouches(activities, calls, log, memo, context, owners)
   const touches = [
     ...activityTouchList,
-    ...orphanCallTouches(calls, new Set(activityTouchList.map((t) => t.id)), log, memo, context),
+    ...orphanCallTouches(calls, new Set(activityTouchList.map((t) => t.id)), log, memo, context, owners),
     ...taskTouches(
       uniqueById(dump.tasks ?? [], (r) => r.id),
       activities,
       log,
       memo,
       context,
+      owners,
     ),
   ].sort((a, b) => a.at - b.at || a.id - b.id)
   const depNames = new Map(departments.map((d) => [d.id, d.name]))

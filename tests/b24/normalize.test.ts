@@ -318,22 +318,55 @@ describe('touches', () => {
       expect.objectContaining({ table: 'activities', rowId: '13', kind: 'bad date', dropped: true }),
     ])
   })
-  it('shares one frozen empty binding list (half a million touches × four lists weigh on the heap)', () => {
+  it('shares frozen binding lists: one empty list, one list per single owner (half a million touches weigh on the heap)', () => {
     const d = portal()
     d.activities = [
       activity('10', { OWNER_TYPE_ID: '2', OWNER_ID: '1' }),
       activity('11', { OWNER_TYPE_ID: '1', OWNER_ID: '8' }),
+      activity('12', { OWNER_TYPE_ID: '2', OWNER_ID: '1' }),
+      activity('14', {
+        BINDINGS: [
+          { OWNER_TYPE_ID: '2', OWNER_ID: '1' },
+          { OWNER_TYPE_ID: '2', OWNER_ID: '2' },
+        ],
+      }),
     ]
     const data = dumpToCrmData(d)
-    const [a, b] = [...data.touches].sort((x, y) => x.id - y.id)
+    const [a, b, c, both] = [...data.touches].sort((x, y) => x.id - y.id)
     expect(a.dealIds).toEqual([1])
     expect(b.leadIds).toEqual([8])
     expect(a.leadIds).toEqual([])
+    expect(both.dealIds).toEqual([1, 2])
     // One list object for every empty binding of every touch, and nobody can fill it for all of them.
     expect(a.leadIds).toBe(b.dealIds)
     expect(a.companyIds).toBe(b.contactIds)
     expect(Object.isFrozen(a.leadIds)).toBe(true)
-    expect(Object.isFrozen(a.dealIds)).toBe(false)
+    // Touches of one owner share its list, frozen for the same reason; longer lists are their own.
+    expect(a.dealIds).toBe(c.dealIds)
+    expect(Object.isFrozen(a.dealIds)).toBe(true)
+    expect(Object.isFrozen(both.dealIds)).toBe(false)
+  })
+  it('rebuilds touches with every field in one literal: no telephony code where none was given', () => {
+    const d = portal()
+    d.activities = [activity('10', {}), activity('11', { TYPE_ID: '4', PROVIDER_ID: 'CRM_EMAIL' })]
+    d.calls = [call('1', '10', '95'), call('2', null, '30', { CRM_ENTITY_TYPE: 'COMPANY', CRM_ENTITY_ID: '3' })]
+    const byId = new Map(dumpToCrmData(d).touches.map((t) => [t.id, t]))
+    expect('callFailedCode' in byId.get(11)!).toBe(false)
+    expect(Object.keys(byId.get(10)!)).toEqual([
+      'id',
+      'kind',
+      'direction',
+      'at',
+      'durationSec',
+      'callFailedCode',
+      'responsibleId',
+      'completed',
+      'dealIds',
+      'leadIds',
+      'contactIds',
+      'companyIds',
+    ])
+    expect(Object.keys(byId.get(-5)!)).toEqual(Object.keys(byId.get(10)!))
   })
 })
 
