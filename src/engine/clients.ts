@@ -55,16 +55,23 @@ export interface ClientsSection extends ClientSplit {
 
 export const TOP_CLIENTS = 20
 
-/** Per data load: each deal's client code and each client's first and last deal, over all deals. */
+/**
+ * Per data load: each deal's client code and each client's first and last deal, over all deals.
+ * Columns only (no key string per client): at 100k deals the strings alone weighed ~8 MB.
+ */
 export interface ClientIndex {
   /** Client code per deal; -1 for "no client". */
   code: Int32Array
-  keys: string[]
-  types: ClientType[]
-  ids: number[]
+  /** Per client code: TYPE_COMPANY or TYPE_CONTACT. */
+  type: Uint8Array
+  ids: Float64Array
   first: Float64Array
   last: Float64Array
 }
+
+const TYPE_COMPANY = 0
+const TYPE_CONTACT = 1
+const TYPE_NAMES: ClientType[] = ['company', 'contact']
 
 const cache = new WeakMap<Prepared, ClientIndex>()
 
@@ -72,41 +79,60 @@ export function clientKey(type: ClientType, id: number): string {
   return `${type}:${id}`
 }
 
+export function clientTypeOf(ix: ClientIndex, c: number): ClientType {
+  return TYPE_NAMES[ix.type[c]]
+}
+
+/** The drill-down key of client code c ("company:7"). */
+export function clientKeyOf(ix: ClientIndex, c: number): string {
+  return clientKey(clientTypeOf(ix, c), ix.ids[c])
+}
+
+/** The client code of a drill-down key; -1 when no deal has that client. */
+export function clientCodeOf(ix: ClientIndex, key: string): number {
+  for (let c = 0; c < ix.type.length; c++) if (clientKeyOf(ix, c) === key) return c
+  return -1
+}
+
 export function clientIndex(p: Prepared): ClientIndex {
   const hit = cache.get(p)
   if (hit) return hit
-  const codeOf = new Map<string, number>()
+  // Company 7 and contact 7 are different clients: one id → code map per type.
+  const codeOf = [new Map<number, number>(), new Map<number, number>()]
   const code = new Int32Array(p.n).fill(-1)
-  const keys: string[] = [],
-    types: ClientType[] = [],
+  const type: number[] = [],
     ids: number[] = [],
     first: number[] = [],
     last: number[] = []
   p.data.deals.forEach((deal, d) => {
     const company = deal.companyId !== null && deal.companyId > 0 ? deal.companyId : null
     const contact = deal.contactId !== null && deal.contactId > 0 ? deal.contactId : null
-    const type: ClientType | null = company !== null ? 'company' : contact !== null ? 'contact' : null
-    if (type === null) return
+    const t = company !== null ? TYPE_COMPANY : contact !== null ? TYPE_CONTACT : -1
+    if (t < 0) return
     const id = (company ?? contact) as number
-    const key = clientKey(type, id)
-    let c = codeOf.get(key)
+    let c = codeOf[t].get(id)
     if (c === undefined) {
-      c = keys.length
-      codeOf.set(key, c)
-      keys.push(key)
-      types.push(type)
+      c = type.length
+      codeOf[t].set(id, c)
+      type.push(t)
       ids.push(id)
       first.push(NaN)
       last.push(NaN)
     }
     code[d] = c
-    const t = p.created[d]
-    if (t === t) {
-      if (!(first[c] <= t)) first[c] = t
-      if (!(last[c] >= t)) last[c] = t
+    const at = p.created[d]
+    if (at === at) {
+      if (!(first[c] <= at)) first[c] = at
+      if (!(last[c] >= at)) last[c] = at
     }
   })
-  const index = { code, keys, types, ids, first: Float64Array.from(first), last: Float64Array.from(last) }
+  const index = {
+    code,
+    type: Uint8Array.from(type),
+    ids: Float64Array.from(ids),
+    first: Float64Array.from(first),
+    last: Float64Array.from(last),
+  }
   cache.set(p, index)
   return index
 }
@@ -183,11 +209,24 @@ function splitBy(s: QueryScope, ps: PeriodScope, ix: ClientIndex, dim: 'manager'
     )
 }
 
-function clientNames(p: Prepared): { company: Map<number, string>; contact: Map<number, string> } {
-  return {
-    company: new Map((p.data.companies ?? []).map((c) => [c.id, c.name])),
-    contact: new Map((p.data.contacts ?? []).map((c) => [c.id, c.name])),
+/**
+ * Names of the given clients only (the top rows): one pass over the portal's companies and
+ * contacts instead of a Map of them all per section. The last row of an id wins, as in a Map.
+ */
+function clientNames(p: Prepared, ix: ClientIndex, codes: number[]): Map<number, string> {
+  const wanted = { company: new Map<number, number>(), contact: new Map<number, number>() }
+  for (const c of codes) wanted[clientTypeOf(ix, c)].set(ix.ids[c], c)
+  const names = new Map<number, string>()
+  const scan = (rows: { id: number; name: string }[] | undefined, byId: Map<number, number>) => {
+    if (byId.size === 0) return
+    for (const row of rows ?? []) {
+      const c = byId.get(row.id)
+      if (c !== undefined) names.set(c, row.name)
+    }
   }
+  scan(p.data.companies, wanted.company)
+  scan(p.data.contacts, wanted.contact)
+  return names
 }
 
 export function clientsSection(s: QueryScope, ps: PeriodScope): ClientsSection {
@@ -209,22 +248,26 @@ export function clientsSection(s: QueryScope, ps: PeriodScope): ClientsSection {
       own.revenue += p.amount[d]
     }
   }
-  const names = clientNames(p)
-  const top = [...perClient]
+  const best = [...perClient]
     .sort(([a, x], [b, y]) => y.revenue - x.revenue || y.deals - x.deals || ix.first[a] - ix.first[b] || a - b)
     .slice(0, TOP_CLIENTS)
-    .map(([c, own]) => ({
-      key: ix.keys[c],
-      type: ix.types[c],
-      id: ix.ids[c],
-      name: names[ix.types[c]].get(ix.ids[c]) ?? null,
-      isNew: isNewClient(ix, ps, c),
-      deals: own.deals,
-      won: own.won,
-      revenue: round2(own.revenue),
-      firstDealAt: ix.first[c],
-      lastDealAt: ix.last[c],
-    }))
+  const names = clientNames(
+    p,
+    ix,
+    best.map(([c]) => c),
+  )
+  const top = best.map(([c, own]) => ({
+    key: clientKeyOf(ix, c),
+    type: clientTypeOf(ix, c),
+    id: ix.ids[c],
+    name: names.get(c) ?? null,
+    isNew: isNewClient(ix, ps, c),
+    deals: own.deals,
+    won: own.won,
+    revenue: round2(own.revenue),
+    firstDealAt: ix.first[c],
+    lastDealAt: ix.last[c],
+  }))
   return {
     ...finish(total),
     top,

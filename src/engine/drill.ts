@@ -19,7 +19,7 @@ import {
   wonIn,
 } from './funnel-predicates'
 import { leadToDealPredicate, type LeadStep } from './lead-to-deal'
-import { clientGroup, clientIndex } from './clients'
+import { clientCodeOf, clientGroup, clientIndex } from './clients'
 import { isCallAgain, lostInScope } from './loss-reasons'
 import { isInWork, plannedManagers } from './managers'
 import { bucketIndex, localMidnight, makeBuckets } from './periods'
@@ -368,7 +368,7 @@ function predicate(s: QueryScope, ps: PeriodScope, ref: DrillRef): Pred {
     }
     case 'clients': {
       const ix = clientIndex(p)
-      const client = ref.client !== undefined ? ix.keys.indexOf(ref.client) : -2
+      const client = ref.client !== undefined ? clientCodeOf(ix, ref.client) : -2
       if (client === -1) throw new QueryError('UNKNOWN_CLIENT', `No client ${ref.client} in the data`)
       return (d) =>
         inCohort(s, ps, d) &&
