@@ -43,6 +43,8 @@ interface CallColumns {
   missed: Uint8Array
   /** Seconds; 0 when not given. */
   duration: Float64Array
+  /** `at` ascending (touches come time-ordered from the sync): a period is then one slice of the columns. */
+  sorted: boolean
 }
 
 const cache = new WeakMap<Prepared, CallColumns>()
@@ -58,6 +60,7 @@ function callColumns(p: Prepared): CallColumns {
     dir: new Uint8Array(m),
     missed: new Uint8Array(m),
     duration: new Float64Array(m),
+    sorted: true,
   }
   const dict = p.dims.manager.dict
   calls.forEach((t, i) => {
@@ -67,8 +70,21 @@ function callColumns(p: Prepared): CallColumns {
     cols.missed[i] = isMissedCall(t) ? 1 : 0
     cols.duration[i] = typeof t.durationSec === 'number' && Number.isFinite(t.durationSec) ? t.durationSec : 0
   })
+  for (let i = 1; i < m && cols.sorted; i++) if (!(cols.at[i - 1] <= cols.at[i])) cols.sorted = false
   cache.set(p, cols)
   return cols
+}
+
+/** First index of a sorted array with value ≥ t. */
+function lowerBound(a: Float64Array, t: number): number {
+  let lo = 0,
+    hi = a.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (a[mid] < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 const figure = (count: number, sec: number): CallFigure => ({ count, durationSec: round2(sec) })
@@ -78,7 +94,10 @@ export function callsByManager(s: QueryScope, ps: PeriodScope): Map<number, Mana
   const cols = callColumns(s.p)
   // Per code: [all, in, out, missed] counts and seconds.
   const acc = new Map<number, Float64Array>()
-  for (let i = 0; i < cols.at.length; i++) {
+  // Sorted columns: only the period's slice (same calls, same order); else every call is tested.
+  const from = cols.sorted ? lowerBound(cols.at, ps.period.start) : 0
+  const to = cols.sorted ? lowerBound(cols.at, ps.period.end) : cols.at.length
+  for (let i = from; i < to; i++) {
     const k = cols.user[i]
     const t = cols.at[i]
     if (k < 0 || s.managerAllowed[k] !== 1 || !(t >= ps.period.start && t < ps.period.end)) continue

@@ -4,7 +4,6 @@
  * conversion = won/(won+lost), leads created in the period, mean time to win (hours).
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { leadInPeriod } from './lead-in-period'
 import { closedCycle } from './timing'
 import { HOUR_MS, rate, round2 } from './stats'
 import type { WithChanges } from './changes'
@@ -33,9 +32,8 @@ export function citiesSection(s: QueryScope, ps: PeriodScope): CityRow[] {
   const wonSum = new Float64Array(K),
     winMs = new Float64Array(K),
     winN = new Int32Array(K)
-  for (let i = 0; i < p.leadCreated.length; i++) if (leadInPeriod(s, ps, i)) leads[p.leadDims.city[i]]++
-  for (let d = 0; d < p.n; d++) {
-    if (s.dealMask[d] !== 1) continue
+  for (const i of ps.leads) leads[p.leadDims.city[i]]++
+  for (const d of s.deals) {
     const k = codes[d]
     if (ps.cohort[d] === 1) created[k]++
     if (ps.won[d] === 1) {

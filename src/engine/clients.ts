@@ -6,7 +6,7 @@
  * "won" means created in the period and won by now (as on the sources page).
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { inCohort } from './funnel-predicates'
+import { IdIndex } from './id-index'
 import { SEM_S, type Prepared } from './prepare'
 import { round2 } from './stats'
 
@@ -188,8 +188,7 @@ function splitBy(s: QueryScope, ps: PeriodScope, ix: ClientIndex, dim: 'manager'
   const { dict, codes } = p.dims[dim]
   const rows = new Map<number, ClientSplitRow>()
   const seen = new Set<number>()
-  for (let d = 0; d < p.n; d++) {
-    if (!inCohort(s, ps, d)) continue
+  for (const d of ps.cohortDeals) {
     const k = codes[d]
     let row = rows.get(k)
     if (!row) rows.set(k, (row = { key: dict.keys[k], name: dict.names[k], ...emptySplit() }))
@@ -209,23 +208,23 @@ function splitBy(s: QueryScope, ps: PeriodScope, ix: ClientIndex, dim: 'manager'
     )
 }
 
-/**
- * Names of the given clients only (the top rows): one pass over the portal's companies and
- * contacts instead of a Map of them all per section. The last row of an id wins, as in a Map.
- */
+/** Company and contact id → row of the portal's name lists, per data load (the last row of an id wins). */
+const nameIndexes = new WeakMap<Prepared, { company: IdIndex; contact: IdIndex }>()
+
+/** Names of the given clients only (the top rows), looked up by id: no Map of every name per section. */
 function clientNames(p: Prepared, ix: ClientIndex, codes: number[]): Map<number, string> {
-  const wanted = { company: new Map<number, number>(), contact: new Map<number, number>() }
-  for (const c of codes) wanted[clientTypeOf(ix, c)].set(ix.ids[c], c)
-  const names = new Map<number, string>()
-  const scan = (rows: { id: number; name: string }[] | undefined, byId: Map<number, number>) => {
-    if (byId.size === 0) return
-    for (const row of rows ?? []) {
-      const c = byId.get(row.id)
-      if (c !== undefined) names.set(c, row.name)
-    }
+  const rows = { company: p.data.companies ?? [], contact: p.data.contacts ?? [] }
+  let index = nameIndexes.get(p)
+  if (!index) {
+    const ids = (list: { id: number }[]) => new IdIndex(list.map((r) => r.id))
+    nameIndexes.set(p, (index = { company: ids(rows.company), contact: ids(rows.contact) }))
   }
-  scan(p.data.companies, wanted.company)
-  scan(p.data.contacts, wanted.contact)
+  const names = new Map<number, string>()
+  for (const c of codes) {
+    const type = clientTypeOf(ix, c)
+    const row = index[type].get(ix.ids[c])
+    if (row >= 0) names.set(c, rows[type][row].name)
+  }
   return names
 }
 
@@ -234,8 +233,7 @@ export function clientsSection(s: QueryScope, ps: PeriodScope): ClientsSection {
   const ix = clientIndex(p)
   const total = emptySplit()
   const perClient = new Map<number, ClientDeals>()
-  for (let d = 0; d < p.n; d++) {
-    if (!inCohort(s, ps, d)) continue
+  for (const d of ps.cohortDeals) {
     const c = ix.code[d]
     const won = p.semantic[d] === SEM_S
     addDeal(total, clientGroup(ix, ps, d), c >= 0 && !perClient.has(c), won, p.amount[d])

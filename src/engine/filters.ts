@@ -56,6 +56,15 @@ export interface PeriodScope {
   cohort: Uint8Array
   won: Uint8Array
   lost: Uint8Array
+  /**
+   * The same deals as lists in ascending deal index (the order of a loop over all deals, so sums
+   * and first-seen orders do not change): loops visit these instead of testing every deal.
+   */
+  cohortDeals: Int32Array
+  /** Deals won or lost in the period. */
+  closedDeals: Int32Array
+  /** Leads passing the filters and created in the period (ascending lead index). */
+  leads: Int32Array
   /** Memo for per-period work shared by several sections (stage counts). */
   memo: Map<string, unknown>
   /** 0 for the current period, 1 for the comparison period (selects pooled scratch buffers). */
@@ -70,6 +79,8 @@ export interface QueryScope {
   clamp: PeriodClamp | null
   /** 1 where the deal passes every filter (and its pipeline is known). */
   dealMask: Uint8Array
+  /** The deals of `dealMask` in ascending index: what a loop over the filtered deals visits. */
+  deals: Int32Array
   leadMask: Uint8Array
   /** 1 per manager code when the manager filter lets the user's touches in. */
   managerAllowed: Uint8Array
@@ -119,13 +130,19 @@ export function dealMask(p: Prepared, q: ReportQuery): Uint8Array {
   add('lossReason', q.lossReasonIds)
   const stageOk = currentStageTable(p, q.stageIds)
   const mask = new Uint8Array(p.n)
-  outer: for (let d = 0; d < p.n; d++) {
+  for (let d = 0; d < p.n; d++) {
     if (p.pipe[d] < 0) continue
     if (stageOk && (p.stage[d] < 0 || !stageOk[p.pipe[d] * p.stride + p.stage[d]])) continue
-    for (const [codes, ok] of checks) if (!ok[codes[d]]) continue outer
     mask[d] = 1
   }
+  narrow(mask, checks)
   return mask
+}
+
+/** Clears the mask where a check fails: one tight loop per filtered dimension, not a check list per row. */
+function narrow(mask: Uint8Array, checks: [Int32Array, Uint8Array][]): void {
+  for (const [codes, ok] of checks)
+    for (let i = 0; i < mask.length; i++) if (mask[i] === 1 && ok[codes[i]] !== 1) mask[i] = 0
 }
 
 /** Leads have no pipeline or loss reason: only city, source, UTM and manager filters apply. */
@@ -140,18 +157,24 @@ export function leadMask(p: Prepared, q: ReportQuery): Uint8Array {
   add('source', p.leadDims.source, q.sourceIds)
   add('utmSource', p.leadDims.utmSource, q.utmSources)
   add('manager', p.leadDims.manager, q.managerIds)
-  const n = p.leadCreated.length
-  const mask = new Uint8Array(n)
-  outer: for (let i = 0; i < n; i++) {
-    for (const [codes, ok] of checks) if (!ok[codes[i]]) continue outer
-    mask[i] = 1
-  }
+  const mask = new Uint8Array(p.leadCreated.length).fill(1)
+  narrow(mask, checks)
   return mask
+}
+
+/** Indexes where `flags` is 1, ascending. */
+export function flagged(flags: Uint8Array): Int32Array {
+  let k = 0
+  for (let i = 0; i < flags.length; i++) k += flags[i]
+  const out = new Int32Array(k)
+  k = 0
+  for (let i = 0; i < flags.length; i++) if (flags[i] === 1) out[k++] = i
+  return out
 }
 
 function periodScope(
   p: Prepared,
-  mask: Uint8Array,
+  s: Pick<QueryScope, 'deals' | 'leadMask'>,
   fromDay: number,
   toDay: number,
   bucket: BucketKind,
@@ -163,14 +186,23 @@ function periodScope(
     won = new Uint8Array(p.n),
     lost = new Uint8Array(p.n)
   const { created, closedAt, semantic } = p
-  for (let d = 0; d < p.n; d++) {
-    if (mask[d] !== 1) continue
+  const deals = s.deals
+  const cohortList = new Int32Array(deals.length)
+  const closedList = new Int32Array(deals.length)
+  let nc = 0,
+    nx = 0
+  for (let i = 0; i < deals.length; i++) {
+    const d = deals[i]
     const c = created[d]
-    if (c >= start && c < end) cohort[d] = 1
+    if (c >= start && c < end) {
+      cohort[d] = 1
+      cohortList[nc++] = d
+    }
     const t = closedAt[d]
     if (t >= start && t < end) {
       if (semantic[d] === SEM_S) won[d] = 1
       else if (semantic[d] === SEM_F) lost[d] = 1
+      if (won[d] === 1 || lost[d] === 1) closedList[nx++] = d
     }
   }
   return {
@@ -181,9 +213,20 @@ function periodScope(
     cohort,
     won,
     lost,
+    cohortDeals: cohortList.slice(0, nc),
+    closedDeals: closedList.slice(0, nx),
+    leads: periodLeads(p, s.leadMask, start, end),
     memo: new Map(),
     slot,
   }
+}
+
+function periodLeads(p: Prepared, mask: Uint8Array, start: number, end: number): Int32Array {
+  const t = p.leadCreated
+  const out = new Int32Array(t.length)
+  let k = 0
+  for (let i = 0; i < t.length; i++) if (mask[i] === 1 && t[i] >= start && t[i] < end) out[k++] = i
+  return out.slice(0, k)
 }
 
 const COMPARE = ['previous', 'year', 'none']
@@ -215,17 +258,39 @@ export function resolveQuery(p: Prepared, q: ReportQuery): QueryScope {
   const managers = p.dims.manager.dict
   const managerAllowed =
     allowed((k) => managers.find(k), managers.size, q.managerIds) ?? new Uint8Array(managers.size).fill(1)
+  const lists = { deals: flagged(mask), leadMask: leadMask(p, q) }
   return {
     p,
     q,
     now,
     clamp,
     dealMask: mask,
-    leadMask: leadMask(p, q),
+    ...lists,
     managerAllowed,
-    current: periodScope(p, mask, fromDay, toDay, bucket, 0),
-    comparison: cmp ? periodScope(p, mask, cmp[0], cmp[1], bucket, 1) : null,
+    current: periodScope(p, lists, fromDay, toDay, bucket, 0),
+    comparison: cmp ? periodScope(p, lists, cmp[0], cmp[1], bucket, 1) : null,
   }
+}
+
+const pipeDealMemo = new WeakMap<QueryScope, Int32Array[]>()
+
+/**
+ * The deals of pipeline `pi` that pass the query's filters, ascending (the order of the pipeline's
+ * own deal list): per-pipeline loops visit these instead of testing the mask on every deal of the
+ * pipeline. Built for all pipelines in one pass, once per query.
+ */
+export function pipeDeals(s: QueryScope, pi: number): Int32Array {
+  let lists = pipeDealMemo.get(s)
+  if (!lists) {
+    const { pipe, pipes } = s.p
+    const count = new Int32Array(pipes.length)
+    for (const d of s.deals) count[pipe[d]]++
+    const built = Array.from(count, (c) => new Int32Array(c))
+    count.fill(0)
+    for (const d of s.deals) built[pipe[d]][count[pipe[d]]++] = d
+    pipeDealMemo.set(s, (lists = built))
+  }
+  return lists[pi]
 }
 
 /** Shorthand used by every family: is instant t inside the period? */

@@ -40,9 +40,7 @@ export function flowEntries(scope: QueryScope, period: PeriodScope): { entries: 
   const { entries, any } = buffers
   const { start, end } = period.period
   const { passStart, passAt, passStage } = prepared
-  const dealMask = scope.dealMask
-  for (let deal = 0; deal < prepared.n; deal++) {
-    if (dealMask[deal] !== 1) continue
+  for (const deal of scope.deals) {
     for (let pass = passStart[deal], passEnd = passStart[deal + 1]; pass < passEnd; pass++) {
       const passedAt = passAt[pass]
       if (passedAt >= start && passedAt < end) {

@@ -17,7 +17,7 @@
  * for that next month, against the deals won in it (closed in a success stage, as the KPIs count
  * "won in the period"). MAPE = mean of |forecast − actual| / actual over months with actual > 0.
  */
-import { coveredPipes, type QueryScope } from './filters'
+import { coveredPipes, pipeDeals, type QueryScope } from './filters'
 import { dayOf, passBefore, stageModel } from './forecast-model'
 import { addMonths, dayNumber, dayParts, localMidnight, monthKey, bucketIndex } from './periods'
 import { SEM_P, SEM_S, type Prepared } from './prepare'
@@ -101,9 +101,9 @@ function rawInflow(s: QueryScope, t: number): { rows: RawMonth[]; meanInflow: nu
     const model = stageModel(p, pi, t)
     const pl = p.pipes[pi]
     let inflow = 0
-    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+    for (let di = 0, deals = pipeDeals(s, pi); di < deals.length; di++) {
       const d = deals[di]
-      if (s.dealMask[d] !== 1 || !(p.created[d] < t)) continue
+      if (!(p.created[d] < t)) continue
       if (p.created[d] >= inflowFrom && p.created[d] < inflowTo) inflow++
       const i = passBefore(p, d, t)
       if (i < 0) continue
@@ -162,10 +162,10 @@ function wonBetween(s: QueryScope, from: number, to: number): { won: number; rev
   let won = 0,
     revenue = 0
   for (const pi of coveredPipes(s)) {
-    for (let di = 0, deals = p.pipes[pi].deals; di < deals.length; di++) {
+    for (let di = 0, deals = pipeDeals(s, pi); di < deals.length; di++) {
       const d = deals[di]
       const t = p.closedAt[d]
-      if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_S || !(t >= from && t < to)) continue
+      if (p.semantic[d] !== SEM_S || !(t >= from && t < to)) continue
       won++
       revenue += p.amount[d]
     }

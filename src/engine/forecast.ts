@@ -10,7 +10,7 @@
  * Σ P × amount over the deals expected in it. Deals in a stage with no history (no closed deal
  * reached it) are counted in `noHistory` and left out of the sums.
  */
-import { coveredPipes, type QueryScope } from './filters'
+import { coveredPipes, pipeDeals, type QueryScope } from './filters'
 import { backtest, inflowAt, type BacktestSection, type InflowSection } from './forecast-inflow'
 import { dealForecast, forecastMonths, historyStart, stageModel } from './forecast-model'
 import { bucketIndex } from './periods'
@@ -63,9 +63,9 @@ export function forecastSection(s: QueryScope): ForecastSection {
     const openDeals = new Int32Array(pl.stageIds.length),
       openAmount = new Float64Array(pl.stageIds.length)
     const expected = new Float64Array(pl.stageIds.length)
-    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+    for (let di = 0, deals = pipeDeals(s, pi); di < deals.length; di++) {
       const d = deals[di]
-      if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
+      if (p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
       const st = p.stage[d]
       openDeals[st]++
       openAmount[st] += p.amount[d]

@@ -67,11 +67,9 @@ function counts(steps: Int32Array): LeadToDealCounts {
 export function leadToDealSection(s: QueryScope, ps: PeriodScope): LeadToDealSection {
   const p = s.p
   const roles = roleTable(p)
-  const nl = p.leadCreated.length
   const total = new Int32Array(LEAD_STEPS.length)
   const per = SPLITS.map((dim) => new Int32Array(p.dims[dim].dict.size * LEAD_STEPS.length))
-  for (let i = 0; i < nl; i++) {
-    if (!leadInPeriod(s, ps, i)) continue
+  for (const i of ps.leads) {
     const step = leadStep(s, roles, i)
     total[step]++
     SPLITS.forEach((dim, j) => per[j][p.leadDims[dim][i] * LEAD_STEPS.length + step]++)

@@ -3,7 +3,6 @@
  * (S), junk (F), loss % = junk/total, conversion % = converted/total; per manager and per source.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { leadInPeriod } from './lead-in-period'
 import { SEM_F, SEM_P, SEM_S } from './prepare'
 import { rate } from './stats'
 import type { WithChanges } from './changes'
@@ -42,8 +41,7 @@ function grouped(s: QueryScope, ps: PeriodScope, dim: 'manager' | 'source'): Lea
   const dict = p.dims[dim].dict
   const K = dict.size
   const by = [new Int32Array(K), new Int32Array(K), new Int32Array(K), new Int32Array(K)]
-  for (let i = 0; i < codes.length; i++) {
-    if (!leadInPeriod(s, ps, i)) continue
+  for (const i of ps.leads) {
     by[0][codes[i]]++
     by[1 + p.leadSemantic[i]][codes[i]]++
   }
@@ -65,8 +63,7 @@ export function leadsSection(s: QueryScope, ps: PeriodScope): LeadsSection {
   const bySem = [0, 0, 0]
   const byStatus = new Map<string, number>()
   let total = 0
-  for (let i = 0; i < leads.length; i++) {
-    if (!leadInPeriod(s, ps, i)) continue
+  for (const i of ps.leads) {
     total++
     bySem[p.leadSemantic[i]]++
     byStatus.set(leads[i].statusId, (byStatus.get(leads[i].statusId) ?? 0) + 1)

@@ -104,7 +104,7 @@ function leadLostAt(p: Prepared, i: number): number {
 function leadCallAgainRows(s: QueryScope): LeadCallAgainRow[] {
   const p = s.p
   const rows: LeadCallAgainRow[] = []
-  for (let i = 0; i < p.leadCreated.length; i++) {
+  for (const i of callAgainCandidates(p).leads) {
     if (!isLeadCallAgain(s, i)) continue
     const lead = p.data.leads[i]
     const source = p.leadDims.source[i]
@@ -118,6 +118,55 @@ function leadCallAgainRows(s: QueryScope): LeadCallAgainRow[] {
     })
   }
   return rows.sort((a, b) => b.lostAt - a.lostAt || a.id - b.id).slice(0, 50)
+}
+
+/**
+ * Per data load: the lost deals and junk leads whose reason reads as call-again, in index order.
+ * The filters and the 90 days before `now` are tested per query on these few, not on every row.
+ */
+const candidates = new WeakMap<Prepared, { deals: Int32Array; leads: Int32Array }>()
+function callAgainCandidates(p: Prepared): { deals: Int32Array; leads: Int32Array } {
+  let hit = candidates.get(p)
+  if (!hit) {
+    const flags = callAgainReasons(p)
+    const deals: number[] = [],
+      leads: number[] = []
+    for (let d = 0; d < p.n; d++) if (p.semantic[d] === SEM_F && flags[p.dims.lossReason.codes[d]] === 1) deals.push(d)
+    for (let i = 0; i < p.leadSemantic.length; i++)
+      if (p.leadSemantic[i] === SEM_F && flags[p.leadDims.lossReason[i]] === 1) leads.push(i)
+    candidates.set(p, (hit = { deals: Int32Array.from(deals), leads: Int32Array.from(leads) }))
+  }
+  return hit
+}
+
+/** The call-again lists do not depend on the period: computed once per query, shared by both periods. */
+const callAgainMemo = new WeakMap<QueryScope, Pick<LossReasonsSection, 'callAgain' | 'leadCallAgain'>>()
+function callAgainLists(s: QueryScope): Pick<LossReasonsSection, 'callAgain' | 'leadCallAgain'> {
+  let hit = callAgainMemo.get(s)
+  if (!hit) callAgainMemo.set(s, (hit = { callAgain: callAgainRows(s), leadCallAgain: leadCallAgainRows(s) }))
+  return hit
+}
+
+function callAgainRows(s: QueryScope): CallAgainRow[] {
+  const p = s.p
+  const reasons = p.dims.lossReason
+  const managers = p.dims.manager
+  const callAgain: CallAgainRow[] = []
+  for (const d of callAgainCandidates(p).deals) {
+    if (!isCallAgain(s, d)) continue
+    const deal = p.data.deals[d]
+    callAgain.push({
+      id: deal.id,
+      title: deal.title,
+      amount: round2(p.amount[d]),
+      reason: reasons.dict.names[reasons.codes[d]],
+      lostAt: p.closedAt[d],
+      managerName: managers.dict.names[managers.codes[d]],
+      stageName: stageNameOf(p, d),
+    })
+  }
+  callAgain.sort((a, b) => b.amount - a.amount || a.id - b.id)
+  return callAgain.slice(0, 50)
 }
 
 const reasonFlags = new WeakMap<Prepared, Uint8Array>()
@@ -150,7 +199,7 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
     amount = new Float64Array(K)
   const byManager = new Map<number, { lost: number; reasons: Record<string, number> }>()
   let lost = 0
-  for (let d = 0; d < p.n; d++) {
+  for (const d of ps.closedDeals) {
     if (!lostInScope(s, ps, d)) continue
     lost++
     const k = reasons.codes[d]
@@ -178,9 +227,10 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
   const byStage = coveredPipes(s).map((pi) => {
     const pl = p.pipes[pi]
     const cells = new Int32Array(K * p.stride)
-    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+    for (let di = 0, deals = ps.closedDeals; di < deals.length; di++) {
       const d = deals[di]
-      if (ps.lost[d] === 1 && p.lossStage[d] >= 0) cells[reasons.codes[d] * p.stride + p.lossStage[d]]++
+      if (p.pipe[d] === pi && ps.lost[d] === 1 && p.lossStage[d] >= 0)
+        cells[reasons.codes[d] * p.stride + p.lossStage[d]]++
     }
     const rows = byReason
       .map((r) => {
@@ -193,7 +243,7 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), rows }
   })
   const cellMap = new Map<number, LossReasonsSection['cells'][number]>()
-  for (let d = 0; d < p.n; d++) {
+  for (const d of ps.closedDeals) {
     if (ps.lost[d] !== 1 || p.lossStage[d] < 0) continue
     const pl = p.pipes[p.pipe[d]]
     const r = reasons.codes[d],
@@ -229,21 +279,6 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
         a.reasonKey.localeCompare(b.reasonKey) ||
         a.managerId.localeCompare(b.managerId),
     )
-  const callAgain: CallAgainRow[] = []
-  for (let d = 0; d < p.n; d++) {
-    if (!isCallAgain(s, d)) continue
-    const deal = p.data.deals[d]
-    callAgain.push({
-      id: deal.id,
-      title: deal.title,
-      amount: round2(p.amount[d]),
-      reason: reasons.dict.names[reasons.codes[d]],
-      lostAt: p.closedAt[d],
-      managerName: managers.dict.names[managers.codes[d]],
-      stageName: stageNameOf(p, d),
-    })
-  }
-  callAgain.sort((a, b) => b.amount - a.amount || a.id - b.id)
   return {
     lost,
     byReason,
@@ -253,7 +288,6 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
     byManager: [...byManager]
       .map(([m, r]) => ({ managerId: managers.dict.keys[m], name: managers.dict.names[m], ...r }))
       .sort((a, b) => b.lost - a.lost || a.managerId.localeCompare(b.managerId)),
-    callAgain: callAgain.slice(0, 50),
-    leadCallAgain: leadCallAgainRows(s),
+    ...callAgainLists(s),
   }
 }

@@ -103,8 +103,7 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
     wonSum = new Float64Array(K),
     touchSum = new Float64Array(K)
   const touchN = new Int32Array(K)
-  for (let d = 0; d < p.n; d++) {
-    if (s.dealMask[d] !== 1) continue
+  for (const d of s.deals) {
     const k = codes[d]
     if (isInWork(s, d)) {
       inWork[k]++
@@ -175,7 +174,7 @@ export function planSection(s: QueryScope, ps: PeriodScope): PlanSection {
     rows[i].plan += (p.toReportCurrency(plan.amount, plan.currency) * o.overlap) / o.length
     rows[i].planDeals += (plan.deals * o.overlap) / o.length
   }
-  for (let d = 0; d < p.n; d++) {
+  for (const d of ps.closedDeals) {
     if (s.dealMask[d] !== 1 || ps.won[d] !== 1) continue
     const i = bucketIndex(months.edges, p.closedAt[d])
     if (planned[i].has(p.dims.manager.codes[d])) {

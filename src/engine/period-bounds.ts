@@ -91,23 +91,38 @@ export function boundPeriod(
   return { fromDay: from, toDay: to, bucket, clamp }
 }
 
+/** Earliest and latest deal creation, closing and lead creation instants, per data load (±Infinity when none). */
+const extremes = new WeakMap<Prepared, { min: number; max: number }>()
+
+function dataExtremes(p: Prepared): { min: number; max: number } {
+  let hit = extremes.get(p)
+  if (!hit) {
+    let min = Infinity
+    let max = -Infinity
+    const see = (at: number) => {
+      if (!(at === at)) return // NaN: no date
+      if (at < min) min = at
+      if (at > max) max = at
+    }
+    for (let d = 0; d < p.n; d++) {
+      see(p.created[d])
+      see(p.closedAt[d])
+    }
+    for (let i = 0; i < p.leadCreated.length; i++) see(p.leadCreated[i])
+    extremes.set(p, (hit = { min, max }))
+  }
+  return hit
+}
+
 /**
  * The local days from the earliest deal or lead creation to the latest creation, closing or now.
- * Unfiltered on purpose: the bounds must not move when a filter changes. One pass, no date calls.
+ * Unfiltered on purpose: the bounds must not move when a filter changes. The pass over the data
+ * is made once per data load; `now` only widens it.
  */
 export function dataSpan(p: Prepared, now: number): DataSpan {
-  let first = now
-  let last = now
-  const see = (at: number) => {
-    if (!(at === at)) return // NaN: no date
-    if (at < first) first = at
-    if (at > last) last = at
-  }
-  for (let d = 0; d < p.n; d++) {
-    see(p.created[d])
-    see(p.closedAt[d])
-  }
-  for (let i = 0; i < p.leadCreated.length; i++) see(p.leadCreated[i])
+  const { min, max } = dataExtremes(p)
+  const first = Math.min(now, min)
+  const last = Math.max(now, max)
   const day = (at: number) => Math.floor((at + p.tz.offsetAt(at)) / DAY_MS)
   return { firstDay: day(first), lastDay: day(last) }
 }

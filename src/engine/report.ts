@@ -123,8 +123,7 @@ function dealTotals(s: QueryScope, ps: PeriodScope) {
     won = 0,
     wonSum = 0,
     lost = 0
-  for (let d = 0; d < p.n; d++) {
-    if (s.dealMask[d] !== 1) continue
+  for (const d of s.deals) {
     if (ps.cohort[d] === 1) created++
     if (ps.won[d] === 1) {
       won++

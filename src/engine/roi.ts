@@ -17,7 +17,6 @@
  * in `unsplitSpend`.
  */
 import type { PeriodScope, QueryScope } from './filters'
-import { leadInPeriod } from './lead-in-period'
 import { monthOverlap } from './periods'
 import { round2, ratio2, rate } from './stats'
 import type { WithChanges } from './changes'
@@ -84,9 +83,9 @@ export function roiSection(s: QueryScope, ps: PeriodScope): RoiSection {
     deals = new Int32Array(K),
     won = new Int32Array(K)
   const revenue = new Float64Array(K)
-  for (let i = 0; i < p.leadCreated.length; i++) if (leadInPeriod(s, ps, i)) leads[p.leadDims.source[i]]++
+  for (const i of ps.leads) leads[p.leadDims.source[i]]++
   const codes = p.dims.source.codes
-  for (let d = 0; d < p.n; d++) {
+  for (const d of s.deals) {
     if (ps.cohort[d] === 1) deals[codes[d]]++
     if (s.dealMask[d] === 1 && ps.won[d] === 1) {
       won[codes[d]]++

@@ -61,8 +61,7 @@ function values(s: QueryScope, ps: PeriodScope, length: number): SeriesValues {
     leads = new Float64Array(n)
   const edges = Float64Array.from(ps.buckets.edges)
   // The same predicates as seriesBucket (which drill-down uses), written out for the hot loop.
-  for (let deal = 0; deal < p.n; deal++) {
-    if (s.dealMask[deal] !== 1) continue
+  for (const deal of s.deals) {
     const createdBucket = bucketAt(edges, p.created[deal])
     if (createdBucket >= 0) created[createdBucket]++
     const sem = p.semantic[deal]

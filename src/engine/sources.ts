@@ -55,13 +55,8 @@ function channel(scope: QueryScope, period: PeriodScope, dim: 'source' | 'utmSou
   const deals = new Int32Array(keyCount)
   const won = new Int32Array(keyCount)
   const revenue = new Float64Array(keyCount)
-  const { start, end } = period.period
-  for (let lead = 0; lead < leadCodes.length; lead++) {
-    const created = prepared.leadCreated[lead]
-    if (scope.leadMask[lead] === 1 && created >= start && created < end) leads[leadCodes[lead]]++
-  }
-  for (let deal = 0; deal < prepared.n; deal++) {
-    if (period.cohort[deal] !== 1) continue
+  for (const lead of period.leads) leads[leadCodes[lead]]++
+  for (const deal of period.cohortDeals) {
     const key = col.codes[deal]
     deals[key]++
     if (prepared.semantic[deal] === SEM_S) {
@@ -111,15 +106,8 @@ function rawSpellings(scope: QueryScope, period: PeriodScope, keyCount: number):
   const add = (code: number, raw: string | null) => {
     if (raw !== null && raw.trim() !== '') out[code].add(raw)
   }
-  const { start, end } = period.period
-  for (let lead = 0; lead < prepared.leadCreated.length; lead++) {
-    const created = prepared.leadCreated[lead]
-    if (scope.leadMask[lead] === 1 && created >= start && created < end)
-      add(prepared.leadDims.utmSource[lead], prepared.data.leads[lead].utmSource)
-  }
-  for (let deal = 0; deal < prepared.n; deal++) {
-    if (period.cohort[deal] === 1) add(prepared.dims.utmSource.codes[deal], prepared.data.deals[deal].utmSource)
-  }
+  for (const lead of period.leads) add(prepared.leadDims.utmSource[lead], prepared.data.leads[lead].utmSource)
+  for (const deal of period.cohortDeals) add(prepared.dims.utmSource.codes[deal], prepared.data.deals[deal].utmSource)
   return out
 }
 

@@ -4,7 +4,7 @@
  * predicates of funnel-predicates.ts (the drill-down's definitions) for speed.
  */
 import type { Dim } from './dims'
-import type { PeriodScope, QueryScope } from './filters'
+import { pipeDeals, type PeriodScope, type QueryScope } from './filters'
 import { flowEntries } from './flow-buffers'
 import { SEM_F, SEM_S } from './prepare'
 
@@ -97,13 +97,14 @@ function countCohort(
   const processCount = pipeline.processCount
   const nextMain = pipeline.nextMain
   const { reachedBits, stage: currentStage, semantic, lossStage, successAt } = prepared
-  const cohort = period.cohort
-  const deals = pipeline.deals
+  const pipeOf = prepared.pipe
+  // The period's cohort list is short next to the pipeline's deals; same ascending order.
+  const deals = period.cohortDeals
   const splitCount = dimCodes.length
   const rowStart = new Int32Array(splitCount)
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i]
-    if (cohort[deal] !== 1) continue
+    if (pipeOf[deal] !== pipeIndex) continue
     const wonAny = successAt[deal] === successAt[deal]
     for (let split = 0; split < splitCount; split++) {
       const codes = dimCodes[split]
@@ -153,7 +154,7 @@ function countFlow(
   const { reachedAt, successAt, stage: currentStage, lossStage } = prepared
   const semantics = pipeline.semantics
   const lost = period.lost
-  const deals = pipeline.deals
+  const deals = pipeDeals(scope, pipeIndex)
   const splitCount = dimCodes.length
   const rowStart = new Int32Array(splitCount)
   for (let i = 0; i < deals.length; i++) {

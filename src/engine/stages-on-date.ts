@@ -8,7 +8,7 @@
  * entry, so the last pass up to an instant is the stage the deal was actually in.
  */
 import { QueryError } from './errors'
-import { coveredPipes, type QueryScope } from './filters'
+import { coveredPipes, pipeDeals, type QueryScope } from './filters'
 import { addMonths, dayParts, formatDay, localMidnight, parseDay } from './periods'
 import { SEM_F, SEM_S, type Prepared } from './prepare'
 import { localDay } from './overdue'
@@ -83,9 +83,9 @@ function countOn(s: QueryScope, pi: number, end: number): { count: Int32Array; a
   const pl = p.pipes[pi]
   const count = new Int32Array(pl.stageIds.length)
   const amount = new Float64Array(pl.stageIds.length)
-  for (let i = 0; i < pl.deals.length; i++) {
-    const d = pl.deals[i]
-    if (s.dealMask[d] !== 1) continue
+  const deals = pipeDeals(s, pi)
+  for (let i = 0; i < deals.length; i++) {
+    const d = deals[i]
     const st = stageAt(p, d, end)
     if (st < 0) continue
     count[st]++

@@ -4,7 +4,7 @@
  * Completed stays come from every deal of the pipeline with a real history (reconstructed
  * deals are left out: their one "stay" is a guess), whatever the query's filters.
  */
-import { coveredPipes, type QueryScope } from './filters'
+import { coveredPipes, pipeDeals, type QueryScope } from './filters'
 import { SEM_P, type Prepared } from './prepare'
 import { HOUR_MS, round2 } from './stats'
 
@@ -50,9 +50,9 @@ export function stuckSection(s: QueryScope): StuckSection {
     const open = new Int32Array(pl.processCount),
       stuck = new Int32Array(pl.processCount),
       sum = new Float64Array(pl.processCount)
-    for (let di = 0, deals = pl.deals; di < deals.length; di++) {
+    for (let di = 0, deals = pipeDeals(s, pi); di < deals.length; di++) {
       const d = deals[di]
-      if (s.dealMask[d] !== 1 || p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
+      if (p.semantic[d] !== SEM_P || p.stage[d] < 0) continue
       open[p.stage[d]]++
       if (!isStuck(p, d, now)) continue
       stuck[p.stage[d]]++

@@ -12,7 +12,7 @@
  * - Lost cycle: loss time minus creation, deals lost in the period.
  */
 import type { Dim } from './dims'
-import { coveredPipes, type PeriodScope, type QueryScope } from './filters'
+import { coveredPipes, pipeDeals, type PeriodScope, type QueryScope } from './filters'
 import type { Prepared } from './prepare'
 import { SEM_S } from './prepare'
 import { DealValues, durationStats, groupedDurationStats, type DurationStats } from './stats'
@@ -130,10 +130,9 @@ export function timingSection(scope: QueryScope, period: PeriodScope): TimingSec
   const dims = splitDims(scope)
   const { firstEntry, stride } = prepared
   const { start, end } = period.period
-  const dealMask = scope.dealMask
   const betweenStages = coveredPipes(scope).map((pipeIndex) => {
     const pipeline = prepared.pipes[pipeIndex]
-    const deals = pipeline.deals
+    const deals = pipeDeals(scope, pipeIndex)
     const pairs = stagePairs(prepared, pipeIndex)
     const from = Int32Array.from(pairs, (x) => x[0])
     const to = Int32Array.from(pairs, (x) => x[1])
@@ -142,7 +141,6 @@ export function timingSection(scope: QueryScope, period: PeriodScope): TimingSec
     // betweenDuration, the drill-down's predicate.
     for (let i = 0; i < deals.length; i++) {
       const deal = deals[i]
-      if (dealMask[deal] !== 1) continue
       const row = deal * stride
       for (let pair = 0; pair < from.length; pair++) {
         const toAt = firstEntry[row + to[pair]]
@@ -167,8 +165,7 @@ export function timingSection(scope: QueryScope, period: PeriodScope): TimingSec
   const lost = new Collector()
   const touch = new Collector()
   let noTouch = 0
-  for (let deal = 0; deal < prepared.n; deal++) {
-    if (dealMask[deal] !== 1) continue
+  for (const deal of scope.deals) {
     const cycle = closedCycle(prepared, deal)
     if (cycle === cycle) {
       if (period.won[deal] === 1) win.add(deal, cycle)

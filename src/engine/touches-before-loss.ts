@@ -58,7 +58,7 @@ export function touchesBeforeLoss(s: QueryScope, ps: PeriodScope): TouchesBefore
   const count = new Float64Array((R + 1) * K)
   const seconds = new Float64Array((R + 1) * K)
   const deals = new Int32Array(R + 1)
-  for (let d = 0; d < p.n; d++) {
+  for (const d of ps.closedDeals) {
     if (ps.lost[d] !== 1) continue
     const r = reasons.codes[d] + 1
     deals[0]++

@@ -142,8 +142,7 @@ export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
   const pairs = namedStagePairs(p).map((x) => ({ ...x, deals: 0, touches: 0 }))
   let gapSum = 0,
     gapDeals = 0
-  for (let d = 0; d < p.n; d++) {
-    if (ps.cohort[d] !== 1) continue
+  for (const d of ps.cohortDeals) {
     deals++
     const a = p.touchStart[d],
       b = p.touchStart[d + 1]
@@ -177,7 +176,7 @@ export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
   }
   const byKind = {} as Record<TouchKind, number | null>
   TOUCH_KINDS.forEach((k, i) => (byKind[k] = ratio2(kinds[i], deals)))
-  const { managers, managerDays } = managerDayFigures(s, ps)
+  const { managers, managerDays } = memoisedManagerDays(s, ps)
   return {
     deals,
     withTouches,
@@ -224,10 +223,28 @@ function lowerBound(a: Float64Array, lo: number, hi: number, t: number): number 
 
 const TASK = TOUCH_KINDS.indexOf('task')
 
-function managerDayFigures(
-  s: QueryScope,
-  ps: PeriodScope,
-): { managers: ManagerTouchRow[]; managerDays: ManagerDayRow[] } {
+type ManagerDayFigures = { managers: ManagerTouchRow[]; managerDays: ManagerDayRow[] }
+/** Last few results per data load, by period and manager filter: nothing else changes them. */
+const managerDayMemo = new WeakMap<Prepared, { key: string; value: ManagerDayFigures }[]>()
+
+/**
+ * Manager-day figures depend on the period and the manager filter only (all the user's touches,
+ * whatever the deal filters): a city or source change reuses them. Thousands of rows per period.
+ */
+function memoisedManagerDays(s: QueryScope, ps: PeriodScope): ManagerDayFigures {
+  const key = `${ps.fromDay}:${ps.toDay}:${s.managerAllowed.join('')}`
+  let memo = managerDayMemo.get(s.p)
+  if (!memo) managerDayMemo.set(s.p, (memo = []))
+  const hit = memo.find((m) => m.key === key)
+  if (hit) return hit.value
+  const value = managerDayFigures(s, ps)
+  // Current and comparison periods of the last two queries.
+  if (memo.length >= 4) memo.shift()
+  memo.push({ key, value })
+  return value
+}
+
+function managerDayFigures(s: QueryScope, ps: PeriodScope): ManagerDayFigures {
   const p = s.p
   const dict = p.dims.manager.dict
   const wh = p.data.settings.workingHours
@@ -240,7 +257,9 @@ function managerDayFigures(
   const rows: ManagerDayRow[] = []
   const managers: ManagerTouchRow[] = []
   const { start, end } = ps.period
-  for (let k = 0; k + 1 < userTouchStart.length; k++) {
+  // Managers in the rows' final order, so that the rows (each manager's days ascending) need no
+  // sort of their own: thousands of localeCompare calls per period.
+  for (const k of managerOrder(p, userTouchStart.length - 1)) {
     if (s.managerAllowed[k] !== 1) continue
     const hi = userTouchStart[k + 1]
     let i = lowerBound(at, userTouchStart[k], hi, start)
@@ -292,6 +311,17 @@ function managerDayFigures(
     })
   }
   managers.sort((a, b) => b.touches - a.touches || a.managerId.localeCompare(b.managerId))
-  rows.sort((a, b) => a.managerId.localeCompare(b.managerId) || a.day.localeCompare(b.day))
   return { managers, managerDays: rows }
+}
+
+/** Manager codes 0..count-1 ordered by key as the manager-day rows are (a stable sort, so ties keep code order). */
+const managerOrders = new WeakMap<Prepared, number[]>()
+function managerOrder(p: Prepared, count: number): number[] {
+  let order = managerOrders.get(p)
+  if (!order || order.length !== count) {
+    const keys = p.dims.manager.dict.keys
+    order = Array.from({ length: count }, (_, k) => k).sort((a, b) => keys[a].localeCompare(keys[b]))
+    managerOrders.set(p, order)
+  }
+  return order
 }
