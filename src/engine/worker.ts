@@ -11,6 +11,7 @@
  */
 import { drillDown, type DrillRef, type DrillRow } from './drill'
 import type { ReportQuery } from './filters'
+import { internStrings } from './intern'
 import { prepare, type Prepared } from './prepare'
 import { applyPatch, type CrmPatch } from './patch'
 import { EngineStateError } from './errors'
@@ -50,7 +51,8 @@ export function handleMessage(state: WorkerState, msg: WorkerRequest): WorkerRes
     switch (msg.type) {
       case 'load':
         state.version = null
-        state.prepared = prepare(msg.data)
+        // The data arrived by structured clone, one string per row and field: share them (intern.ts).
+        state.prepared = prepare(internStrings(msg.data))
         state.version = msg.version ?? null
         return { type: 'loaded', id: msg.id, quality: state.prepared.quality, ms: Date.now() - started }
       case 'patch': {
