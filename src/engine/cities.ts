@@ -32,8 +32,12 @@ export function citiesSection(s: QueryScope, ps: PeriodScope): CityRow[] {
   const wonSum = new Float64Array(K),
     winMs = new Float64Array(K),
     winN = new Int32Array(K)
-  for (const i of ps.leads) leads[p.leadDims.city[i]]++
-  for (const d of s.deals) {
+  for (let j = 0, list = ps.leads; j < list.length; j++) {
+    const i = list[j]
+    leads[p.leadDims.city[i]]++
+  }
+  for (let j = 0, list = s.deals; j < list.length; j++) {
+    const d = list[j]
     const k = codes[d]
     if (ps.cohort[d] === 1) created[k]++
     if (ps.won[d] === 1) {

@@ -188,7 +188,8 @@ function splitBy(s: QueryScope, ps: PeriodScope, ix: ClientIndex, dim: 'manager'
   const { dict, codes } = p.dims[dim]
   const rows = new Map<number, ClientSplitRow>()
   const seen = new Set<number>()
-  for (const d of ps.cohortDeals) {
+  for (let j = 0, list = ps.cohortDeals; j < list.length; j++) {
+    const d = list[j]
     const k = codes[d]
     let row = rows.get(k)
     if (!row) rows.set(k, (row = { key: dict.keys[k], name: dict.names[k], ...emptySplit() }))
@@ -233,7 +234,8 @@ export function clientsSection(s: QueryScope, ps: PeriodScope): ClientsSection {
   const ix = clientIndex(p)
   const total = emptySplit()
   const perClient = new Map<number, ClientDeals>()
-  for (const d of ps.cohortDeals) {
+  for (let j = 0, list = ps.cohortDeals; j < list.length; j++) {
+    const d = list[j]
     const c = ix.code[d]
     const won = p.semantic[d] === SEM_S
     addDeal(total, clientGroup(ix, ps, d), c >= 0 && !perClient.has(c), won, p.amount[d])

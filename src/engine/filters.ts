@@ -284,10 +284,16 @@ export function pipeDeals(s: QueryScope, pi: number): Int32Array {
   if (!lists) {
     const { pipe, pipes } = s.p
     const count = new Int32Array(pipes.length)
-    for (const d of s.deals) count[pipe[d]]++
+    for (let j = 0, list = s.deals; j < list.length; j++) {
+      const d = list[j]
+      count[pipe[d]]++
+    }
     const built = Array.from(count, (c) => new Int32Array(c))
     count.fill(0)
-    for (const d of s.deals) built[pipe[d]][count[pipe[d]]++] = d
+    for (let j = 0, list = s.deals; j < list.length; j++) {
+      const d = list[j]
+      built[pipe[d]][count[pipe[d]]++] = d
+    }
     pipeDealMemo.set(s, (lists = built))
   }
   return lists[pi]

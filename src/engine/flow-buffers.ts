@@ -40,7 +40,8 @@ export function flowEntries(scope: QueryScope, period: PeriodScope): { entries: 
   const { entries, any } = buffers
   const { start, end } = period.period
   const { passStart, passAt, passStage } = prepared
-  for (const deal of scope.deals) {
+  for (let k = 0, list = scope.deals; k < list.length; k++) {
+    const deal = list[k]
     for (let pass = passStart[deal], passEnd = passStart[deal + 1]; pass < passEnd; pass++) {
       const passedAt = passAt[pass]
       if (passedAt >= start && passedAt < end) {

@@ -69,7 +69,8 @@ export function leadToDealSection(s: QueryScope, ps: PeriodScope): LeadToDealSec
   const roles = roleTable(p)
   const total = new Int32Array(LEAD_STEPS.length)
   const per = SPLITS.map((dim) => new Int32Array(p.dims[dim].dict.size * LEAD_STEPS.length))
-  for (const i of ps.leads) {
+  for (let j = 0, list = ps.leads; j < list.length; j++) {
+    const i = list[j]
     const step = leadStep(s, roles, i)
     total[step]++
     SPLITS.forEach((dim, j) => per[j][p.leadDims[dim][i] * LEAD_STEPS.length + step]++)

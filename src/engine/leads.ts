@@ -41,7 +41,8 @@ function grouped(s: QueryScope, ps: PeriodScope, dim: 'manager' | 'source'): Lea
   const dict = p.dims[dim].dict
   const K = dict.size
   const by = [new Int32Array(K), new Int32Array(K), new Int32Array(K), new Int32Array(K)]
-  for (const i of ps.leads) {
+  for (let j = 0, list = ps.leads; j < list.length; j++) {
+    const i = list[j]
     by[0][codes[i]]++
     by[1 + p.leadSemantic[i]][codes[i]]++
   }
@@ -63,7 +64,8 @@ export function leadsSection(s: QueryScope, ps: PeriodScope): LeadsSection {
   const bySem = [0, 0, 0]
   const byStatus = new Map<string, number>()
   let total = 0
-  for (const i of ps.leads) {
+  for (let j = 0, list = ps.leads; j < list.length; j++) {
+    const i = list[j]
     total++
     bySem[p.leadSemantic[i]]++
     byStatus.set(leads[i].statusId, (byStatus.get(leads[i].statusId) ?? 0) + 1)

@@ -104,7 +104,8 @@ function leadLostAt(p: Prepared, i: number): number {
 function leadCallAgainRows(s: QueryScope): LeadCallAgainRow[] {
   const p = s.p
   const rows: LeadCallAgainRow[] = []
-  for (const i of callAgainCandidates(p).leads) {
+  for (let j = 0, list = callAgainCandidates(p).leads; j < list.length; j++) {
+    const i = list[j]
     if (!isLeadCallAgain(s, i)) continue
     const lead = p.data.leads[i]
     const source = p.leadDims.source[i]
@@ -152,7 +153,8 @@ function callAgainRows(s: QueryScope): CallAgainRow[] {
   const reasons = p.dims.lossReason
   const managers = p.dims.manager
   const callAgain: CallAgainRow[] = []
-  for (const d of callAgainCandidates(p).deals) {
+  for (let j = 0, list = callAgainCandidates(p).deals; j < list.length; j++) {
+    const d = list[j]
     if (!isCallAgain(s, d)) continue
     const deal = p.data.deals[d]
     callAgain.push({
@@ -199,7 +201,8 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
     amount = new Float64Array(K)
   const byManager = new Map<number, { lost: number; reasons: Record<string, number> }>()
   let lost = 0
-  for (const d of ps.closedDeals) {
+  for (let j = 0, list = ps.closedDeals; j < list.length; j++) {
+    const d = list[j]
     if (!lostInScope(s, ps, d)) continue
     lost++
     const k = reasons.codes[d]
@@ -243,7 +246,8 @@ export function lossReasonsSection(s: QueryScope, ps: PeriodScope): LossReasonsS
     return { categoryId: pl.categoryId, name: pl.name, order: pl.stageIds.slice(0, pl.processCount), rows }
   })
   const cellMap = new Map<number, LossReasonsSection['cells'][number]>()
-  for (const d of ps.closedDeals) {
+  for (let j = 0, list = ps.closedDeals; j < list.length; j++) {
+    const d = list[j]
     if (ps.lost[d] !== 1 || p.lossStage[d] < 0) continue
     const pl = p.pipes[p.pipe[d]]
     const r = reasons.codes[d],

@@ -103,7 +103,8 @@ export function managersSection(s: QueryScope, ps: PeriodScope): ManagerRow[] {
     wonSum = new Float64Array(K),
     touchSum = new Float64Array(K)
   const touchN = new Int32Array(K)
-  for (const d of s.deals) {
+  for (let j = 0, list = s.deals; j < list.length; j++) {
+    const d = list[j]
     const k = codes[d]
     if (isInWork(s, d)) {
       inWork[k]++
@@ -174,7 +175,8 @@ export function planSection(s: QueryScope, ps: PeriodScope): PlanSection {
     rows[i].plan += (p.toReportCurrency(plan.amount, plan.currency) * o.overlap) / o.length
     rows[i].planDeals += (plan.deals * o.overlap) / o.length
   }
-  for (const d of ps.closedDeals) {
+  for (let j = 0, list = ps.closedDeals; j < list.length; j++) {
+    const d = list[j]
     if (s.dealMask[d] !== 1 || ps.won[d] !== 1) continue
     const i = bucketIndex(months.edges, p.closedAt[d])
     if (planned[i].has(p.dims.manager.codes[d])) {

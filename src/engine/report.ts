@@ -123,7 +123,8 @@ function dealTotals(s: QueryScope, ps: PeriodScope) {
     won = 0,
     wonSum = 0,
     lost = 0
-  for (const d of s.deals) {
+  for (let j = 0, list = s.deals; j < list.length; j++) {
+    const d = list[j]
     if (ps.cohort[d] === 1) created++
     if (ps.won[d] === 1) {
       won++

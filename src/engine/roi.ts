@@ -83,9 +83,13 @@ export function roiSection(s: QueryScope, ps: PeriodScope): RoiSection {
     deals = new Int32Array(K),
     won = new Int32Array(K)
   const revenue = new Float64Array(K)
-  for (const i of ps.leads) leads[p.leadDims.source[i]]++
+  for (let j = 0, list = ps.leads; j < list.length; j++) {
+    const i = list[j]
+    leads[p.leadDims.source[i]]++
+  }
   const codes = p.dims.source.codes
-  for (const d of s.deals) {
+  for (let j = 0, list = s.deals; j < list.length; j++) {
+    const d = list[j]
     if (ps.cohort[d] === 1) deals[codes[d]]++
     if (s.dealMask[d] === 1 && ps.won[d] === 1) {
       won[codes[d]]++

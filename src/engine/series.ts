@@ -61,7 +61,8 @@ function values(s: QueryScope, ps: PeriodScope, length: number): SeriesValues {
     leads = new Float64Array(n)
   const edges = Float64Array.from(ps.buckets.edges)
   // The same predicates as seriesBucket (which drill-down uses), written out for the hot loop.
-  for (const deal of s.deals) {
+  for (let k = 0, list = s.deals; k < list.length; k++) {
+    const deal = list[k]
     const createdBucket = bucketAt(edges, p.created[deal])
     if (createdBucket >= 0) created[createdBucket]++
     const sem = p.semantic[deal]

@@ -55,8 +55,12 @@ function channel(scope: QueryScope, period: PeriodScope, dim: 'source' | 'utmSou
   const deals = new Int32Array(keyCount)
   const won = new Int32Array(keyCount)
   const revenue = new Float64Array(keyCount)
-  for (const lead of period.leads) leads[leadCodes[lead]]++
-  for (const deal of period.cohortDeals) {
+  for (let k = 0, list = period.leads; k < list.length; k++) {
+    const lead = list[k]
+    leads[leadCodes[lead]]++
+  }
+  for (let k = 0, list = period.cohortDeals; k < list.length; k++) {
+    const deal = list[k]
     const key = col.codes[deal]
     deals[key]++
     if (prepared.semantic[deal] === SEM_S) {
@@ -106,8 +110,14 @@ function rawSpellings(scope: QueryScope, period: PeriodScope, keyCount: number):
   const add = (code: number, raw: string | null) => {
     if (raw !== null && raw.trim() !== '') out[code].add(raw)
   }
-  for (const lead of period.leads) add(prepared.leadDims.utmSource[lead], prepared.data.leads[lead].utmSource)
-  for (const deal of period.cohortDeals) add(prepared.dims.utmSource.codes[deal], prepared.data.deals[deal].utmSource)
+  for (let k = 0, list = period.leads; k < list.length; k++) {
+    const lead = list[k]
+    add(prepared.leadDims.utmSource[lead], prepared.data.leads[lead].utmSource)
+  }
+  for (let k = 0, list = period.cohortDeals; k < list.length; k++) {
+    const deal = list[k]
+    add(prepared.dims.utmSource.codes[deal], prepared.data.deals[deal].utmSource)
+  }
   return out
 }
 

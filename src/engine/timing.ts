@@ -165,7 +165,8 @@ export function timingSection(scope: QueryScope, period: PeriodScope): TimingSec
   const lost = new Collector()
   const touch = new Collector()
   let noTouch = 0
-  for (const deal of scope.deals) {
+  for (let k = 0, list = scope.deals; k < list.length; k++) {
+    const deal = list[k]
     const cycle = closedCycle(prepared, deal)
     if (cycle === cycle) {
       if (period.won[deal] === 1) win.add(deal, cycle)

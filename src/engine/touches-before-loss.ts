@@ -58,7 +58,8 @@ export function touchesBeforeLoss(s: QueryScope, ps: PeriodScope): TouchesBefore
   const count = new Float64Array((R + 1) * K)
   const seconds = new Float64Array((R + 1) * K)
   const deals = new Int32Array(R + 1)
-  for (const d of ps.closedDeals) {
+  for (let j = 0, list = ps.closedDeals; j < list.length; j++) {
+    const d = list[j]
     if (ps.lost[d] !== 1) continue
     const r = reasons.codes[d] + 1
     deals[0]++

@@ -142,7 +142,8 @@ export function touchesSection(s: QueryScope, ps: PeriodScope): TouchesSection {
   const pairs = namedStagePairs(p).map((x) => ({ ...x, deals: 0, touches: 0 }))
   let gapSum = 0,
     gapDeals = 0
-  for (const d of ps.cohortDeals) {
+  for (let j = 0, list = ps.cohortDeals; j < list.length; j++) {
+    const d = list[j]
     deals++
     const a = p.touchStart[d],
       b = p.touchStart[d + 1]
