@@ -19,7 +19,7 @@
 import { rmSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { spawnSync } from 'node:child_process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -28,7 +28,6 @@ import { churnSection } from '../../src/engine/churn'
 import { resolveQuery } from '../../src/engine/filters'
 import { funnelSection } from '../../src/engine/funnel'
 import { buildReport, prepare, type Prepared, type Report, type ReportQuery } from '../../src/engine/index'
-import type { CrmData } from '../../src/engine/types'
 import { sourcesSection } from '../../src/engine/sources'
 import { leadsSection } from '../../src/engine/leads'
 import { managersSection } from '../../src/engine/managers'
@@ -136,32 +135,31 @@ function cpuOf<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
 // ------------------------------------------------------------------ run
 
 /**
- * The app's engine worker under a 400 MB heap: a worker thread whose old generation is capped at
- * 400 MB receives the data by structured clone, as the app's Web Worker does, loads it through
- * the worker's own handler and builds reports (support/engine-capped.ts). If it completes, data,
- * indexes and reports fit a 400 MB heap (V8 collects harder instead of growing). A child process
- * cannot stand for this: it would have to generate the portal itself, and the wire dump alone
- * outgrows 400 MB before the engine runs.
+ * The app's engine worker under a 400 MB heap, in a child process (support/engine-capped.ts):
+ * the child builds the data, then a worker thread whose old generation is capped at 400 MB
+ * receives it by structured clone, as the app's Web Worker does, loads it through the worker's
+ * own handler and builds reports. If it completes, data, indexes and reports fit a 400 MB heap
+ * (V8 collects harder instead of growing).
  */
-async function cappedRun(data: CrmData): Promise<void> {
+function cappedRun(): void {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'support', 'engine-capped.ts')
-  // A worker does not inherit tsx's loader: it registers it before importing the TypeScript entry.
-  const tsx = import.meta.resolve('tsx/esm/api')
-  const boot = `import(${JSON.stringify(tsx)}).then((t) => (t.register(), import(${JSON.stringify(pathToFileURL(script).href)})))`
-  const worker = new Worker(boot, {
-    eval: true,
-    workerData: { data, query: QUERY },
-    resourceLimits: { maxOldGenerationSizeMb: 400 },
-  })
-  type Result = { peakHeapMb: number; peakBuffersMb: number; loadMs: number; reportMedianMs: number }
-  const r = await new Promise<Result | string>((resolve) => {
-    worker.once('message', (m: Result) => resolve(m))
-    worker.once('error', (e: Error & { code?: string }) => resolve(`${e.code ?? ''} ${e.message}`.trim()))
-    worker.once('exit', (code) => resolve(`exited with code ${code}`))
-  })
-  await worker.terminate()
-  if (typeof r === 'string') {
-    line('engine worker under a 400 MB heap cap', 'FAILED', `(${r})`)
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' })
+  const last = child.stdout.trim().split('\n').pop() ?? ''
+  const r = (last.startsWith('{') ? JSON.parse(last) : {}) as {
+    error?: string
+    peakHeapMb: number
+    peakBuffersMb: number
+    loadMs: number
+    reportMedianMs: number
+  }
+  if (child.status !== 0 || !last.startsWith('{') || r.error) {
+    const why =
+      r.error ??
+      (child.stderr || '')
+        .trim()
+        .split('\n')
+        .find((l) => /out of memory|Error/i.test(l))
+    line('engine worker under a 400 MB heap cap', 'FAILED', `(${why ?? `exit ${child.status}`})`)
     return
   }
   line(
@@ -238,7 +236,7 @@ export async function run(): Promise<void> {
   const warmMs = await timed(PREPARE_RUNS, () => prepare(data))
   line(`prepare, median of ${PREPARE_RUNS} further calls`, withMin(warmMs))
   console.log(`load average now: ${load()}`)
-  await cappedRun(data)
+  cappedRun()
   await duckSideBySide(p, data, report!, fullMs)
 }
 
