@@ -15,7 +15,7 @@ export function engineThread(): { ask(msg: WorkerRequest): Promise<WorkerRespons
   const worker = new Worker(boot, { eval: true })
   // One request at a time: the next answer on the port is this request's.
   let failed: Error | null = null
-  worker.on('error', (e) => (failed = e))
+  worker.on('error', (e: Error) => (failed = e))
   return {
     ask: (msg) =>
       new Promise((resolve, reject) => {
