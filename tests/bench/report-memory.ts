@@ -78,17 +78,25 @@ async function workerHeaps(browser: Browser): Promise<{ url: string; heap: HeapU
 }
 
 /**
- * Polls for the first report. Not host.waitForApp: normalising 100k deals keeps the renderer busy
- * for longer than its 15 s frame lookup allows under the team's load, so a timed-out look is retried.
+ * Polls until the whole data is in the engine: the period-first cold open shows a report on the
+ * period's part first (a fraction of the rows), so the report must be ready, no backfill pending
+ * and the status bar must count every deal. Not host.waitForApp: normalising 100k deals keeps the
+ * renderer busy for longer than its 15 s frame lookup allows under load, so a timed-out look is retried.
  */
-async function reportReady(host: HostSession, timeoutMs: number): Promise<void> {
+async function wholeDataReady(host: HostSession, deals: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const ready = await host
       .appFrame()
-      .then((f) => f.locator('[data-testid="report-app"][data-report-status="ready"]').count())
-      .catch(() => 0)
-    if (ready > 0) return
+      .then(async (f) => {
+        const report = await f.locator('[data-testid="report-app"][data-report-status="ready"]').count()
+        const pending = await f.locator('[data-testid="backfill-pending"]').count()
+        const counted = await f.locator('[data-testid="synced-deals-count"]').textContent({ timeout: 1_000 })
+        if (process.env.FL_BENCH_DEBUG) console.log({ report, pending, counted })
+        return report > 0 && pending === 0 && counted?.replace(/\D/g, '') === String(deals)
+      })
+      .catch(() => false)
+    if (ready) return
     if (Date.now() > deadline) throw new Error(`no report within ${timeoutMs / 1000} s`)
     await new Promise((r) => setTimeout(r, 2_000))
   }
@@ -124,8 +132,10 @@ export async function run(): Promise<void> {
       clockAt: DEFAULT_NOW,
     })
     stops.push(() => host.close())
-    await reportReady(host, 1_800_000)
-    console.log(`synced and first report in ${((performance.now() - t0) / 1000).toFixed(0)} s (load ${load()})`)
+    await wholeDataReady(host, deals, 1_800_000)
+    console.log(`synced, backfilled and reported in ${((performance.now() - t0) / 1000).toFixed(0)} s (load ${load()})`)
+    // The fresh data's report is built after the status bar counts it: let the engine settle.
+    await new Promise((r) => setTimeout(r, 10_000))
     const heaps = await workerHeaps(browser)
     if (heaps.length === 0) console.log('no worker target found')
     for (const { url, heap } of heaps) {
