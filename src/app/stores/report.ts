@@ -17,9 +17,11 @@ import { diffCrmData, patchSize, type CrmPatch } from '../../engine/patch'
  * pays for the diff and the per-row splicing.
  */
 export function patchWorthSending(before: CrmData, after: CrmData): CrmPatch | null {
-  if (before.deals.length === 0) return null
+  const limit = Math.max(200, before.deals.length * 0.05)
+  // Deals alone differ by more than that (a backfill's end): not worth a diff of every table.
+  if (before.deals.length === 0 || Math.abs(after.deals.length - before.deals.length) > limit) return null
   const patch = diffCrmData(before, after)
-  return patch && patchSize(patch) <= Math.max(200, before.deals.length * 0.05) ? patch : null
+  return patch && patchSize(patch) <= limit ? patch : null
 }
 
 /** What computes reports: the Web Worker client in the browser, the engine itself in tests. */
