@@ -12,23 +12,10 @@
  *   prepared = updatePrepared(prepared, next, patch)   // deep-equals prepare(next)
  */
 import type { CrmData } from './types'
-import { IdIndex } from './id-index'
-import { emptyQuality } from './quality'
+import type { IdIndex } from './id-index'
 import { prepareTouches } from './prepare-touches'
-import { buildPipes, currencyConverter } from './prepare-pipes'
-import { buildDims, leadColumns } from './prepare-dims'
-import { walkHistories, type DealFrame, type HistoryWalk } from './prepare-history'
-import {
-  assemble,
-  countHistoryQuality,
-  countTables,
-  dealScalars,
-  keptFrom,
-  prepare,
-  reportZone,
-  type DealScalars,
-  type Prepared,
-} from './prepare'
+import { walkHistories, type HistoryWalk } from './prepare-history'
+import { finish, groundwork, prepare, type DealScalars, type Prepared } from './prepare'
 import { upserted, type CrmPatch } from './patch'
 
 /** Tables the prepared frame stands on: a change in one of them means a full `prepare`. */
@@ -48,7 +35,7 @@ interface Sources {
 /** The deals whose history must be walked again: changed or added rows, and owners of changed events. */
 function dealSources(prev: Prepared, next: CrmData, patch: CrmPatch, dealIndex: IdIndex): Sources {
   const n = next.deals.length
-  const before = new IdIndex(prev.data.deals.map((d) => d.id))
+  const before = prev.kept.dealIndex
   const fresh = new Int32Array(n).fill(-1)
   const old = new Int32Array(n)
   const mark = (id: number) => {
@@ -230,27 +217,11 @@ function updateTouches(
  */
 export function updatePrepared(prev: Prepared, next: CrmData, patch: CrmPatch): Prepared {
   if (FRAME_TABLES.some((t) => t in patch.replaced)) return prepare(next)
-  const quality = emptyQuality()
-  const tz = reportZone(next, quality)
-  const { pipes, byCategory, stageLookup } = buildPipes(next)
-  const stride = prev.stride
-  const toReportCurrency = currencyConverter(next, quality)
-  countTables(next, quality)
-  const scalars = dealScalars(next, pipes, byCategory, stageLookup, toReportCurrency, quality)
-  const dealIndex = new IdIndex(next.deals.map((d) => d.id))
-  const src = dealSources(prev, next, patch, dealIndex)
-  const frame: DealFrame = { data: next, pipes, stride, stageLookup, dealIndex, ...scalars }
-  const fresh = walkHistories(frame, src.walked)
-  const walk = spliceWalk(prev, fresh, src, stride)
-  countHistoryQuality(walk.flags, walk.unknownEvents, fresh.orphanEvents, quality)
-  const { dims, channel } = buildDims(next, pipes, scalars.pipe)
-  const leads = leadColumns(next, dims, channel)
-  const managersBeforeTouches = dims.manager.dict.size
-  const touches = updateTouches(prev, next, patch, src, scalars, dealIndex, dims.manager.dict)
-  return assemble(next, { tz, pipes, byCategory, stride, toReportCurrency, quality }, scalars, walk, {
-    ...touches,
-    dims,
-    ...leads,
-    kept: keptFrom(walk, stageLookup, managersBeforeTouches),
-  })
+  const ground = groundwork(next)
+  const src = dealSources(prev, next, patch, ground.frame.dealIndex)
+  const fresh = walkHistories(ground.frame, src.walked)
+  const walk = spliceWalk(prev, fresh, src, ground.frame.stride)
+  return finish(ground, walk, fresh.orphanEvents, (managers) =>
+    updateTouches(prev, next, patch, src, ground.scalars, ground.frame.dealIndex, managers),
+  )
 }

@@ -10,7 +10,7 @@
  * and the touches (prepare-touches.ts). prepare-update.ts redoes only the histories a delta touched.
  */
 import type { CrmData } from './types'
-import type { Dim } from './dims'
+import type { Dim, KeyDict } from './dims'
 import { IdIndex } from './id-index'
 import { emptyQuality, type QualityCounts } from './quality'
 import { timeZone, type TimeZone } from './periods'
@@ -88,6 +88,8 @@ export interface Prepared extends LeadColumns {
 /** The parts of a `prepare` that an incremental update splices instead of recomputing. */
 export interface KeptForUpdate {
   stageLookup: Map<string, [number, number]>
+  /** Deal id → deal index of this data (the next update maps its deals through it). */
+  dealIndex: IdIndex
   /** Completed stays per deal (CSR), the input of `stayP90`. */
   stayStart: Int32Array
   stayKey: Int32Array
@@ -217,27 +219,81 @@ export function stayPercentiles(keyCount: number, stayKey: Int32Array, stayMs: F
 }
 
 export function prepare(data: CrmData): Prepared {
+  const ground = groundwork(data)
+  const walk = walkHistories(ground.frame, null)
+  return finish(ground, walk, walk.orphanEvents, (managers) =>
+    prepareTouches(data, data.deals.length, ground.scalars.created, ground.frame.dealIndex, managers),
+  )
+}
+
+/** What every build of the indexes reads the same way: the frame and each deal's row. */
+export interface Groundwork {
+  frame: DealFrame
+  scalars: DealScalars
+  portal: PreparedFrame
+}
+
+/** The frame (pipelines, zone, currency), the deal scalars and the deal index of `data`. */
+export function groundwork(data: CrmData): Groundwork {
   const quality = emptyQuality()
   const tz = reportZone(data, quality)
   const { pipes, byCategory, stageLookup } = buildPipes(data)
-  const n = data.deals.length
   const stride = Math.max(1, ...pipes.map((p) => p.stageIds.length))
   const toReportCurrency = currencyConverter(data, quality)
   countTables(data, quality)
   const scalars = dealScalars(data, pipes, byCategory, stageLookup, toReportCurrency, quality)
   const dealIndex = new IdIndex(data.deals.map((d) => d.id))
-  const frame: DealFrame = { data, pipes, stride, stageLookup, dealIndex, ...scalars }
-  const walk = walkHistories(frame, null)
-  countHistoryQuality(walk.flags, walk.unknownEvents, walk.orphanEvents, quality)
-  const { dims, channel } = buildDims(data, pipes, scalars.pipe)
+  return {
+    frame: { data, pipes, stride, stageLookup, dealIndex, ...scalars },
+    scalars,
+    portal: { tz, pipes, byCategory, stride, toReportCurrency, quality },
+  }
+}
+
+type TouchIndexes = Pick<
+  Prepared,
+  | 'touchStart'
+  | 'touchAt'
+  | 'touchKind'
+  | 'touchDuration'
+  | 'firstTouchAt'
+  | 'userTouchStart'
+  | 'userTouchAt'
+  | 'userTouchKind'
+  | 'userTouchDuration'
+>
+
+/**
+ * The rest of a build once the histories are walked: their quality counts, the dimension and lead
+ * columns, the touch indexes (`touches` gets the manager dictionary, which touch-only users extend)
+ * and the assembled `Prepared`.
+ */
+export function finish(
+  ground: Groundwork,
+  walk: WalkColumns & KeptWalk,
+  orphanEvents: number,
+  touches: (managers: KeyDict) => TouchIndexes,
+): Prepared {
+  const { frame, scalars, portal } = ground
+  const data = frame.data
+  countHistoryQuality(walk.flags, walk.unknownEvents, orphanEvents, portal.quality)
+  const { dims, channel } = buildDims(data, portal.pipes, scalars.pipe)
   const leads = leadColumns(data, dims, channel)
   const managersBeforeTouches = dims.manager.dict.size
-  const touches = prepareTouches(data, n, scalars.created, dealIndex, dims.manager.dict)
-  return assemble(data, { tz, pipes, byCategory, stride, toReportCurrency, quality }, scalars, walk, {
-    ...touches,
+  return assemble(data, portal, scalars, walk, {
+    ...touches(dims.manager.dict),
     dims,
     ...leads,
-    kept: keptFrom(walk, stageLookup, managersBeforeTouches),
+    kept: {
+      stageLookup: frame.stageLookup,
+      dealIndex: frame.dealIndex,
+      stayStart: walk.stayStart,
+      stayKey: walk.stayKey,
+      stayMs: walk.stayMs,
+      historyFlags: walk.flags,
+      unknownEvents: walk.unknownEvents,
+      managersBeforeTouches,
+    },
   })
 }
 
@@ -247,22 +303,6 @@ export function countTables(data: CrmData, quality: QualityCounts): void {
   quality.leads = data.leads.length
   quality.dealEvents = data.dealEvents.length
   quality.touches = data.touches.length
-}
-
-export function keptFrom(
-  walk: Pick<HistoryWalk, 'stayStart' | 'stayKey' | 'stayMs' | 'flags' | 'unknownEvents'>,
-  stageLookup: Map<string, [number, number]>,
-  managersBeforeTouches: number,
-): KeptForUpdate {
-  return {
-    stageLookup,
-    stayStart: walk.stayStart,
-    stayKey: walk.stayKey,
-    stayMs: walk.stayMs,
-    historyFlags: walk.flags,
-    unknownEvents: walk.unknownEvents,
-    managersBeforeTouches,
-  }
 }
 
 /** The portal-wide frame of a prepared data set. */
@@ -279,6 +319,8 @@ type WalkColumns = Pick<
   HistoryWalk,
   'passStart' | 'passStage' | 'passAt' | 'reachedAt' | 'firstEntry' | 'stageSince' | 'closedAt' | 'lossStage'
 >
+/** The walk's per-deal columns an update splices: stays, flags, unknown events. */
+type KeptWalk = Pick<HistoryWalk, 'stayStart' | 'stayKey' | 'stayMs' | 'flags' | 'unknownEvents'>
 
 /** One `Prepared` from its parts (a full prepare and an incremental update end here alike). */
 export function assemble(
@@ -286,23 +328,7 @@ export function assemble(
   frame: PreparedFrame,
   scalars: DealScalars,
   walk: WalkColumns,
-  rest: Pick<
-    Prepared,
-    | 'touchStart'
-    | 'touchAt'
-    | 'touchKind'
-    | 'touchDuration'
-    | 'firstTouchAt'
-    | 'userTouchStart'
-    | 'userTouchAt'
-    | 'userTouchKind'
-    | 'userTouchDuration'
-    | 'dims'
-    | 'leadDims'
-    | 'leadCreated'
-    | 'leadSemantic'
-    | 'kept'
-  >,
+  rest: TouchIndexes & Pick<Prepared, 'dims' | 'leadDims' | 'leadCreated' | 'leadSemantic' | 'kept'>,
 ): Prepared {
   const { pipes, stride } = frame
   return {
