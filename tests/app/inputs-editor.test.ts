@@ -69,6 +69,15 @@ async function save(w: VueWrapper): Promise<void> {
   await flushPromises()
 }
 
+/** Another admin (user 1) has saved this cell to the storage before the editor opens or saves. */
+async function storedByAdmin(
+  spec: typeof BUDGET_STORAGE | typeof PLAN_STORAGE,
+  key: string,
+  values: Record<string, string>,
+): Promise<void> {
+  await saveEdits(portal.restFor(1), spec, new Map(), new Map([[key, values]]), new Set(['RUB']))
+}
+
 const message = (w: VueWrapper) => w.find('[data-test="message"]').text()
 const stored = async (spec = BUDGET_STORAGE) => readStorage(portal.restFor(1), spec)
 
@@ -186,13 +195,7 @@ describe('budget editor', () => {
 
   it('when another admin saved the same cell first, shows both values and stores the pick', async () => {
     const w = await editor('budget', { user: 2 })
-    await saveEdits(
-      portal.restFor(1),
-      BUDGET_STORAGE,
-      new Map(),
-      new Map([[web('2026-03'), { amount: '111', currency: 'RUB' }]]),
-      new Set(['RUB']),
-    )
+    await storedByAdmin(BUDGET_STORAGE, web('2026-03'), { amount: '111', currency: 'RUB' })
     await type(w, web('2026-03'), '222')
     await save(w)
     expect(message(w)).toBe('Saved 0 cell(s). 1 conflict(s) to resolve below.')
@@ -209,13 +212,7 @@ describe('budget editor', () => {
 
   it('taking theirs adopts the stored value and leaves nothing to save', async () => {
     const w = await editor('budget', { user: 2 })
-    await saveEdits(
-      portal.restFor(1),
-      BUDGET_STORAGE,
-      new Map(),
-      new Map([[web('2026-03'), { amount: '111', currency: 'RUB' }]]),
-      new Set(['RUB']),
-    )
+    await storedByAdmin(BUDGET_STORAGE, web('2026-03'), { amount: '111', currency: 'RUB' })
     await type(w, web('2026-03'), '222')
     await save(w)
     await w.find('[data-pick="theirs"]').trigger('click')
@@ -255,13 +252,7 @@ describe('budget editor', () => {
 
 describe('read-only for a non-admin', () => {
   it('shows the stored figures without a way to change them', async () => {
-    await saveEdits(
-      portal.restFor(1),
-      BUDGET_STORAGE,
-      new Map(),
-      new Map([[web('2026-02'), { amount: '5', currency: 'RUB' }]]),
-      new Set(['RUB']),
-    )
+    await storedByAdmin(BUDGET_STORAGE, web('2026-02'), { amount: '5', currency: 'RUB' })
     const w = await editor('budget', { user: 3 })
     expect(w.find('[data-test="read-only"]').text()).toBe(
       'Read-only: only portal administrators can change these figures.',
@@ -285,13 +276,7 @@ describe('read-only for a non-admin', () => {
 
 describe('plan editor', () => {
   it('has a sum and a deals column per month and a row per manager, also one only the storage knows (by its id)', async () => {
-    await saveEdits(
-      portal.restFor(1),
-      PLAN_STORAGE,
-      new Map(),
-      new Map([[planKey(7, '2026-01'), { amount: '10', deals: '1', currency: 'RUB' }]]),
-      new Set(['RUB']),
-    )
+    await storedByAdmin(PLAN_STORAGE, planKey(7, '2026-01'), { amount: '10', deals: '1', currency: 'RUB' })
     const w = await editor('plan')
     expect(w.find('h2').text()).toBe('Plans by manager and month')
     const heads = w.findAll('thead th').map((th) => th.text())
