@@ -27,10 +27,17 @@ export interface SyncOptions {
    */
   recentSince?: number
   /**
-   * Called once with the data of the recent part; the backfill starts when what it returns
-   * settles (the app draws the period's report first, then lets the older history load).
+   * Called with the data of the recent part, in two stages: first with the dictionaries and the
+   * period's `firstChartTables` loaded, `pending` naming the period's tables still loading (the
+   * app marks the figures that read them as loading); then again with the whole period and
+   * `pending` empty. A stage left done by an interrupted load is not announced again: a
+   * resumed load whose period is complete calls it once, with `pending` empty. What it returns
+   * is awaited before the next stage starts (the app draws the report first, then lets the
+   * rest load).
    */
-  onRecent?: (data: NormalizedCrmData) => void | Promise<void>
+  onRecent?: (data: NormalizedCrmData, pending: readonly TableName[]) => void | Promise<void>
+  /** The period's tables loaded before the first `onRecent` (default: sync.ts FIRST_CHART_TABLES). */
+  firstChartTables?: readonly TableName[]
   /** Clock for the backfill's time-left estimate (tests inject one). */
   now?: () => number
 }
