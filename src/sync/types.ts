@@ -28,7 +28,7 @@ export interface SyncOptions {
   recentSince?: number
   /**
    * Called with the data of the recent part, in two stages: first with the dictionaries and the
-   * period's `firstChartTables` loaded, `pending` naming the period's tables still loading (the
+   * period's FIRST_CHART_TABLES (sync.ts) loaded, `pending` naming the period's tables still loading (the
    * app marks the figures that read them as loading); then again with the whole period and
    * `pending` empty. A stage left done by an interrupted load is not announced again: a
    * resumed load whose period is complete calls it once, with `pending` empty. What it returns
@@ -36,8 +36,6 @@ export interface SyncOptions {
    * rest load).
    */
   onRecent?: (data: NormalizedCrmData, pending: readonly TableName[]) => void | Promise<void>
-  /** The period's tables loaded before the first `onRecent` (default: sync.ts FIRST_CHART_TABLES). */
-  firstChartTables?: readonly TableName[]
   /** Clock for the backfill's time-left estimate (tests inject one). */
   now?: () => number
 }

@@ -1,13 +1,13 @@
 /**
  * Period first in two stages (issue 11.1): the first chart waits only for the dictionaries and
- * the period's FIRST_CHART_TABLES; `onRecent` is called with the period's other tables named as
+ * the period's FIRST_CHART_TABLES (deals, their history, leads); `onRecent` is called with the period's other tables named as
  * pending, they load next, `onRecent` again with nothing pending, then the backfill. A load cut
  * off inside the second stage resumes there: nothing lost, nothing fetched twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cachedDump, FIRST_CHART_TABLES, periodStages, planLoad, syncAll } from '../../src/sync/sync'
 import { MemoryCache } from '../../src/sync/cache'
-import { ALL_TABLES, type TableName } from '../../src/b24/tables'
+import { ALL_TABLES } from '../../src/b24/tables'
 import type { B24Client } from '../../src/b24/client'
 import type { RunningPortal } from '../../src/demo-portal/server'
 import { dumpToCrmData, type NormalizedCrmData } from '../../src/b24/normalize'
@@ -15,6 +15,8 @@ import { demoDump, portalWith, webhookClient } from './portal'
 
 const SINCE = Date.parse('2026-09-20T00:00:00Z')
 const TOUCH_TABLES = ['activities', 'tasks', 'calls']
+/** The period's tables after its first chart, in load order. */
+const STAGE_B = ['leadHistory', ...TOUCH_TABLES]
 const TOUCH_METHODS = ['crm.activity.list', 'tasks.task.list', 'voximplant.statistic.get']
 
 function tables(data: NormalizedCrmData) {
@@ -65,7 +67,7 @@ describe('period first in two stages', () => {
   })
   afterAll(() => portal?.close())
 
-  async function stagedLoad(firstChartTables?: readonly TableName[], batchSize = 8) {
+  async function stagedLoad(batchSize = 8) {
     const cache = new MemoryCache('demo:1')
     const { client, methods } = recording(await webhookClient(portal))
     const shown: Shown[] = []
@@ -73,7 +75,6 @@ describe('period first in two stages', () => {
     const result = await syncAll(client, cache, {
       batchSize,
       recentSince: SINCE,
-      ...(firstChartTables ? { firstChartTables } : {}),
       onProgress: (p) => {
         if (phases.at(-1) !== p.phase) phases.push(p.phase)
       },
@@ -87,20 +88,22 @@ describe('period first in two stages', () => {
 
   it('draws the first chart from the deals and leads, then the period with its touches, then backfills', async () => {
     const { cache, shown, phases, result } = await stagedLoad()
-    expect(FIRST_CHART_TABLES).toEqual(['deals', 'dealHistory', 'leads', 'leadHistory'])
+    expect(FIRST_CHART_TABLES).toEqual(['deals', 'dealHistory', 'leads'])
     expect(phases.filter((p) => p !== 'done')).toEqual(['recent', 'periodRest', 'backfill'])
-    expect(shown.map((s) => s.pending)).toEqual([TOUCH_TABLES, []])
+    expect(shown.map((s) => s.pending)).toEqual([STAGE_B, []])
     const [first, period] = shown
     // Stage A asked for no touch at all and shows none: its figures are marked as loading.
     expect(first.methodsBefore.filter((m) => TOUCH_METHODS.includes(m))).toEqual([])
     expect(first.data.touches).toEqual([])
+    expect(first.data.leadEvents).toEqual([])
     expect(first.data.deals.length).toBeGreaterThan(0)
-    expect(first.data.leads.length).toBeGreaterThan(0)
     expect(first.data.dealEvents.length).toBeGreaterThan(0)
+    expect(first.data.leads.length).toBeGreaterThan(0)
     expect(first.data.stages).toEqual(full.data.stages)
-    // Stage B: the period's touches added, nothing else changed, nothing older loaded yet.
+    // Stage B: the period's touches and lead history added, nothing else changed, nothing older yet.
     expect(period.data.touches.length).toBeGreaterThan(0)
     expect(period.data.touches.length).toBeLessThan(full.data.touches.length)
+    expect(period.data.leadEvents.length).toBeGreaterThan(0)
     expect(period.data.deals).toEqual(first.data.deals)
     expect(period.data.leads).toEqual(first.data.leads)
     // Each time: exactly the rows the cache holds.
@@ -109,15 +112,6 @@ describe('period first in two stages', () => {
     expect(await rowsOf(cache)).toEqual(full.rows)
     expect(tables(result.data)).toEqual(tables(full.data))
     expect(result.upserted).toBe(count(full.rows))
-  })
-
-  it('leaves the leads to the second stage when the first chart does not wait for them', async () => {
-    const { shown, result } = await stagedLoad(['deals', 'dealHistory'])
-    expect(shown.map((s) => s.pending)).toEqual([['leads', 'leadHistory', ...TOUCH_TABLES], []])
-    expect(shown[0].methodsBefore).not.toContain('crm.lead.list')
-    expect(shown[0].data.leads).toEqual([])
-    expect(shown[1].data.leads.length).toBeGreaterThan(0)
-    expect(tables(result.data)).toEqual(tables(full.data))
   })
 
   it('resumes a load cut off inside the second stage there: the deals shown at once, then the rest', async () => {
@@ -138,8 +132,8 @@ describe('period first in two stages', () => {
     expect(saved?.load?.split).toBeDefined()
     const jobs = saved!.load!.jobs
     // Cut inside stage B: stage A's jobs done, some touch rows in, some touch job still open.
-    expect(jobs['deals#recent']?.done && jobs['leadHistory#recent']?.done).toBe(true)
-    expect(TOUCH_TABLES.some((t) => !jobs[`${t}#recent`]?.done)).toBe(true)
+    expect(jobs['deals#recent']?.done && jobs['leads#recent']?.done).toBe(true)
+    expect(STAGE_B.some((t) => !jobs[`${t}#recent`]?.done)).toBe(true)
     expect((await cache.readRows('activities')).length + (await cache.readRows('calls')).length).toBeGreaterThan(0)
     const before = count(await rowsOf(cache))
 
@@ -154,7 +148,7 @@ describe('period first in two stages', () => {
     // Stage A was done: the report is drawn before any request, touches still marked as loading.
     expect(shown[0].methods).toBe(0)
     expect(shown[0].pending.length).toBeGreaterThan(0)
-    expect(shown[0].pending.every((t) => TOUCH_TABLES.includes(t))).toBe(true)
+    expect(shown[0].pending.every((t) => STAGE_B.includes(t))).toBe(true)
     expect(shown[1].pending).toEqual([])
     expect(shown[1].touches).toBeGreaterThan(shown[0].touches)
     expect(shown).toHaveLength(2)
@@ -164,7 +158,7 @@ describe('period first in two stages', () => {
   })
 
   it('stays within the request budget', async () => {
-    const { result } = await stagedLoad(undefined, 50)
+    const { result } = await stagedLoad(50)
     const rows = count(full.rows)
     expect(result.requests).toBeLessThanOrEqual(1.1 * Math.ceil(rows / 2500) + 10)
   })
@@ -185,9 +179,13 @@ describe('periodStages', () => {
       'deals#recent',
       'leads#recent',
       'dealHistory#recent',
-      'leadHistory#recent',
     ])
-    expect(second.map((j) => j.key)).toEqual(['activities#recent', 'tasks#recent', 'calls#recent'])
+    expect(second.map((j) => j.key)).toEqual([
+      'leadHistory#recent',
+      'activities#recent',
+      'tasks#recent',
+      'calls#recent',
+    ])
     const dealsOnly = periodStages(recent, ['deals', 'dealHistory'])
     expect(dealsOnly.second.map((j) => j.key)).toEqual([
       'leads#recent',
