@@ -87,9 +87,12 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
         recentSince: recentSince(filters.range, filters.state.compare),
         onRecent: async (recent, pending) => {
           const shown = report.nextShown(FIRST_REPORT_WAIT_MS)
-          showEarly(recent, pending)
+          // Tables now in keep their "still loading" marks until a report built with them is on
+          // screen: the one there was built without them.
+          showEarly(recent, [...new Set([...pending, ...session.periodPending])])
           // The period's report is drawn before the next stage (the period's rest, the backfill) starts.
           await shown
+          session.setPeriodPending(pending)
           await new Promise((painted) => requestAnimationFrame(painted))
         },
       })

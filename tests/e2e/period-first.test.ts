@@ -79,8 +79,9 @@ describe('period first on a cold open', () => {
         await host.waitForApp('[data-testid="sync-partial"]', 90_000)
         const frame = await host.appFrame()
         await frame.waitForSelector('.apexcharts-canvas', { timeout: 60_000 })
-        // Stage A on screen: the period's touches are really waiting, the backfill not asked yet.
-        expect(touches.held.length).toBeGreaterThan(0)
+        // Stage A on screen: stage B starts once it is drawn; its touches really wait, the
+        // backfill is not asked for yet.
+        await expect.poll(() => touches.held.length, { timeout: 60_000 }).toBeGreaterThan(0)
         expect(backfill.held.length).toBe(0)
         expect(await frame.textContent('[data-testid="sync-progress-label"]')).toContain(
           'the rest of the selected period',
@@ -102,8 +103,9 @@ describe('period first on a cold open', () => {
         await frame.waitForSelector(withTouches, { timeout: 60_000 })
         expect(Number((await frame.textContent(withTouches))?.replace(/\D/g, ''))).toBeGreaterThan(0)
         expect(await frame.locator('[data-testid="period-pending"]').count()).toBe(0)
-        expect(backfill.held.length).toBeGreaterThan(0)
-        expect(await frame.textContent('[data-testid="sync-progress-label"]')).toContain('older history')
+        // The backfill starts once the whole period is drawn, and waits.
+        await expect.poll(() => backfill.held.length, { timeout: 60_000 }).toBeGreaterThan(0)
+        await frame.waitForSelector('[data-testid="sync-progress-label"]:has-text("older history")')
         expect(await frame.textContent('[data-testid="sync-pending"]')).toContain('deals')
         await frame.click('[data-testid="tab-overview"]')
         await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })

@@ -87,6 +87,11 @@ export const useSessionStore = defineStore('session', () => {
     periodPending.value = []
   }
 
+  /** The report on screen is built from the period's data with only `pending` tables still loading. */
+  function setPeriodPending(pending: readonly string[]): void {
+    periodPending.value = [...pending]
+  }
+
   /** A warm reopen: the cached data is on screen while the delta sync still runs. */
   function showCached(data: CrmData): void {
     portal.value = data.portal
@@ -167,6 +172,7 @@ export const useSessionStore = defineStore('session', () => {
     pendingData,
     applyLanguage,
     showPartial,
+    setPeriodPending,
     startSync,
     reportProgress,
     finishSync,
