@@ -43,9 +43,11 @@ const RECENT_LANES = 3
  * backfill. Deals and leads stay in A: a converted deal without a source of its own takes its
  * lead's, and the app marks only figures reading touches or lead history as still loading
  * (src/app/services/period-pending.ts).
- * Measured (report-render bench, 100,000 deals, Chromium, limiter 2 req/s burst 50, load ~5 on
- * 2 cores): first chart 4.5 s with deals + deal history (28 recent batches), 8.0 s with leads
- * too (35), 9.3 s with lead history too (55 batches: beyond the burst, no margin left).
+ * Measured (report-render bench, 100,000 deals, Chromium, limiter 2 req/s burst 50, 2 shared
+ * cores): first chart 4.7 s with these (35 recent batches, inside the burst; load 3.4), 4.5 s with
+ * deals + deal history alone (28; load 5.8), 7.5 s with the lead history too (55 batches, past
+ * the burst; load 3.8) — 3 s more for no figure sooner: lead processing, its only reader, waits
+ * for the touches anyway.
  */
 export const FIRST_CHART_TABLES: readonly TableName[] = ['deals', 'dealHistory', 'leads']
 
