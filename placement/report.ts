@@ -71,10 +71,11 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
     try {
       let cached: Promise<void> | null = null
       let cachedData: CrmData | null = null
-      // A cached or first-part load: shown at once, replaced by the complete data below.
-      const showEarly = (early: CrmData, partial: boolean) => {
+      // A cached or period-first load: shown at once, replaced by the complete data below.
+      // `pending`: the period's tables still loading (null: the cache, complete as of the last visit).
+      const showEarly = (early: CrmData, pending: string[] | null) => {
         filters.setTimeZone(early.portal.timeZone)
-        if (partial) session.showPartial(early)
+        if (pending) session.showPartial(early, pending)
         else session.showCached(early)
         engine ??= workerEngine()
         cachedData = early
@@ -82,13 +83,16 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
       }
       const data = await host.loadCrmData((p) => session.reportProgress(p), {
         force,
-        onCached: (old) => showEarly(old, false),
+        onCached: (old) => showEarly(old, null),
         recentSince: recentSince(filters.range, filters.state.compare),
-        onRecent: async (recent) => {
+        onRecent: async (recent, pending) => {
           const shown = report.nextShown(FIRST_REPORT_WAIT_MS)
-          showEarly(recent, true)
-          // The period's report and its first chart are drawn before the backfill starts.
+          // Tables now in keep their "still loading" marks until a report built with them is on
+          // screen: the one there was built without them.
+          showEarly(recent, [...new Set([...pending, ...session.periodPending])])
+          // The period's report is drawn before the next stage (the period's rest, the backfill) starts.
           await shown
+          session.setPeriodPending(pending)
           await new Promise((painted) => requestAnimationFrame(painted))
         },
       })

@@ -78,7 +78,7 @@ async function loadReportData(
     portal: { language: lang },
     settings,
     recentSince,
-    onRecent: onRecent ? (data) => onRecent({ ...data, ...inputs }) : undefined,
+    onRecent: onRecent ? (data, pending) => onRecent({ ...data, ...inputs }, [...pending]) : undefined,
     onProgress: (p) =>
       onProgress({
         done: p.loaded,

@@ -2,8 +2,11 @@
 import type { TableName } from '../b24/tables'
 import type { Job } from '../b24/loader'
 
-/** recent / backfill: the two parts of a cold load split at the period on screen (sync.ts). */
-export type SyncPhase = 'cached' | 'full' | 'resume' | 'recent' | 'backfill' | 'delta' | 'sweep' | 'done'
+/**
+ * recent / periodRest / backfill: a cold load split at the period on screen (sync.ts) — the
+ * period's tables the first chart needs, the period's other tables, then the older rows.
+ */
+export type SyncPhase = 'cached' | 'full' | 'resume' | 'recent' | 'periodRest' | 'backfill' | 'delta' | 'sweep' | 'done'
 
 export interface TableProgress {
   table: TableName

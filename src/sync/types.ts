@@ -27,10 +27,15 @@ export interface SyncOptions {
    */
   recentSince?: number
   /**
-   * Called once with the data of the recent part; the backfill starts when what it returns
-   * settles (the app draws the period's report first, then lets the older history load).
+   * Called with the data of the recent part, in two stages: first with the dictionaries and the
+   * period's FIRST_CHART_TABLES (sync.ts) loaded, `pending` naming the period's tables still loading (the
+   * app marks the figures that read them as loading); then again with the whole period and
+   * `pending` empty. A stage left done by an interrupted load is not announced again: a
+   * resumed load whose period is complete calls it once, with `pending` empty. What it returns
+   * is awaited before the next stage starts (the app draws the report first, then lets the
+   * rest load).
    */
-  onRecent?: (data: NormalizedCrmData) => void | Promise<void>
+  onRecent?: (data: NormalizedCrmData, pending: readonly TableName[]) => void | Promise<void>
   /** Clock for the backfill's time-left estimate (tests inject one). */
   now?: () => number
 }

@@ -5,14 +5,22 @@
  * must be the fresh data's, exactly as after a whole load.
  */
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { EngineClient, type WorkerLike } from '../../src/app/services/engine-client'
+import { diffCrmData } from '../../src/engine/patch'
 import { patchWorthSending, useReportStore, type ReportEngine } from '../../src/app/stores/report'
 import { handleMessage, type WorkerRequest, type WorkerState } from '../../src/engine/worker'
 import { buildReport, prepare, type DrillRef, type DrillRow, type Report, type ReportQuery } from '../../src/engine'
 import type { CrmData } from '../../src/engine/types'
 import { MARCH } from '../engine/march'
 import { hostilePortal } from './app-fixture'
+
+// Spied on, not changed: counts the diffs patchWorthSending computes.
+vi.mock('../../src/engine/patch', async (original) => {
+  const patch = await original<typeof import('../../src/engine/patch')>()
+  return { ...patch, diffCrmData: vi.fn(patch.diffCrmData) }
+})
+const diffed = vi.mocked(diffCrmData)
 
 /** The worker's handler behind structured clones, recording the message types it received. */
 function recordingWorker(received: string[]): WorkerLike {
@@ -93,5 +101,17 @@ describe('fresh data as a patch', () => {
     const many = { ...all, deals: Array.from({ length: 400 }, (_, i) => ({ ...all.deals[0], id: 10_000 + i })) }
     expect(patchWorthSending(recent, { ...recent, deals: [...recent.deals, ...many.deals] })).toBeNull()
     expect(patchWorthSending(all, delta(all))).not.toBeNull()
+  })
+
+  it("the period's touches after its first chart go whole without a diff of every table", () => {
+    const all = hostilePortal()
+    const touch = all.touches[0]
+    const firstChart = { ...all, touches: [] }
+    const touches = Array.from({ length: 400 }, (_, i) => ({ ...touch, id: 10_000 + i }))
+    diffed.mockClear()
+    expect(patchWorthSending(firstChart, { ...all, touches })).toBeNull()
+    expect(diffed).not.toHaveBeenCalled()
+    expect(patchWorthSending(all, delta(all))).not.toBeNull()
+    expect(diffed).toHaveBeenCalledTimes(1)
   })
 })

@@ -1,8 +1,10 @@
 /**
- * Issue 11.1, end to end: on a cold open the report is drawn from the selected period's rows
- * while the older history still loads. The test holds every backfill request (a batch asking
- * for rows before the split date, `<DATE_MODIFY`, `<CREATED_TIME`…) until it has looked at the
- * partial screen — no timing involved — then lets them through and checks the complete report.
+ * Issue 11.1, end to end: on a cold open the report is drawn from the selected period's deals
+ * while the period's touches and the older history still load. The test holds the period's
+ * touch requests (a batch asking for activities, tasks or calls since the split date,
+ * `>=LAST_UPDATED`…) and every backfill request (rows before it, `<DATE_MODIFY`…) until it has
+ * looked at the screen — no timing involved — then lets the touches through, looks again, then
+ * the backfill, and checks the complete report.
  */
 import type { BrowserContext, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +21,8 @@ afterAll(async () => {
 })
 
 const OLDER = /[<](DATE_MODIFY|CREATED_TIME|LAST_UPDATED|CHANGED_DATE|CALL_START_DATE)\b/
+/** The period's touch tables (stage B): activities, tasks and calls since the split date. */
+const PERIOD_TOUCHES = />=(LAST_UPDATED|CHANGED_DATE|CALL_START_DATE)\b/
 
 function decoded(body: string): string {
   let text = body
@@ -32,18 +36,17 @@ function decoded(body: string): string {
   return text
 }
 
-/** Holds the backfill's batch requests until `release()`. */
-function holdBackfill() {
+/** Holds the batch requests whose text matches `pattern` until `release()`. */
+function hold(pattern: RegExp) {
   const held: Route[] = []
   let released = false
   return {
     held,
-    install: async (context: BrowserContext) => {
-      await context.route('**/rest/**', async (route) => {
-        const body = route.request().postData() ?? ''
-        if (!released && OLDER.test(decoded(body) + decoded(route.request().url()))) held.push(route)
-        else await route.continue()
-      })
+    /** Whether this request is held (then it is queued here). */
+    take: (route: Route, text: string) => {
+      if (released || !pattern.test(text)) return false
+      held.push(route)
+      return true
     },
     release: async () => {
       released = true
@@ -52,31 +55,67 @@ function holdBackfill() {
   }
 }
 
+/** One route for the REST calls: the gates, in order, then the portal. */
+async function gateRest(context: BrowserContext, gates: ReturnType<typeof hold>[]): Promise<void> {
+  await context.route('**/rest/**', async (route) => {
+    const text = decoded(route.request().postData() ?? '') + decoded(route.request().url())
+    if (!gates.some((g) => g.take(route, text))) await route.continue()
+  })
+}
+
 describe('period first on a cold open', () => {
   it(
-    'shows the period from its own rows, says what is still loading, then completes',
+    'shows the period from its deals, then its touches, says what is still loading, then completes',
     { timeout: 240_000 },
     async () => {
-      const gate = holdBackfill()
-      const host = await e2e.openHost({ placement: 'DEFAULT', user: 1, beforeOpen: gate.install })
+      const touches = hold(PERIOD_TOUCHES)
+      const backfill = hold(OLDER)
+      const host = await e2e.openHost({
+        placement: 'DEFAULT',
+        user: 1,
+        beforeOpen: (context) => gateRest(context, [touches, backfill]),
+      })
       try {
         await host.waitForApp('[data-testid="sync-partial"]', 90_000)
         const frame = await host.appFrame()
         await frame.waitForSelector('.apexcharts-canvas', { timeout: 60_000 })
-        expect(gate.held.length).toBeGreaterThan(0) // the backfill is really waiting
-        expect(await frame.textContent('[data-testid="sync-progress-label"]')).toContain('older history')
-        expect(await frame.textContent('[data-testid="sync-pending"]')).toContain('deals')
+        // Stage A on screen: stage B starts once it is drawn; its touches really wait, the
+        // backfill is not asked for yet.
+        await expect.poll(() => touches.held.length, { timeout: 60_000 }).toBeGreaterThan(0)
+        expect(backfill.held.length).toBe(0)
+        expect(await frame.textContent('[data-testid="sync-progress-label"]')).toContain(
+          'the rest of the selected period',
+        )
+        expect(await frame.textContent('[data-testid="sync-partial"]')).toContain('some of its figures')
+        expect(await frame.textContent('[data-testid="sync-pending"]')).toContain('activities')
         await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
         const kpi = '[data-testid="kpi-dealsCreated"] [data-testid="kpi-value"]'
         const createdEarly = (await frame.textContent(kpi))?.trim()
         expect(createdEarly).toMatch(/\d/)
+        await frame.click('[data-testid="tab-touches"]')
+        await frame.waitForSelector('[data-testid="page-touches"] [data-testid="period-pending"]')
+        expect(await frame.locator('[data-testid="kpi-touches-withTouches"]').count()).toBe(0)
+        await host.screenshot('period-first-touches-pending')
+
+        // Stage B: the touches come in and the page shows their figures; the backfill still waits.
+        await touches.release()
+        const withTouches = '[data-testid="kpi-touches-withTouches"] [data-testid="kpi-value"]'
+        await frame.waitForSelector(withTouches, { timeout: 60_000 })
+        expect(Number((await frame.textContent(withTouches))?.replace(/\D/g, ''))).toBeGreaterThan(0)
+        expect(await frame.locator('[data-testid="period-pending"]').count()).toBe(0)
+        // The backfill starts once the whole period is drawn, and waits.
+        await expect.poll(() => backfill.held.length, { timeout: 60_000 }).toBeGreaterThan(0)
+        await frame.waitForSelector('[data-testid="sync-progress-label"]:has-text("older history")')
+        expect(await frame.textContent('[data-testid="sync-pending"]')).toContain('deals')
+        await frame.click('[data-testid="tab-overview"]')
+        await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
         expect(await frame.locator('[data-testid="backfill-pending"]').count()).toBeGreaterThan(0) // clients
         await host.screenshot('period-first-overview')
         await frame.click('[data-testid="tab-forecast"]')
         await frame.waitForSelector('[data-testid="page-forecast"] [data-testid="backfill-pending"]')
         await host.screenshot('period-first-forecast')
 
-        await gate.release()
+        await backfill.release()
         await frame.waitForSelector('[data-testid="synced-deals-count"]', { timeout: 90_000 })
         expect(await frame.textContent('[data-testid="synced-deals-count"]')).toContain('300')
         expect(await frame.locator('[data-testid="backfill-pending"]').count()).toBe(0)
@@ -86,7 +125,8 @@ describe('period first on a cold open', () => {
         await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
         expect((await frame.textContent(kpi))?.trim()).toBe(createdEarly)
       } finally {
-        await gate.release()
+        await touches.release()
+        await backfill.release()
         await host.close()
       }
     },

@@ -88,7 +88,7 @@ describe('period first: recent rows, then the backfill', () => {
           onRecent: () => void recent++,
         })
         expect(portal.stats.faults[kind]).toBe(3)
-        expect(recent).toBe(1)
+        expect(recent).toBe(2) // the first chart's stage, then the whole period
         expect(await rowsOf(cache)).toEqual(full.rows)
         expect(tables(result.data)).toEqual(tables(full.data))
       } finally {
@@ -115,14 +115,19 @@ describe('period first: recent rows, then the backfill', () => {
     expect(saved?.load?.split).toBeDefined()
     const before = Object.values(await rowsOf(cache)).reduce((n, r) => n + r.length, 0)
     let recentAgain: NormalizedCrmData | null = null
+    const pendingAgain: Array<readonly string[]> = []
     // A different period now: the resumed load keeps the split it started with.
     const resumed = await syncAll(await webhookClient(portal), cache, {
       batchSize: 6,
       recentSince: Date.parse('2025-01-01T00:00:00Z'),
-      onRecent: (d) => void (recentAgain = d),
+      onRecent: (d, pending) => {
+        recentAgain = d
+        pendingAgain.push(pending)
+      },
     })
     expect(resumed.mode).toBe('resume')
     expect(recentAgain).not.toBeNull() // the recent part is in the cache: shown before the rest loads
+    expect(pendingAgain).toEqual([[]]) // the period was complete: announced once, nothing pending
     const rows = Object.values(full.rows).reduce((n, r) => n + r.length, 0)
     expect(resumed.upserted).toBe(rows - before)
     expect(await rowsOf(cache)).toEqual(full.rows)
@@ -209,14 +214,15 @@ describe('period first: the first screen waits for nothing it does not need', ()
   it('fetches the next recent batch while the cache still writes the last one, and all are written before onRecent', async () => {
     const cache = new GatedCache('demo:1')
     const pendingAtBatch: number[] = []
-    let atRecent: { cached: unknown; shown: unknown; deals: number; rows: number } | null = null
-    let loaded = 0
+    const atRecent: Array<{ cached: unknown; shown: unknown; deals: number; rows: number }> = []
+    const loaded = { recent: 0, periodRest: 0 }
     await syncAll(await webhookClient(portal), cache, {
       batchSize: 8,
       recentSince: SINCE,
       onProgress: (p) => {
+        if (p.phase === 'periodRest') loaded.periodRest = p.loaded
         if (p.phase !== 'recent') return
-        loaded = p.loaded
+        loaded.recent = p.loaded
         pendingAtBatch.push(cache.held)
         // Let the writes through only once two batches arrived with their writes still held.
         if (cache.held >= 2) cache.open()
@@ -224,15 +230,19 @@ describe('period first: the first screen waits for nothing it does not need', ()
       onRecent: async (data) => {
         const cached = dumpToCrmData(await cachedDump(cache, (await cache.readMeta())!))
         const rows = Object.values(await rowsOf(cache)).reduce((n, r) => n + r.length, 0)
-        atRecent = { cached: tables(cached), shown: tables(data), deals: data.deals.length, rows }
+        atRecent.push({ cached: tables(cached), shown: tables(data), deals: data.deals.length, rows })
       },
     })
     expect(Math.max(...pendingAtBatch)).toBeGreaterThanOrEqual(2)
-    // Every recent row was in the cache before the report of them was asked for.
-    expect(atRecent).not.toBeNull()
-    expect(atRecent!.cached).toEqual(atRecent!.shown)
-    expect(atRecent!.deals).toBeGreaterThan(0)
-    expect(atRecent!.rows).toBe(loaded)
+    // Every recent row was in the cache before the report of them was asked for, in both stages.
+    expect(atRecent).toHaveLength(2)
+    for (const shown of atRecent) {
+      expect(shown.cached).toEqual(shown.shown)
+      expect(shown.deals).toBeGreaterThan(0)
+    }
+    expect(atRecent[0].rows).toBe(loaded.recent)
+    expect(loaded.periodRest).toBeGreaterThan(0)
+    expect(atRecent[1].rows).toBe(loaded.recent + loaded.periodRest)
   })
 
   it('a load cut off while recent writes were still queued resumes from the last write that landed', async () => {
@@ -310,16 +320,17 @@ describe('period first: the first screen waits for nothing it does not need', ()
       batchSize: 8,
       recentSince: SINCE,
       onProgress: (p) => {
+        if (p.phase === 'periodRest' && !events.includes('periodRest')) events.push('periodRest')
         if (p.phase === 'backfill' && !events.includes('backfill')) events.push('backfill')
       },
-      onRecent: async () => {
-        events.push('recent')
+      onRecent: async (_, pending) => {
+        events.push(pending.length ? 'recent' : 'period')
         // The report is being drawn: a few turns of the event loop, nothing else may start.
         for (let i = 0; i < 5; i++) await macrotask()
         events.push('shown')
       },
     })
-    expect(events).toEqual(['recent', 'shown', 'backfill'])
+    expect(events).toEqual(['recent', 'shown', 'periodRest', 'period', 'shown', 'backfill'])
   })
 })
 

@@ -85,11 +85,13 @@ export interface ReportHost {
       onCached?: (data: CrmData) => void
       /**
        * Cold open, period first: the rows created or changed since this instant (epoch ms) load
-       * first and go to `onRecent`; the older ones are backfilled (once what `onRecent` returns
-       * has settled) before the promise resolves.
+       * first and go to `onRecent`, in two stages: the period's deals (and what the first chart
+       * needs) with `pending` naming the period's tables still loading ('activities', 'calls'…),
+       * then the whole period with `pending` empty. Each stage starts once what `onRecent`
+       * returned has settled; the older rows are backfilled last, before the promise resolves.
        */
       recentSince?: number
-      onRecent?: (data: CrmData) => void | Promise<void>
+      onRecent?: (data: CrmData, pending: string[]) => void | Promise<void>
     },
   ): Promise<CrmData>
 }

@@ -11,6 +11,9 @@ import { useDrillStore } from './drill'
 import { nameTopClients } from '../../engine/clients'
 import { diffCrmData, patchSize, type CrmPatch } from '../../engine/patch'
 
+/** The row tables whose sizes alone can tell that a delta is too large to diff. */
+const SIZED = ['deals', 'leads', 'dealEvents', 'leadEvents', 'touches'] as const
+
 /**
  * A delta this small goes to the engine as a patch; a larger one (the rest of a period-first
  * load, a first sync) as the whole data: past a few percent of the rows the copy saved no longer
@@ -18,8 +21,9 @@ import { diffCrmData, patchSize, type CrmPatch } from '../../engine/patch'
  */
 export function patchWorthSending(before: CrmData, after: CrmData): CrmPatch | null {
   const limit = Math.max(200, before.deals.length * 0.05)
-  // Deals alone differ by more than that (a backfill's end): not worth a diff of every table.
-  if (before.deals.length === 0 || Math.abs(after.deals.length - before.deals.length) > limit) return null
+  // One table alone differs by more than that (a backfill's end; the period's touches after its
+  // first chart): not worth a diff of every table.
+  if (before.deals.length === 0 || SIZED.some((t) => Math.abs(after[t].length - before[t].length) > limit)) return null
   const patch = diffCrmData(before, after)
   return patch && patchSize(patch) <= limit ? patch : null
 }

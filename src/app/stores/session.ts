@@ -4,6 +4,7 @@ import type { CrmData, DataProblem, NamedItem, Pipeline, PortalInfo, Stage, User
 import { currentLanguage, pickLanguage, setLanguage, translate, type Language } from '../i18n'
 import { createFormatter, localeFor, type Formatter } from '../services/format'
 import type { SyncProgressInfo } from '../services/host'
+import { periodDataPending } from '../services/period-pending'
 
 export type SyncStatus = 'idle' | 'syncing' | 'ready' | 'error'
 export type Theme = 'light' | 'dark'
@@ -37,6 +38,10 @@ export const useSessionStore = defineStore('session', () => {
   const notice = ref<string | null>(null)
   /** cold open, period first: the report shows the recent rows while older history still loads */
   const partial = ref(false)
+  /** cold open, period first: the period's tables still loading ('activities', 'calls'…) */
+  const periodPending = shallowRef<readonly string[]>([])
+  /** what the figures on screen read that is still loading for the period (services/period-pending.ts) */
+  const pendingData = computed(() => periodDataPending(periodPending.value))
 
   const language = computed<Language>(() => currentLanguage.value)
 
@@ -79,6 +84,12 @@ export const useSessionStore = defineStore('session', () => {
     status.value = 'ready'
     progress.value = null
     partial.value = false
+    periodPending.value = []
+  }
+
+  /** The report on screen is built from the period's data with only `pending` tables still loading. */
+  function setPeriodPending(pending: readonly string[]): void {
+    periodPending.value = [...pending]
   }
 
   /** A warm reopen: the cached data is on screen while the delta sync still runs. */
@@ -94,10 +105,14 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** Cold open: the selected period's rows are on screen while the backfill loads the rest. */
-  function showPartial(data: CrmData): void {
+  /**
+   * Cold open: the selected period's rows are on screen while the rest loads — first the
+   * period's `pending` tables, then the older history (the backfill).
+   */
+  function showPartial(data: CrmData, pending: readonly string[] = []): void {
     showCached(data)
     partial.value = true
+    periodPending.value = [...pending]
   }
 
   /** A saved report is on screen before any data: its portal and names, for the filter bar and formats. */
@@ -153,8 +168,11 @@ export const useSessionStore = defineStore('session', () => {
     formatter,
     notice,
     partial,
+    periodPending,
+    pendingData,
     applyLanguage,
     showPartial,
+    setPeriodPending,
     startSync,
     reportProgress,
     finishSync,
