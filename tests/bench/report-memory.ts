@@ -18,6 +18,7 @@ import { startPortal } from '../../src/demo-portal/server'
 import { startAppServer } from '../e2e/support/app-server'
 import { launchBrowser } from '../e2e/support/browser'
 import { openHost, type HostSession } from '../e2e/support/host-page'
+import { watchLoad } from './support/load-watch'
 
 const TARGET_MB = 400
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`
@@ -78,6 +79,81 @@ async function workerHeaps(browser: Browser): Promise<{ url: string; heap: HeapU
 }
 
 /**
+ * Samples the JS heap of the page's main thread and of every worker each second, keeping the
+ * peaks: the main thread and the worker share one renderer process (and, with V8's sandbox, one
+ * pointer-compression cage of about 4 GB: a worker running out of heap crashes the whole page).
+ * A thread busy in a long task answers late, so a short peak can be missed; `totalSize` (what
+ * V8 has allocated) lags behind frees and shows most of it.
+ */
+function heapPeaks(browser: Browser, host: HostSession) {
+  const peak = { main: 0, worker: 0, sum: 0 }
+  const latest = new Map<string, number>()
+  const workers = new Map<string, <T>(method: string) => Promise<T>>()
+  const busy = new Set<string>()
+  let stopped = false
+  const sample = (key: string, read: () => Promise<HeapUsage>) => {
+    if (busy.has(key)) return
+    busy.add(key)
+    void read()
+      .then((h) => {
+        latest.set(key, h.totalSize + (h.backingStorageSize ?? 0))
+        const now = latest.get(key)!
+        if (key === 'main') peak.main = Math.max(peak.main, now)
+        else peak.worker = Math.max(peak.worker, now)
+        peak.sum = Math.max(
+          peak.sum,
+          [...latest.values()].reduce((a, b) => a + b, 0),
+        )
+      })
+      .catch(() => latest.delete(key))
+      .finally(() => busy.delete(key))
+  }
+  const start = async () => {
+    const browserCdp = await browser.newBrowserCDPSession()
+    const pageCdp = await host.context.newCDPSession(host.page)
+    while (!stopped) {
+      sample('main', () => pageCdp.send('Runtime.getHeapUsage') as Promise<HeapUsage>)
+      const { targetInfos } = (await browserCdp.send('Target.getTargets')) as {
+        targetInfos: { targetId: string; type: string }[]
+      }
+      for (const t of targetInfos.filter((x) => x.type === 'worker' && !workers.has(x.targetId))) {
+        const { sessionId } = (await browserCdp.send('Target.attachToTarget', {
+          targetId: t.targetId,
+          flatten: false,
+        })) as { sessionId: string }
+        workers.set(t.targetId, targetChannel(browserCdp, sessionId))
+      }
+      for (const [id, send] of workers) sample(id, () => send<HeapUsage>('Runtime.getHeapUsage'))
+      await new Promise((r) => setTimeout(r, 1_000))
+    }
+    await browserCdp.detach().catch(() => undefined)
+    await pageCdp.detach().catch(() => undefined)
+  }
+  void start().catch((e) => console.log(`heap sampling stopped: ${e instanceof Error ? e.message : e}`))
+  return {
+    stop() {
+      stopped = true
+      return peak
+    },
+  }
+}
+
+/**
+ * The page's main thread (host page and app frame share its renderer isolate: same site) after a
+ * forced GC: the normalised data the app keeps for the next delta lives here.
+ */
+async function pageHeap(host: HostSession): Promise<HeapUsage> {
+  const cdp = await host.context.newCDPSession(host.page)
+  try {
+    await cdp.send('HeapProfiler.collectGarbage')
+    await cdp.send('HeapProfiler.collectGarbage')
+    return (await cdp.send('Runtime.getHeapUsage')) as HeapUsage
+  } finally {
+    await cdp.detach()
+  }
+}
+
+/**
  * Polls until the whole data is in the engine: the period-first cold open shows a report on the
  * period's part first (a fraction of the rows), so the report must be ready, no backfill pending
  * and the status bar must count every deal. Not host.waitForApp: normalising 100k deals keeps the
@@ -132,11 +208,26 @@ export async function run(): Promise<void> {
       clockAt: DEFAULT_NOW,
     })
     stops.push(() => host.close())
+    const stopWatching = watchLoad(host, portal)
+    stops.push(async () => stopWatching())
+    const sampler = heapPeaks(browser, host)
     await wholeDataReady(host, deals, 1_800_000)
+    const peak = sampler.stop()
+    console.log(
+      `peak JS heap allocated (+ ArrayBuffers) while loading, sampled each second: main thread ${mb(peak.main)}, worker ${mb(
+        peak.worker,
+      )}, both at once ${mb(peak.sum)}`,
+    )
     console.log(`synced, backfilled and reported in ${((performance.now() - t0) / 1000).toFixed(0)} s (load ${load()})`)
     // The fresh data's report is built after the status bar counts it: let the engine settle.
     await new Promise((r) => setTimeout(r, 10_000))
     const heaps = await workerHeaps(browser)
+    const main = await pageHeap(host)
+    console.log(
+      `page main thread, after forced GC: JS heap used ${mb(main.usedSize)} of ${mb(main.totalSize)}, ArrayBuffers ${
+        main.backingStorageSize === undefined ? 'not reported' : mb(main.backingStorageSize)
+      }`,
+    )
     if (heaps.length === 0) console.log('no worker target found')
     for (const { url, heap } of heaps) {
       const buffers = heap.backingStorageSize ?? 0
