@@ -13,6 +13,7 @@ import { REPORT_ACTIONS, type ReportActions } from '../src/app/services/report-a
 import type { ReportHost, ReportSnapshot } from '../src/app/services/host'
 import { translate } from '../src/app/i18n'
 import { EngineClient } from '../src/app/services/engine-client'
+import { afterPaint } from '../src/app/services/after-paint'
 import type { DrillRef, DrillRow, Report, ReportQuery } from '../src/app/services/engine-api'
 import type { CrmData } from '../src/engine/types'
 import { unnamedTopClients } from '../src/engine/clients'
@@ -87,9 +88,10 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
         onRecent: async (recent) => {
           const shown = report.nextShown(FIRST_REPORT_WAIT_MS)
           showEarly(recent, true)
-          // The period's report and its first chart are drawn before the backfill starts.
+          // The period's report and its first chart are drawn before the backfill starts (in a
+          // background tab, which paints nothing, the backfill goes on at once: never held).
           await shown
-          await new Promise((painted) => requestAnimationFrame(painted))
+          await afterPaint()
         },
       })
       filters.setTimeZone(data.portal.timeZone)
