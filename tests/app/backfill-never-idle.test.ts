@@ -4,7 +4,8 @@
  * - once the period's report is on screen the backfill goes on even when the page paints no
  *   frame — a hidden page (the user switched tabs during a long cold open) gets no
  *   requestAnimationFrame until it is shown again, and waiting for one left the load idle with
- *   no request going out.
+ *   no request going out;
+ * - a backfill that fails says it stopped, with the reason and a retry, instead of "still loading".
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
@@ -66,6 +67,28 @@ describe('period first in a background tab', () => {
     expect(seen.backfillStarted).toBe(true)
     expect(el.querySelector('[data-testid="synced-deals-count"]')?.textContent).toBe(String(whole.deals.length))
     expect(el.querySelector('[data-testid="backfill-pending"]')).toBeNull()
+  })
+})
+
+describe('a backfill that fails', () => {
+  it('says the older history stopped loading, why, and offers a retry — not "still loading"', async () => {
+    const whole = hostilePortal()
+    const recent = { ...whole, deals: whole.deals.slice(0, 3) }
+    const failure = new Error('IndexedDB: QuotaExceededError')
+    const { host } = coldOpenHost(recent, whole, failure)
+    const el = document.createElement('div')
+    document.body.appendChild(el)
+    app = mountReport(el, host, { engine: inProcessEngine() })
+
+    const shown = (id: string) => el.querySelector(`[data-testid="${id}"]`)
+    await settle(() => shown('stale-error') !== null)
+
+    expect(shown('stale-error')?.textContent).toContain('QuotaExceededError')
+    expect(shown('retry')).not.toBeNull()
+    expect(shown('sync-stopped')?.textContent).toContain('loading older history stopped')
+    expect(shown('backfill-stopped')?.textContent).toContain('stopped loading')
+    expect(shown('backfill-pending')).toBeNull()
+    expect(el.textContent).not.toContain('still loading')
   })
 })
 
