@@ -1,10 +1,15 @@
 /**
  * The report tab's engine worker in Chromium: how much memory it holds at 100,000 deals (issue
  * 11.3; FL_BENCH_MEMORY_DEALS to change). The app (Vite dev server, the e2e tests' way) is framed
- * by the demo portal's host page, syncs the generated portal (history pinned at DEFAULT_NOW, the
- * limiter opened wide: the subject is memory, not the sync) and builds its first report; then the
- * worker's V8 heap is read over CDP — after a forced GC, so it is what the worker retains — and
- * printed against 400 MB. Figures, not assertions.
+ * by the demo portal's host page, syncs the generated portal (history pinned at DEFAULT_NOW) and
+ * loads the whole data; then the worker's and the page's V8 heaps are read over CDP — after a
+ * forced GC, so it is what they retain — and printed against 400 MB. Figures, not assertions.
+ *
+ * The portal's limiter is opened wide, but the app still paces itself at Bitrix24's 2 requests/s
+ * after a burst of 50 (its SDK restriction, src/b24/client.ts): the whole 100k load is ~820 batch
+ * requests, about 7 minutes, most of it with the renderer nearly idle between requests. The load
+ * watcher (support/load-watch.ts) prints every 15 s what the load is doing, so a slow load and a
+ * stuck one are told apart; an error shown by the app or a crashed page ends the wait at once.
  *
  * CDP: a browser session attaches to each worker target (non-flat, the only mode playwright-core's
  * CDPSession can drive) and sends HeapProfiler.collectGarbage and Runtime.getHeapUsage through
@@ -156,23 +161,31 @@ async function pageHeap(host: HostSession): Promise<HeapUsage> {
 /**
  * Polls until the whole data is in the engine: the period-first cold open shows a report on the
  * period's part first (a fraction of the rows), so the report must be ready, no backfill pending
- * and the status bar must count every deal. Not host.waitForApp: normalising 100k deals keeps the
+ * and the status bar must count every deal. Gives up at once when the app shows an error or the
+ * page crashes, with what it says. Not host.waitForApp: normalising 100k deals keeps the
  * renderer busy for longer than its 15 s frame lookup allows under load, so a timed-out look is retried.
  */
 async function wholeDataReady(host: HostSession, deals: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
+  let crashed = false
+  host.page.on('crash', () => (crashed = true))
   for (;;) {
-    const ready = await host
+    if (crashed) throw new Error('the page crashed (renderer out of memory?) before the whole data was loaded')
+    const look = await host
       .appFrame()
       .then(async (f) => {
+        const stopped = f.locator('[data-testid="stale-error"], [data-testid="fatal-error"]')
+        if ((await stopped.count()) > 0) return { failed: await stopped.first().textContent() }
         const report = await f.locator('[data-testid="report-app"][data-report-status="ready"]').count()
         const pending = await f.locator('[data-testid="backfill-pending"]').count()
         const counted = await f.locator('[data-testid="synced-deals-count"]').textContent({ timeout: 1_000 })
         if (process.env.FL_BENCH_DEBUG) console.log({ report, pending, counted })
-        return report > 0 && pending === 0 && counted?.replace(/\D/g, '') === String(deals)
+        return { ready: report > 0 && pending === 0 && counted?.replace(/\D/g, '') === String(deals) }
       })
-      .catch(() => false)
-    if (ready) return
+      .catch(() => ({ ready: false }))
+    // The app says the load failed: no point waiting for it (the watcher printed what led there).
+    if ('failed' in look) throw new Error(`the app stopped loading: ${look.failed?.replace(/\s+/g, ' ').trim()}`)
+    if (look.ready) return
     if (Date.now() > deadline) throw new Error(`no report within ${timeoutMs / 1000} s`)
     await new Promise((r) => setTimeout(r, 2_000))
   }
