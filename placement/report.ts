@@ -13,6 +13,7 @@ import { REPORT_ACTIONS, type ReportActions } from '../src/app/services/report-a
 import type { ReportHost, ReportSnapshot } from '../src/app/services/host'
 import { translate } from '../src/app/i18n'
 import { EngineClient } from '../src/app/services/engine-client'
+import { afterPaint } from '../src/app/services/after-paint'
 import type { DrillRef, DrillRow, Report, ReportQuery } from '../src/app/services/engine-api'
 import type { CrmData } from '../src/engine/types'
 import { unnamedTopClients } from '../src/engine/clients'
@@ -90,10 +91,11 @@ export function mountReport(el: HTMLElement, host: ReportHost, options: MountRep
           // Tables now in keep their "still loading" marks until a report built with them is on
           // screen: the one there was built without them.
           showEarly(recent, [...new Set([...pending, ...session.periodPending])])
-          // The period's report is drawn before the next stage (the period's rest, the backfill) starts.
+          // The period's report is drawn before the next stage (the period's rest, the backfill)
+          // starts (in a background tab, which paints nothing, it goes on at once: never held).
           await shown
           session.setPeriodPending(pending)
-          await new Promise((painted) => requestAnimationFrame(painted))
+          await afterPaint()
         },
       })
       filters.setTimeZone(data.portal.timeZone)

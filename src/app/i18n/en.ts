@@ -320,6 +320,9 @@ export const en = {
   'status.partial': 'Showing the selected period; older history is still loading',
   'backfill.pending':
     'These figures use older history, which is still loading: they are incomplete until the progress bar finishes.',
+  'backfill.stopped':
+    'These figures use older history, which stopped loading (the reason is above): they are incomplete. Retry to load the rest.',
+  'status.stopped': 'Showing the selected period only: loading older history stopped',
   'load.deals': 'deals',
   'load.leads': 'leads',
   'load.dealHistory': 'deal stage history',
