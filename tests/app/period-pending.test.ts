@@ -58,6 +58,19 @@ describe('figures that read what the period still loads', () => {
     expect(w.find('[data-testid="kpi-touches-withTouches"] [data-testid="kpi-value"]').text()).toBe(String(withTouches))
   })
 
+  it("Touches: a sync that failed before the period's rest says it stopped, not that it is loading", async () => {
+    const { pinia } = await stageB()
+    const w = mount(TouchesPage, { global: { plugins: [pinia] } })
+    useSessionStore().failSync('QUERY_LIMIT_EXCEEDED')
+    await flushPromises()
+    expect(w.find('[data-testid="period-pending"]').exists()).toBe(false)
+    const note = w.find('[data-testid="period-stopped"]')
+    expect(note.text()).toBe(
+      'Not loaded for this period: touches (activities, calls, tasks) — the load stopped (the reason is above). Retry to load it.',
+    )
+    expect(w.find('[data-testid="kpi-touches-withTouches"]').exists()).toBe(false)
+  })
+
   it('Managers: deal columns shown, calls and first touch blank, the calls table and chart a note', async () => {
     const { pinia, data } = await stageB()
     const managers = useReportStore().report!.managers

@@ -312,6 +312,7 @@ export const en = {
   'sync.periodRest': 'the rest of the selected period',
   'status.periodPartial': 'Showing the selected period; some of its figures are still loading',
   'period.pending': 'Still loading for this period: {what}. These figures appear once it has loaded.',
+  'period.stopped': 'Not loaded for this period: {what} — the load stopped (the reason is above). Retry to load it.',
   'period.pendingShort': 'loading for this period…',
   'period.touches': 'touches (activities, calls, tasks)',
   'period.leadHistory': 'lead status history',
