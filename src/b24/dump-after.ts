@@ -19,20 +19,30 @@ export interface RowChange {
 export function numericKey(table: TableName, row: WireRow): number {
   const v = row[TABLE_SPECS[table].idKey]
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : NaN
-  if (typeof v !== 'string') return NaN
-  const n = Number(v)
-  return Number.isSafeInteger(n) && n >= 0 && String(n) === v ? n : NaN
+  return typeof v === 'string' ? decimal(v) : NaN
+}
+
+/** "123" → 123; NaN for anything else ("0123", " 1", "1e3", ""): a digit walk, no allocation. */
+function decimal(v: string): number {
+  if (v.length === 0 || v.length > 15 || (v.length > 1 && v.charCodeAt(0) === 48)) return NaN
+  let n = 0
+  for (let i = 0; i < v.length; i++) {
+    const digit = v.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return NaN
+    n = n * 10 + digit
+  }
+  return n
 }
 
 /**
- * Reading assumes each cached table sorted by numeric id, as the cache hands them out; a read that
- * finds otherwise sets `disordered`, and the caller must not trust what it read (a full
- * normalisation then).
+ * Reading relies on each cached table being sorted by numeric id, as every cache hands its tables
+ * out (sync/cache.ts sortedRows: numerically whenever every key is a number). A read that meets a
+ * key that is not a plain number, or keys out of order, sets `disordered`: the caller must not
+ * trust what it read (a full normalisation then).
  */
 export class DumpAfter {
   private readonly upserted = new Map<TableName, Map<number, WireRow>>()
   private readonly deleted = new Map<TableName, Set<number>>()
-  private readonly checked = new Set<TableName>()
   disordered = false
 
   constructor(
@@ -49,7 +59,7 @@ export class DumpAfter {
     return ((this.before as unknown as Record<string, WireRow[] | undefined>)[table] ?? []) as WireRow[]
   }
 
-  /** The row with this id before the change. */
+  /** The row with this id before the change (binary search). */
   old(table: TableName, id: number): WireRow | undefined {
     const rows = this.rowsOf(table)
     let lo = 0
@@ -62,12 +72,10 @@ export class DumpAfter {
       else if (k > id) hi = mid - 1
       else return this.mistrust()
     }
-    // Not found: absent, unless the table was not sorted after all (checked once per table).
-    if (!this.checked.has(table)) {
-      if (!isSorted(table, rows)) return this.mistrust()
-      this.checked.add(table)
-    }
-    return undefined
+    // Not found: the neighbours must bracket the id (a cheap check of the order where it matters).
+    const below = lo > 0 ? numericKey(table, rows[lo - 1]) : -Infinity
+    const above = lo < rows.length ? numericKey(table, rows[lo]) : Infinity
+    return below < id && id < above ? undefined : this.mistrust()
   }
 
   private mistrust(): undefined {
@@ -88,29 +96,25 @@ export class DumpAfter {
 
   /** Every row after the change, in the order of the dump after it (numeric id). */
   forEach(table: TableName, fn: (row: WireRow) => void): void {
-    const upserted = this.upserted.get(table) ?? new Map<number, WireRow>()
-    const deleted = this.deleted.get(table) ?? new Set<number>()
-    const fresh = [...upserted].sort((a, b) => a[0] - b[0])
+    const rows = this.rowsOf(table)
+    const upserted = this.upserted.get(table)
+    const deleted = this.deleted.get(table)
+    // A table the change left alone is in its order already: no key read.
+    if (!upserted && !deleted) {
+      for (let i = 0; i < rows.length; i++) fn(rows[i])
+      return
+    }
+    const fresh = [...(upserted ?? [])].sort((a, b) => a[0] - b[0])
     let j = 0
     let previous = -Infinity
-    for (const row of this.rowsOf(table)) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]
       const k = numericKey(table, row)
       if (!(k > previous)) this.disordered = true
       previous = k
       while (j < fresh.length && fresh[j][0] < k) fn(fresh[j++][1])
-      if (!upserted.has(k) && !deleted.has(k)) fn(row)
+      if (!upserted?.has(k) && !deleted?.has(k)) fn(row)
     }
     while (j < fresh.length) fn(fresh[j++][1])
-    this.checked.add(table)
   }
-}
-
-function isSorted(table: TableName, rows: WireRow[]): boolean {
-  let previous = -Infinity
-  for (const r of rows) {
-    const k = numericKey(table, r)
-    if (!(k > previous)) return false
-    previous = k
-  }
-  return true
 }

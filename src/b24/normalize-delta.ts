@@ -24,7 +24,7 @@ import { ProblemLog } from './normalize-problems'
 import { activityTouch, orphanCallTouch, OwnerLists, taskTouch } from './normalize-touches'
 import { DumpAfter, numericKey, type RowChange, type WireRow } from './dump-after'
 import type { TableName } from './tables'
-import { wireId, wireText } from './wire-values'
+import { wireId, wireIdFast, wireText } from './wire-values'
 
 /** Tables a delta may touch here; anything else (dictionaries) means a full normalisation. */
 const ROW_TABLES = new Set<TableName>(['deals', 'leads', 'dealHistory', 'leadHistory', 'activities', 'calls', 'tasks'])
@@ -90,6 +90,7 @@ class DeltaRun {
   /** Rows that logged a problem when the cached dump was normalised: "table:id". */
   private readonly hadProblem: Set<string>
   private readonly reasonItems: { deal: number; lead: number }
+  private readonly departments: Map<number, string>
   private failed = false
 
   constructor(
@@ -99,8 +100,9 @@ class DeltaRun {
     private readonly settings: NormalizeSettings | undefined,
   ) {
     // Dictionary problems were logged with the cached data: a log of their own, thrown away.
-    const { ctx } = normalizeContext(before, settings, new ProblemLog())
+    const { ctx, departments } = normalizeContext(before, settings, new ProblemLog())
     this.ctx = { ...ctx, log: this.log }
+    this.departments = new Map(departments.map((d) => [d.id, d.name]))
     this.hadProblem = new Set(data.problems.map((p) => `${p.table}:${p.rowId}`))
     this.reasonItems = { deal: ctx.dealReasons.items().length, lead: ctx.leadReasons.items().length }
   }
@@ -182,7 +184,7 @@ class DeltaRun {
     // Deals without a source of their own read their lead's: those of a lead whose source changed.
     if (sourceChanged.size > 0)
       this.view.forEach('deals', (r) => {
-        const lead = wireId(r.LEAD_ID)
+        const lead = wireIdFast(r.LEAD_ID)
         if (lead !== null && sourceChanged.has(lead) && wireText(r.SOURCE_ID) === null) ids.add(numericKey('deals', r))
       })
     const leadSources = { get: (id: number) => sourceOf(this.view.now('leads', id)) ?? undefined }
@@ -238,7 +240,7 @@ class DeltaRun {
     const callOf = new Map<number, CallRow>()
     if (activities.size > 0)
       this.view.forEach('calls', (r) => {
-        const activity = wireId(r.CRM_ACTIVITY_ID)
+        const activity = wireIdFast(r.CRM_ACTIVITY_ID)
         if (activity === null || !activities.has(activity)) return
         callOf.set(activity, r as unknown as CallRow)
         calls.add(numericKey('calls', r))
@@ -294,7 +296,7 @@ class DeltaRun {
     if (tasks.size === 0) return counted
     this.view.forEach('activities', (r) => {
       if (String(r.TYPE_ID) !== '3') return
-      const task = wireId(r.ASSOCIATED_ENTITY_ID)
+      const task = wireIdFast(r.ASSOCIATED_ENTITY_ID)
       if (task !== null && tasks.has(task)) counted.add(task)
     })
     return counted
@@ -331,23 +333,25 @@ class DeltaRun {
     return out
   }
 
+  /**
+   * City keys made canonical as unifyCities (normalize.ts) makes them: the list holds the first
+   * key of each city name (field items, deal field first, then fallback cities), so a key's
+   * canonical one is the list's item of its name; a name the list lacks is a new city (null).
+   */
   private cityKeys(): { canonical: (id: string) => string | null; named: Set<string> } {
     const named = new Map<string, string>()
     for (const i of enumItems(this.before.dealUserFields ?? [], this.ctx.cityField)) named.set(i.id, i.name)
     for (const i of enumItems(this.before.leadUserFields ?? [], this.ctx.leadCityField))
       if (!named.has(i.id)) named.set(i.id, i.name)
-    const firstByName = new Map<string, string>()
-    for (const [id, name] of named) {
-      const key = name.trim().toLocaleLowerCase()
-      if (!firstByName.has(key)) firstByName.set(key, id)
+    const key = (name: string) => name.trim().toLocaleLowerCase()
+    const itemByName = new Map(this.data.cities.map((c) => [key(c.name), c.id]))
+    const nameOf = (id: string) => {
+      const own = named.get(id)
+      if (own !== undefined) return own
+      const dep = /^dep:(\d+)$/.exec(id)
+      return dep ? (this.departments.get(Number(dep[1])) ?? `Department ${dep[1]}`) : id
     }
-    const items = new Set(this.data.cities.map((c) => c.id))
-    const canonical = (id: string) => {
-      const name = named.get(id)
-      if (name !== undefined) return firstByName.get(name.trim().toLocaleLowerCase())!
-      return items.has(id) ? id : null
-    }
-    return { canonical, named: new Set(named.keys()) }
+    return { canonical: (id) => itemByName.get(key(nameOf(id))) ?? null, named: new Set(named.keys()) }
   }
 
   /** A fallback city a changed or removed row had is still some row's (else it leaves the list). */

@@ -28,47 +28,40 @@ export function spliceSorted<T extends Row>(
   put: readonly T[],
   order: (a: T, b: T) => number,
 ): { rows: T[]; patch: TablePatch<T> } {
-  // An untouched table stays the very same array, as applyPatch leaves it.
-  if (gone.size === 0 && put.length === 0)
-    return { rows: before as T[], patch: { changed: [], added: [], removed: [] } }
-  const putById = new Map(put.map((r) => [r.id, r]))
   const patch: TablePatch<T> = { changed: [], added: [], removed: [] }
+  // An untouched table stays the very same array, as applyPatch leaves it.
+  if (gone.size === 0 && put.length === 0) return { rows: before as T[], patch }
+  const putById = new Map(put.map((r) => [r.id, r]))
+  // First walk: which rows go and which new rows replace theirs in place (no copy yet).
   const inPlace = new Set<number>()
-  const kept: T[] = []
-  for (const row of before) {
+  const drop = new Set<number>()
+  for (let i = 0; i < before.length; i++) {
+    const row = before[i]
     const next = putById.get(row.id)
     if (next !== undefined && order(row, next) === 0) {
       inPlace.add(row.id)
       patch.changed.push(next)
-      kept.push(next)
-    } else if (next !== undefined || gone.has(row.id)) patch.removed.push(row.id)
-    else kept.push(row)
+    } else if (next !== undefined || gone.has(row.id)) {
+      drop.add(row.id)
+      patch.removed.push(row.id)
+    }
   }
   const moving = put.filter((r) => !inPlace.has(r.id)).sort(order)
-  const { rows, at } = mergeSorted(kept, moving, order)
-  // Anchors in the new table's order: an added row may follow another added one.
-  for (const i of at) patch.added.push({ after: i > 0 ? rows[i - 1].id : null, row: rows[i] })
-  return { rows, patch }
-}
-
-/** `a` and `b` merged; `at`: where each row of `b` landed. */
-function mergeSorted<T>(a: readonly T[], b: readonly T[], order: (x: T, y: T) => number) {
-  const at: number[] = []
-  if (b.length === 0) return { rows: a as T[], at }
-  const rows: T[] = new Array(a.length + b.length)
-  let i = 0
-  let j = 0
+  // Second walk: the new table, the moving rows merged in at their places.
+  const rows: T[] = new Array(before.length - drop.size + moving.length)
   let k = 0
-  while (i < a.length && j < b.length) {
-    if (order(b[j], a[i]) < 0) {
-      at.push(k)
-      rows[k++] = b[j++]
-    } else rows[k++] = a[i++]
+  let j = 0
+  const place = (row: T) => {
+    patch.added.push({ after: k > 0 ? rows[k - 1].id : null, row })
+    rows[k++] = row
   }
-  while (i < a.length) rows[k++] = a[i++]
-  while (j < b.length) {
-    at.push(k)
-    rows[k++] = b[j++]
+  for (let i = 0; i < before.length; i++) {
+    const row = before[i]
+    if (drop.size > 0 && drop.has(row.id)) continue
+    const kept = inPlace.has(row.id) ? putById.get(row.id)! : row
+    while (j < moving.length && order(moving[j], kept) < 0) place(moving[j++])
+    rows[k++] = kept
   }
-  return { rows, at }
+  while (j < moving.length) place(moving[j++])
+  return { rows, patch }
 }

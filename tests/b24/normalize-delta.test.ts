@@ -161,6 +161,27 @@ const CASES: { name: string; delta: () => WireDelta }[] = [
         del('tasks', rows('tasks')[8].id),
       ),
   },
+  {
+    name: "a deal loses its city field: its manager's department stands for the city (canonical key)",
+    delta: () => {
+      const lost = rows('deals')
+        .map((r) => upsert('deals', edit(r, { UF_CRM_CITY: null })))
+        .find((d) => spliced(d) !== null)
+      if (!lost) throw new Error('no deal whose fallback city is on the list')
+      return lost
+    },
+  },
+  {
+    name: "a lead's city (the lead field's own item) made the deal field's item of that name",
+    delta: () =>
+      upsert(
+        'leads',
+        edit(
+          find('leads', (l) => l.STATUS_SEMANTIC_ID === 'P' && !!l.UF_CRM_CITY),
+          { TITLE: 'x' },
+        ),
+      ),
+  },
   ...(taskActivity
     ? [
         {
