@@ -17,6 +17,7 @@ import { prepareTouches } from './prepare-touches'
 import { walkHistories, type HistoryWalk } from './prepare-history'
 import { finish, groundwork, prepare, type DealScalars, type Prepared } from './prepare'
 import { upserted, type CrmPatch } from './patch'
+import { carryCaches } from './carry'
 
 /** Tables the prepared frame stands on: a change in one of them means a full `prepare`. */
 const FRAME_TABLES = ['portal', 'pipelines', 'stages', 'settings', 'currencies'] as const
@@ -221,7 +222,10 @@ export function updatePrepared(prev: Prepared, next: CrmData, patch: CrmPatch): 
   const src = dealSources(prev, next, patch, ground.frame.dealIndex)
   const fresh = walkHistories(ground.frame, src.walked)
   const walk = spliceWalk(prev, fresh, src, ground.frame.stride)
-  return finish(ground, walk, fresh.orphanEvents, (managers) =>
+  const updated = finish(ground, walk, fresh.orphanEvents, (managers) =>
     updateTouches(prev, next, patch, src, ground.scalars, ground.frame.dealIndex, managers),
   )
+  // The report's per-data-load caches that the patch left valid come along (carry.ts).
+  carryCaches({ prev, next: updated, patch })
+  return updated
 }
