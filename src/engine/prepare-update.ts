@@ -11,11 +11,12 @@
  *   const next = applyPatch(prepared.data, patch)
  *   prepared = updatePrepared(prepared, next, patch)   // deep-equals prepare(next)
  */
-import type { CrmData } from './types'
+import type { CrmData, Touch } from './types'
 import type { IdIndex } from './id-index'
 import { prepareTouches } from './prepare-touches'
 import { walkHistories, type HistoryWalk } from './prepare-history'
-import { finish, groundwork, prepare, type DealScalars, type Prepared } from './prepare'
+import { finish, groundwork, prepare, type DealScalars, type Prepared, type TouchIndexes } from './prepare'
+import { addTouches } from './prepare-touches-add'
 import { upserted, type CrmPatch } from './patch'
 import { carryCaches } from './carry'
 
@@ -152,12 +153,10 @@ function spliceWalk(prev: Prepared, walk: HistoryWalk, src: Sources, stride: num
 }
 
 /**
- * The per-deal touch lists stay valid when the touches are the same, no deal was added and no
- * kept deal changed what binds touches to it (its creation time, lead or contact).
+ * The per-deal touch lists of kept deals stay valid when no deal was added and no kept deal
+ * changed what binds touches to it (its creation time, lead or contact).
  */
-function touchesKept(prev: Prepared, next: CrmData, patch: CrmPatch, src: Sources, scalars: DealScalars): boolean {
-  const touches = patch.touches
-  if (touches.changed.length || touches.added.length || touches.removed.length) return false
+function dealsKeepTouches(prev: Prepared, next: CrmData, src: Sources, scalars: DealScalars): boolean {
   for (let d = 0; d < src.fresh.length; d++) {
     if (src.fresh[d] < 0) continue
     const o = src.old[d]
@@ -168,6 +167,37 @@ function touchesKept(prev: Prepared, next: CrmData, patch: CrmPatch, src: Source
     if (!Object.is(prev.created[o], scalars.created[d])) return false
   }
   return true
+}
+
+/**
+ * The touches the patch adds, when that is all it does to the indexes: no touch removed or moved,
+ * and a changed one differs in nothing the indexes read (time, kind, duration, user, owners) —
+ * say, a call marked completed. Null otherwise.
+ */
+function touchesOnlyAdded(prev: Prepared, patch: CrmPatch): Touch[] | null {
+  const touches = patch.touches
+  if (touches.removed.length > 0) return null
+  if (touches.changed.length > 0) {
+    const now = new Map(touches.changed.map((t) => [t.id, t]))
+    for (const was of prev.data.touches) {
+      const t = now.get(was.id)
+      if (t !== undefined && !sameForIndexes(was, t)) return null
+    }
+  }
+  return touches.added.map((a) => a.row)
+}
+
+function sameForIndexes(a: Touch, b: Touch): boolean {
+  const sameList = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => v === y[i])
+  return (
+    Object.is(a.at, b.at) &&
+    a.kind === b.kind &&
+    Object.is(a.durationSec ?? NaN, b.durationSec ?? NaN) &&
+    a.responsibleId === b.responsibleId &&
+    sameList(a.dealIds, b.dealIds) &&
+    sameList(a.leadIds, b.leadIds) &&
+    sameList(a.contactIds, b.contactIds)
+  )
 }
 
 /**
@@ -182,7 +212,10 @@ function replayTouchUsers(prev: Prepared, managers: Prepared['dims']['manager'][
   return true
 }
 
-/** The touch indexes of the new data: the previous ones re-spliced when they still hold, else rebuilt. */
+/**
+ * The touch indexes of the new data: the previous ones re-spliced when they still hold, with the
+ * patch's new touches put in (prepare-touches-add.ts), else rebuilt.
+ */
 function updateTouches(
   prev: Prepared,
   next: CrmData,
@@ -192,9 +225,23 @@ function updateTouches(
   dealIndex: IdIndex,
   managers: Prepared['dims']['manager']['dict'],
 ) {
-  if (!touchesKept(prev, next, patch, src, scalars) || !replayTouchUsers(prev, managers)) {
-    return prepareTouches(next, next.deals.length, scalars.created, dealIndex, managers)
-  }
+  const rebuild = () => prepareTouches(next, next.deals.length, scalars.created, dealIndex, managers)
+  const added = dealsKeepTouches(prev, next, src, scalars) ? touchesOnlyAdded(prev, patch) : null
+  if (added === null) return rebuild()
+  const kept = keptTouchLists(prev, src)
+  // The previous dictionary codes the added touches' users: the replay below hands out the same.
+  const users = prev.dims.manager.dict
+  const lists =
+    added.length === 0
+      ? kept
+      : addTouches(kept, added, next, scalars.created, dealIndex, users, prev.kept.managersBeforeTouches)
+  // Neither hands out a code: a rebuild after them still codes users as a full `prepare` does.
+  if (lists === null || !replayTouchUsers(prev, managers)) return rebuild()
+  return lists
+}
+
+/** The previous touch lists, each deal's moved to its index in the new data (deals removed left out). */
+function keptTouchLists(prev: Prepared, src: Sources): TouchIndexes {
   // Kept deals keep their lists; walked (changed) deals are kept ones here, so theirs hold too.
   const all: Sources = { fresh: new Int32Array(src.fresh.length).fill(-1), old: src.old, walked: new Int32Array(0) }
   const columns: [Float64Array, Uint8Array, Float32Array] = [prev.touchAt, prev.touchKind, prev.touchDuration]
