@@ -67,3 +67,17 @@ export function sameColumn(a: ArrayLike<number>, b: ArrayLike<number>): boolean 
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(a[i] !== a[i] && b[i] !== b[i])) return false
   return true
 }
+
+/**
+ * The deals an update may have changed anything of — rows changed, added or removed, and the
+ * owners of stage events changed, added or removed — with their index before (`o`) and after
+ * (`d`), -1 where absent. Every other deal's columns are the previous ones (prepare-update.ts).
+ */
+export function touchedDeals({ prev, next, patch }: Update): { o: number; d: number }[] {
+  const ids = new Set<number>([...patch.deals.removed, ...patch.deals.changed.map((d) => d.id)])
+  for (const { row } of patch.deals.added) ids.add(row.id)
+  for (const e of [...patch.dealEvents.changed, ...patch.dealEvents.added.map((a) => a.row)]) ids.add(e.ownerId)
+  const gone = new Set([...patch.dealEvents.removed, ...patch.dealEvents.changed.map((e) => e.id)])
+  if (gone.size > 0) for (const e of prev.data.dealEvents) if (gone.has(e.id)) ids.add(e.ownerId)
+  return [...ids].map((id) => ({ o: prev.kept.dealIndex.get(id), d: next.kept.dealIndex.get(id) }))
+}
