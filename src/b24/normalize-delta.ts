@@ -7,6 +7,9 @@
  * and the new data, both equal to what normalising the whole dump after the delta gives
  * (`dumpToCrmData`), in a few milliseconds instead of seconds at 100,000 deals.
  *
+ * The patch is noted (engine/patch.ts notePatch) for the report store, which then sends it without
+ * a diff.
+ *
  * Whatever this cannot splice exactly gives null, and the caller normalises the whole dump: a
  * dictionary, the settings or the portal facts changed; the delta is large; a row involved has a
  * data problem (the problem list keeps its order); a loss reason is free text (its spelling counts
@@ -15,7 +18,7 @@
 import type { PortalDump } from './wire'
 import type { ActivityRow, CallRow, DealRow, LeadRow, StageHistoryRow, TaskRow } from './wire'
 import type { Deal, Lead, StageEvent, Touch } from '../engine/types'
-import type { CrmPatch, TablePatch } from '../engine/patch'
+import { notePatch, type CrmPatch, type TablePatch } from '../engine/patch'
 import { byId, byTimeThenId, spliceSorted } from '../engine/patch-splice'
 import { normalizeContext, normalizeDeal, normalizeLead, normalizeStageEvent } from './normalize'
 import type { Context, NormalizedCrmData, NormalizeSettings } from './normalize'
@@ -58,7 +61,10 @@ export function normalizeDelta(
   const view = new DumpAfter(before, change)
   const run = new DeltaRun(before, data, view, settings)
   const result = run.splice()
-  return result && !view.disordered ? result : null
+  if (!result || view.disordered) return null
+  // The report store sends this patch as it is instead of diffing the two (engine/patch.ts).
+  notePatch(data, result.data, result.patch)
+  return result
 }
 
 function spliceable(before: PortalDump, data: NormalizedCrmData, change: WireDelta, portal: PortalDump['portal']) {

@@ -25,7 +25,6 @@ import { basePortal, cachedDump, emit, filterDate, mark, skippedOf, withZone, ty
 import type { SyncOptions, SyncResult, SyncSummary } from './types'
 import { RowMemo } from '../b24/normalize-memo'
 import { normalizeDelta } from '../b24/normalize-delta'
-import { notePatch } from '../engine/patch'
 
 export const DEFAULT_OVERLAP_MS = 10 * 60_000
 
@@ -70,7 +69,6 @@ export async function warmReopen(run: Run, meta: SyncMeta): Promise<SyncResult> 
   // for the report store (no whole normalisation, no diff). Else the whole dump, with the memo.
   const spliced = cachedData && normalizeDelta(dump, cachedData, outcome.change, outcome.portal, options.settings)
   if (spliced) {
-    notePatch(cachedData, spliced.data, spliced.patch)
     mark('fl:fresh-normalized')
     return { ...outcome.result, data: spliced.data }
   }
