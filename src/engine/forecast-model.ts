@@ -71,17 +71,34 @@ export function sameBefore(prev: Prepared, o: number, next: Prepared, d: number,
   return true
 }
 
-/** A model as of t holds after an update when every deal the update touched reads the same before t. */
+/** Whether deal d is one of the closed deals the model of pipeline pi as of t counts (computeStageModel). */
+function counted(p: Prepared, d: number, pi: number, t: number): boolean {
+  if (d < 0 || p.pipe[d] !== pi) return false
+  const i = passBefore(p, d, t)
+  if (i < 0) return false
+  const at = p.passAt[i]
+  return p.pipes[pi].semantics[p.passStage[i]] !== SEM_P && at >= historyStart(p, t) && at < t
+}
+
+/**
+ * A model as of t holds after an update when every deal the update touched reads the same before
+ * t, or is counted by neither model (a deal in work moving on: the common delta). The other deals'
+ * figures, and their order in each sum, are the previous ones.
+ */
 carryOnUpdate((update) => {
   const old = models.get(update.prev)
   if (!old) return
+  const { prev, next } = update
   const touched = touchedDeals(update)
   const kept = new Map<string, StageModel>()
   for (const [key, model] of old) {
+    const pi = Number(key.slice(0, key.indexOf(':')))
     const t = Number(key.slice(key.indexOf(':') + 1))
-    if (touched.every(({ o, d }) => sameBefore(update.prev, o, update.next, d, t))) kept.set(key, model)
+    const holds = ({ o, d }: { o: number; d: number }) =>
+      (!counted(prev, o, pi, t) && !counted(next, d, pi, t)) || sameBefore(prev, o, next, d, t)
+    if (touched.every(holds)) kept.set(key, model)
   }
-  if (kept.size > 0) models.set(update.next, kept)
+  if (kept.size > 0) models.set(next, kept)
 })
 
 /**
