@@ -19,7 +19,7 @@ import type { PortalDump } from './wire'
 import type { ActivityRow, CallRow, DealRow, LeadRow, StageHistoryRow, TaskRow } from './wire'
 import type { Deal, Lead, StageEvent, Touch } from '../engine/types'
 import { notePatch, type CrmPatch, type TablePatch } from '../engine/patch'
-import { byId, byTimeThenId, spliceSorted } from '../engine/patch-splice'
+import { byId, byTimeThenId, spliceSorted, type Probe } from '../engine/patch-splice'
 import { normalizeContext, normalizeDeal, normalizeLead, normalizeStageEvent } from './normalize'
 import type { Context, NormalizedCrmData, NormalizeSettings } from './normalize'
 import { enumItems } from './normalize-dictionaries'
@@ -97,6 +97,8 @@ class DeltaRun {
   private readonly hadProblem: Set<string>
   private readonly reasonItems: { deal: number; lead: number }
   private readonly departments: Map<number, string>
+  /** For rows as they were before the delta: their problems were logged with the cached data. */
+  private readonly scratch: Context
   private failed = false
 
   constructor(
@@ -108,6 +110,7 @@ class DeltaRun {
     // Dictionary problems were logged with the cached data: a log of their own, thrown away.
     const { ctx, departments } = normalizeContext(before, settings, new ProblemLog())
     this.ctx = { ...ctx, log: this.log }
+    this.scratch = { ...ctx, log: new ProblemLog() }
     this.departments = new Map(departments.map((d) => [d.id, d.name]))
     this.hadProblem = new Set(data.problems.map((p) => `${p.table}:${p.rowId}`))
     this.reasonItems = { deal: ctx.dealReasons.items().length, lead: ctx.leadReasons.items().length }
@@ -129,8 +132,8 @@ class DeltaRun {
     const dealPut = this.canonicalCities(deals.put, cities.canonical)
     const leadPut = this.canonicalCities(leads.put, cities.canonical)
     if (dealPut === null || leadPut === null) return null
-    const dealTable = spliceSorted(this.data.deals, deals.gone, dealPut, byId)
-    const leadTable = spliceSorted(this.data.leads, leads.gone, leadPut, byId)
+    const dealTable = spliceSorted(this.data.deals, probes(deals.gone), dealPut, byId)
+    const leadTable = spliceSorted(this.data.leads, probes(leads.gone), leadPut, byId)
     const gone = { deals: deals.gone, leads: leads.gone }
     if (!this.fallbackCitiesStay(cities.named, gone, dealTable.rows, leadTable.rows)) return null
     const tables = {
@@ -210,10 +213,12 @@ class DeltaRun {
 
   private events(table: 'dealHistory' | 'leadHistory', kind: 'deal' | 'lead') {
     const put: StageEvent[] = []
-    const gone = new Set<number>()
+    const gone: Probe[] = []
     for (const id of this.view.touched(table)) {
       this.again(table, id)
-      gone.add(id)
+      const was = this.view.old(table, id)
+      const old = was ? normalizeStageEvent(was as unknown as StageHistoryRow, kind, this.scratch) : null
+      if (old) gone.push(old)
       const row = this.view.now(table, id)
       const event = row ? normalizeStageEvent(row as unknown as StageHistoryRow, kind, this.ctx) : null
       if (event) put.push(event)
@@ -252,11 +257,15 @@ class DeltaRun {
         calls.add(numericKey('calls', r))
       })
     const put: Touch[] = []
-    const gone = new Set<number>()
+    const gone: Probe[] = []
+    // The touch a row was before the delta, where it stood (its time does not depend on other rows).
+    const was = (touch: Touch | null) => touch && gone.push(touch)
+    const log = this.scratch.log
     const activityTouches = new Set<number>()
     for (const id of activities) {
       this.again('activities', id)
-      gone.add(id)
+      const old = this.view.old('activities', id)
+      was(old ? activityTouch(old as unknown as ActivityRow, undefined, log, this.owners) : null)
       const row = this.view.now('activities', id)
       const touch = row ? activityTouch(row as unknown as ActivityRow, callOf.get(id), this.log, this.owners) : null
       if (touch) {
@@ -266,7 +275,8 @@ class DeltaRun {
     }
     for (const id of calls) {
       this.again('calls', id)
-      gone.add(-(2 * id + 1))
+      const old = this.view.old('calls', id)
+      was(old ? orphanCallTouch(old as unknown as CallRow, log, this.owners) : null)
       const row = this.view.now('calls', id)
       if (!row) continue
       const activity = wireId(row.CRM_ACTIVITY_ID)
@@ -279,7 +289,8 @@ class DeltaRun {
     const counted = this.tasksAsActivities(tasks)
     for (const id of tasks) {
       this.again('tasks', id)
-      gone.add(-2 * id)
+      const old = this.view.old('tasks', id)
+      was(old ? taskTouch(old as unknown as TaskRow, false, log, this.owners) : null)
       const row = this.view.now('tasks', id)
       const touch = row ? taskTouch(row as unknown as TaskRow, counted.has(id), this.log, this.owners) : null
       if (touch) put.push(touch)
@@ -382,6 +393,8 @@ class DeltaRun {
     return left.size === 0
   }
 }
+
+const probes = (ids: Set<number>): Probe[] => [...ids].map((id) => ({ id }))
 
 function sourceOf(row: WireRow | undefined): string | null {
   return row === undefined || wireId(row.ID) === null ? null : wireText(row.SOURCE_ID)
