@@ -7,12 +7,11 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { EngineClient, type WorkerLike } from '../../src/app/services/engine-client'
-import { diffCrmData } from '../../src/engine/patch'
+import { diffCrmData, notePatch } from '../../src/engine/patch'
 import { patchWorthSending, useReportStore, type ReportEngine } from '../../src/app/stores/report'
 import { handleMessage, type WorkerRequest, type WorkerState } from '../../src/engine/worker'
 import { buildReport, prepare, type DrillRef, type DrillRow, type Report, type ReportQuery } from '../../src/engine'
 import type { CrmData } from '../../src/engine/types'
-import { diffCrmData, notePatch } from '../../src/engine/patch'
 import { MARCH } from '../engine/march'
 import { hostilePortal } from './app-fixture'
 
