@@ -11,9 +11,10 @@ import type { TouchIndexes } from './prepare'
 import { kindCode } from './prepare-touches'
 import type { CrmData, Touch } from './types'
 
-/** One entry to insert into a list (CSR row `row`). */
+/** One entry to insert into a list (CSR row `row`); `id`, the touch's, orders entries of one time. */
 interface Entry {
   row: number
+  id: number
   at: number
   kind: number
   duration: number
@@ -27,7 +28,7 @@ interface Entry {
  */
 export function addTouches(
   lists: TouchIndexes,
-  added: readonly Touch[],
+  { added, newDeals }: { added: readonly Touch[]; newDeals: Int32Array },
   data: CrmData,
   created: Float64Array,
   dealIndex: IdIndex,
@@ -42,14 +43,16 @@ export function addTouches(
     if (typeof t.at !== 'number' || !Number.isFinite(t.at)) return null
     const user = managers.find(String(t.responsibleId))
     if (user < 0 || user >= ownersCoded) return null
-    const entry = { at: t.at, kind: kindCode(t.kind), duration: t.durationSec ?? NaN }
-    userEntries.push({ row: user, ...entry })
+    userEntries.push({ row: user, ...entryOf(t) })
     const deals = new Set<number>()
     for (const id of t.dealIds) if (dealIndex.get(id) >= 0) deals.add(dealIndex.get(id))
     for (const id of t.leadIds) for (const d of owners.lead.get(id) ?? []) if (t.at < created[d]) deals.add(d)
     for (const id of t.contactIds) for (const d of owners.contact.get(id) ?? []) if (t.at < created[d]) deals.add(d)
-    for (const d of deals) dealEntries.push({ row: d, ...entry })
+    for (const d of deals) dealEntries.push({ row: d, ...entryOf(t) })
   }
+  dealEntries.push(...newDealEntries(data, newDeals, new Set(added.map((t) => t.id)), created))
+  // Each row's entries in (time, id) order, as the full build sorts a list.
+  dealEntries.sort((a, b) => a.at - b.at || a.id - b.id)
   const byDeal = insert(lists.touchStart, [lists.touchAt, lists.touchKind, lists.touchDuration], dealEntries)
   const byUser = insert(
     lists.userTouchStart,
@@ -77,6 +80,40 @@ export function addTouches(
     userTouchKind: byUser.columns[1],
     userTouchDuration: byUser.columns[2],
   }
+}
+
+const entryOf = (t: Touch) => ({ id: t.id, at: t.at, kind: kindCode(t.kind), duration: t.durationSec ?? NaN })
+
+/**
+ * The touch list entries of added deals from the touches that were there before (one walk of the
+ * touches, only when deals were added): their own touches, and their lead's and contact's before
+ * they were created — as the full build binds them.
+ */
+function newDealEntries(data: CrmData, newDeals: Int32Array, skip: Set<number>, created: Float64Array): Entry[] {
+  if (newDeals.length === 0) return []
+  const own = new Map<number, number>()
+  const byLead = new Map<number, number[]>()
+  const byContact = new Map<number, number[]>()
+  const push = (m: Map<number, number[]>, k: number | null, d: number) => {
+    if (k !== null) m.set(k, [...(m.get(k) ?? []), d])
+  }
+  for (const d of newDeals) {
+    const deal = data.deals[d]
+    own.set(deal.id, d)
+    push(byLead, deal.leadId, d)
+    push(byContact, deal.contactId, d)
+  }
+  const out: Entry[] = []
+  for (const t of data.touches) {
+    if (typeof t.at !== 'number' || !Number.isFinite(t.at) || skip.has(t.id)) continue
+    let deals: Set<number> | null = null
+    const bind = (d: number | undefined) => d !== undefined && (deals ??= new Set()).add(d)
+    for (const id of t.dealIds) bind(own.get(id))
+    for (const id of t.leadIds) for (const d of byLead.get(id) ?? []) if (t.at < created[d]) bind(d)
+    for (const id of t.contactIds) for (const d of byContact.get(id) ?? []) if (t.at < created[d]) bind(d)
+    if (deals !== null) for (const d of deals as Set<number>) out.push({ row: d, ...entryOf(t) })
+  }
+  return out
 }
 
 /** The deals of each lead and contact the added touches name (one walk of the deals). */

@@ -153,14 +153,14 @@ function spliceWalk(prev: Prepared, walk: HistoryWalk, src: Sources, stride: num
 }
 
 /**
- * The per-deal touch lists of kept deals stay valid when no deal was added and no kept deal
- * changed what binds touches to it (its creation time, lead or contact).
+ * The per-deal touch lists of kept deals stay valid when no kept deal changed what binds touches
+ * to it (its creation time, lead or contact). Added deals get theirs made (prepare-touches-add.ts).
  */
 function dealsKeepTouches(prev: Prepared, next: CrmData, src: Sources, scalars: DealScalars): boolean {
   for (let d = 0; d < src.fresh.length; d++) {
     if (src.fresh[d] < 0) continue
     const o = src.old[d]
-    if (o < 0) return false
+    if (o < 0) continue
     const was = prev.data.deals[o]
     const now = next.deals[d]
     if (was.leadId !== now.leadId || was.contactId !== now.contactId) return false
@@ -229,29 +229,37 @@ function updateTouches(
   const added = dealsKeepTouches(prev, next, src, scalars) ? touchesOnlyAdded(prev, patch) : null
   if (added === null) return rebuild()
   const kept = keptTouchLists(prev, src)
+  const newDeals = src.walked.filter((d) => src.old[d] < 0)
   // The previous dictionary codes the added touches' users: the replay below hands out the same.
   const users = prev.dims.manager.dict
+  const coded = prev.kept.managersBeforeTouches
   const lists =
-    added.length === 0
+    added.length === 0 && newDeals.length === 0
       ? kept
-      : addTouches(kept, added, next, scalars.created, dealIndex, users, prev.kept.managersBeforeTouches)
+      : addTouches(kept, { added, newDeals }, next, scalars.created, dealIndex, users, coded)
   // Neither hands out a code: a rebuild after them still codes users as a full `prepare` does.
   if (lists === null || !replayTouchUsers(prev, managers)) return rebuild()
   return lists
 }
 
-/** The previous touch lists, each deal's moved to its index in the new data (deals removed left out). */
+/**
+ * The previous touch lists, each deal's moved to its index in the new data (deals removed left
+ * out, added ones with none yet).
+ */
 function keptTouchLists(prev: Prepared, src: Sources): TouchIndexes {
-  // Kept deals keep their lists; walked (changed) deals are kept ones here, so theirs hold too.
-  const all: Sources = { fresh: new Int32Array(src.fresh.length).fill(-1), old: src.old, walked: new Int32Array(0) }
+  // Kept deals keep their lists (walked ones too: their bindings are checked the same); an added
+  // deal takes slot 0 of an empty list.
+  const fresh = Int32Array.from(src.old, (o) => (o < 0 ? 0 : -1))
+  const all: Sources = { fresh, old: src.old, walked: new Int32Array(0) }
   const columns: [Float64Array, Uint8Array, Float32Array] = [prev.touchAt, prev.touchKind, prev.touchDuration]
-  const lists = spliceCsr(all, prev.touchStart, columns, prev.touchStart, columns)
+  const none: [Float64Array, Uint8Array, Float32Array] = [new Float64Array(0), new Uint8Array(0), new Float32Array(0)]
+  const lists = spliceCsr(all, new Int32Array(2), none, prev.touchStart, columns)
   return {
     touchStart: lists.start,
     touchAt: lists.columns[0],
     touchKind: lists.columns[1],
     touchDuration: lists.columns[2],
-    firstTouchAt: spliceRows(all, 1, prev.firstTouchAt, prev.firstTouchAt),
+    firstTouchAt: spliceRows(all, 1, Float64Array.of(NaN), prev.firstTouchAt),
     userTouchStart: prev.userTouchStart,
     userTouchAt: prev.userTouchAt,
     userTouchKind: prev.userTouchKind,

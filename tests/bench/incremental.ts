@@ -12,7 +12,7 @@
  * apply it, update the prepared indexes (`updatePrepared`), build the report for the filters on
  * screen (after a report on the previous data, whose caches are carried). The page's diff is
  * printed apart (the path for callers without a noted patch). Two deltas: stage moves and edits,
- * and a mixed one that also adds and deletes deals and touches (the touch lists are rebuilt).
+ * and a mixed one that also adds and deletes deals and touches.
  * Each figure is the median of 5 runs; the updated report is checked equal to the full rebuild's.
  *
  * Run: npx tsx tests/bench/incremental.ts   (or `npm run bench -- incremental`; BENCH_DEALS to resize,
