@@ -82,6 +82,8 @@ export function addTouches(
   }
 }
 
+const NONE: number[] = []
+
 const entryOf = (t: Touch) => ({ id: t.id, at: t.at, kind: kindCode(t.kind), duration: t.durationSec ?? NaN })
 
 /**
@@ -104,14 +106,21 @@ function newDealEntries(data: CrmData, newDeals: Int32Array, skip: Set<number>, 
     push(byContact, deal.contactId, d)
   }
   const out: Entry[] = []
-  for (const t of data.touches) {
+  // No closure per touch: this walks half a million of them.
+  const deals = new Set<number>()
+  const touches = data.touches
+  for (let i = 0; i < touches.length; i++) {
+    const t = touches[i]
     if (typeof t.at !== 'number' || !Number.isFinite(t.at) || skip.has(t.id)) continue
-    let deals: Set<number> | null = null
-    const bind = (d: number | undefined) => d !== undefined && (deals ??= new Set()).add(d)
-    for (const id of t.dealIds) bind(own.get(id))
-    for (const id of t.leadIds) for (const d of byLead.get(id) ?? []) if (t.at < created[d]) bind(d)
-    for (const id of t.contactIds) for (const d of byContact.get(id) ?? []) if (t.at < created[d]) bind(d)
-    if (deals !== null) for (const d of deals as Set<number>) out.push({ row: d, ...entryOf(t) })
+    for (const id of t.dealIds) {
+      const d = own.get(id)
+      if (d !== undefined) deals.add(d)
+    }
+    for (const id of t.leadIds) for (const d of byLead.get(id) ?? NONE) if (t.at < created[d]) deals.add(d)
+    for (const id of t.contactIds) for (const d of byContact.get(id) ?? NONE) if (t.at < created[d]) deals.add(d)
+    if (deals.size === 0) continue
+    for (const d of deals) out.push({ row: d, ...entryOf(t) })
+    deals.clear()
   }
   return out
 }
