@@ -13,6 +13,7 @@ import { readSettings } from './b24/install'
 import { loadClientNames } from './b24/client-names'
 import type { B24Client } from './b24/client'
 import type { CrmData } from './engine/types'
+import { notedPatch, notePatch } from './engine/patch'
 import type { SyncProgressInfo } from './app/services/host'
 import { pickLanguage, translate } from './app/i18n'
 import { mountReport } from '../placement/report'
@@ -99,7 +100,11 @@ async function loadReportData(
   // engine's loaded data instead of posting it to the worker again.
   const same = cached as { raw: CrmData; shown: CrmData } | null
   if (same && same.raw === result.data) return same.shown
-  return { ...result.data, ...inputs }
+  const shown = { ...result.data, ...inputs }
+  // The delta was spliced into the cached data by a patch: the same patch turns what is shown.
+  const patch = same && notedPatch(same.raw, result.data)
+  if (same && patch) notePatch(same.shown, shown, patch)
+  return shown
 }
 
 async function start(): Promise<void> {

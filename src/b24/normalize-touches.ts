@@ -120,7 +120,12 @@ export function activityTouches(
   return out
 }
 
-function activityTouch(a: ActivityRow, call: CallRow | undefined, log: ProblemLog, owners: OwnerLists): Touch | null {
+export function activityTouch(
+  a: ActivityRow,
+  call: CallRow | undefined,
+  log: ProblemLog,
+  owners: OwnerLists,
+): Touch | null {
   const id = wireId(a.ID)
   if (id === null) {
     log.add('activities', a.ID, 'missing id', `activity without a valid ID (${String(a.ID)})`, true)
@@ -216,7 +221,7 @@ export function orphanCallTouches(
 
 const CALL_OWNER_TYPES: Record<string, number> = { LEAD: 1, CONTACT: 3, COMPANY: 4 }
 
-function orphanCallTouch(c: CallRow, log: ProblemLog, owners: OwnerLists): Touch | null {
+export function orphanCallTouch(c: CallRow, log: ProblemLog, owners: OwnerLists): Touch | null {
   const id = wireId(c.ID)
   const at = wireDate(c.CALL_START_DATE)
   if (id === null || at === null) {
@@ -275,7 +280,7 @@ export function taskTouches(
 }
 
 /** `asActivity`: the task is counted as its activity already. */
-function taskTouch(t: TaskRow, asActivity: boolean, log: ProblemLog, owners: OwnerLists): Touch | null {
+export function taskTouch(t: TaskRow, asActivity: boolean, log: ProblemLog, owners: OwnerLists): Touch | null {
   const id = wireId(t.id)
   if (id === null) {
     log.add('tasks', t.id, 'missing id', `task without a valid id (${String(t.id)})`, true)

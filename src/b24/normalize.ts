@@ -50,7 +50,8 @@ function semanticOf(v: unknown): Semantic | null {
   return typeof v === 'string' && SEMANTICS.has(v) ? (v as Semantic) : null
 }
 
-interface Context {
+/** What normalising one row reads besides the row: the dictionaries and settings, and the problem log. */
+export interface Context {
   log: ProblemLog
   stagesById: Map<string, Stage>
   leadStatusIds: Set<string>
@@ -119,7 +120,10 @@ function amountOf(table: ProblemTable, row: { ID: unknown; OPPORTUNITY: unknown 
   return n ?? 0
 }
 
-export function normalizeDeal(row: DealRow, leadSources: Map<number, string>, ctx: Context): Deal | null {
+/** A lead's source by lead id (a Map, or a lookup in the dump after a delta). */
+export type LeadSources = Pick<Map<number, string>, 'get'>
+
+export function normalizeDeal(row: DealRow, leadSources: LeadSources, ctx: Context): Deal | null {
   const id = wireId(row.ID)
   if (id === null) {
     ctx.log.add('deals', row.ID, 'missing id', `deal without a valid ID (${String(row.ID)})`, true)
@@ -388,17 +392,8 @@ function isRowObject(row: unknown): boolean {
   return typeof row === 'object' && row !== null && !Array.isArray(row)
 }
 
-/**
- * The domain tables of a dump. With a `memo` (a warm reopen: the cached dump, then the dump after
- * the delta), rows normalised before are taken from it instead of normalised again.
- */
-export function dumpToCrmData(
-  input: PortalDump,
-  settings?: NormalizeSettings,
-  memo: Memo = NO_MEMO,
-): NormalizedCrmData {
-  const log = new ProblemLog()
-  const dump = objectRowsOnly(input, log)
+/** The dictionaries of a dump read into a normalising context (their problems logged to `log`). */
+export function normalizeContext(dump: PortalDump, settings: NormalizeSettings | undefined, log: ProblemLog) {
   const stages = dict.dealStages(dump.statuses ?? [], log)
   const users = dict.users(dump.users ?? [], log)
   const departments = dict.departments(dump.departments ?? [], log)
@@ -425,6 +420,22 @@ export function dumpToCrmData(
     leadLossField,
     leadStatusNames: new Map(leadStatuses.map((s) => [s.id, s.name])),
   }
+  return { ctx, stages, users, departments, currencies, leadStatuses }
+}
+
+/**
+ * The domain tables of a dump. With a `memo` (a warm reopen: the cached dump, then the dump after
+ * the delta), rows normalised before are taken from it instead of normalised again.
+ */
+export function dumpToCrmData(
+  input: PortalDump,
+  settings?: NormalizeSettings,
+  memo: Memo = NO_MEMO,
+): NormalizedCrmData {
+  const log = new ProblemLog()
+  const dump = objectRowsOnly(input, log)
+  const { ctx, stages, users, departments, currencies, leadStatuses } = normalizeContext(dump, settings, log)
+  const baseCurrency = ctx.baseCurrency
   const leadRows = uniqueById(dump.leads ?? [], (r) => r.ID)
   const leadSources = new Map<number, string>()
   for (const l of leadRows) {

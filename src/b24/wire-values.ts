@@ -29,6 +29,24 @@ export function wireId(v: unknown): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null
 }
 
+/**
+ * wireId, read faster where it counts (a walk of 300,000 call rows): the plain spelling ("123")
+ * by a digit walk, anything else by wireId itself.
+ */
+export function wireIdFast(v: unknown): number | null {
+  if (typeof v === 'string' && v.length > 0 && v.length < 16 && v.charCodeAt(0) !== 48) {
+    let n = 0
+    let i = 0
+    for (; i < v.length; i++) {
+      const digit = v.charCodeAt(i) - 48
+      if (digit < 0 || digit > 9) break
+      n = n * 10 + digit
+    }
+    if (i === v.length) return n
+  }
+  return wireId(v)
+}
+
 /** An integer that may be 0 (CATEGORY_ID "0", SORT "10"); null when unreadable. */
 export function wireInt(v: unknown): number | null {
   if (typeof v === 'number') return Number.isInteger(v) ? v : null

@@ -9,6 +9,7 @@ import type { PeriodScope, QueryScope } from './filters'
 import type { Prepared } from './prepare'
 import type { Touch } from './types'
 import { rate, round2 } from './stats'
+import { carryOnUpdate, untouched } from './carry'
 
 export interface CallFigure {
   count: number
@@ -49,7 +50,7 @@ interface CallColumns {
 
 const cache = new WeakMap<Prepared, CallColumns>()
 
-function callColumns(p: Prepared): CallColumns {
+export function callColumns(p: Prepared): CallColumns {
   const hit = cache.get(p)
   if (hit) return hit
   const calls = p.data.touches.filter((t) => t.kind === 'call')
@@ -74,6 +75,15 @@ function callColumns(p: Prepared): CallColumns {
   cache.set(p, cols)
   return cols
 }
+
+/** Carried when the touches are the same and the manager codes too (users are coded by the dictionary). */
+carryOnUpdate(({ prev, next, patch }) => {
+  const old = cache.get(prev)
+  if (!old || !untouched(patch.touches)) return
+  const before = prev.dims.manager.dict.keys
+  const after = next.dims.manager.dict.keys
+  if (before.length === after.length && before.every((k, i) => k === after[i])) cache.set(next, old)
+})
 
 /** First index of a sorted array with value ≥ t. */
 function lowerBound(a: Float64Array, t: number): number {

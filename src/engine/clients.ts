@@ -9,6 +9,7 @@ import type { PeriodScope, QueryScope } from './filters'
 import { IdIndex } from './id-index'
 import { SEM_S, type Prepared } from './prepare'
 import { round2 } from './stats'
+import { carryOnUpdate, changedDeals, sameColumn, sameDealOrder } from './carry'
 
 export type ClientType = 'company' | 'contact'
 
@@ -136,6 +137,16 @@ export function clientIndex(p: Prepared): ClientIndex {
   cache.set(p, index)
   return index
 }
+
+/** Carried when deals keep their order, their company and contact, and their creation times. */
+carryOnUpdate((update) => {
+  const old = cache.get(update.prev)
+  if (!old || !sameDealOrder(update) || !sameColumn(update.prev.created, update.next.created)) return
+  const same = changedDeals(update).every(
+    ({ was, now }) => was.companyId === now.companyId && was.contactId === now.contactId,
+  )
+  if (same) cache.set(update.next, old)
+})
 
 /** Is the client of deal d new in the period (its first deal ever created in it)? */
 export function isNewClient(ix: ClientIndex, ps: PeriodScope, c: number): boolean {

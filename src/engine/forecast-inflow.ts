@@ -18,7 +18,8 @@
  * "won in the period"). MAPE = mean of |forecast − actual| / actual over months with actual > 0.
  */
 import { coveredPipes, pipeDeals, type QueryScope } from './filters'
-import { dayOf, passBefore, stageModel } from './forecast-model'
+import { dayOf, passBefore, sameBefore, stageModel } from './forecast-model'
+import { carryOnUpdate, sameDealOrder, touchedDeals } from './carry'
 import { addMonths, dayNumber, dayParts, localMidnight, monthKey, bucketIndex } from './periods'
 import { SEM_P, SEM_S, type Prepared } from './prepare'
 import { round2, round4 } from './stats'
@@ -206,6 +207,28 @@ export function backtest(s: QueryScope): BacktestSection {
   memo.push({ month, pipes, mask: s.dealMask.slice(), result })
   return result
 }
+
+/**
+ * A backtest holds after an update that keeps the deals in order when every deal it touched reads
+ * the same as known before the month the backtest was made in (the forecasts and the wins it
+ * counts all end there), and was won before then alike. Whether the filters let the same deals in
+ * is the memo's own mask check.
+ */
+carryOnUpdate((update) => {
+  const old = backtests.get(update.prev)
+  if (!old || !sameDealOrder(update)) return
+  const { prev, next } = update
+  const touched = touchedDeals(update)
+  const wonBefore = (p: Prepared, d: number, t: number) =>
+    p.semantic[d] === SEM_S && p.closedAt[d] < t ? p.closedAt[d] : -1
+  const kept = old.filter((memo) => {
+    const end = localMidnight(prev.tz, memo.month)
+    return touched.every(
+      ({ o, d }) => sameBefore(prev, o, next, d, end) && Object.is(wonBefore(prev, o, end), wonBefore(next, d, end)),
+    )
+  })
+  if (kept.length > 0) backtests.set(next, kept)
+})
 
 function sameMask(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false

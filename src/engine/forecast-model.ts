@@ -8,6 +8,7 @@ import { addMonths, dayNumber, dayParts, localMidnight, makeBuckets, bucketIndex
 import { SEM_P, SEM_S, type Prepared } from './prepare'
 import { DAY_MS } from './periods'
 import { quantileSorted } from './stats'
+import { carryOnUpdate, touchedDeals } from './carry'
 
 export interface StageModel {
   probability: Float64Array
@@ -43,6 +44,62 @@ export function stageModel(p: Prepared, pi: number, now: number): StageModel {
   }
   return m
 }
+
+/**
+ * Whether a deal reads the same to a stage model as of t before and after an update: its pipeline,
+ * creation, amount, every pass before t and every stage reached before t. A deal on one side only
+ * (added or removed) must have had no pass before t there. (`o`, `d`: its index in `prev` and
+ * `next`, -1 when absent.)
+ */
+export function sameBefore(prev: Prepared, o: number, next: Prepared, d: number, t: number): boolean {
+  if (o < 0 || d < 0) return o < 0 ? passBefore(next, d, t) < 0 : passBefore(prev, o, t) < 0
+  if (prev.pipe[o] !== next.pipe[d] || !Object.is(prev.created[o], next.created[d])) return false
+  if (!Object.is(prev.amount[o], next.amount[d])) return false
+  const a = prev.passStart[o]
+  const b = next.passStart[d]
+  // Passes before t: up to the last one (passBefore), none when it finds none.
+  const count = Math.max(0, passBefore(prev, o, t) - a + 1)
+  if (Math.max(0, passBefore(next, d, t) - b + 1) !== count) return false
+  for (let k = 0; k < count; k++)
+    if (prev.passStage[a + k] !== next.passStage[b + k] || !Object.is(prev.passAt[a + k], next.passAt[b + k]))
+      return false
+  for (let st = 0; st < prev.stride; st++) {
+    const x = prev.reachedAt[o * prev.stride + st]
+    const y = next.reachedAt[d * next.stride + st]
+    if ((x < t || y < t) && !Object.is(x, y)) return false
+  }
+  return true
+}
+
+/** Whether deal d is one of the closed deals the model of pipeline pi as of t counts (computeStageModel). */
+function counted(p: Prepared, d: number, pi: number, t: number): boolean {
+  if (d < 0 || p.pipe[d] !== pi) return false
+  const i = passBefore(p, d, t)
+  if (i < 0) return false
+  const at = p.passAt[i]
+  return p.pipes[pi].semantics[p.passStage[i]] !== SEM_P && at >= historyStart(p, t) && at < t
+}
+
+/**
+ * A model as of t holds after an update when every deal the update touched reads the same before
+ * t, or is counted by neither model (a deal in work moving on: the common delta). The other deals'
+ * figures, and their order in each sum, are the previous ones.
+ */
+carryOnUpdate((update) => {
+  const old = models.get(update.prev)
+  if (!old) return
+  const { prev, next } = update
+  const touched = touchedDeals(update)
+  const kept = new Map<string, StageModel>()
+  for (const [key, model] of old) {
+    const pi = Number(key.slice(0, key.indexOf(':')))
+    const t = Number(key.slice(key.indexOf(':') + 1))
+    const holds = ({ o, d }: { o: number; d: number }) =>
+      (!counted(prev, o, pi, t) && !counted(next, d, pi, t)) || sameBefore(prev, o, next, d, t)
+    if (touched.every(holds)) kept.set(key, model)
+  }
+  if (kept.size > 0) models.set(next, kept)
+})
 
 /**
  * The deal as known at instant t (events strictly before t): its stage then (-1 before it was

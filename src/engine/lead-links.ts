@@ -3,6 +3,7 @@
  * index of each deal, and each lead's deals (CSR). A deal whose lead is not in the data has none.
  */
 import type { Prepared } from './prepare'
+import { carryOnUpdate, changedDeals, sameDealOrder, untouched } from './carry'
 
 export interface LeadLinks {
   /** Lead index per deal, -1 when the deal has no known lead. */
@@ -38,6 +39,13 @@ export function leadLinks(p: Prepared): LeadLinks {
   cache.set(p, links)
   return links
 }
+
+/** Carried when leads are untouched and deals keep their order and their leads. */
+carryOnUpdate((update) => {
+  const old = cache.get(update.prev)
+  if (!old || !untouched(update.patch.leads) || !sameDealOrder(update)) return
+  if (changedDeals(update).every(({ was, now }) => was.leadId === now.leadId)) cache.set(update.next, old)
+})
 
 /** When the contacts arrived: the source lead's creation when the deal came from a lead, else the deal's. */
 export function contactsArrivedAt(p: Prepared, links: LeadLinks, d: number): number {

@@ -12,6 +12,8 @@ import type { PeriodScope, QueryScope } from './filters'
 import { leadInPeriod } from './lead-in-period'
 import { SEM_P, type Prepared } from './prepare'
 import { durationStats, FloatList, IntList, type DurationStats } from './stats'
+import { carryOnUpdate, touchesBefore, untouched } from './carry'
+import { upserted } from './patch'
 
 export interface LeadProcessingRow extends DurationStats {
   key: string
@@ -56,6 +58,28 @@ export function leadProcessedAt(p: Prepared): Float64Array {
   cache.set(p, out)
   return out
 }
+
+/**
+ * Carried across an update that leaves leads and their history alone: touches added (or changed
+ * from ones bound to no lead) only make a lead's first processing earlier, so the earliest of the
+ * old value and theirs is exactly what a rebuild finds. A touch on a lead removed or changed: rebuilt.
+ */
+carryOnUpdate((update) => {
+  const { prev, next, patch } = update
+  const old = cache.get(prev)
+  if (!old || !untouched(patch.leads) || !untouched(patch.leadEvents)) return
+  if (touchesBefore(update).some((t) => t.leadIds.length > 0)) return
+  const fresh = upserted(patch.touches).filter((t) => t.leadIds.length > 0)
+  if (fresh.length === 0) return void cache.set(next, old)
+  const out = old.slice()
+  const index = new Map(next.data.leads.map((l, i) => [l.id, i]))
+  for (const t of fresh)
+    for (const id of t.leadIds) {
+      const i = index.get(id)
+      if (i !== undefined && t.at >= next.leadCreated[i] && !(out[i] <= t.at)) out[i] = t.at
+    }
+  cache.set(next, out)
+})
 
 function grouped(s: QueryScope, codes: Int32Array, dim: 'manager' | 'source', leads: IntList, processed: Float64Array) {
   const p = s.p

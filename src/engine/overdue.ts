@@ -9,6 +9,7 @@ import { isInWork } from './managers'
 import { DAY_MS, formatDay } from './periods'
 import { type Prepared } from './prepare'
 import { ratio2, round2 } from './stats'
+import { carryOnUpdate, changedDeals, sameDealOrder } from './carry'
 
 export interface OverdueFigure {
   count: number
@@ -55,7 +56,7 @@ function dayOf(text: string | null | undefined): number {
 const days = new WeakMap<Prepared, Float64Array>()
 
 /** Each deal's expected close day number (NaN when none), per data load. */
-function closeDays(p: Prepared): Float64Array {
+export function closeDays(p: Prepared): Float64Array {
   let out = days.get(p)
   if (!out) {
     out = Float64Array.from(p.data.deals, (d) => dayOf(d.expectedCloseDay))
@@ -63,6 +64,15 @@ function closeDays(p: Prepared): Float64Array {
   }
   return out
 }
+
+/** Carried when deals keep their order; the changed deals' days are read again. */
+carryOnUpdate((update) => {
+  const old = days.get(update.prev)
+  if (!old || !sameDealOrder(update)) return
+  const out = old.slice()
+  for (const { d, now } of changedDeals(update)) out[d] = dayOf(now.expectedCloseDay)
+  days.set(update.next, out)
+})
 
 /** Days deal d is overdue as of `today` (a day number); 0 when it is not overdue. */
 export function overdueDays(s: QueryScope, d: number, today: number): number {

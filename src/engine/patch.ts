@@ -217,6 +217,23 @@ function applyTable<T extends Row>(rows: readonly T[], delta: TablePatch<T>): T[
   return out
 }
 
+const noted = new WeakMap<CrmData, { before: CrmData; patch: CrmPatch }>()
+
+/**
+ * Remembers that `patch` turns `before` into `after`, as whoever built `after` from `before` knows
+ * (a warm reopen's delta spliced into the cached data, b24/normalize-delta.ts): the report store
+ * then sends it without diffing a million rows (issue 11.2).
+ */
+export function notePatch(before: CrmData, after: CrmData, patch: CrmPatch): void {
+  noted.set(after, { before, patch })
+}
+
+/** The patch noted from `before` to `after`, or null. */
+export function notedPatch(before: CrmData, after: CrmData): CrmPatch | null {
+  const note = noted.get(after)
+  return note !== undefined && note.before === before ? note.patch : null
+}
+
 /** `data` with the patch applied; untouched tables keep their identity (so does `data` itself). */
 export function applyPatch(data: CrmData, patch: CrmPatch): CrmData {
   const next: CrmData = { ...data, ...patch.replaced }

@@ -102,7 +102,7 @@ class DealsByKey {
 
 const OTHER = TOUCH_KINDS.indexOf('other')
 /** TOUCH_KINDS index of a kind; a chain of string compares beats a Map lookup per touch. */
-function kindCode(kind: string): number {
+export function kindCode(kind: string): number {
   for (let i = 0; i < OTHER; i++) if (TOUCH_KINDS[i] === kind) return i
   return OTHER
 }

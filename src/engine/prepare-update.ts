@@ -11,12 +11,14 @@
  *   const next = applyPatch(prepared.data, patch)
  *   prepared = updatePrepared(prepared, next, patch)   // deep-equals prepare(next)
  */
-import type { CrmData } from './types'
+import type { CrmData, Touch } from './types'
 import type { IdIndex } from './id-index'
 import { prepareTouches } from './prepare-touches'
 import { walkHistories, type HistoryWalk } from './prepare-history'
-import { finish, groundwork, prepare, type DealScalars, type Prepared } from './prepare'
+import { finish, groundwork, prepare, type DealScalars, type Prepared, type TouchIndexes } from './prepare'
+import { addTouches } from './prepare-touches-add'
 import { upserted, type CrmPatch } from './patch'
+import { carryCaches } from './carry'
 
 /** Tables the prepared frame stands on: a change in one of them means a full `prepare`. */
 const FRAME_TABLES = ['portal', 'pipelines', 'stages', 'settings', 'currencies'] as const
@@ -151,22 +153,51 @@ function spliceWalk(prev: Prepared, walk: HistoryWalk, src: Sources, stride: num
 }
 
 /**
- * The per-deal touch lists stay valid when the touches are the same, no deal was added and no
- * kept deal changed what binds touches to it (its creation time, lead or contact).
+ * The per-deal touch lists of kept deals stay valid when no kept deal changed what binds touches
+ * to it (its creation time, lead or contact). Added deals get theirs made (prepare-touches-add.ts).
  */
-function touchesKept(prev: Prepared, next: CrmData, patch: CrmPatch, src: Sources, scalars: DealScalars): boolean {
-  const touches = patch.touches
-  if (touches.changed.length || touches.added.length || touches.removed.length) return false
+function dealsKeepTouches(prev: Prepared, next: CrmData, src: Sources, scalars: DealScalars): boolean {
   for (let d = 0; d < src.fresh.length; d++) {
     if (src.fresh[d] < 0) continue
     const o = src.old[d]
-    if (o < 0) return false
+    if (o < 0) continue
     const was = prev.data.deals[o]
     const now = next.deals[d]
     if (was.leadId !== now.leadId || was.contactId !== now.contactId) return false
     if (!Object.is(prev.created[o], scalars.created[d])) return false
   }
   return true
+}
+
+/**
+ * The touches the patch adds, when that is all it does to the indexes: no touch removed or moved,
+ * and a changed one differs in nothing the indexes read (time, kind, duration, user, owners) —
+ * say, a call marked completed. Null otherwise.
+ */
+function touchesOnlyAdded(prev: Prepared, patch: CrmPatch): Touch[] | null {
+  const touches = patch.touches
+  if (touches.removed.length > 0) return null
+  if (touches.changed.length > 0) {
+    const now = new Map(touches.changed.map((t) => [t.id, t]))
+    for (const was of prev.data.touches) {
+      const t = now.get(was.id)
+      if (t !== undefined && !sameForIndexes(was, t)) return null
+    }
+  }
+  return touches.added.map((a) => a.row)
+}
+
+function sameForIndexes(a: Touch, b: Touch): boolean {
+  const sameList = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => v === y[i])
+  return (
+    Object.is(a.at, b.at) &&
+    a.kind === b.kind &&
+    Object.is(a.durationSec ?? NaN, b.durationSec ?? NaN) &&
+    a.responsibleId === b.responsibleId &&
+    sameList(a.dealIds, b.dealIds) &&
+    sameList(a.leadIds, b.leadIds) &&
+    sameList(a.contactIds, b.contactIds)
+  )
 }
 
 /**
@@ -181,7 +212,10 @@ function replayTouchUsers(prev: Prepared, managers: Prepared['dims']['manager'][
   return true
 }
 
-/** The touch indexes of the new data: the previous ones re-spliced when they still hold, else rebuilt. */
+/**
+ * The touch indexes of the new data: the previous ones re-spliced when they still hold, with the
+ * patch's new touches put in (prepare-touches-add.ts), else rebuilt.
+ */
 function updateTouches(
   prev: Prepared,
   next: CrmData,
@@ -191,19 +225,41 @@ function updateTouches(
   dealIndex: IdIndex,
   managers: Prepared['dims']['manager']['dict'],
 ) {
-  if (!touchesKept(prev, next, patch, src, scalars) || !replayTouchUsers(prev, managers)) {
-    return prepareTouches(next, next.deals.length, scalars.created, dealIndex, managers)
-  }
-  // Kept deals keep their lists; walked (changed) deals are kept ones here, so theirs hold too.
-  const all: Sources = { fresh: new Int32Array(src.fresh.length).fill(-1), old: src.old, walked: new Int32Array(0) }
+  const rebuild = () => prepareTouches(next, next.deals.length, scalars.created, dealIndex, managers)
+  const added = dealsKeepTouches(prev, next, src, scalars) ? touchesOnlyAdded(prev, patch) : null
+  if (added === null) return rebuild()
+  const kept = keptTouchLists(prev, src)
+  const newDeals = src.walked.filter((d) => src.old[d] < 0)
+  // The previous dictionary codes the added touches' users: the replay below hands out the same.
+  const users = prev.dims.manager.dict
+  const coded = prev.kept.managersBeforeTouches
+  const lists =
+    added.length === 0 && newDeals.length === 0
+      ? kept
+      : addTouches(kept, { added, newDeals }, next, scalars.created, dealIndex, users, coded)
+  // Neither hands out a code: a rebuild after them still codes users as a full `prepare` does.
+  if (lists === null || !replayTouchUsers(prev, managers)) return rebuild()
+  return lists
+}
+
+/**
+ * The previous touch lists, each deal's moved to its index in the new data (deals removed left
+ * out, added ones with none yet).
+ */
+function keptTouchLists(prev: Prepared, src: Sources): TouchIndexes {
+  // Kept deals keep their lists (walked ones too: their bindings are checked the same); an added
+  // deal takes slot 0 of an empty list.
+  const fresh = Int32Array.from(src.old, (o) => (o < 0 ? 0 : -1))
+  const all: Sources = { fresh, old: src.old, walked: new Int32Array(0) }
   const columns: [Float64Array, Uint8Array, Float32Array] = [prev.touchAt, prev.touchKind, prev.touchDuration]
-  const lists = spliceCsr(all, prev.touchStart, columns, prev.touchStart, columns)
+  const none: [Float64Array, Uint8Array, Float32Array] = [new Float64Array(0), new Uint8Array(0), new Float32Array(0)]
+  const lists = spliceCsr(all, new Int32Array(2), none, prev.touchStart, columns)
   return {
     touchStart: lists.start,
     touchAt: lists.columns[0],
     touchKind: lists.columns[1],
     touchDuration: lists.columns[2],
-    firstTouchAt: spliceRows(all, 1, prev.firstTouchAt, prev.firstTouchAt),
+    firstTouchAt: spliceRows(all, 1, Float64Array.of(NaN), prev.firstTouchAt),
     userTouchStart: prev.userTouchStart,
     userTouchAt: prev.userTouchAt,
     userTouchKind: prev.userTouchKind,
@@ -221,7 +277,10 @@ export function updatePrepared(prev: Prepared, next: CrmData, patch: CrmPatch): 
   const src = dealSources(prev, next, patch, ground.frame.dealIndex)
   const fresh = walkHistories(ground.frame, src.walked)
   const walk = spliceWalk(prev, fresh, src, ground.frame.stride)
-  return finish(ground, walk, fresh.orphanEvents, (managers) =>
+  const updated = finish(ground, walk, fresh.orphanEvents, (managers) =>
     updateTouches(prev, next, patch, src, ground.scalars, ground.frame.dealIndex, managers),
   )
+  // The report's per-data-load caches that the patch left valid come along (carry.ts).
+  carryCaches({ prev, next: updated, patch })
+  return updated
 }

@@ -250,7 +250,7 @@ export function groundwork(data: CrmData): Groundwork {
   }
 }
 
-type TouchIndexes = Pick<
+export type TouchIndexes = Pick<
   Prepared,
   | 'touchStart'
   | 'touchAt'

@@ -24,6 +24,7 @@ import {
 import { basePortal, cachedDump, emit, filterDate, mark, skippedOf, withZone, type Run } from './run'
 import type { SyncOptions, SyncResult, SyncSummary } from './types'
 import { RowMemo } from '../b24/normalize-memo'
+import { normalizeDelta } from '../b24/normalize-delta'
 
 export const DEFAULT_OVERLAP_MS = 10 * 60_000
 
@@ -64,6 +65,13 @@ export async function warmReopen(run: Run, meta: SyncMeta): Promise<SyncResult> 
   mark('fl:delta-committed')
   // Nothing changed: the very object `onCached` got, so the caller can keep what it built from it.
   if (!outcome.changed) return { ...outcome.result, data: cachedData ?? dumpToCrmData(dump, options.settings) }
+  // A small delta: its rows alone normalised and spliced into the cached data, the patch noted
+  // for the report store (no whole normalisation, no diff). Else the whole dump, with the memo.
+  const spliced = cachedData && normalizeDelta(dump, cachedData, outcome.change, outcome.portal, options.settings)
+  if (spliced) {
+    mark('fl:fresh-normalized')
+    return { ...outcome.result, data: spliced.data }
+  }
   const fresh = applyToDump(dump, run.tables, outcome.change, outcome.portal)
   const data = dumpToCrmData(fresh, options.settings, cachedData ? memo : undefined)
   mark('fl:fresh-normalized')

@@ -7,7 +7,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { EngineClient, type WorkerLike } from '../../src/app/services/engine-client'
-import { diffCrmData } from '../../src/engine/patch'
+import { diffCrmData, notePatch } from '../../src/engine/patch'
 import { patchWorthSending, useReportStore, type ReportEngine } from '../../src/app/stores/report'
 import { handleMessage, type WorkerRequest, type WorkerState } from '../../src/engine/worker'
 import { buildReport, prepare, type DrillRef, type DrillRow, type Report, type ReportQuery } from '../../src/engine'
@@ -93,6 +93,17 @@ describe('fresh data as a patch', () => {
     const { sent, report, expected } = await cachedThenFresh(refusing, delta)
     expect(sent).toEqual(['load', 'load'])
     expect(report).toEqual(expected)
+  })
+
+  it('a patch the sync noted (the delta spliced into the cached data) is sent as it is, without a diff', () => {
+    const before = hostilePortal()
+    const after = delta(before)
+    // A noted patch stands for the diff: this one (empty) differs from what a diff would find.
+    const noted = diffCrmData(before, before)!
+    notePatch(before, after, noted)
+    expect(patchWorthSending(before, after)).toBe(noted)
+    // Noted against other data: not that patch.
+    expect(patchWorthSending(hostilePortal(), after)).not.toBe(noted)
   })
 
   it('a large delta (most deals new, as after a period-first load) goes whole', () => {

@@ -11,8 +11,14 @@ import { applyPatch, diffCrmData } from '../../src/engine/patch'
 import { updatePrepared } from '../../src/engine/prepare-update'
 import type { CrmData, Deal, StageEvent, Touch } from '../../src/engine/types'
 import { NOW, PIPELINES, T0, crmData, periodArb } from './arb'
+import { leadProcessedAt } from '../../src/engine/lead-processing'
+import { leadLinks } from '../../src/engine/lead-links'
+import { clientIndex } from '../../src/engine/clients'
+import { closeDays } from '../../src/engine/overdue'
+import { callColumns } from '../../src/engine/calls'
 
 const HOUR = 3_600_000
+const DAY = 24 * HOUR
 const RUNS = { numRuns: 150 }
 
 /** Everything a report reads, functions left out (the zone by name, dictionaries by keys and names). */
@@ -43,7 +49,7 @@ type Edit =
 const pick = fc.nat({ max: 1000 })
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('move' as const), deal: pick, stage: fc.nat({ max: 7 }), hours: fc.nat({ max: 500 }) }),
-  fc.record({ kind: fc.constant('edit' as const), deal: pick, field: fc.nat({ max: 6 }), value: fc.nat({ max: 9 }) }),
+  fc.record({ kind: fc.constant('edit' as const), deal: pick, field: fc.nat({ max: 8 }), value: fc.nat({ max: 9 }) }),
   fc.record({ kind: fc.constant('removeDeal' as const), deal: pick, withEvents: fc.boolean() }),
   fc.record({
     kind: fc.constant('addDeal' as const),
@@ -121,6 +127,8 @@ function edited(base: CrmData, edits: Edit[]): CrmData {
           (d) => (d.createdAt += (e.value - 4) * 50 * HOUR),
           (d) => (d.leadId = e.value === 0 ? null : e.value),
           (d) => (d.contactId = e.value === 0 ? null : 500 + e.value),
+          (d) => (d.companyId = e.value === 0 ? null : 700 + e.value),
+          (d) => (d.expectedCloseDay = e.value === 0 ? null : `2024-0${1 + (e.value % 3)}-1${e.value}`),
         ]
         edits[e.field % edits.length](deal)
         break
@@ -258,6 +266,67 @@ describe('incremental update equals a full prepare', () => {
       ),
       RUNS,
     )
+  })
+
+  it("with the report's per-data-load caches carried across the update: the values and the report a rebuild gives", () => {
+    let carried = 0
+    fc.assert(
+      fc.property(portalArb, fc.array(editArb, { minLength: 1, maxLength: 6 }), periodArb, (base, edits, period) => {
+        const query = { ...period, compare: 'previous' as const, now: NOW }
+        const prev = prepare(base)
+        // The report on screen before the delta filled the caches of `prev`.
+        buildReport(prev, query)
+        const caches = [leadProcessedAt, leadLinks, clientIndex, closeDays, callColumns] as ((p: Prepared) => unknown)[]
+        const before = caches.map((cache) => cache(prev))
+        const after = edited(base, edits)
+        const patch = diffCrmData(base, after)!
+        const updated = updatePrepared(prev, applyPatch(base, patch), patch)
+        const full = prepare(after)
+        caches.forEach((cache, i) => {
+          const value = cache(updated)
+          if (value === before[i]) carried++
+          expect(value).toEqual(cache(full))
+        })
+        expect(buildReport(updated, query)).toEqual(buildReport(full, query))
+      }),
+      RUNS,
+    )
+    expect(carried).toBeGreaterThan(0)
+  })
+
+  it('a deal won months ago, reopened now: the backtest carried from before counts it no more', () => {
+    const query = { from: '2024-05-01', to: '2024-05-29', compare: 'previous' as const, now: NOW }
+    const monthStart = Date.UTC(2024, 4, 1)
+    let checked = 0
+    for (const base of fc.sample(portalArb, { numRuns: 200, seed: 42 })) {
+      if (base.portal.timeZone !== 'UTC') continue
+      const won = base.deals.find((d) => d.semantic === 'S' && d.closedAt !== null && d.closedAt < monthStart - DAY)
+      if (!won || checked >= 5) continue
+      const prev = prepare(base)
+      buildReport(prev, query)
+      const open = STAGES.find((st) => st.categoryId === won.categoryId && st.semantic === 'P')!
+      const at = NOW - HOUR
+      const reopened: Deal = { ...won, stageId: open.id, semantic: 'P', closed: false, closedAt: null, movedAt: at }
+      const event: StageEvent = {
+        id: 1 + Math.max(0, ...base.dealEvents.map((e) => e.id)),
+        ownerId: won.id,
+        typeId: 2,
+        stageId: open.id,
+        categoryId: open.categoryId,
+        semantic: 'P',
+        at,
+      }
+      const after = {
+        ...base,
+        deals: base.deals.map((d) => (d.id === won.id ? reopened : d)),
+        dealEvents: [...base.dealEvents, event],
+      }
+      const patch = diffCrmData(base, after)!
+      const updated = updatePrepared(prev, applyPatch(base, patch), patch)
+      expect(buildReport(updated, query)).toEqual(buildReport(prepare(after), query))
+      checked++
+    }
+    expect(checked).toBeGreaterThan(0)
   })
 
   it('after deltas that follow one another (each update starting from the last)', () => {

@@ -6,6 +6,8 @@ import type { RunningPortal } from '../../src/demo-portal/server'
 import type { PortalDump } from '../../src/b24/wire'
 import type { SyncProgress } from '../../src/sync/progress'
 import { demoDump, portalWith, tokenClient, webhookClient } from './portal'
+import { applyPatch, notedPatch } from '../../src/engine/patch'
+import type { CrmData } from '../../src/engine/types'
 
 /** What the engine sees, without the portal identity (a webhook names the portal by its host). */
 /** Client names are not synced (the report looks up the few it shows): they are left out here. */
@@ -111,6 +113,35 @@ describe('syncAll against the demo portal', () => {
     const clean = await syncAll(await webhookClient(portal), new MemoryCache('demo:1'))
     expect(tables(result.data)).toEqual(tables(clean.data))
     expect(result.requests).toBeLessThanOrEqual(3)
+  })
+
+  it('with the cached data shown first, splices the delta into it: the same data, and the patch noted', async () => {
+    const cache = new MemoryCache('demo:1')
+    await syncAll(await webhookClient(portal), cache)
+    portal.mutate.updateDeal(7, { TITLE: 'Spliced', OPPORTUNITY: '77.00' })
+    const cat = dump.deals.find((d) => d.ID === '8')!.CATEGORY_ID
+    const won = dump.statuses.find(
+      (s) => s.ENTITY_ID === (cat === '0' ? 'DEAL_STAGE' : `DEAL_STAGE_${cat}`) && s.SEMANTICS === 'S',
+    )!.STATUS_ID
+    portal.mutate.moveDeal(8, won)
+    portal.mutate.deleteDeal(11)
+    portal.mutate.addActivity({
+      TYPE_ID: '1',
+      OWNER_TYPE_ID: '2',
+      OWNER_ID: '7',
+      START_TIME: '2026-11-23T11:00:00+03:00',
+      RESPONSIBLE_ID: '1',
+      COMPLETED: 'N',
+    })
+    let shown: CrmData | null = null
+    const result = await syncAll(await webhookClient(portal), cache, { onCached: (d) => (shown = d) })
+    expect(result.mode).toBe('delta')
+    const patch = notedPatch(shown!, result.data)
+    expect(patch).not.toBeNull()
+    expect(applyPatch(shown!, patch!)).toEqual(result.data)
+    const clean = await syncAll(await webhookClient(portal), new MemoryCache('demo:1'))
+    expect(tables(result.data)).toEqual(tables(clean.data))
+    expect(result.data.deals.find((d) => d.id === 7)?.title).toBe('Spliced')
   })
 
   it('resumes an aborted sync from the saved cursors: nothing lost, nothing doubled', async () => {

@@ -9,7 +9,7 @@ import { t } from '../i18n'
 import { engineNotReady } from '../errors'
 import { useDrillStore } from './drill'
 import { nameTopClients } from '../../engine/clients'
-import { diffCrmData, patchSize, type CrmPatch } from '../../engine/patch'
+import { diffCrmData, notedPatch, patchSize, type CrmPatch } from '../../engine/patch'
 
 /** The row tables whose sizes alone can tell that a delta is too large to diff. */
 const SIZED = ['deals', 'leads', 'dealEvents', 'leadEvents', 'touches'] as const
@@ -21,6 +21,9 @@ const SIZED = ['deals', 'leads', 'dealEvents', 'leadEvents', 'touches'] as const
  */
 export function patchWorthSending(before: CrmData, after: CrmData): CrmPatch | null {
   const limit = Math.max(200, before.deals.length * 0.05)
+  // The sync built `after` from `before` by a patch (a warm reopen's delta): that one, no diff.
+  const known = notedPatch(before, after)
+  if (known) return patchSize(known) <= limit ? known : null
   // One table alone differs by more than that (a backfill's end; the period's touches after its
   // first chart): not worth a diff of every table.
   if (before.deals.length === 0 || SIZED.some((t) => Math.abs(after[t].length - before[t].length) > limit)) return null
