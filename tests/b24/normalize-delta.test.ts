@@ -243,6 +243,32 @@ describe('normalizeDelta: the delta spliced into the cached data', () => {
   })
 })
 
+/**
+ * The reverse of the cases above: a cached dump where a touch's owning activity is missing (its
+ * call or task was a touch of its own), and a delta that brings the activity back. The row as it
+ * was must be read with the ownership it had, or its own touch stays beside the activity's.
+ */
+describe('normalizeDelta: an activity comes back and owns its call or task again', () => {
+  const without = (activity: Row) => {
+    const dump = structuredClone(base)
+    dump.activities = dump.activities.filter((a) => a.ID !== activity.ID)
+    return { dump, data: dumpToCrmData(structuredClone(dump), settings) }
+  }
+  it.each([
+    ['a call activity: its call stops being a touch of its own', callActivity],
+    ["a task's TYPE_ID 3 activity: the task stops being a touch of its own", taskActivity!],
+  ])('%s', (_name, activity) => {
+    const before = without(activity)
+    const delta = upsert('activities', activity)
+    const out = normalizeDelta(before.dump, before.data, delta, base.portal, settings)
+    expect(out).not.toBeNull()
+    const after = applyToDump(before.dump, ALL_TABLES, { upserts: {}, deletes: {}, ...delta }, base.portal)
+    const want = dumpToCrmData(structuredClone(after), settings)
+    expect(out!.data).toEqual(want)
+    expect(applyPatch(before.data, out!.patch)).toEqual(want)
+  })
+})
+
 /** The row's time fields moved by `n` days (its place in a sorted table changes). */
 function shifted(table: TableName, r: Row, n: number): Row {
   const day = `2025-0${1 + (n % 9)}-1${n % 10}T10:00:00+03:00`
