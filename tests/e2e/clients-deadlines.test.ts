@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
 import { SCREENSHOT_DIR, type HostSession } from './support/host-page'
+import { waitForReport } from './support/report-tab'
 
 let e2e: E2E
 let host: HostSession
@@ -29,9 +30,7 @@ afterAll(async () => {
   await e2e?.stop()
 })
 
-async function waitReady(): Promise<void> {
-  await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
-}
+const waitReady = () => waitForReport(frame)
 
 async function shot(selector: string, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
@@ -97,9 +96,9 @@ describe('clients, calls, overdue and the funnel on a date in the browser', () =
     const input = frame.locator('[data-testid="on-date-input"]')
     const before = await input.inputValue()
     const picked = `${before.slice(0, 8)}10`
-    await input.fill(picked)
-    await input.dispatchEvent('change')
+    await input.fill(picked) // sets the value, then fires input and change
     await waitReady()
+    expect(await frame.getAttribute('[data-testid="report-app"]', 'data-report-key')).toContain(`"asOf":"${picked}"`)
     await frame.waitForFunction(
       (d) => (document.querySelector('[data-testid="on-date-input"]') as HTMLInputElement | null)?.value === d,
       picked,

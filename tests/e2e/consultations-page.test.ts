@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
+import { waitForReport } from './support/report-tab'
 import { startE2E, type E2E } from './support/env'
 import { SCREENSHOT_DIR, type HostSession } from './support/host-page'
 
@@ -13,8 +14,7 @@ let e2e: E2E
 let host: HostSession
 let frame: Frame
 
-const ready = (f: Frame) =>
-  f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
+const ready = (f: Frame) => waitForReport(f)
 
 beforeAll(async () => {
   e2e = await startE2E({ deals: 400 })

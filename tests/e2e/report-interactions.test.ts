@@ -9,26 +9,13 @@ import { readFileSync } from 'node:fs'
 import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
 import type { HostSession } from './support/host-page'
+import { waitForReport } from './support/report-tab'
 
 let e2e: E2E
 let host: HostSession
 let frame: Frame
 
-async function waitReady(f: Frame): Promise<void> {
-  // A filter change starts a report; wait until the one on screen was built for the current query
-  // (the app shows both keys), not merely until some report is ready.
-  await f.waitForFunction(
-    () => {
-      const el = document.querySelector('[data-testid="report-app"]')
-      return (
-        el?.getAttribute('data-report-status') === 'ready' &&
-        el.getAttribute('data-report-key') === el.getAttribute('data-query-key')
-      )
-    },
-    undefined,
-    { timeout: 60_000 },
-  )
-}
+const waitReady = (f: Frame) => waitForReport(f)
 
 async function kpiNumber(f: Frame, id: string): Promise<number> {
   const text = (await f.textContent(`[data-testid="kpi-${id}"] [data-testid="kpi-value"]`)) ?? ''

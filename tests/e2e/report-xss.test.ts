@@ -12,6 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Frame, Locator } from 'playwright-core'
+import { waitForReport } from './support/report-tab'
 import { generatePortal } from '../../src/demo-portal/generator'
 import { CITY_FIELD, LOSS_REASON_FIELD } from '../../src/demo-portal/generator'
 import { hostRoutes } from '../../src/demo-portal/host/routes'
@@ -77,15 +78,8 @@ afterAll(async () => {
   await app?.close()
 })
 
-/** The report on screen answers the current filters (data-report-key = data-query-key) and is drawn. */
-const waitReady = () =>
-  frame.waitForFunction(() => {
-    const app = document.querySelector('[data-testid="report-app"]')
-    return (
-      app?.getAttribute('data-report-status') === 'ready' &&
-      app.getAttribute('data-report-key') === app.getAttribute('data-query-key')
-    )
-  })
+const waitReady = () => waitForReport(frame, 30_000)
+
 /** ApexCharts draws on mousemove in the next animation frame: wait two frames, not a clock. */
 const nextFrames = () =>
   frame.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))))

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Frame } from 'playwright-core'
+import { waitForReport } from './support/report-tab'
 import { startE2E, type E2E } from './support/env'
 import { join } from 'node:path'
 import { SCREENSHOT_DIR, type HostSession } from './support/host-page'
@@ -21,7 +22,7 @@ beforeAll(async () => {
   await host.waitForApp('[data-testid="synced-deals-count"]', 120_000)
   frame = await host.appFrame()
   await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
-  await frame.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
+  await waitForReport(frame)
 }, 200_000)
 
 afterAll(async () => {

@@ -3,9 +3,23 @@ import type { Frame } from 'playwright-core'
 import type { E2E } from './env'
 import type { HostSession } from './host-page'
 
-/** Waits until the report has been built for the current filters. */
-async function waitReady(f: Frame): Promise<void> {
-  await f.waitForSelector('[data-testid="report-app"][data-report-status="ready"]', { timeout: 60_000 })
+/**
+ * Waits until the report on screen was built for the current filters (data-report-key equals
+ * data-query-key), not merely until some report is ready: a "ready" left from before a filter
+ * change would let the test read the old figures.
+ */
+export async function waitForReport(f: Frame, timeout = 60_000): Promise<void> {
+  await f.waitForFunction(
+    () => {
+      const app = document.querySelector('[data-testid="report-app"]')
+      return (
+        app?.getAttribute('data-report-status') === 'ready' &&
+        app.getAttribute('data-report-key') === app.getAttribute('data-query-key')
+      )
+    },
+    undefined,
+    { timeout },
+  )
 }
 
 /**
@@ -17,6 +31,6 @@ export async function openQuarterReport(e2e: E2E): Promise<{ host: HostSession; 
   await host.waitForApp('[data-testid="synced-deals-count"]', 90_000)
   const frame = await host.appFrame()
   await frame.selectOption('[data-testid="filter-period"]', 'last-quarter')
-  await waitReady(frame)
+  await waitForReport(frame)
   return { host, frame }
 }
