@@ -5,10 +5,11 @@
  * switch language.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Frame } from 'playwright-core'
 import { startE2E, type E2E } from './support/env'
-import type { HostSession } from './support/host-page'
+import { SCREENSHOT_DIR, type HostSession } from './support/host-page'
 import { waitForReport } from './support/report-tab'
 
 let e2e: E2E
@@ -186,6 +187,29 @@ describe('report interactions', () => {
     expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/)
     const bytes = readFileSync((await xlsx.path())!)
     expect(bytes.subarray(0, 2).toString()).toBe('PK') // an OOXML zip
+  })
+
+  it('a wide table scrolls sideways inside its card and keeps the row names in view', { timeout: 60_000 }, async () => {
+    await frame.click('[data-testid="tab-managers"]')
+    const wrap = frame.locator('[data-testid="table-managers"] .fl-table-wrap')
+    await wrap.waitFor()
+    // At the host's 1366 px the managers table is wider than its card: the rest is a scroll away.
+    const { scrollWidth, clientWidth } = await wrap.evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    }))
+    expect(scrollWidth).toBeGreaterThan(clientWidth)
+    await wrap.evaluate((el) => el.scrollTo({ left: el.scrollWidth }))
+    const firstName = wrap.locator('[data-testid="table-row"]').first().locator('td').first()
+    const [box, name] = [await wrap.boundingBox(), await firstName.boundingBox()]
+    expect(Math.abs(name!.x - box!.x)).toBeLessThan(2) // pinned at the left edge, not scrolled away
+    // The last column is now in view, right of the pinned name, not under it.
+    const lastHead = wrap.locator('thead th').last()
+    const last = await lastHead.boundingBox()
+    expect(last!.x).toBeGreaterThan(name!.x + name!.width - 1)
+    expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width + 1)
+    mkdirSync(SCREENSHOT_DIR, { recursive: true })
+    await wrap.screenshot({ path: join(SCREENSHOT_DIR, 'managers-scrolled.png') })
   })
 
   it('reopening the view’s URL restores it', { timeout: 90_000 }, async () => {
