@@ -307,4 +307,13 @@ describe('leads and touches', () => {
     expect(share(dump.activities.length, dump.deals.length)).toBeGreaterThan(3)
     expect(share(dump.activities.length, dump.deals.length)).toBeLessThan(9)
   })
+
+  it('titles deals "<course> — <surname> <initial>." with initials a first name can start with', () => {
+    const initials = dump.deals
+      .map((d) => / — \S+ (\S)\.$/.exec(d.TITLE ?? '')?.[1])
+      .filter((c): c is string => c !== undefined)
+    expect(initials.length).toBeGreaterThan(dump.deals.length * 0.9)
+    expect(initials.filter((c) => 'ЙЪЫЬ'.includes(c))).toEqual([])
+    expect(new Set(initials).size).toBeGreaterThan(20)
+  })
 })
