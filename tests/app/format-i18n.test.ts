@@ -13,7 +13,12 @@ describe('formatting in the portal language and zone', () => {
 
   it('formats money in the report currency and dates in the portal zone', () => {
     const ru = createFormatter({ locale: 'ru-RU', timeZone: 'Europe/Moscow', currency: 'RUB' })
-    expect(ru.money(1234.5)).toMatch(/^1\s234,50\s₽$/)
+    // Whole units from a thousand up and for whole amounts; cents below that, where they tell.
+    expect(ru.money(1234.5)).toMatch(/^1\s235\s₽$/)
+    expect(ru.money(350_600)).toMatch(/^350\s600\s₽$/)
+    expect(ru.money(0)).toMatch(/^0\s₽$/)
+    expect(ru.money(12.5)).toMatch(/^12,50\s₽$/)
+    expect(ru.money(-147_937.14)).toMatch(/^-147\s937\s₽$/)
     expect(ru.percent(0.256)).toMatch(/25,6\s?%/)
     const late = Date.parse('2024-03-31T22:30:00Z')
     expect(ru.date(late)).toBe('01.04.2024')
@@ -27,6 +32,8 @@ describe('formatting in the portal language and zone', () => {
   it('a currency Intl does not know still shows with its code', () => {
     const f = createFormatter({ locale: 'en-GB', timeZone: 'UTC', currency: 'BONUS' })
     expect(f.money(5)).toBe('5 BONUS')
+    expect(f.money(5.5)).toBe('5.50 BONUS')
+    expect(f.money(12_345.5)).toBe('12,346 BONUS')
   })
 })
 

@@ -67,18 +67,23 @@ export function createFormatter(ctx: FormatContext): Formatter {
     }
     return f
   }
-  let moneyFormat: Intl.NumberFormat
-  try {
-    moneyFormat = new Intl.NumberFormat(ctx.locale, {
-      style: 'currency',
-      currency: ctx.currency || 'USD',
-      maximumFractionDigits: 2,
-    })
-  } catch {
-    // A portal currency Intl does not know (a custom code) still shows, with its code.
-    const plain = num(2)
-    moneyFormat = { format: (v: number) => `${plain.format(v)} ${ctx.currency}` } as Intl.NumberFormat
+  const moneyIn = (digits: 0 | 2): Intl.NumberFormat => {
+    try {
+      return new Intl.NumberFormat(ctx.locale, {
+        style: 'currency',
+        currency: ctx.currency || 'USD',
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      })
+    } catch {
+      // A portal currency Intl does not know (a custom code) still shows, with its code.
+      const plain = new Intl.NumberFormat(ctx.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits })
+      return { format: (v: number) => `${plain.format(v)} ${ctx.currency}` } as Intl.NumberFormat
+    }
   }
+  const [wholeMoney, centsMoney] = [moneyIn(0), moneyIn(2)]
+  /** Revenue and forecasts read in whole units (350,600 ₽, not 350,600.00 ₽); cents only where they tell (a CPL of 12.50). */
+  const moneyFormat = (v: number) => (Math.abs(v) >= 1000 || Number.isInteger(v) ? wholeMoney : centsMoney).format(v)
   const compactFormat = new Intl.NumberFormat(ctx.locale, { notation: 'compact', maximumFractionDigits: 1 })
   let compactMoneyFormat: Intl.NumberFormat
   try {
@@ -118,7 +123,7 @@ export function createFormatter(ctx: FormatContext): Formatter {
 
   return {
     number: (v, digits = 2) => (isMissing(v) ? DASH : num(digits).format(v)),
-    money: (v) => (isMissing(v) ? DASH : moneyFormat.format(v)),
+    money: (v) => (isMissing(v) ? DASH : moneyFormat(v)),
     compact: (v) => (isMissing(v) ? DASH : compactFormat.format(v)),
     compactMoney: (v) => (isMissing(v) ? DASH : compactMoneyFormat.format(v)),
     percent: (v) => (isMissing(v) ? DASH : percentFormat.format(v)),
