@@ -59,7 +59,8 @@ describe('KpiCard', () => {
     const w = card(NOISE)
     const change = w.find('[data-testid="kpi-change"]')
     expect(change.classes()).toEqual(['fl-neutral'])
-    expect(change.text()).toMatch(/[-−]20/) // the delta is still shown
+    // The delta is still shown: a rate's in percentage points, then relative (50 % → 30 %).
+    expect(change.text()).toMatch(/^[-−]20 pp \([-−]40%\)$/)
   })
 
   it('marks a small sample instead of colouring it', () => {

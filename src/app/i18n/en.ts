@@ -69,6 +69,7 @@ export const en = {
   'kpi.comparison': 'comparison',
   'kpi.change': 'change',
   'kpi.noComparison': 'no comparison',
+  'kpi.points': '{n} pp',
   'change.significant': 'Significant change (p = {p}, {test})',
   'change.notSignificant': 'Within normal variation (p = {p}, {test}): not coloured',
   'change.smallSample': 'small sample',

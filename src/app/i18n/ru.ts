@@ -70,6 +70,7 @@ export const ru: Messages = {
   'kpi.comparison': 'сравнение',
   'kpi.change': 'изменение',
   'kpi.noComparison': 'без сравнения',
+  'kpi.points': '{n} п.п.',
   'change.significant': 'Значимое изменение (p = {p}, {test})',
   'change.notSignificant': 'В пределах обычных колебаний (p = {p}, {test}): без цвета',
   'change.smallSample': 'мало данных',

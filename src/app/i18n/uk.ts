@@ -71,6 +71,7 @@ export const uk: Messages = {
   'kpi.comparison': 'порівняння',
   'kpi.change': 'зміна',
   'kpi.noComparison': 'без порівняння',
+  'kpi.points': '{n} в.п.',
   'change.significant': 'Значуща зміна (p = {p}, {test})',
   'change.notSignificant': 'У межах звичайних коливань (p = {p}, {test}): без кольору',
   'change.smallSample': 'мало даних',
