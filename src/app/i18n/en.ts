@@ -228,7 +228,7 @@ export const en = {
   'roi.deals': 'Deals',
   'roi.leads': 'Leads',
   'roi.note':
-    'Spend comes from the budgets entered in settings, prorated by days. "Won" here means won in the period; the tables above count deals created in the period and won by now. The total covers the channels with spend only (ROI over their own spend); the channels without spend are summed on the line below it.',
+    'Spend comes from the budgets entered in settings, prorated by days. "Won" here means won in the period; the tables below count deals created in the period and won by now. The total covers the channels with spend only (ROI over their own spend); the channels without spend are summed on the line below it.',
   'roi.revenue': 'Revenue won in the period',
   'roi.spend': 'Spend',
   'roi.title': 'Channel ROI',
