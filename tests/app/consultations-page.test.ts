@@ -145,6 +145,23 @@ describe('touches by outcome', () => {
     expect(w.html()).not.toContain('<img')
   })
 
+  it('names the stage pairs in words and drills by the engine’s key', async () => {
+    const { pinia, report } = await fixture()
+    const w = mount(TouchesPage, { global: { plugins: [pinia] } })
+    expect(report.touches.betweenStages.map((p) => p.name)).toContain('noShow→loss')
+    const rows = w.findAll('[data-testid="table-touches-between"] [data-testid="table-row"]')
+    const names = rows.map((r) => cellText(r.find('[data-col="name"]').element))
+    expect(names).toEqual(['Consultation → contract signed', 'No-show → deal lost'])
+    expect(w.text()).not.toMatch(/noShow|consultation→contract/)
+    const noShow = rows[1].find('[data-col="deals"] [data-testid="drill-link"]')
+    await noShow.trigger('click')
+    await flushPromises()
+    expect(useDrillStore().target).toMatchObject({
+      ref: { measure: 'betweenStages', pair: 'noShow→loss' },
+      caption: 'No-show → deal lost',
+    })
+  })
+
   it('loss-reason and stage filters go from the filter bar to the query and the URL', async () => {
     await fixture()
     const filters = useFiltersStore()

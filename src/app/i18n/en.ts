@@ -269,6 +269,8 @@ export const en = {
   'touches.meanGap': 'Mean gap between touches',
   'touches.meanPerDeal': 'Touches per deal',
   'touches.pair': 'Between',
+  'touches.pair.consultationContract': 'Consultation → contract signed',
+  'touches.pair.noShowLoss': 'No-show → deal lost',
   'touches.perDeal': 'Touches per deal by kind',
   'touches.tasks': 'Tasks',
   'touches.tasksPerDay': 'Tasks per day',

@@ -271,6 +271,8 @@ export const ru: Messages = {
   'touches.meanGap': 'Средний интервал между касаниями',
   'touches.meanPerDeal': 'Касаний на сделку',
   'touches.pair': 'Между',
+  'touches.pair.consultationContract': 'Консультация → договор подписан',
+  'touches.pair.noShowLoss': 'Неявка → сделка проиграна',
   'touches.perDeal': 'Касания на сделку по типам',
   'touches.tasks': 'Задачи',
   'touches.tasksPerDay': 'Задач в день',

@@ -272,6 +272,8 @@ export const uk: Messages = {
   'touches.meanGap': 'Середній інтервал між дотиками',
   'touches.meanPerDeal': 'Дотиків на угоду',
   'touches.pair': 'Між',
+  'touches.pair.consultationContract': 'Консультація → договір підписано',
+  'touches.pair.noShowLoss': 'Неявка → угоду програно',
   'touches.perDeal': 'Дотики на угоду за типами',
   'touches.tasks': 'Завдання',
   'touches.tasksPerDay': 'Завдань на день',
