@@ -69,6 +69,20 @@ describe('KpiCard', () => {
     expect(w.find('[data-testid="kpi-small-sample"]').text()).toBe('small sample')
   })
 
+  it('gives a time’s change in the unit of its value, and a money change in money', () => {
+    const kpi = (kind: 'duration' | 'hours' | 'money', current: number, comparison: number) =>
+      mount(KpiCard, {
+        props: { id: 'x', label: 'Gap', current, comparison, kind, change: null },
+        global: { plugins: [pinia()] },
+      })
+        .find('[data-testid="kpi-change"]')
+        .text()
+    const day = 86_400_000
+    expect(kpi('duration', 8.7 * day, 6.82 * day)).toBe('+1.9 d (+27.6%)') // not "+45.1 h"
+    expect(kpi('hours', 30, 80)).toBe('-50 h (-62.5%)') // the value is 30 h: hours, not "-2.1 d"
+    expect(kpi('money', 350_600, 473_650)).toMatch(/^-(US)?\$123,050 \(-26%\)$/)
+  })
+
   it('no change record (no test for the figure): neutral', () => {
     expect(card(null).find('[data-testid="kpi-change"]').classes()).toEqual(['fl-neutral'])
   })

@@ -27,6 +27,9 @@ describe('formatting in the portal language and zone', () => {
     expect(ny.signedPercent(0.1)).toBe('+10%')
     expect(ny.duration(5 * 3_600_000)).toBe('5 h')
     expect(ny.duration(3 * 86_400_000)).toBe('3 d')
+    // A change reads in the unit of the value it changes: 45 h beside 8.7 d.
+    expect(ny.duration(45 * 3_600_000, 8.7 * 86_400_000)).toBe('1.9 d')
+    expect(ny.duration(-3 * 86_400_000, 30 * 3_600_000)).toBe('-72 h')
   })
 
   it('a currency Intl does not know still shows with its code', () => {
