@@ -131,6 +131,12 @@ describe('report pages render what the engine returned', () => {
     expect(forecast.find('[data-testid="kpi-forecast-open"] [data-testid="kpi-value"]').text()).toBe(
       fmt.number(report.forecast.total.deals, 0),
     )
+    // The open deals' total and the months (open + deals not created yet) say which is which:
+    // the months may add up to more than the total.
+    expect(forecast.find('[data-testid="kpi-forecast-expected"]').text()).toContain('from open deals')
+    const months = forecast.findAll('[data-testid^="kpi-forecast-inflow-"]')
+    expect(months.length).toBe(report.forecast.inflow.months.length)
+    for (const m of months) expect(m.text()).toContain('(open + new deals)')
 
     const quality = mount(QualityPage, opts)
     const qRow = quality

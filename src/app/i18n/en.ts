@@ -117,7 +117,7 @@ export const en = {
   'forecast.inflow': 'Inflow forecast: next two months',
   'forecast.inflowNote':
     'Won deals expected per month = open deals (win probability of their stage, expected close month) + deals not created yet ({inflow} new deals a month over the last 3 full months × win rate × how many months after creation deals are usually won). The current month counts from today.',
-  'forecast.inflowKpi': 'Expected revenue, {month}',
+  'forecast.inflowKpi': 'Expected revenue, {month} (open + new deals)',
   'forecast.openWon': 'Won from open deals',
   'forecast.newWon': 'Won from new deals',
   'forecast.won': 'Expected won deals',
@@ -140,6 +140,7 @@ export const en = {
   'forecast.byStage': 'Win probability by stage',
   'forecast.daysToWin': 'Median days to win',
   'forecast.expected': 'Expected revenue',
+  'forecast.expectedOpen': 'Expected revenue from open deals',
   'forecast.inStage': 'Time in stage',
   'forecast.noHistory': 'Open deals without history for a forecast',
   'forecast.note':
