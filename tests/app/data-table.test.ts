@@ -116,4 +116,23 @@ describe('DataTable', () => {
     await rows[1].find('[data-col="count"] [data-testid="drill-link"]').trigger('click')
     expect(useDrillStore().target?.caption).toBe('Row 1')
   })
+
+  it('shows a table’s times in one unit, chosen by their median: days beside days, hours beside hours', () => {
+    const { pinia } = setup()
+    const timed = (hours: number[]): TableModel<Row> => ({
+      ...table(hours.length),
+      rows: hours.map((h, i) => ({ id: i, name: `Step ${i}`, count: 1, share: null, hours: h })),
+    })
+    const cells = (hours: number[]) =>
+      mount(DataTable, {
+        props: { table: timed(hours) as unknown as TableModel<unknown> },
+        global: { plugins: [pinia] },
+      })
+        .findAll('[data-col="hours"]')
+        .map((c) => c.text())
+    // A column of mostly days: the 6.4 h and 44 h steps read in days too, not "44 h" among "5 d".
+    expect(cells([6.4, 44, 120, 115, 94])).toEqual(['0.3 d', '1.8 d', '5 d', '4.8 d', '3.9 d'])
+    // Mostly hours: the one 3-day step reads 72 h.
+    expect(cells([0.5, 1.2, 9, 72])).toEqual(['0.5 h', '1.2 h', '9 h', '72 h'])
+  })
 })

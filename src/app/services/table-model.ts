@@ -68,7 +68,16 @@ export interface TableModel<Row> {
   note?: string
 }
 
-export function displayCell(kind: ColumnKind, value: string | number | null, fmt: Formatter): string {
+/**
+ * `timeScaleMs`: the duration whose unit (hours or days) the cell takes — a table passes one for
+ * all its time columns, so "44 h" never sits among "5 d" in a column read top to bottom.
+ */
+export function displayCell(
+  kind: ColumnKind,
+  value: string | number | null,
+  fmt: Formatter,
+  timeScaleMs?: number,
+): string {
   if (value === null || value === undefined) return '—'
   if (typeof value === 'string') return kind === 'text' ? value : value
   switch (kind) {
@@ -81,14 +90,30 @@ export function displayCell(kind: ColumnKind, value: string | number | null, fmt
     case 'percent':
       return fmt.percent(value)
     case 'duration':
-      return fmt.duration(value)
+      return fmt.duration(value, timeScaleMs)
     case 'hours':
-      return fmt.duration(value * 3_600_000)
+      return fmt.duration(value * 3_600_000, timeScaleMs)
     case 'date':
       return fmt.dateTime(value)
     default:
       return String(value)
   }
+}
+
+/** The median of a table's time cells in ms (its rows, not its totals): the unit they all take. */
+export function timeScaleOf<Row>(table: TableModel<Row>): number | undefined {
+  const values: number[] = []
+  for (const c of table.columns) {
+    if (c.kind !== 'duration' && c.kind !== 'hours') continue
+    const toMs = c.kind === 'hours' ? 3_600_000 : 1
+    for (const r of table.rows) {
+      const v = c.value(r)
+      if (typeof v === 'number' && Number.isFinite(v)) values.push(Math.abs(v) * toMs)
+    }
+  }
+  if (!values.length) return undefined
+  values.sort((a, b) => a - b)
+  return values[values.length >> 1]
 }
 
 /** Values for files: numbers stay numbers (a spreadsheet can sum them), percents as 0–100. */
