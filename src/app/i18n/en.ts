@@ -114,6 +114,8 @@ export const en = {
   'unit.days': 'd',
   'unit.percent': '%',
   'churn.churn': 'Churn',
+  'churn.heatmapNote':
+    '* fewer than {n} deals behind the cell: a small sample, read with care. Hover a cell for its deal count.',
   'forecast.inflow': 'Inflow forecast: next two months',
   'forecast.inflowNote':
     'Won deals expected per month = open deals (win probability of their stage, expected close month) + deals not created yet ({inflow} new deals a month over the last 3 full months × win rate × how many months after creation deals are usually won). The current month counts from today.',

@@ -263,6 +263,11 @@ export function heatmapChart(input: {
   format: ValueFormat
   dark: boolean
   valueName: string
+  /**
+   * The deals behind each cell (a rate's denominator): shown in the tooltip, and a cell on fewer
+   * than `small.below` deals is marked "*" (metrics.md: a small sample is marked, not trusted).
+   */
+  sizes?: { values: (number | null)[][]; name: string; small: { below: number; label: string } }
 }): ChartSpec {
   // ApexCharts draws heatmap series bottom-up; reverse so the first row is on top.
   const order = input.rows.map((_, i) => i).reverse()
@@ -270,6 +275,19 @@ export function heatmapChart(input: {
     name: input.rows[ri],
     data: input.columns.map((c, ci) => ({ x: c, y: input.values[ri]?.[ci] ?? null })),
   }))
+  // Series are drawn bottom-up (reversed above): series i is row order[i].
+  const sizeAt = (si: number, ci: number) => input.sizes?.values[order[si]]?.[ci] ?? null
+  const isSmall = (si: number, ci: number) => {
+    const n = sizeAt(si, ci)
+    return input.sizes !== undefined && n !== null && n < input.sizes.small.below
+  }
+  const sizeRows = (si: number, ci: number) => {
+    const n = sizeAt(si, ci)
+    if (!input.sizes || n === null) return []
+    const rows = [{ name: input.sizes.name, value: String(n) }]
+    if (isSmall(si, ci)) rows.push({ name: `* ${input.sizes.small.label}`, value: `< ${input.sizes.small.below}` })
+    return rows
+  }
   const b = base(input.dark, input.format)
   return toApex(
     {
@@ -282,7 +300,10 @@ export function heatmapChart(input: {
         plotOptions: { heatmap: { shadeIntensity: 0.7, radius: 2, enableShades: true } },
         dataLabels: {
           enabled: true,
-          formatter: (v: string | number | number[]) => (typeof v === 'number' ? input.format(v) : ''),
+          formatter: (v: string | number | number[], o?: { seriesIndex: number; dataPointIndex: number }) =>
+            typeof v === 'number'
+              ? `${input.format(v)}${o && isSmall(o.seriesIndex, o.dataPointIndex) ? ' *' : ''}`
+              : '',
           style: { colors: [input.dark ? '#fff' : '#333'] },
         },
         xaxis: { ...b.xaxis, categories: input.columns, type: 'category' },
@@ -295,6 +316,7 @@ export function heatmapChart(input: {
                 name: input.valueName,
                 value: input.format((a.series[a.seriesIndex]?.[a.dataPointIndex] ?? null) as number | null),
               },
+              ...sizeRows(a.seriesIndex, a.dataPointIndex),
             ],
           ),
         },
