@@ -46,7 +46,9 @@ export function addTable(load: PendingLoad, name: string, rows: unknown, at = 0)
     return rows.length
   }
   if (!Array.isArray(held) || at !== held.length)
-    throw badLoad(`A slice of "${table}" starts at row ${at}, but ${Array.isArray(held) ? held.length : 0} were received`)
+    throw badLoad(
+      `A slice of "${table}" starts at row ${at}, but ${Array.isArray(held) ? held.length : 0} were received`,
+    )
   for (let i = 0; i < rows.length; i++) held.push(rows[i])
   return held.length
 }
