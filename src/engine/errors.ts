@@ -32,6 +32,10 @@ export type EngineStateErrorCode =
   | 'STALE_PATCH'
   /** A message the engine does not know. */
   | 'BAD_MESSAGE'
+  /** A patch, report or drill while a table-by-table load is half done (the page waits for `loaded`). */
+  | 'LOADING'
+  /** A load message out of order: a table without loadBegin, an unknown table, one sent twice, one missing. */
+  | 'BAD_LOAD'
 
 /** A request the engine's worker cannot serve in its present state (the page then loads or waits). */
 export class EngineStateError extends FunnelLensError {

@@ -7,30 +7,45 @@
  * copy of the demo portal's data 386 MB instead of the 267 MB it weighs where it was normalised;
  * with this pass it is about 300 MB. Values do not change, only which string objects hold them.
  * Titles and names are left alone: they are mostly distinct.
+ *
+ * The worker receives the data table by table, in slices (load-slices.ts): each slice is interned
+ * as it arrives (`internRows`, one pool for the whole load), so its copies can be collected before
+ * the next slice comes.
  */
-import type { CrmData } from './types'
+import type { CrmData, Deal, Lead, StageEvent, Touch } from './types'
 
-export function internStrings(data: CrmData): CrmData {
+/** Hands back the pool's string object for a value (the first one seen becomes it). */
+export type Interner = <T extends string | null | undefined>(s: T) => T
+
+export function interner(): Interner {
   const pool = new Map<string, string>()
-  const one = <T extends string | null | undefined>(s: T): T => {
+  return <T extends string | null | undefined>(s: T): T => {
     if (typeof s !== 'string') return s
     const hit = pool.get(s)
     if (hit !== undefined) return hit as T
     pool.set(s, s)
     return s
   }
-  for (const events of [data.dealEvents, data.leadEvents])
-    for (const e of events) {
-      e.stageId = one(e.stageId)
-      e.semantic = one(e.semantic)
-    }
-  for (const t of data.touches) {
+}
+
+function internEvents(events: readonly StageEvent[], one: Interner): void {
+  for (const e of events) {
+    e.stageId = one(e.stageId)
+    e.semantic = one(e.semantic)
+  }
+}
+
+function internTouches(touches: readonly Touch[], one: Interner): void {
+  for (const t of touches) {
     t.kind = one(t.kind)
     t.direction = one(t.direction)
     // Only where present: an absent field stays absent.
     if (t.callFailedCode !== undefined) t.callFailedCode = one(t.callFailedCode)
   }
-  for (const d of data.deals) {
+}
+
+function internDeals(deals: readonly Deal[], one: Interner): void {
+  for (const d of deals) {
     d.stageId = one(d.stageId)
     d.semantic = one(d.semantic)
     d.currency = one(d.currency)
@@ -40,7 +55,10 @@ export function internStrings(data: CrmData): CrmData {
     d.lossReasonId = one(d.lossReasonId)
     if (d.expectedCloseDay !== undefined) d.expectedCloseDay = one(d.expectedCloseDay)
   }
-  for (const l of data.leads) {
+}
+
+function internLeads(leads: readonly Lead[], one: Interner): void {
+  for (const l of leads) {
     l.statusId = one(l.statusId)
     l.semantic = one(l.semantic)
     l.currency = one(l.currency)
@@ -49,5 +67,25 @@ export function internStrings(data: CrmData): CrmData {
     l.cityId = one(l.cityId)
     if (l.lossReasonId !== undefined) l.lossReasonId = one(l.lossReasonId)
   }
+}
+
+/** The row tables with repeating columns; the others are small. */
+const INTERNED = {
+  dealEvents: internEvents,
+  leadEvents: internEvents,
+  touches: internTouches,
+  deals: internDeals,
+  leads: internLeads,
+} as const
+
+/** Interns the rows of one table (or a slice of it); tables without repeating columns are left alone. */
+export function internRows(table: keyof CrmData, rows: readonly unknown[], one: Interner): void {
+  const intern = (INTERNED as Partial<Record<keyof CrmData, (rows: readonly never[], one: Interner) => void>>)[table]
+  intern?.(rows as never[], one)
+}
+
+export function internStrings(data: CrmData): CrmData {
+  const one = interner()
+  for (const table of Object.keys(INTERNED) as (keyof typeof INTERNED)[]) internRows(table, data[table], one)
   return data
 }

@@ -22,14 +22,18 @@ vi.mock('../../src/engine/patch', async (original) => {
 })
 const diffed = vi.mocked(diffCrmData)
 
-/** The worker's handler behind structured clones, recording the message types it received. */
+/**
+ * The worker's handler behind structured clones, recording the message types it received (a
+ * table-by-table load, loadBegin … loadEnd, as one 'load').
+ */
 function recordingWorker(received: string[]): WorkerLike {
   const state: WorkerState = { prepared: null, lastQuery: null }
   const listeners: ((e: MessageEvent) => void)[] = []
   return {
     postMessage(message) {
       const request = structuredClone(message) as WorkerRequest
-      received.push(request.type)
+      if (request.type === 'loadBegin') received.push('load')
+      else if (request.type !== 'loadTable' && request.type !== 'loadEnd') received.push(request.type)
       setTimeout(() =>
         listeners.forEach((l) => l({ data: structuredClone(handleMessage(state, request)) } as MessageEvent)),
       )

@@ -2,8 +2,14 @@
  * The bridge to the engine's Web Worker (src/engine/worker.ts): one request, one promise.
  * Requests carry an id; the worker answers with the same id, so answers that arrive out of
  * order (a slow report overtaken by a drill) still reach the right caller.
+ *
+ * The data goes table by table (engine/load-slices.ts), each slice posted once the one before is
+ * answered: only one slice's structured clone is in flight, which keeps a 100k-deal load within
+ * the worker's heap. Requests asked meanwhile (another load, a patch, a report) are posted after
+ * the load ends, so the worker still takes them in the order they were asked.
  */
 import type { CrmData } from '../../engine/types'
+import { loadMessages } from '../../engine/load-slices'
 import type { CrmPatch } from '../../engine/patch'
 import { EngineError } from '../errors'
 
@@ -22,6 +28,10 @@ interface Pending {
 export class EngineClient<Query, Report, Ref, Row> {
   private nextId = 1
   private pending = new Map<number, Pending>()
+  /** Settles when the last load asked has been answered; null when none is under way. */
+  private loading: Promise<void> | null = null
+  /** Set once the worker died: requests not yet posted fail with it instead of waiting forever. */
+  private stopped: EngineError | null = null
 
   /**
    * `clock` stands for "now": the app stamps it on every query that has none (to the minute, so a
@@ -37,6 +47,7 @@ export class EngineClient<Query, Report, Ref, Row> {
         'ENGINE_STOPPED',
         `The report engine stopped: ${e.message || 'unknown error'}. Reload the page.`,
       )
+      this.stopped = error
       for (const p of this.pending.values()) p.reject(error)
       this.pending.clear()
     })
@@ -65,12 +76,21 @@ export class EngineClient<Query, Report, Ref, Row> {
         return p.resolve(m.rows)
       case 'loaded':
         return p.resolve(m.quality)
+      case 'loadAck':
+        return p.resolve(undefined)
       default:
         p.reject(new EngineError('ENGINE_FAILED', m.message || 'The report engine failed', m.code ?? null))
     }
   }
 
-  private request<T>(message: Record<string, unknown>): Promise<T> {
+  /** Posts now, or after the load under way (whose slices must not be interleaved with anything). */
+  private request<T>(message: object): Promise<T> {
+    if (!this.loading) return this.post<T>(message)
+    return this.loading.then(() => this.post<T>(message))
+  }
+
+  private post<T>(message: object): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped)
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
@@ -81,8 +101,25 @@ export class EngineClient<Query, Report, Ref, Row> {
   /** Version of the data last sent: a patch names it as its base, so the worker never applies one to other data. */
   private dataVersion = 0
 
+  /** Resolves with the data's quality counts once the worker has prepared it. */
   load(data: CrmData): Promise<unknown> {
-    return this.request({ type: 'load', data, version: ++this.dataVersion })
+    const version = ++this.dataVersion
+    const send = async () => {
+      let answer: unknown
+      // One slice at a time: the next is cloned only after the worker has taken this one in.
+      for (const message of loadMessages(data, version)) answer = await this.post(message)
+      return answer
+    }
+    const answer = this.loading ? this.loading.then(send) : send()
+    const settled = answer.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.loading = settled
+    void settled.then(() => {
+      if (this.loading === settled) this.loading = null
+    })
+    return answer
   }
 
   patch(patch: CrmPatch): Promise<unknown> {
