@@ -13,6 +13,7 @@
  *   if (patch) applyPatch(before, patch)          // equals `after`, row order included
  */
 import type { CrmData, Deal, Lead, StageEvent, Touch } from './types'
+import { CRM_TABLES, type CrmTable } from './load-slices'
 
 export interface TablePatch<T> {
   /** Rows changed: each replaces the row with its id where it stands. */
@@ -151,30 +152,13 @@ function countIn(rows: readonly Row[], ids: ReadonlySet<number>): number {
   return count
 }
 
-/** Every table besides the patched ones: small, compared as JSON and sent whole when changed. */
-const WHOLE_TABLES = Object.freeze([
-  'portal',
-  'pipelines',
-  'stages',
-  'leadStatuses',
-  'sources',
-  'cities',
-  'lossReasons',
-  'users',
-  'departments',
-  'currencies',
-  'budgets',
-  'plans',
-  'settings',
-  'companies',
-  'contacts',
-  'problems',
-] as const satisfies readonly Exclude<keyof CrmData, PatchedTable>[])
-
-type Unlisted = Exclude<keyof CrmData, PatchedTable | (typeof WHOLE_TABLES)[number]>
-// A table added to CrmData must be listed above: this line does not compile until it is.
-const everyTableListed: [Unlisted] extends [never] ? true : never = true
-void everyTableListed
+/**
+ * Every table besides the patched ones: small, compared as JSON and sent whole when changed.
+ * Derived from CRM_TABLES, whose type check fails when CrmData gains a table it does not list.
+ */
+const WHOLE_TABLES = CRM_TABLES.filter(
+  (t): t is Exclude<CrmTable, PatchedTable> => !(PATCHED_TABLES as readonly string[]).includes(t),
+)
 
 /** What turns `before` into `after`, or null when a patched table cannot be expressed as a patch. */
 export function diffCrmData(before: CrmData, after: CrmData): CrmPatch | null {
