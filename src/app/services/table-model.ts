@@ -90,9 +90,8 @@ export function displayCell(
     case 'percent':
       return fmt.percent(value)
     case 'duration':
-      return fmt.duration(value, timeScaleMs)
     case 'hours':
-      return fmt.duration(value * 3_600_000, timeScaleMs)
+      return fmt.duration(timeMs(kind, value)!, timeScaleMs)
     case 'date':
       return fmt.dateTime(value)
     default:
@@ -100,15 +99,20 @@ export function displayCell(
   }
 }
 
+/** A time figure in milliseconds ('hours' columns hold hours); undefined for other kinds. */
+export function timeMs(kind: ColumnKind, value: number): number | undefined {
+  if (kind === 'hours') return value * 3_600_000
+  return kind === 'duration' ? value : undefined
+}
+
 /** The median of a table's time cells in ms (its rows, not its totals): the unit they all take. */
 export function timeScaleOf<Row>(table: TableModel<Row>): number | undefined {
   const values: number[] = []
   for (const c of table.columns) {
-    if (c.kind !== 'duration' && c.kind !== 'hours') continue
-    const toMs = c.kind === 'hours' ? 3_600_000 : 1
+    if (timeMs(c.kind, 0) === undefined) continue
     for (const r of table.rows) {
       const v = c.value(r)
-      if (typeof v === 'number' && Number.isFinite(v)) values.push(Math.abs(v) * toMs)
+      if (typeof v === 'number' && Number.isFinite(v)) values.push(Math.abs(timeMs(c.kind, v)!))
     }
   }
   if (!values.length) return undefined
